@@ -1,0 +1,4 @@
+//! icamo: realist evaluation from transcripts.
+
+pub mod lang;
+pub mod transcript;

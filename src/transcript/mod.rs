@@ -1,0 +1,169 @@
+//! Transcripts: one parser per source format, all producing [`Turn`]s.
+//!
+//! A parser receives the decoded text of one file (see [`decode`]) and returns a
+//! [`ParsedTranscript`]: the speaker turns in order, with the line each starts on, its
+//! timestamps where the source has them, and its byte range in the decoded text. Parsers know
+//! nothing of the manifest, the index or pseudonyms; [`crate::corpus`] turns turns into
+//! [`Segment`]s.
+//!
+//! ```
+//! use icamo::transcript::{parse, Format};
+//! let parsed = parse(Format::Text, "Interviewer: Hoe gaat het?\nAmal: Goed, dank u.\n").unwrap();
+//! assert_eq!(parsed.turns.len(), 2);
+//! assert_eq!(parsed.turns[1].speaker.as_deref(), Some("Amal"));
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+mod decode;
+mod detect;
+mod docx;
+mod markdown;
+mod segment;
+mod srt;
+mod text;
+mod vtt;
+
+pub use decode::{Decoded, Encoding, decode};
+pub use detect::detect;
+pub use segment::{Segment, UNKNOWN_ROLE, count_words};
+
+/// A source format icamo reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Plain text with `Name:` speaker labels, optionally with timestamps.
+    Text,
+    /// Markdown with optional front matter; speakers as bold labels or headings.
+    Markdown,
+    /// WebVTT, as Microsoft Teams exports it (`<v Name>` voice tags).
+    Vtt,
+    /// SubRip subtitles, speaker as a `Name:` prefix or absent.
+    Srt,
+    /// Word documents (Office Open XML).
+    Docx,
+}
+
+impl Format {
+    /// Every format, in the order `--help` lists them.
+    pub const ALL: [Format; 5] = [
+        Format::Text,
+        Format::Markdown,
+        Format::Vtt,
+        Format::Srt,
+        Format::Docx,
+    ];
+
+    /// The name used in manifests and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Markdown => "markdown",
+            Format::Vtt => "vtt",
+            Format::Srt => "srt",
+            Format::Docx => "docx",
+        }
+    }
+
+    /// The format a file extension stands for, if any (`txt`, `md`, `vtt`, `srt`, `docx`).
+    pub fn from_extension(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "txt" | "text" => Some(Format::Text),
+            "md" | "markdown" => Some(Format::Markdown),
+            "vtt" => Some(Format::Vtt),
+            "srt" => Some(Format::Srt),
+            "docx" => Some(Format::Docx),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One speaker turn as it stands in the source, before the manifest is applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Turn {
+    /// The speaker label exactly as the file gives it (`None` where the source names nobody,
+    /// as in an SRT file without speaker prefixes).
+    pub speaker: Option<String>,
+    /// The spoken text: labels, timestamps and markup removed, paragraphs joined by `"\n\n"`,
+    /// lines of one paragraph (and merged cues) joined by a single space.
+    pub text: String,
+    /// 1-based line in the decoded source where the turn starts (for DOCX: the paragraph number).
+    pub line: usize,
+    /// Start time in milliseconds, where the source has one.
+    pub start_ms: Option<u64>,
+    /// End time in milliseconds, where the source has one.
+    pub end_ms: Option<u64>,
+    /// Byte range of the whole turn (label included) in [`ParsedTranscript::source`].
+    pub bytes: std::ops::Range<usize>,
+}
+
+/// What a parser makes of one file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParsedTranscript {
+    /// Document attributes the file declares itself (Markdown front matter), as strings.
+    pub attributes: BTreeMap<String, String>,
+    /// The turns in source order.
+    pub turns: Vec<Turn>,
+    /// The text the byte ranges point into: the decoded file, or for DOCX the document's
+    /// paragraphs joined by `"\n"`.
+    pub source: String,
+}
+
+/// A parse failure, positioned in the decoded source. The caller adds the file name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{line}:{column}: {message}")]
+pub struct ParseError {
+    /// 1-based line (for DOCX: paragraph number; 0 when the file as a whole is at fault).
+    pub line: usize,
+    /// 1-based column in characters (1 when unknown).
+    pub column: usize,
+    /// What was wrong and, where it helps, what was expected.
+    pub message: String,
+}
+
+impl ParseError {
+    /// A failure at `line`, column 1.
+    pub fn at(line: usize, message: impl Into<String>) -> Self {
+        ParseError {
+            line,
+            column: 1,
+            message: message.into(),
+        }
+    }
+}
+
+/// Parses decoded text in the given format. DOCX, being binary, goes through [`parse_bytes`].
+pub fn parse(format: Format, text: &str) -> Result<ParsedTranscript, ParseError> {
+    match format {
+        Format::Text => text::parse(text),
+        Format::Markdown => markdown::parse(text),
+        Format::Vtt => vtt::parse(text),
+        Format::Srt => srt::parse(text),
+        Format::Docx => Err(ParseError::at(
+            0,
+            "a DOCX file is binary: read it with parse_bytes",
+        )),
+    }
+}
+
+/// Parses a file's raw bytes: decodes text formats (BOM, UTF-16, CRLF) and unpacks DOCX.
+pub fn parse_bytes(format: Format, bytes: &[u8]) -> Result<ParsedTranscript, ParseError> {
+    match format {
+        Format::Docx => docx::parse(bytes),
+        _ => {
+            let decoded = decode(bytes)?;
+            parse(format, &decoded.text)
+        }
+    }
+}

@@ -1,0 +1,416 @@
+//! WebVTT transcripts as Microsoft Teams exports them: cues with `<v Naam>` voice tags.
+//!
+//! The file must start with a `WEBVTT` line. Blocks are separated by blank lines; `NOTE`,
+//! `STYLE` and `REGION` blocks are skipped. A cue is an optional id line, a timing line
+//! `00:01:02.340 --> 00:01:06.910` (or `01:02.340 --> …`; cue settings after the end time are
+//! ignored) and one or more payload lines. The speaker comes from the voice tag `<v Naam>`
+//! (also `<v.loud Naam>`, closing `</v>` optional); other tags (`<c>`, `<i>`, `<b>`, `<u>`,
+//! `<lang>`, `<ruby>`, timestamps `<00:00:01.000>`) are removed and the entities `&amp;` `&lt;`
+//! `&gt;` `&nbsp;` `&quot;` `&apos;` `&lrm;` `&rlm;` and numeric ones are decoded.
+//!
+//! Teams splits one utterance over many cues, so consecutive cues of the same speaker (also of no
+//! speaker, for cues without a voice tag) are merged into one turn, joined by a space. The turn
+//! starts at its first cue's first line (the id line, when there is one), and runs from the
+//! first cue's start time to the last cue's end time.
+
+use std::collections::BTreeMap;
+
+use super::text::{TurnBuilder, column, parse_timestamp};
+use super::{ParseError, ParsedTranscript};
+
+/// One line of the input with its position.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Line<'a> {
+    /// 1-based line number.
+    pub(crate) no: usize,
+    /// Byte offset of the line start.
+    pub(crate) start: usize,
+    /// The line without its `\n` (and without a stray `\r`).
+    pub(crate) text: &'a str,
+}
+
+/// Splits input into lines with numbers and offsets.
+pub(crate) fn lines(input: &str) -> Vec<Line<'_>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, raw) in input.split('\n').enumerate() {
+        out.push(Line {
+            no: i + 1,
+            start,
+            text: raw.strip_suffix('\r').unwrap_or(raw),
+        });
+        start += raw.len() + 1;
+    }
+    out
+}
+
+/// Splits lines into blocks separated by blank lines.
+pub(crate) fn blocks<'a>(lines: &[Line<'a>]) -> Vec<Vec<Line<'a>>> {
+    let mut out = Vec::new();
+    let mut cur = Vec::new();
+    for l in lines {
+        if l.text.trim().is_empty() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+        } else {
+            cur.push(*l);
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Parses a cue timing line, `start --> end [settings]`, into milliseconds. WebVTT wants `.`
+/// before the milliseconds; `,` (SRT style) is accepted too.
+pub(crate) fn parse_timing(line: &str) -> Option<(u64, u64)> {
+    let (start, rest) = line.trim().split_once("-->")?;
+    let start = parse_cue_time(start.trim())?;
+    let rest = rest.trim_start();
+    let end_text = rest.split_whitespace().next()?;
+    let end = parse_cue_time(end_text)?;
+    Some((start, end))
+}
+
+/// A cue time: `hh:mm:ss.mmm` or `mm:ss.mmm` (with `.` or `,`), milliseconds required.
+fn parse_cue_time(s: &str) -> Option<u64> {
+    let sep = s.rfind(['.', ','])?;
+    if s.len() - sep - 1 != 3 {
+        return None;
+    }
+    parse_timestamp(s)
+}
+
+/// Decodes the character references WebVTT allows (and numeric ones). `&nbsp;` becomes a plain
+/// space; unknown references are kept as written.
+pub(crate) fn decode_entities(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let decoded = rest.find(';').filter(|&j| j <= 10).and_then(|j| {
+            let name = &rest[1..j];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "nbsp" => Some(' '),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "lrm" | "rlm" => None,
+                _ => {
+                    let n = if let Some(hex) = name.strip_prefix("#x").or(name.strip_prefix("#X")) {
+                        u32::from_str_radix(hex, 16).ok()
+                    } else {
+                        name.strip_prefix('#').and_then(|d| d.parse().ok())
+                    };
+                    return n.and_then(char::from_u32).map(|c| (Some(c), j));
+                }
+            };
+            if c.is_none() && !matches!(name, "lrm" | "rlm") {
+                return None;
+            }
+            Some((c, j))
+        });
+        match decoded {
+            Some((c, j)) => {
+                if let Some(c) = c {
+                    out.push(c);
+                }
+                rest = &rest[j + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// One stretch of a cue payload spoken by one voice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Piece {
+    /// The voice's name, `None` before any voice tag or for `<v>` without a name.
+    pub speaker: Option<String>,
+    /// The text, tags removed and entities decoded (whitespace not yet collapsed).
+    pub text: String,
+    /// Byte offset in the payload where the piece starts (its voice tag; 0 for the first).
+    pub at: usize,
+}
+
+/// Splits a cue payload into pieces at voice tags (`<v Naam>`, `<v.loud Naam>`), removing all
+/// other tags. Text before the first voice tag has no speaker; empty pieces are dropped.
+pub(crate) fn voice_pieces(payload: &str) -> Vec<Piece> {
+    let mut pieces = vec![Piece {
+        speaker: None,
+        text: String::new(),
+        at: 0,
+    }];
+    let mut pos = 0;
+    while let Some(rel) = payload[pos..].find('<') {
+        let open = pos + rel;
+        let text = &payload[pos..open];
+        if let Some(p) = pieces.last_mut() {
+            p.text.push_str(text);
+        }
+        let after = &payload[open + 1..];
+        let Some(close) = after.find('>') else {
+            // A lone '<' is text.
+            if let Some(p) = pieces.last_mut() {
+                p.text.push('<');
+            }
+            pos = open + 1;
+            continue;
+        };
+        let tag = &after[..close];
+        if let Some(v) = tag.strip_prefix('v')
+            && (v.is_empty() || v.starts_with(['.', ' ', '\t']))
+        {
+            // `<v Name>` or `<v.class Name>`: the annotation after the first whitespace.
+            let speaker = v
+                .split_once([' ', '\t'])
+                .map(|(_, n)| decode_entities(n.trim()))
+                .filter(|n| !n.is_empty());
+            pieces.push(Piece {
+                speaker,
+                text: String::new(),
+                at: open,
+            });
+        }
+        pos = open + 1 + close + 1;
+    }
+    if let Some(p) = pieces.last_mut() {
+        p.text.push_str(&payload[pos..]);
+    }
+    pieces
+        .into_iter()
+        .map(|p| Piece {
+            text: decode_entities(&p.text),
+            ..p
+        })
+        .filter(|p| !p.text.trim().is_empty())
+        .collect()
+}
+
+/// The source offset of byte `at` of the payload made by joining `lines` with `"\n"`.
+fn source_offset(lines: &[Line<'_>], at: usize) -> usize {
+    let mut acc = 0;
+    for l in lines {
+        if at <= acc + l.text.len() {
+            return l.start + (at - acc);
+        }
+        acc += l.text.len() + 1;
+    }
+    lines.last().map_or(0, |l| l.start + l.text.len())
+}
+
+/// Whether a line that should be a timing line looks like a failed attempt at one (rather than
+/// a cue id).
+fn looks_like_timing(s: &str) -> bool {
+    s.contains("->") || s.trim_start().starts_with(|c: char| c.is_ascii_digit()) && s.contains(':')
+}
+
+/// The error for a broken timing line.
+fn timing_error(line: &Line<'_>) -> ParseError {
+    ParseError {
+        line: line.no,
+        column: column(line.text, line.text.len() - line.text.trim_start().len()),
+        message: format!(
+            "expected a timing line like \"00:01:02.000 --> 00:01:05.000\", found \"{}\"",
+            line.text.trim()
+        ),
+    }
+}
+
+/// Parses a WebVTT transcript.
+pub(crate) fn parse(input: &str) -> Result<ParsedTranscript, ParseError> {
+    let all = lines(input);
+    let first = all
+        .first()
+        .map_or("", |l| l.text.trim_start_matches('\u{feff}'));
+    let header_ok = first
+        .strip_prefix("WEBVTT")
+        .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t']));
+    if !header_ok {
+        let found = first.trim();
+        let found = if found.is_empty() {
+            "an empty line".to_string()
+        } else {
+            format!("\"{}\"", found.chars().take(60).collect::<String>())
+        };
+        return Err(ParseError::at(
+            1,
+            format!(
+                "expected the header \"WEBVTT\" on the first line of a WebVTT file, found {found}"
+            ),
+        ));
+    }
+    let all_blocks = blocks(&all);
+    if let Some(l) = all_blocks
+        .first()
+        .and_then(|header| header.iter().find(|l| l.text.contains("-->")))
+    {
+        return Err(ParseError::at(
+            l.no,
+            "expected a blank line between the WEBVTT header and the first cue",
+        ));
+    }
+    let mut turns = Vec::new();
+    let mut current: Option<TurnBuilder> = None;
+    // The first block is the header (WEBVTT plus optional metadata lines).
+    for block in all_blocks.into_iter().skip(1) {
+        let head = block[0].text.trim();
+        let keyword = head.split_whitespace().next().unwrap_or("");
+        if matches!(keyword, "NOTE" | "STYLE" | "REGION") && !head.contains("-->") {
+            continue;
+        }
+        let (timing_idx, (start_ms, end_ms)) = if let Some(t) = parse_timing(block[0].text) {
+            (0, t)
+        } else if block[0].text.contains("-->") {
+            return Err(timing_error(&block[0]));
+        } else {
+            match block.get(1) {
+                Some(l) if l.text.contains("-->") => {
+                    (1, parse_timing(l.text).ok_or_else(|| timing_error(l))?)
+                }
+                _ if looks_like_timing(block[0].text) => return Err(timing_error(&block[0])),
+                Some(l) => return Err(timing_error(l)),
+                None => return Err(timing_error(&block[0])),
+            }
+        };
+        let payload_lines = &block[timing_idx + 1..];
+        let Some(last) = payload_lines.last() else {
+            continue;
+        };
+        let payload: Vec<&str> = payload_lines.iter().map(|l| l.text).collect();
+        let cue_end = last.start + last.text.trim_end().len();
+        let pieces = voice_pieces(&payload.join("\n"));
+        for (k, piece) in pieces.iter().enumerate() {
+            // A piece runs to the next voice tag in the same cue, or to the end of the cue.
+            let end = match pieces.get(k + 1) {
+                Some(next) => {
+                    let to = source_offset(payload_lines, next.at);
+                    let from = payload_lines[0].start;
+                    from + input[from..to].trim_end().len()
+                }
+                None => cue_end,
+            };
+            let same = current
+                .as_ref()
+                .is_some_and(|t| t.speaker() == piece.speaker.as_deref());
+            if !same {
+                if let Some(t) = current.take() {
+                    turns.push(t.finish());
+                }
+                // The cue's first piece starts at the cue; a later one at its voice tag.
+                let (line, start) = if k == 0 {
+                    (block[0].no, block[0].start)
+                } else {
+                    let start = source_offset(payload_lines, piece.at);
+                    let line = payload_lines
+                        .iter()
+                        .rfind(|l| l.start <= start)
+                        .map_or(block[0].no, |l| l.no);
+                    (line, start)
+                };
+                current = Some(TurnBuilder::new(
+                    piece.speaker.clone(),
+                    line,
+                    Some(start_ms),
+                    start,
+                ));
+            }
+            if let Some(t) = current.as_mut() {
+                t.push_text(&piece.text);
+                t.extend_to(end);
+                t.set_end_ms(Some(end_ms));
+            }
+        }
+    }
+    if let Some(t) = current {
+        turns.push(t.finish());
+    }
+    Ok(ParsedTranscript {
+        attributes: BTreeMap::new(),
+        turns,
+        source: input.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timings() {
+        assert_eq!(
+            parse_timing("00:01:02.340 --> 00:01:06.910"),
+            Some((62_340, 66_910))
+        );
+        assert_eq!(
+            parse_timing("01:02.340 --> 01:06.910 align:start position:10%"),
+            Some((62_340, 66_910))
+        );
+        assert_eq!(parse_timing("00:0X.600 -> banana"), None);
+        assert_eq!(parse_timing("00:01:02 --> 00:01:03"), None);
+    }
+
+    #[test]
+    fn entities() {
+        assert_eq!(decode_entities("a &amp; b &lt;c&gt;&nbsp;d"), "a & b <c> d");
+        assert_eq!(decode_entities("&#233;&#xE9;&lrm;"), "éé");
+        assert_eq!(decode_entities("R&D &unknown; &"), "R&D &unknown; &");
+    }
+
+    fn pieces(payload: &str) -> Vec<(Option<String>, String, usize)> {
+        voice_pieces(payload)
+            .into_iter()
+            .map(|p| (p.speaker, p.text, p.at))
+            .collect()
+    }
+
+    fn piece(speaker: Option<&str>, text: &str, at: usize) -> (Option<String>, String, usize) {
+        (speaker.map(str::to_string), text.to_string(), at)
+    }
+
+    #[test]
+    fn voices() {
+        assert_eq!(
+            pieces("<v Linda Vermeulen>Goedemiddag <i>allemaal</i></v>"),
+            vec![piece(Some("Linda Vermeulen"), "Goedemiddag allemaal", 0)]
+        );
+        assert_eq!(
+            pieces("<v.loud Bas>Hé!<00:00:01.000> <c.yellow>Ja</c>"),
+            vec![piece(Some("Bas"), "Hé! Ja", 0)]
+        );
+        assert_eq!(pieces("zonder stem"), vec![piece(None, "zonder stem", 0)]);
+        assert_eq!(
+            pieces("<v A>een</v> <v B>twee"),
+            vec![piece(Some("A"), "een ", 0), piece(Some("B"), "twee", 13)]
+        );
+        assert_eq!(pieces("1 < 2"), vec![piece(None, "1 < 2", 0)]);
+    }
+
+    #[test]
+    fn two_voices_in_one_cue() {
+        let src = "WEBVTT\n\n00:01.000 --> 00:03.000\n<v A>Klopt dat?</v>\n<v B>Ja.</v>\n";
+        let p = parse(src).unwrap();
+        let got: Vec<(Option<&str>, usize, &str)> = p
+            .turns
+            .iter()
+            .map(|t| (t.speaker.as_deref(), t.line, &src[t.bytes.clone()]))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (Some("A"), 3, "00:01.000 --> 00:03.000\n<v A>Klopt dat?</v>"),
+                (Some("B"), 5, "<v B>Ja.</v>"),
+            ]
+        );
+    }
+}

@@ -1,0 +1,686 @@
+//! The transcript parsers, through the public API, on fixture files in every supported format.
+
+use std::path::{Path, PathBuf};
+
+use icamo::transcript::{
+    Encoding, Format, ParseError, ParsedTranscript, Turn, decode, detect, parse, parse_bytes,
+};
+
+fn fixture_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/transcripts")
+        .join(name)
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(fixture_path(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn load(format: Format, name: &str) -> ParsedTranscript {
+    let parsed = parse_bytes(format, &fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    check_ranges(name, &parsed);
+    parsed
+}
+
+fn load_err(format: Format, name: &str) -> ParseError {
+    match parse_bytes(format, &fixture(name)) {
+        Ok(p) => panic!("{name}: expected an error, got {} turns", p.turns.len()),
+        Err(e) => e,
+    }
+}
+
+/// Words of `text` with surrounding punctuation removed.
+fn words(text: &str) -> Vec<&str> {
+    text.split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Every turn's byte range lies in the source, in order, without overlap, and holds the turn's
+/// first and last words (and its label, where the source spells it out).
+fn check_ranges(name: &str, p: &ParsedTranscript) {
+    let mut prev_end = 0;
+    for (i, t) in p.turns.iter().enumerate() {
+        assert!(
+            t.bytes.start >= prev_end,
+            "{name}: turn {i} overlaps the previous one"
+        );
+        assert!(
+            t.bytes.end <= p.source.len(),
+            "{name}: turn {i} ends past the source"
+        );
+        prev_end = t.bytes.end;
+        let slice = &p.source[t.bytes.clone()];
+        let w = words(&t.text);
+        if let (Some(first), Some(last)) = (w.first(), w.last()) {
+            assert!(
+                slice.contains(first),
+                "{name}: turn {i} {slice:?} lacks {first:?}"
+            );
+            assert!(
+                slice.contains(last),
+                "{name}: turn {i} {slice:?} lacks {last:?}"
+            );
+        }
+        if let Some(speaker) = &t.speaker {
+            let first_word = speaker.split(' ').next().unwrap_or_default();
+            assert!(
+                slice.contains(first_word),
+                "{name}: turn {i} {slice:?} lacks its label"
+            );
+        }
+        assert_eq!(
+            slice,
+            slice.trim(),
+            "{name}: turn {i} range has outer whitespace"
+        );
+    }
+}
+
+/// (speaker, line, start_ms, end_ms) of every turn.
+type Shape<'a> = (Option<&'a str>, usize, Option<u64>, Option<u64>);
+
+fn shape(p: &ParsedTranscript) -> Vec<Shape<'_>> {
+    p.turns
+        .iter()
+        .map(|t| (t.speaker.as_deref(), t.line, t.start_ms, t.end_ms))
+        .collect()
+}
+
+fn texts(p: &ParsedTranscript) -> Vec<&str> {
+    p.turns.iter().map(|t| t.text.as_str()).collect()
+}
+
+fn slice<'a>(p: &'a ParsedTranscript, t: &Turn) -> &'a str {
+    &p.source[t.bytes.clone()]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plain text
+
+#[test]
+fn text_labels_timestamps_and_paragraphs() {
+    let p = load(Format::Text, "interview.txt");
+    assert!(p.attributes.is_empty());
+    assert_eq!(
+        shape(&p),
+        vec![
+            (Some("Interviewer"), 1, None, None),
+            (Some("Nadia El Amrani"), 3, None, None),
+            (Some("Interviewer"), 7, Some(72_000), None),
+            (Some("Anouk de Graaf"), 8, Some(80_000), None),
+            (Some("Nadia El Amrani"), 10, Some(95_000), None),
+            (Some("Deelnemer 3"), 13, Some(121_000), None),
+            (Some("Interviewer"), 14, Some(135_000), None),
+            (Some("Deelnemer 3"), 15, None, None),
+            (Some("Interviewer"), 18, None, None),
+        ]
+    );
+    assert_eq!(
+        texts(&p)[..2],
+        [
+            "Goedemiddag, fijn dat u wilde meedoen. Mag ik eerst vragen hoe lang u al in \
+             Havenstad woont?",
+            "Bijna drie jaar nu. Eerst woonden we in een azc in het oosten van het land.\n\n\
+             Daarna kregen we een huis hier, in de wijk bij het station."
+        ]
+    );
+    assert_eq!(
+        p.turns[3].text,
+        "Mag ik daar iets over zeggen? Ik ben de klantmanager van mevrouw El Amrani."
+    );
+    assert_eq!(
+        p.turns[7].text,
+        "Ik heb zelf een cursus gezocht, in de bibliotheek.\n\nDie was gratis, twee ochtenden per week."
+    );
+    assert_eq!(p.turns[8].text, "Dank u wel.");
+    // The whole turn, label and timestamp included.
+    assert!(slice(&p, &p.turns[2]).starts_with("[00:01:12] Interviewer: En hoe"));
+    assert!(slice(&p, &p.turns[5]).starts_with("Deelnemer 3 (00:02:01): Dat herken"));
+    assert!(slice(&p, &p.turns[1]).ends_with("bij het station."));
+}
+
+#[test]
+fn text_continuation_with_a_colon_does_not_start_a_turn() {
+    let p = load(Format::Text, "interview.txt");
+    assert_eq!(
+        p.turns[4].text,
+        "De les was goed, maar te weinig uren. Dus ik zei: dat gaat niet. Ik wilde meer lessen, \
+         want ik wil werken."
+    );
+    assert!(
+        p.turns
+            .iter()
+            .all(|t| t.speaker.as_deref() != Some("Dus ik zei"))
+    );
+}
+
+#[test]
+fn text_parse_and_parse_bytes_agree() {
+    let bytes = fixture("interview.txt");
+    let from_str = parse(Format::Text, std::str::from_utf8(&bytes).unwrap()).unwrap();
+    assert_eq!(from_str, parse_bytes(Format::Text, &bytes).unwrap());
+}
+
+#[test]
+fn text_before_the_first_label_is_an_error() {
+    let e = load_err(Format::Text, "text_before_label.txt");
+    assert_eq!((e.line, e.column), (1, 1));
+    assert_eq!(
+        e.message,
+        "text before the first speaker label: expected a line like \"Naam: tekst\" or \
+         \"[00:12:03] Naam: tekst\""
+    );
+    assert!(
+        e.to_string()
+            .starts_with("1:1: text before the first speaker label")
+    );
+    // Leading blank lines and indentation are counted.
+    let e = parse(
+        Format::Text,
+        "\n   Opname van 12 maart\nInterviewer: Welkom.\n",
+    )
+    .unwrap_err();
+    assert_eq!((e.line, e.column), (2, 4));
+}
+
+#[test]
+fn empty_text_has_no_turns() {
+    assert!(parse(Format::Text, "").unwrap().turns.is_empty());
+    assert!(parse(Format::Text, "\n  \n").unwrap().turns.is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encodings
+
+const ENCODED_TEXTS: [&str; 3] = [
+    "Wat vond u van het café-gesprek?",
+    "Ik vond het één van de beste dingen. Ik sprak er voor het eerst Nederlands met een buurvrouw.",
+    "Waarom was dat zo belangrijk?",
+];
+
+#[test]
+fn encodings_bom_utf16_and_crlf_all_read_alike() {
+    let reference = load(Format::Text, "encoding_crlf.txt");
+    assert_eq!(texts(&reference)[..3], ENCODED_TEXTS);
+    assert_eq!(
+        reference.turns[3].text,
+        "Omdat ik me daarna minder alleen voelde.\n\nEn ik durfde daarna ook te bellen met de gemeente."
+    );
+    assert_eq!(reference.turns.len(), 5);
+    assert!(!reference.source.contains('\r'));
+    for (name, encoding, crlf) in [
+        ("encoding_crlf.txt", Encoding::Utf8, true),
+        ("encoding_utf8_bom.txt", Encoding::Utf8Bom, false),
+        ("encoding_utf16le.txt", Encoding::Utf16Le, true),
+        ("encoding_utf16be.txt", Encoding::Utf16Be, false),
+    ] {
+        let decoded = decode(&fixture(name)).unwrap();
+        assert_eq!(
+            (decoded.encoding, decoded.had_crlf),
+            (encoding, crlf),
+            "{name}"
+        );
+        assert!(!decoded.text.starts_with('\u{feff}'), "{name}: BOM kept");
+        let p = load(Format::Text, name);
+        assert_eq!(p, reference, "{name}");
+        assert_eq!(p.turns[1].line, 2);
+        assert_eq!(p.turns[3].line, 5);
+        assert_eq!(
+            slice(&p, &p.turns[1]),
+            "Zoë Jansen: Ik vond het één van de beste dingen.\nIk sprak er voor het eerst Nederlands met een buurvrouw."
+        );
+    }
+}
+
+#[test]
+fn latin1_is_rejected_with_line_column_and_advice() {
+    let e = load_err(Format::Text, "encoding_latin1.txt");
+    assert_eq!((e.line, e.column), (1, 36));
+    assert!(e.message.contains("not UTF-8"), "{}", e.message);
+    assert!(
+        e.message.contains("Windows-1252 / Latin-1"),
+        "{}",
+        e.message
+    );
+    assert!(e.message.contains("'é'"), "{}", e.message);
+    assert!(e.message.ends_with("save it as UTF-8"), "{}", e.message);
+}
+
+#[test]
+fn invalid_utf8_later_in_the_file_is_positioned() {
+    let e = load_err(Format::Text, "invalid_utf8.txt");
+    assert_eq!((e.line, e.column), (3, 20));
+    assert!(e.message.contains("0xE2"), "{}", e.message);
+}
+
+#[test]
+fn utf16_without_bom_and_nul_bytes_are_rejected() {
+    let e = load_err(Format::Text, "encoding_utf16_nobom.txt");
+    assert_eq!(e.line, 0);
+    assert!(
+        e.message
+            .contains("UTF-16 (little-endian) without a byte order mark"),
+        "{}",
+        e.message
+    );
+    let e = load_err(Format::Text, "encoding_nul.txt");
+    assert_eq!((e.line, e.column), (4, 18));
+    assert!(e.message.contains("NUL"), "{}", e.message);
+}
+
+#[test]
+fn encodings_apply_to_every_text_format() {
+    let p = load(Format::Vtt, "teams_bom_crlf.vtt");
+    assert_eq!(
+        shape(&p),
+        vec![
+            (Some("Priya Sharma"), 3, Some(1_000), Some(6_500)),
+            (Some("Interviewer"), 11, Some(7_000), Some(9_000)),
+        ]
+    );
+    assert_eq!(
+        p.turns[0].text,
+        "Goedemorgen, ik ben Priya. Ik kom uit Pune."
+    );
+    assert_eq!(
+        decode(&fixture("teams_bom_crlf.vtt")).unwrap().encoding,
+        Encoding::Utf8Bom
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Markdown
+
+#[test]
+fn markdown_front_matter_bold_and_heading_labels() {
+    let p = load(Format::Markdown, "interview.md");
+    let attrs: Vec<(&str, &str)> = p
+        .attributes
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        attrs,
+        vec![
+            ("datum", "2025-04-02"),
+            ("gemeente", "Veenoord"),
+            ("titel", "Interview klantmanager Veenoord"),
+        ]
+    );
+    assert_eq!(
+        shape(&p),
+        vec![
+            (Some("Interviewer"), 12, None, None),
+            (Some("Sanne van der Berg"), 14, None, None),
+            (Some("Interviewer"), 19, Some(192_000), None),
+            (Some("Sanne van der Berg"), 23, None, None),
+            (Some("Interviewer"), 33, Some(340_000), None),
+            (Some("Deelnemer 2"), 35, None, None),
+            (Some("Interviewer"), 38, Some(390_000), None),
+        ]
+    );
+    assert_eq!(
+        texts(&p),
+        vec![
+            "Hoe verloopt de brede intake bij jullie?",
+            "We plannen die binnen zes weken. Soms lukt dat niet, vooral als er een tolk nodig \
+             is.\n\nDan schuift alles op.",
+            "Wat betekent dat voor de statushouder?",
+            "Dat hij langer wacht. En wachten is funest voor de motivatie.\n\nDaarna moeten we \
+             alles opnieuw plannen.",
+            "En het duale traject, werkt dat?",
+            "Dat werkt goed, als de werkgever meedoet. Dus ik zei: dan gaan we dat ook doen.",
+            "Dank je wel.",
+        ]
+    );
+    assert!(slice(&p, &p.turns[1]).starts_with("**Sanne van der Berg**: We plannen"));
+    assert!(slice(&p, &p.turns[1]).ends_with("Dan schuift alles op."));
+    assert!(slice(&p, &p.turns[2]).starts_with("### Interviewer (00:03:12)\n\nWat betekent"));
+    // A theme heading between turns belongs to neither.
+    assert!(!slice(&p, &p.turns[3]).contains("Thema 2"));
+    assert!(!slice(&p, &p.turns[4]).contains("Thema 2"));
+}
+
+#[test]
+fn markdown_nested_front_matter_is_an_error() {
+    let e = load_err(Format::Markdown, "front_matter_nested.md");
+    assert_eq!(e.line, 4);
+    assert_eq!(
+        e.message,
+        "front matter: expected a flat \"key: value\" line, found \"  - Sanne\" (lists, nested \
+         maps and multi-line values are not allowed)"
+    );
+    let e = parse(Format::Markdown, "---\ntitel: [a, b]\n---\n\n**A:** x\n").unwrap_err();
+    assert_eq!(e.line, 2);
+}
+
+#[test]
+fn markdown_unclosed_front_matter_is_an_error() {
+    let e = load_err(Format::Markdown, "unclosed_front_matter.md");
+    assert_eq!(e.line, 1);
+    assert!(e.message.contains("not closed"), "{}", e.message);
+}
+
+#[test]
+fn markdown_text_before_the_first_speaker_is_an_error() {
+    let e = load_err(Format::Markdown, "before_speaker.md");
+    assert_eq!((e.line, e.column), (3, 1));
+    assert!(
+        e.message.starts_with("text before the first speaker"),
+        "{}",
+        e.message
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// WebVTT
+
+#[test]
+fn vtt_teams_export() {
+    let p = load(Format::Vtt, "teams.vtt");
+    assert_eq!(
+        shape(&p),
+        vec![
+            (Some("Linda Vermeulen"), 9, Some(62_340), Some(69_200)),
+            (Some("Jeroen de Wit"), 17, Some(70_050), Some(79_400)),
+            (Some("Fatima Yilmaz"), 25, Some(80_100), Some(85_900)),
+            (None, 29, Some(86_000), Some(89_300)),
+            (Some("Linda Vermeulen"), 39, Some(89_500), Some(94_100)),
+            (Some("Fatima Yilmaz"), 44, Some(95_000), Some(104_000)),
+            (Some("Jeroen de Wit"), 52, Some(104_500), Some(108_200)),
+        ]
+    );
+    assert_eq!(
+        texts(&p),
+        vec![
+            "Goedemiddag allemaal, fijn dat jullie er zijn vandaag.",
+            "Dank je. Ik ben Jeroen, ik werk bij Werk & Inkomen en ik doe de intakes. Dat doe ik \
+             nu twee jaar.",
+            "Ik ben Fatima, taalcoach bij de bibliotheek.",
+            "(meerdere mensen praten door elkaar) <onverstaanbaar> gelach",
+            "Dank jullie wel. Dan de eerste vraag: wat gaat er goed in de samenwerking?",
+            "De lijnen zijn kort. Als ik iets zie bij een deelnemer, bel ik Jeroen gewoon op.",
+            "Klopt, dat werkt echt.",
+        ]
+    );
+    assert!(slice(&p, &p.turns[0]).starts_with("3f1c9a2e-7b1d-4c55-9f0e-2a6b8c1d4e5f/12-0\n"));
+    assert!(slice(&p, &p.turns[0]).ends_with("<v Linda Vermeulen>er zijn vandaag.</v>"));
+}
+
+#[test]
+fn vtt_broken_timing_line_is_named() {
+    let e = load_err(Format::Vtt, "broken_timing.vtt");
+    assert_eq!(e.line, 7);
+    assert_eq!(
+        e.message,
+        "expected a timing line like \"00:01:02.000 --> 00:01:05.000\", found \"00:0X.600 -> banana\""
+    );
+}
+
+#[test]
+fn vtt_requires_the_header() {
+    let e = load_err(Format::Vtt, "no_header.vtt");
+    assert_eq!(e.line, 1);
+    assert!(e.message.contains("WEBVTT"), "{}", e.message);
+}
+
+// ---------------------------------------------------------------------------------------------
+// SRT
+
+#[test]
+fn srt_prefixes_where_the_speaker_changes() {
+    let p = load(Format::Srt, "labeled.srt");
+    assert_eq!(
+        shape(&p),
+        vec![
+            (Some("Interviewer"), 1, Some(1_200), Some(9_300)),
+            (Some("Yonas Tesfaye"), 10, Some(9_800), Some(17_000)),
+            (Some("Interviewer"), 20, Some(17_200), Some(20_900)),
+            (Some("Yonas Tesfaye"), 24, Some(21_300), Some(27_500)),
+            (Some("Interviewer"), 32, Some(28_000), Some(30_000)),
+            (Some("Yonas Tesfaye"), 35, Some(28_000), Some(30_000)),
+        ]
+    );
+    assert_eq!(
+        texts(&p),
+        vec![
+            "Dank je wel dat je wilde meedoen. Vandaag gaat het over je inburgering.",
+            "Yes, no problem. Ik vind het goed. Ik ben nu twee jaar in Nederland, eerst in Ter \
+             Apel, daarna hier.",
+            "Hoe ging dat, de eerste maanden?",
+            "Moeilijk. Dus ik zei: ik wil werken. Maar eerst moest ik de taal leren.",
+            "Dat begrijp ik.",
+            "Ja.",
+        ]
+    );
+    assert!(slice(&p, &p.turns[1]).starts_with("3\n00:00:09,800 --> 00:00:12,100\nYonas"));
+}
+
+#[test]
+fn srt_without_prefixes_merges_cues_into_sentences() {
+    let p = load(Format::Srt, "unlabeled.srt");
+    assert_eq!(
+        shape(&p),
+        vec![
+            (None, 1, Some(500), Some(5_500)),
+            (None, 9, Some(6_000), Some(8_000)),
+            (None, 13, Some(8_500), Some(13_000)),
+            (None, 21, Some(13_500), Some(16_000)),
+        ]
+    );
+    assert_eq!(
+        texts(&p),
+        vec![
+            "Goedemorgen, ik ben van het taalhuis en ik help mensen met lezen.",
+            "Komt u vaak hier?",
+            "Twee keer per week, op dinsdag en op donderdag…",
+            "Soms ook op vrijdag, als het kan",
+        ]
+    );
+}
+
+#[test]
+fn srt_crlf_and_trailing_blank_lines() {
+    let p = load(Format::Srt, "labeled_crlf.srt");
+    assert_eq!(
+        shape(&p),
+        vec![
+            (Some("Interviewer"), 1, Some(1_000), Some(3_500)),
+            (Some("Mariam"), 5, Some(4_000), Some(9_500)),
+        ]
+    );
+    assert_eq!(
+        p.turns[1].text,
+        "Goed. De docent was geduldig. We oefenden veel met gesprekken."
+    );
+}
+
+#[test]
+fn srt_broken_timing_and_number_lines_are_named() {
+    let e = load_err(Format::Srt, "broken_timing.srt");
+    assert_eq!(e.line, 6);
+    assert_eq!(
+        e.message,
+        "expected a timing line like \"00:01:02,000 --> 00:01:05,000\", found \"00:00:05,900 -> 00:00:09,300\""
+    );
+    let e = load_err(Format::Srt, "broken_number.srt");
+    assert_eq!(e.line, 5);
+    assert!(
+        e.message
+            .starts_with("expected a cue number like \"12\", found \"Twee\""),
+        "{}",
+        e.message
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// DOCX
+
+#[test]
+fn docx_service_export_layout() {
+    let p = load(Format::Docx, "service_export.docx");
+    assert_eq!(
+        shape(&p),
+        vec![
+            (Some("Petra van Dijk"), 2, Some(252_000), None),
+            (Some("Bram Kuiper"), 4, Some(260_000), None),
+            (Some("Nadia El Amrani"), 7, Some(281_000), None),
+            (Some("Petra van Dijk"), 9, Some(302_000), None),
+            (Some("Deelnemer 4"), 11, Some(310_000), None),
+            (Some("Petra van Dijk"), 15, Some(390_000), None),
+        ]
+    );
+    assert_eq!(
+        p.turns[1].text,
+        "Ik ben Bram, ik werk als jobcoach bij het werkgeversservicepunt.\n\nIk begeleid vooral \
+         mensen in het duale traject."
+    );
+    assert_eq!(
+        p.turns[4].text,
+        "Dat werkgevers meedenken. Dus ik zei: probeer het gewoon.\n\nEn het werkte."
+    );
+    // Headings are neither turns nor part of the source.
+    assert!(!p.source.contains("Focusgroep uitvoering Havenstad"));
+    assert!(!p.source.contains("Tweede deel"));
+    assert!(
+        p.source
+            .starts_with("Petra van Dijk   00:04:12\nWelkom allemaal.")
+    );
+    assert_eq!(
+        slice(&p, &p.turns[0]),
+        "Petra van Dijk   00:04:12\nWelkom allemaal. Zullen we beginnen met een voorstelrondje?"
+    );
+}
+
+#[test]
+fn docx_inline_layout_with_split_bold_runs_breaks_and_smart_quotes() {
+    let p = load(Format::Docx, "inline.docx");
+    assert_eq!(
+        shape(&p),
+        vec![
+            (Some("Interviewer"), 2, Some(5_000), None),
+            (Some("Femke Bos"), 3, Some(11_000), None),
+            (Some("Interviewer"), 5, None, None),
+            (Some("Femke Bos"), 6, None, None),
+            (Some("Interviewer"), 9, Some(100_000), None),
+        ]
+    );
+    assert_eq!(
+        texts(&p),
+        vec![
+            "Hoe ben je taalcoach geworden?",
+            "Via de bibliotheek. Ik zag een oproep en dacht: “dat wil ik”.\n\nDaarna volgde ik een \
+             training van drie dagen.",
+            "Wat doe je precies?",
+            "Ik oefen met deelnemers. Vooral spreken, luisteren en de ’kleine’ dingen.\n\nSoms gaan \
+             we samen naar de markt.",
+            "Dank je wel.",
+        ]
+    );
+    assert!(!p.source.contains("Interview taalcoach Veenoord"));
+    assert!(slice(&p, &p.turns[1]).starts_with("[00:00:11] Femke Bos: Via de"));
+    assert_eq!(p.source.lines().count(), 8);
+}
+
+#[test]
+fn docx_hand_zipped_minimal_document() {
+    let p = load(Format::Docx, "handzipped_split_runs.docx");
+    assert_eq!(
+        shape(&p),
+        vec![
+            (Some("Interviewer"), 2, None, None),
+            (Some("Kees ter Horst"), 3, Some(9_000), None),
+            (Some("Interviewer"), 5, Some(30_000), None),
+            (Some("Kees ter Horst"), 6, None, None),
+            (Some("Interviewer"), 8, None, None),
+        ]
+    );
+    assert_eq!(
+        texts(&p),
+        vec![
+            "Welkom. Wat voor bedrijf hebt u?",
+            "Een bouwbedrijf, met & zonder vaste contracten. Twintig man.",
+            "Werkt u met statushouders?",
+            "Ja, twee. Het gaat ‘best’ goed.",
+            "Dank u.",
+        ]
+    );
+    assert!(!p.source.contains("Drie."), "deleted text must not be read");
+    assert!(!p.source.contains("Gesprek met een werkgever"));
+}
+
+#[test]
+fn docx_damaged_or_not_word() {
+    let e = load_err(Format::Docx, "corrupt.docx");
+    assert_eq!(e.line, 0);
+    assert!(
+        e.message.contains("not a readable Word document"),
+        "{}",
+        e.message
+    );
+    let e = load_err(Format::Docx, "no_document.docx");
+    assert!(e.message.contains("no word/document.xml"), "{}", e.message);
+    let e = load_err(Format::Docx, "interview.txt");
+    assert!(e.message.contains("not a ZIP archive"), "{}", e.message);
+    let e = parse(Format::Docx, "tekst").unwrap_err();
+    assert!(e.message.contains("parse_bytes"), "{}", e.message);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Detection
+
+#[test]
+fn detection_by_extension_then_content() {
+    let cases = [
+        ("interview.txt", Format::Text),
+        ("interview.md", Format::Markdown),
+        ("before_speaker.md", Format::Markdown),
+        ("teams.vtt", Format::Vtt),
+        ("teams_bom_crlf.vtt", Format::Vtt),
+        ("labeled.srt", Format::Srt),
+        ("labeled_crlf.srt", Format::Srt),
+        ("service_export.docx", Format::Docx),
+        ("handzipped_split_runs.docx", Format::Docx),
+        ("encoding_utf16le.txt", Format::Text),
+        ("encoding_latin1.txt", Format::Text),
+    ];
+    for (name, format) in cases {
+        let bytes = fixture(name);
+        assert_eq!(
+            detect(&fixture_path(name), &bytes),
+            Some(format),
+            "{name} by extension"
+        );
+        assert_eq!(
+            detect(Path::new("opname"), &bytes),
+            Some(format),
+            "{name} by content"
+        );
+        assert_eq!(
+            detect(Path::new("opname.dat"), &bytes),
+            Some(format),
+            "{name} by content"
+        );
+    }
+    // The extension wins over the content.
+    assert_eq!(
+        detect(Path::new("x.SRT"), &fixture("teams.vtt")),
+        Some(Format::Srt)
+    );
+    // A preamble before the first label is still text (parsing then reports it).
+    assert_eq!(
+        detect(Path::new("opname"), &fixture("text_before_label.txt")),
+        Some(Format::Text)
+    );
+    // A ZIP that is not a Word document, and unlabelled prose, are not recognised.
+    assert_eq!(
+        detect(Path::new("opname"), &fixture("no_document.docx")),
+        None
+    );
+    assert_eq!(
+        detect(Path::new("opname"), b"Zomaar wat tekst zonder sprekers."),
+        None
+    );
+}
