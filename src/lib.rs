@@ -1,4 +1,5 @@
 //! icamo: realist evaluation from transcripts.
 
+pub mod index;
 pub mod lang;
 pub mod transcript;
