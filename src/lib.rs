@@ -1,5 +1,27 @@
 //! icamo: realist evaluation from transcripts.
+//!
+//! The pipeline runs one way: transcripts are parsed into [`transcript::Segment`]s
+//! ([`transcript`]), which the manifest ([`corpus`]) gives speakers, roles and cases;
+//! [`ingest`] stores them and builds the search [`index`]; [`stats`] summarises a study.
+//! A [`study::Study`] is the folder all of this happens in.
+//!
+//! ```no_run
+//! use icamo::{ingest, stats::Stats, study::Study};
+//! let study = Study::locate(None)?; // --study, $ICAMO_STUDY, or the nearest icamo.toml
+//! ingest::ingest(&study, &ingest::IngestOptions::default())?;
+//! let stats = Stats::of(&study.all_segments()?);
+//! print!("{}", stats.to_text(&study.manifest.study.name));
+//! # Ok::<(), icamo::Error>(())
+//! ```
 
+pub mod cli;
+pub mod corpus;
+pub mod error;
 pub mod index;
+pub mod ingest;
 pub mod lang;
+pub mod stats;
+pub mod study;
 pub mod transcript;
+
+pub use error::Error;

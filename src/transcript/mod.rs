@@ -1,6 +1,6 @@
 //! Transcripts: one parser per source format, all producing [`Turn`]s.
 //!
-//! A parser receives the decoded text of one file (see [`decode`]) and returns a
+//! A parser receives the decoded text of one file (see [`decode()`]) and returns a
 //! [`ParsedTranscript`]: the speaker turns in order, with the line each starts on, its
 //! timestamps where the source has them, and its byte range in the decoded text. Parsers know
 //! nothing of the manifest, the index or pseudonyms; [`crate::corpus`] turns turns into

@@ -1,0 +1,36 @@
+//! `icamo init DIR`: a new, empty study.
+
+use std::path::PathBuf;
+
+use crate::error::Error;
+use crate::study::{INIT_FOLDERS, Study};
+
+/// Make a new study: icamo.toml, corpus/, codebooks/ and templates/.
+///
+/// Never overwrites: a folder that already has an icamo.toml is left alone.
+#[derive(Debug, clap::Args)]
+pub(super) struct Args {
+    /// Folder for the new study (made if missing).
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+}
+
+pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
+    let study = Study::init(&args.dir)?;
+    if !global.quiet {
+        println!(
+            "new study \"{}\" in {}",
+            study.manifest.study.name,
+            args.dir.display()
+        );
+        println!("  icamo.toml     describe documents, speakers, roles, cases and pseudonyms");
+        for folder in INIT_FOLDERS {
+            println!("  {folder}/");
+        }
+        println!(
+            "Put transcripts (.txt .md .vtt .srt .docx) in corpus/, then run: icamo ingest --study {}",
+            args.dir.display()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,126 @@
+//! The command line: one file per command, each an `Args` and an `execute` that calls the
+//! library. No analysis happens here.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::Error;
+use crate::study::Study;
+
+mod build;
+mod ingest;
+mod init;
+mod search;
+mod show;
+mod stats;
+
+const AFTER_HELP: &str = "\
+A study is a folder with an icamo.toml. Without --study, icamo uses $ICAMO_STUDY, or the
+nearest folder from here upwards that has an icamo.toml; inside the icamo repository that is
+the bundled example study.
+
+Exit status: 0 success; 1 an error (bad input is named with its file and line, and nothing
+is changed); 2 wrong use of the command line; 3 the study is locked by another icamo process.
+
+Start with: icamo build, then icamo search 'werkgever*' --role werkgever";
+
+/// icamo: code interview and focus-group transcripts for realist evaluation (ICAMO).
+#[derive(Debug, Parser)]
+#[command(name = "icamo", version, after_help = AFTER_HELP, max_term_width = 100)]
+pub struct Cli {
+    /// The study folder (or its icamo.toml); default: $ICAMO_STUDY, else the nearest icamo.toml.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub study: Option<PathBuf>,
+    /// Print nothing but results and errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Build(build::Args),
+    Init(init::Args),
+    Ingest(ingest::Args),
+    Search(search::Args),
+    Show(show::Args),
+    Stats(stats::Args),
+}
+
+/// Runs one command line.
+pub fn run(cli: Cli) -> Result<(), Error> {
+    let global = Global {
+        study: cli.study,
+        quiet: cli.quiet,
+    };
+    match cli.command {
+        Command::Build(a) => build::execute(a, &global),
+        Command::Init(a) => init::execute(a, &global),
+        Command::Ingest(a) => ingest::execute(a, &global),
+        Command::Search(a) => search::execute(a, &global),
+        Command::Show(a) => show::execute(a, &global),
+        Command::Stats(a) => stats::execute(a, &global),
+    }
+}
+
+/// The exit status for an error (see `--help`).
+pub fn exit_code(error: &Error) -> u8 {
+    match error {
+        Error::Locked { .. } => 3,
+        _ => 1,
+    }
+}
+
+/// Options every command shares.
+struct Global {
+    study: Option<PathBuf>,
+    quiet: bool,
+}
+
+impl Global {
+    fn study(&self) -> Result<Study, Error> {
+        Study::locate(self.study.as_deref())
+    }
+}
+
+/// Output format of commands that print records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum OutputFormat {
+    /// Aligned text for reading.
+    Text,
+    /// JSON for other programs.
+    Json,
+}
+
+/// Whether to colour terminal output: only on a terminal, and never with NO_COLOR set.
+fn use_colour() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// `12:03` or `1:02:03` for a time in milliseconds.
+fn clock(ms: u64) -> String {
+    let s = ms / 1000;
+    let (h, m, s) = (s / 3600, (s / 60) % 60, s % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m:02}:{s:02}")
+    }
+}
+
+/// The label an output shows for a segment's speaker: the role, unless names were asked for.
+fn who(segment: &crate::transcript::Segment, names: bool) -> String {
+    let role = if segment.interviewer && segment.role == crate::transcript::UNKNOWN_ROLE {
+        "interviewer"
+    } else {
+        segment.role.as_str()
+    };
+    if names {
+        format!("{} ({role})", segment.speaker)
+    } else {
+        role.to_string()
+    }
+}

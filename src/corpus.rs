@@ -1,0 +1,726 @@
+//! The study's manifest (`icamo.toml`): documents, speakers, roles, cases and pseudonyms.
+//!
+//! A [`Manifest`] says where the transcripts are and what is known about each
+//! [`DocumentEntry`] and [`SpeakerEntry`]. [`Corpus`] combines it with the files on disk into
+//! [`SourceDoc`]s, and turns a parser's [`Turn`]s into stored [`Segment`]s: speaker labels
+//! resolved to respondents and roles, [`Pseudonyms`] applied to labels and text.
+//!
+//! ```
+//! use icamo::corpus::Manifest;
+//! let manifest = Manifest::parse(
+//!     "icamo.toml",
+//!     "[study]\nname = \"Proef\"\n\n[[speakers]]\nlabel = \"Amal\"\nrole = \"statushouder\"\n",
+//! )
+//! .unwrap();
+//! assert_eq!(manifest.study.name, "Proef");
+//! assert_eq!(manifest.speakers[0].role.as_deref(), Some("statushouder"));
+//! ```
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::error::{Error, Warning, line_col};
+use crate::lang::Language;
+use crate::transcript::{Format, ParsedTranscript, Segment, Turn, UNKNOWN_ROLE};
+
+/// The manifest's file name inside a study folder.
+pub const MANIFEST_FILE: &str = "icamo.toml";
+
+/// The whole `icamo.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// The `[study]` table.
+    pub study: StudySection,
+    /// `[[documents]]`: what is known about each transcript.
+    #[serde(default)]
+    pub documents: Vec<DocumentEntry>,
+    /// `[[speakers]]`: speaker labels as they stand in the files.
+    #[serde(default)]
+    pub speakers: Vec<SpeakerEntry>,
+    /// `[pseudonyms]`: real name → pseudonym, applied to labels and text.
+    #[serde(default)]
+    pub pseudonyms: BTreeMap<String, String>,
+    /// Where the manifest was read from (for error messages).
+    #[serde(skip)]
+    pub path: PathBuf,
+    /// The manifest's text (for turning spans into lines).
+    #[serde(skip)]
+    source: String,
+}
+
+/// The `[study]` table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StudySection {
+    /// The study's name, shown in summaries and reports.
+    pub name: String,
+    /// The default language of the transcripts (`nl` unless said otherwise).
+    #[serde(default)]
+    pub language: Language,
+    /// Folders (or single files) holding transcripts, relative to the study folder.
+    #[serde(default = "default_transcripts")]
+    pub transcripts: Vec<String>,
+    /// Codebook files or folders, relative to the study folder.
+    #[serde(default = "default_codebooks")]
+    pub codebooks: Vec<String>,
+}
+
+fn default_transcripts() -> Vec<String> {
+    vec!["corpus".to_string()]
+}
+
+fn default_codebooks() -> Vec<String> {
+    vec!["codebooks".to_string()]
+}
+
+/// One `[[documents]]` entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentEntry {
+    /// The transcript's path, relative to the study folder.
+    pub file: Spanned<String>,
+    /// The document id; defaults to the file name without extension.
+    #[serde(default)]
+    pub id: Option<Spanned<String>>,
+    /// The case, for example the municipality.
+    #[serde(default)]
+    pub case: Option<String>,
+    /// The group, for example `focusgroep 4`.
+    #[serde(default)]
+    pub group: Option<String>,
+    /// The date of the interview, as written (ISO 8601 advised).
+    #[serde(default)]
+    pub date: Option<String>,
+    /// The kind of document: `focusgroep`, `interview`, …
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+    /// The language, where it differs from the study's.
+    #[serde(default)]
+    pub language: Option<Language>,
+    /// The format, where detection from extension and content should be overridden.
+    #[serde(default)]
+    pub format: Option<Format>,
+    /// Further attributes of the document.
+    #[serde(default)]
+    pub attributes: BTreeMap<String, String>,
+}
+
+/// One `[[speakers]]` entry: a label as it stands in the files.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpeakerEntry {
+    /// The label exactly as the transcripts give it (compared ignoring case and outer spaces).
+    pub label: Spanned<String>,
+    /// The respondent id (for example `R07`), never shown in outputs unless asked.
+    #[serde(default)]
+    pub respondent: Option<String>,
+    /// The role label outputs show (`statushouder`, `professional beleid`, …).
+    #[serde(default)]
+    pub role: Option<String>,
+    /// Whether this speaker is an interviewer or moderator.
+    #[serde(default)]
+    pub interviewer: bool,
+    /// Document ids this entry is limited to; empty means every document.
+    #[serde(default)]
+    pub documents: Vec<Spanned<String>>,
+    /// Free attributes: route, gender, age band, …
+    #[serde(default)]
+    pub attributes: BTreeMap<String, String>,
+}
+
+impl Manifest {
+    /// Reads and validates `path`.
+    pub fn load(path: &Path) -> Result<Manifest, Error> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Manifest::parse(path, &text)
+    }
+
+    /// Parses manifest text; `path` only names the file in errors.
+    pub fn parse(path: impl AsRef<Path>, text: &str) -> Result<Manifest, Error> {
+        let path = path.as_ref();
+        let mut manifest: Manifest = toml::from_str(text).map_err(|e| {
+            let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
+            Error::Manifest {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message: e.message().trim().to_string(),
+            }
+        })?;
+        manifest.path = path.to_path_buf();
+        manifest.source = text.to_string();
+        manifest.validate()?;
+        Ok(manifest)
+    }
+
+    /// An error positioned at a span of the manifest.
+    fn error_at(&self, span: std::ops::Range<usize>, message: impl Into<String>) -> Error {
+        let (line, column) = line_col(&self.source, span.start);
+        Error::Manifest {
+            path: self.path.clone(),
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+
+    fn validate(&self) -> Result<(), Error> {
+        let mut ids: HashMap<String, std::ops::Range<usize>> = HashMap::new();
+        let mut files: HashMap<String, std::ops::Range<usize>> = HashMap::new();
+        for doc in &self.documents {
+            let id = doc.id();
+            let span = doc.id.as_ref().map_or(doc.file.span(), |s| s.span());
+            check_document_id(&id).map_err(|m| self.error_at(span.clone(), m))?;
+            if let Some(first) = ids.insert(id.clone(), span.clone()) {
+                let (line, _) = line_col(&self.source, first.start);
+                return Err(self.error_at(
+                    span,
+                    format!(
+                        "document id \"{id}\" is used twice (first at line {line}); give one of them its own `id = \"...\"`"
+                    ),
+                ));
+            }
+            let file = normalise_rel(doc.file.get_ref());
+            if let Some(first) = files.insert(file.clone(), doc.file.span()) {
+                let (line, _) = line_col(&self.source, first.start);
+                return Err(self.error_at(
+                    doc.file.span(),
+                    format!("\"{file}\" is described twice (first at line {line})"),
+                ));
+            }
+        }
+        for speaker in &self.speakers {
+            if speaker.label.get_ref().trim().is_empty() {
+                return Err(self.error_at(speaker.label.span(), "a speaker label is empty"));
+            }
+            for doc in &speaker.documents {
+                if !ids.contains_key(doc.get_ref()) {
+                    let known: Vec<&str> = {
+                        let mut k: Vec<&str> = ids.keys().map(String::as_str).collect();
+                        k.sort_unstable();
+                        k
+                    };
+                    return Err(self.error_at(
+                        doc.span(),
+                        format!(
+                            "speaker \"{}\" names document \"{}\", which no [[documents]] entry has; known ids: {}",
+                            speaker.label.get_ref(),
+                            doc.get_ref(),
+                            if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                        ),
+                    ));
+                }
+            }
+        }
+        for (real, pseudonym) in &self.pseudonyms {
+            if real.trim().is_empty() || pseudonym.trim().is_empty() {
+                return Err(Error::Manifest {
+                    path: self.path.clone(),
+                    line: 0,
+                    column: 0,
+                    message: "[pseudonyms] has an empty name or pseudonym".into(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The line in the manifest where a document's entry starts, for messages.
+    pub fn document_line(&self, entry: &DocumentEntry) -> usize {
+        line_col(&self.source, entry.file.span().start).0
+    }
+}
+
+impl DocumentEntry {
+    /// The entry's document id: `id`, or the file name without extension.
+    pub fn id(&self) -> String {
+        match &self.id {
+            Some(id) => id.get_ref().clone(),
+            None => file_stem(Path::new(self.file.get_ref())),
+        }
+    }
+}
+
+fn file_stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// A path written in the manifest, with `\` as `/` and no leading `./`.
+fn normalise_rel(path: &str) -> String {
+    let p = path.replace('\\', "/");
+    p.trim_start_matches("./").to_string()
+}
+
+/// Document ids end up in segment ids (`doc:0007`) and file names, so they are kept plain.
+fn check_document_id(id: &str) -> Result<(), String> {
+    if id.is_empty() {
+        return Err("a document id is empty".into());
+    }
+    if let Some(c) = id
+        .chars()
+        .find(|c| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    {
+        return Err(format!(
+            "document id \"{id}\" contains {c:?}: use letters, digits, '-', '_' and '.' only"
+        ));
+    }
+    Ok(())
+}
+
+/// A transcript found on disk, with everything the manifest and the file say about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceDoc {
+    /// The document id.
+    pub id: String,
+    /// Path relative to the study folder, with `/` separators.
+    pub path: String,
+    /// The format to parse it as.
+    pub format: Format,
+    /// The language its text is analysed in.
+    pub lang: Language,
+    /// The case, from the manifest or the file's front matter.
+    pub case: Option<String>,
+    /// The group.
+    pub group: Option<String>,
+    /// The date.
+    pub date: Option<String>,
+    /// `focusgroep`, `interview`, …
+    pub kind: Option<String>,
+    /// Further attributes (manifest over front matter).
+    pub attributes: BTreeMap<String, String>,
+}
+
+/// The manifest applied to a study folder: finds transcripts and makes segments.
+pub struct Corpus<'m> {
+    root: PathBuf,
+    manifest: &'m Manifest,
+    pseudonyms: Pseudonyms,
+}
+
+impl<'m> Corpus<'m> {
+    /// The corpus of the study in `root` described by `manifest`.
+    pub fn new(root: &Path, manifest: &'m Manifest) -> Corpus<'m> {
+        Corpus {
+            root: root.to_path_buf(),
+            manifest,
+            pseudonyms: Pseudonyms::new(&manifest.pseudonyms),
+        }
+    }
+
+    /// The pseudonym map in use.
+    pub fn pseudonyms(&self) -> &Pseudonyms {
+        &self.pseudonyms
+    }
+
+    /// Every transcript under the manifest's `transcripts` paths, sorted by path, plus the
+    /// documents the manifest names elsewhere. A named file that is missing is an error.
+    pub fn discover(&self) -> Result<Vec<SourceDoc>, Error> {
+        let mut found: BTreeMap<String, Option<Format>> = BTreeMap::new();
+        for entry in &self.manifest.study.transcripts {
+            let base = self.root.join(entry);
+            if base.is_file() {
+                found.insert(normalise_rel(entry), None);
+                continue;
+            }
+            if !base.is_dir() {
+                return Err(Error::Manifest {
+                    path: self.manifest.path.clone(),
+                    line: 0,
+                    column: 0,
+                    message: format!(
+                        "[study] transcripts names \"{entry}\", which is neither a folder nor a file in {}",
+                        self.root.display()
+                    ),
+                });
+            }
+            for item in walkdir::WalkDir::new(&base)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|e| !is_hidden(e.file_name()))
+            {
+                let item = item.map_err(|e| {
+                    let path = e.path().unwrap_or(&base).to_path_buf();
+                    Error::io(&path, e.into())
+                })?;
+                if !item.file_type().is_file() || is_office_lock(item.file_name()) {
+                    continue;
+                }
+                if let Some(format) = Format::from_extension(item.path()) {
+                    let rel = self.relative(item.path());
+                    found.insert(rel, Some(format));
+                }
+            }
+        }
+        let entries: HashMap<String, &DocumentEntry> = self
+            .manifest
+            .documents
+            .iter()
+            .map(|d| (normalise_rel(d.file.get_ref()), d))
+            .collect();
+        for (rel, entry) in &entries {
+            if !self.root.join(rel).is_file() {
+                return Err(Error::Manifest {
+                    path: self.manifest.path.clone(),
+                    line: self.manifest.document_line(entry),
+                    column: 1,
+                    message: format!(
+                        "document file \"{rel}\" does not exist in {}",
+                        self.root.display()
+                    ),
+                });
+            }
+            found.entry(rel.clone()).or_insert(None);
+        }
+        let mut docs = Vec::with_capacity(found.len());
+        let mut ids: HashMap<String, String> = HashMap::new();
+        for (rel, format) in found {
+            let entry = entries.get(&rel).copied();
+            let id = entry
+                .map(DocumentEntry::id)
+                .unwrap_or_else(|| file_stem(Path::new(&rel)));
+            if let Some(other) = ids.insert(id.clone(), rel.clone()) {
+                return Err(Error::Manifest {
+                    path: self.manifest.path.clone(),
+                    line: 0,
+                    column: 0,
+                    message: format!(
+                        "\"{other}\" and \"{rel}\" would both get the document id \"{id}\"; add a [[documents]] entry with its own `id` for one of them"
+                    ),
+                });
+            }
+            check_document_id(&id).map_err(|message| Error::Manifest {
+                path: self.manifest.path.clone(),
+                line: 0,
+                column: 0,
+                message: format!(
+                    "{message} (from the file name \"{rel}\"; set `id` in a [[documents]] entry)"
+                ),
+            })?;
+            let format = entry.and_then(|e| e.format).or(format);
+            docs.push(SourceDoc {
+                id,
+                format: format.unwrap_or(Format::Text),
+                lang: entry
+                    .and_then(|e| e.language)
+                    .unwrap_or(self.manifest.study.language),
+                case: entry.and_then(|e| e.case.clone()),
+                group: entry.and_then(|e| e.group.clone()),
+                date: entry.and_then(|e| e.date.clone()),
+                kind: entry.and_then(|e| e.kind.clone()),
+                attributes: entry.map(|e| e.attributes.clone()).unwrap_or_default(),
+                path: rel,
+            });
+        }
+        Ok(docs)
+    }
+
+    /// Whether a document's format still has to be told from its content.
+    pub fn format_is_explicit(&self, doc: &SourceDoc) -> bool {
+        self.manifest
+            .documents
+            .iter()
+            .any(|d| normalise_rel(d.file.get_ref()) == doc.path && d.format.is_some())
+            || Format::from_extension(Path::new(&doc.path)).is_some()
+    }
+
+    fn relative(&self, path: &Path) -> String {
+        let rel = path.strip_prefix(&self.root).unwrap_or(path);
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// The absolute path of a document.
+    pub fn path_of(&self, doc: &SourceDoc) -> PathBuf {
+        self.root.join(&doc.path)
+    }
+
+    /// A digest of everything in the manifest that shapes `doc`'s segments, so a changed role
+    /// or pseudonym re-ingests the document even when its file did not change.
+    pub fn metadata_digest(&self, doc: &SourceDoc) -> String {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(serde_json::to_string(doc).unwrap_or_default().as_bytes());
+        for s in self.speakers_for(&doc.id) {
+            hasher.update(
+                format!(
+                    "{}\u{0}{:?}\u{0}{:?}\u{0}{}\u{0}{:?}\n",
+                    s.label.get_ref(),
+                    s.respondent,
+                    s.role,
+                    s.interviewer,
+                    s.attributes
+                )
+                .as_bytes(),
+            );
+        }
+        for (real, pseudonym) in &self.manifest.pseudonyms {
+            hasher.update(format!("{real}\u{0}{pseudonym}\n").as_bytes());
+        }
+        hasher.finalize().to_hex().to_string()
+    }
+
+    fn speakers_for<'a>(&'a self, doc: &'a str) -> impl Iterator<Item = &'a SpeakerEntry> + 'a {
+        self.manifest.speakers.iter().filter(move |s| {
+            s.documents.is_empty() || s.documents.iter().any(|d| d.get_ref() == doc)
+        })
+    }
+
+    /// The manifest entry for a speaker label in a document: an entry limited to the document
+    /// wins over one for every document.
+    pub fn speaker<'a>(&'a self, doc: &'a str, label: &str) -> Option<&'a SpeakerEntry> {
+        let wanted = label.trim().to_lowercase();
+        let mut general = None;
+        for s in self.speakers_for(doc) {
+            if s.label.get_ref().trim().to_lowercase() == wanted {
+                if !s.documents.is_empty() {
+                    return Some(s);
+                }
+                general.get_or_insert(s);
+            }
+        }
+        general
+    }
+
+    /// Turns a parsed transcript into segments, and warns about speakers the manifest lacks.
+    pub fn segments(
+        &self,
+        doc: &SourceDoc,
+        parsed: &ParsedTranscript,
+    ) -> (Vec<Segment>, Vec<Warning>) {
+        let mut doc = doc.clone();
+        for (key, value) in &parsed.attributes {
+            match key.as_str() {
+                "case" | "casus" | "gemeente" if doc.case.is_none() => {
+                    doc.case = Some(value.clone())
+                }
+                "group" | "groep" if doc.group.is_none() => doc.group = Some(value.clone()),
+                "date" | "datum" if doc.date.is_none() => doc.date = Some(value.clone()),
+                _ => {}
+            }
+        }
+        let mut warnings = Vec::new();
+        let mut warned: Vec<String> = Vec::new();
+        let mut segments = Vec::with_capacity(parsed.turns.len());
+        let mut chars = CharCounter::new(&parsed.source);
+        for (i, turn) in parsed.turns.iter().enumerate() {
+            let ordinal = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            let entry = turn
+                .speaker
+                .as_deref()
+                .and_then(|l| self.speaker(&doc.id, l));
+            if entry.is_none() {
+                let label = turn.speaker.clone().unwrap_or_default();
+                if !warned.contains(&label) {
+                    let message = if label.is_empty() {
+                        "turns without a speaker label: stored with role \"onbekend\"".to_string()
+                    } else {
+                        format!(
+                            "speaker \"{label}\" is not in the manifest: add a [[speakers]] entry with its role (stored as \"{UNKNOWN_ROLE}\" for now)"
+                        )
+                    };
+                    warnings.push(Warning {
+                        path: PathBuf::from(&doc.path),
+                        line: turn.line,
+                        message,
+                    });
+                    warned.push(label);
+                }
+            }
+            segments.push(self.segment(&doc, turn, ordinal, entry, &mut chars));
+        }
+        (segments, warnings)
+    }
+
+    fn segment(
+        &self,
+        doc: &SourceDoc,
+        turn: &Turn,
+        ordinal: u32,
+        entry: Option<&SpeakerEntry>,
+        chars: &mut CharCounter,
+    ) -> Segment {
+        let label = turn.speaker.as_deref().unwrap_or(UNKNOWN_ROLE).trim();
+        Segment {
+            id: Segment::make_id(&doc.id, ordinal),
+            doc: doc.id.clone(),
+            ordinal,
+            speaker: self.pseudonyms.apply(label).into_owned(),
+            respondent: entry.and_then(|e| e.respondent.clone()),
+            role: entry.and_then(|e| e.role.clone()).unwrap_or_else(|| {
+                if entry.is_some_and(|e| e.interviewer) {
+                    "interviewer".to_string()
+                } else {
+                    UNKNOWN_ROLE.to_string()
+                }
+            }),
+            case: doc.case.clone(),
+            group: doc.group.clone(),
+            interviewer: entry.is_some_and(|e| e.interviewer),
+            lang: doc.lang,
+            start_ms: turn.start_ms,
+            end_ms: turn.end_ms,
+            line: turn.line,
+            byte_start: turn.bytes.start,
+            byte_end: turn.bytes.end,
+            char_start: chars.at(turn.bytes.start),
+            char_end: chars.at(turn.bytes.end),
+            text: self.pseudonyms.apply(&turn.text).into_owned(),
+        }
+    }
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_str()
+        .is_some_and(|n| n.starts_with('.') && n != "." && n != "..")
+}
+
+/// Word leaves `~$name.docx` files beside open documents; they are not transcripts.
+fn is_office_lock(name: &std::ffi::OsStr) -> bool {
+    name.to_str().is_some_and(|n| n.starts_with("~$"))
+}
+
+/// Converts increasing byte offsets to code-point offsets without rescanning from the start.
+struct CharCounter<'a> {
+    text: &'a str,
+    byte: usize,
+    chars: usize,
+}
+
+impl<'a> CharCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        CharCounter {
+            text,
+            byte: 0,
+            chars: 0,
+        }
+    }
+
+    fn at(&mut self, byte: usize) -> usize {
+        let byte = byte.min(self.text.len());
+        if byte < self.byte {
+            self.byte = 0;
+            self.chars = 0;
+        }
+        self.chars += self.text[self.byte..byte].chars().count();
+        self.byte = byte;
+        self.chars
+    }
+}
+
+/// The pseudonym map, compiled once: whole-word, longest name first, case-sensitive.
+pub struct Pseudonyms {
+    matcher: Option<AhoCorasick>,
+    replacements: Vec<String>,
+}
+
+impl Pseudonyms {
+    /// Compiles a real name → pseudonym map.
+    pub fn new(map: &BTreeMap<String, String>) -> Pseudonyms {
+        let names: Vec<&str> = map.keys().map(String::as_str).collect();
+        let matcher = if names.is_empty() {
+            None
+        } else {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&names)
+                .ok()
+        };
+        Pseudonyms {
+            matcher,
+            replacements: map.values().cloned().collect(),
+        }
+    }
+
+    /// `text` with every real name that stands as a whole word replaced by its pseudonym.
+    pub fn apply<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        let Some(matcher) = &self.matcher else {
+            return Cow::Borrowed(text);
+        };
+        let mut out = String::new();
+        let mut last = 0;
+        for m in matcher.find_iter(text) {
+            let before = text[..m.start()].chars().next_back();
+            let after = text[m.end()..].chars().next();
+            if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric)
+            {
+                continue;
+            }
+            out.push_str(&text[last..m.start()]);
+            out.push_str(&self.replacements[m.pattern().as_usize()]);
+            last = m.end();
+        }
+        if last == 0 {
+            return Cow::Borrowed(text);
+        }
+        out.push_str(&text[last..]);
+        Cow::Owned(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pseudonyms(pairs: &[(&str, &str)]) -> Pseudonyms {
+        Pseudonyms::new(
+            &pairs
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn pseudonyms_replace_whole_words_longest_first() {
+        let p = pseudonyms(&[
+            ("Esra", "Derya"),
+            ("Esra Yilmaz", "Derya"),
+            ("Bas", "Joost"),
+        ]);
+        assert_eq!(
+            p.apply("Esra Yilmaz zei het, en Esra herhaalde het. Basis blijft Bas."),
+            "Derya zei het, en Derya herhaalde het. Basis blijft Joost."
+        );
+    }
+
+    #[test]
+    fn pseudonyms_respect_accented_neighbours() {
+        let p = pseudonyms(&[("Ana", "Julia")]);
+        assert_eq!(p.apply("Anaïs en Ana"), "Anaïs en Julia");
+    }
+
+    #[test]
+    fn char_counter_counts_code_points() {
+        let mut c = CharCounter::new("cliënt: één");
+        assert_eq!(c.at(7), 6);
+        assert_eq!(c.at(13), 10);
+        assert_eq!(c.at(14), 11);
+    }
+
+    #[test]
+    fn manifest_errors_name_the_line() {
+        let err = Manifest::parse("icamo.toml", "[study]\nname = \"x\"\nlanguage = \"fr\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("icamo.toml:3:"), "{err}");
+        assert!(err.contains("fr"), "{err}");
+    }
+
+    #[test]
+    fn speaker_naming_an_unknown_document_is_an_error() {
+        let text =
+            "[study]\nname = \"x\"\n\n[[speakers]]\nlabel = \"Amal\"\ndocuments = [\"int-9\"]\n";
+        let err = Manifest::parse("icamo.toml", text).unwrap_err().to_string();
+        assert!(err.starts_with("icamo.toml:6:"), "{err}");
+        assert!(err.contains("int-9"), "{err}");
+    }
+}

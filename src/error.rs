@@ -1,0 +1,155 @@
+//! Errors and warnings: each names the file and, where it can, the line and column.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::index::IndexError;
+
+/// Everything that can go wrong in icamo's library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// The manifest is not valid.
+    #[error("{}: {message}", place(path, *line, *column))]
+    Manifest {
+        /// The manifest file.
+        path: PathBuf,
+        /// 1-based line (0 when the manifest as a whole is at fault).
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What was wrong and what would be right.
+        message: String,
+    },
+    /// A transcript could not be parsed.
+    #[error("{}: {message}", place(path, *line, *column))]
+    Parse {
+        /// The transcript, relative to the study folder.
+        path: PathBuf,
+        /// 1-based line (DOCX: paragraph).
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What was wrong and what was expected.
+        message: String,
+    },
+    /// Some transcripts failed; nothing was written.
+    #[error("{}", ingest_failure(.0))]
+    Ingest(Vec<Error>),
+    /// Another icamo process holds the study's lock.
+    #[error(
+        "the study in {} is locked by another icamo process{}: wait until it has finished and run this again",
+        study.display(),
+        pid.map(|p| format!(" (pid {p})")).unwrap_or_default()
+    )]
+    Locked {
+        /// The study folder.
+        study: PathBuf,
+        /// The process holding the lock, when it wrote its pid.
+        pid: Option<u32>,
+    },
+    /// No study was given and none was found.
+    #[error(
+        "no study here: {} has no icamo.toml, nor has any folder above it. Give one with --study DIR, or make one with `icamo init DIR`",
+        .0.display()
+    )]
+    NoStudy(PathBuf),
+    /// The study has not been ingested yet.
+    #[error("the study in {} has not been ingested yet: run `icamo ingest` first", .0.display())]
+    NotIngested(PathBuf),
+    /// A segment id that the study does not have.
+    #[error("{0}")]
+    UnknownSegment(String),
+    /// The search index failed.
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    /// Anything else, said plainly.
+    #[error("{0}")]
+    Other(String),
+}
+
+/// `file:line:column`, or just `file` when the whole file is at fault (line 0).
+fn place(path: &Path, line: usize, column: usize) -> String {
+    if line == 0 {
+        path.display().to_string()
+    } else {
+        format!("{}:{line}:{column}", path.display())
+    }
+}
+
+fn ingest_failure(errors: &[Error]) -> String {
+    let mut s = format!(
+        "{} transcript{} could not be read; nothing was changed:",
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" }
+    );
+    for e in errors {
+        s.push_str("\n  ");
+        s.push_str(&e.to_string());
+    }
+    s.push_str("\nFix them, or run with --keep-going to ingest the others.");
+    s
+}
+
+impl Error {
+    /// An I/O error on `path`.
+    pub fn io(path: &Path, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    /// Whether the error is the user's input (as opposed to the machine failing).
+    pub fn is_bad_input(&self) -> bool {
+        matches!(
+            self,
+            Error::Manifest { .. }
+                | Error::Parse { .. }
+                | Error::Ingest(_)
+                | Error::UnknownSegment(_)
+        )
+    }
+}
+
+/// Something worth telling the user that does not stop the run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// The file it concerns, relative to the study folder.
+    pub path: PathBuf,
+    /// 1-based line (0 for the whole file).
+    pub line: usize,
+    /// What was noticed and what to do about it.
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line > 0 {
+            write!(f, "{}:{}: {}", self.path.display(), self.line, self.message)
+        } else {
+            write!(f, "{}: {}", self.path.display(), self.message)
+        }
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let mut offset = offset;
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}

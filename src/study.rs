@@ -1,0 +1,302 @@
+//! A study on disk: its folder, manifest, lock and derived state in `.icamo/`.
+//!
+//! A [`Study`] is found from `--study`, `$ICAMO_STUDY`, or the nearest folder upwards holding
+//! an `icamo.toml`. Everything icamo derives (the index, the stored segments, the ingest
+//! [`State`]) lives in the study's `.icamo/` folder and can be rebuilt from the sources; a
+//! [`StudyLock`] keeps two writers apart.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File};
+use std::io::{BufRead, BufReader, Read, Seek, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::corpus::{MANIFEST_FILE, Manifest};
+use crate::error::Error;
+use crate::transcript::{Format, Segment};
+
+/// The folder inside a study that holds everything icamo derives.
+pub const STATE_DIR: &str = ".icamo";
+
+/// The environment variable naming a study folder when `--study` is not given.
+pub const STUDY_ENV: &str = "ICAMO_STUDY";
+
+/// A study folder with its manifest.
+#[derive(Debug, Clone)]
+pub struct Study {
+    /// The study folder.
+    pub root: PathBuf,
+    /// The parsed `icamo.toml`.
+    pub manifest: Manifest,
+}
+
+impl Study {
+    /// Opens the study in `dir` (or the study whose `icamo.toml` `dir` is).
+    pub fn open(dir: &Path) -> Result<Study, Error> {
+        let (root, manifest_path) = if dir.is_file() {
+            let root = dir.parent().unwrap_or(Path::new(".")).to_path_buf();
+            (root, dir.to_path_buf())
+        } else {
+            (dir.to_path_buf(), dir.join(MANIFEST_FILE))
+        };
+        if !manifest_path.is_file() {
+            return Err(Error::Other(format!(
+                "{} has no {MANIFEST_FILE}: is it a study folder? Make one with `icamo init {}`",
+                root.display(),
+                root.display()
+            )));
+        }
+        let manifest = Manifest::load(&display_path(&manifest_path))?;
+        Ok(Study { root, manifest })
+    }
+
+    /// Finds the study: `explicit`, else `$ICAMO_STUDY`, else the nearest folder from the
+    /// current one upwards that holds an `icamo.toml`.
+    pub fn locate(explicit: Option<&Path>) -> Result<Study, Error> {
+        if let Some(dir) = explicit {
+            return Study::open(dir);
+        }
+        if let Some(dir) = std::env::var_os(STUDY_ENV).filter(|v| !v.is_empty()) {
+            return Study::open(Path::new(&dir));
+        }
+        let cwd = std::env::current_dir().map_err(|e| Error::io(Path::new("."), e))?;
+        for dir in cwd.ancestors() {
+            if dir.join(MANIFEST_FILE).is_file() {
+                let rel = relative_to(dir, &cwd);
+                return Study::open(&rel);
+            }
+        }
+        Err(Error::NoStudy(cwd))
+    }
+
+    /// `.icamo/` inside the study.
+    pub fn state_dir(&self) -> PathBuf {
+        self.root.join(STATE_DIR)
+    }
+
+    /// The search index folder.
+    pub fn index_dir(&self) -> PathBuf {
+        self.state_dir().join("index")
+    }
+
+    /// The folder of stored segments, one JSON Lines file per document.
+    pub fn segments_dir(&self) -> PathBuf {
+        self.state_dir().join("segments")
+    }
+
+    /// Takes the study's write lock, or says who holds it.
+    pub fn lock(&self) -> Result<StudyLock, Error> {
+        let dir = self.state_dir();
+        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        let path = dir.join("lock");
+        let mut file = File::options()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| Error::io(&path, e))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                let mut pid = String::new();
+                let _ = file.read_to_string(&mut pid);
+                return Err(Error::Locked {
+                    study: self.root.clone(),
+                    pid: pid.trim().parse().ok(),
+                });
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+        }
+        // The pid is only a courtesy for the message another process prints.
+        let _ = file.set_len(0);
+        let _ = file.rewind();
+        let _ = write!(file, "{}", std::process::id());
+        let _ = file.flush();
+        Ok(StudyLock { _file: file })
+    }
+
+    /// The state the last ingest left, or an empty one.
+    pub fn state(&self) -> Result<State, Error> {
+        let path = self.state_dir().join("state.json");
+        match fs::read_to_string(&path) {
+            Ok(text) => serde_json::from_str(&text).map_err(|e| {
+                Error::Other(format!(
+                    "{}: the ingest state is damaged ({e}); delete the {STATE_DIR} folder and run `icamo ingest` to rebuild it",
+                    path.display()
+                ))
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(State::default()),
+            Err(e) => Err(Error::io(&path, e)),
+        }
+    }
+
+    /// Writes the ingest state (atomically).
+    pub fn save_state(&self, state: &State) -> Result<(), Error> {
+        let path = self.state_dir().join("state.json");
+        let mut text =
+            serde_json::to_string_pretty(state).map_err(|e| Error::Other(e.to_string()))?;
+        text.push('\n');
+        write_atomic(&path, text.as_bytes())
+    }
+
+    /// The stored segments of one document, in order.
+    pub fn document_segments(&self, doc: &str) -> Result<Vec<Segment>, Error> {
+        let path = self.segments_dir().join(format!("{doc}.jsonl"));
+        let file = File::open(&path).map_err(|e| Error::io(&path, e))?;
+        let mut segments = Vec::new();
+        for (n, line) in BufReader::new(file).lines().enumerate() {
+            let line = line.map_err(|e| Error::io(&path, e))?;
+            let segment = serde_json::from_str(&line).map_err(|e| {
+                Error::Other(format!(
+                    "{}:{}: a stored segment is damaged ({e}); run `icamo ingest --rebuild`",
+                    path.display(),
+                    n + 1
+                ))
+            })?;
+            segments.push(segment);
+        }
+        Ok(segments)
+    }
+
+    /// Every stored segment, document by document in id order.
+    pub fn all_segments(&self) -> Result<Vec<Segment>, Error> {
+        let state = self.state()?;
+        if state.documents.is_empty() && !self.index_dir().exists() {
+            return Err(Error::NotIngested(self.root.clone()));
+        }
+        let mut all = Vec::new();
+        for doc in state.documents.keys() {
+            all.extend(self.document_segments(doc)?);
+        }
+        Ok(all)
+    }
+
+    /// Stores one document's segments (atomically, one JSON object a line).
+    pub fn store_segments(&self, doc: &str, segments: &[Segment]) -> Result<(), Error> {
+        let mut out = Vec::with_capacity(segments.len() * 400);
+        for s in segments {
+            serde_json::to_writer(&mut out, s).map_err(|e| Error::Other(e.to_string()))?;
+            out.push(b'\n');
+        }
+        let dir = self.segments_dir();
+        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        write_atomic(&dir.join(format!("{doc}.jsonl")), &out)
+    }
+
+    /// Removes one document's stored segments.
+    pub fn remove_segments(&self, doc: &str) -> Result<(), Error> {
+        let path = self.segments_dir().join(format!("{doc}.jsonl"));
+        match fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(&path, e)),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The manifest `icamo init` writes, with `{name}` standing for the study's name.
+const INIT_MANIFEST: &str = include_str!("../templates/init/icamo.toml");
+
+/// The folders `icamo init` makes inside a new study.
+pub const INIT_FOLDERS: [&str; 3] = ["corpus", "codebooks", "templates"];
+
+impl Study {
+    /// Makes a new, empty study in `dir`: `icamo.toml` and the folders of [`INIT_FOLDERS`].
+    /// Refuses when `dir` already holds an `icamo.toml`, so nothing is overwritten.
+    pub fn init(dir: &Path) -> Result<Study, Error> {
+        let manifest = dir.join(MANIFEST_FILE);
+        if manifest.exists() {
+            return Err(Error::Other(format!(
+                "{} already exists: icamo init never overwrites a study",
+                manifest.display()
+            )));
+        }
+        for folder in INIT_FOLDERS {
+            let path = dir.join(folder);
+            fs::create_dir_all(&path).map_err(|e| Error::io(&path, e))?;
+        }
+        let name = dir
+            .canonicalize()
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "Nieuwe studie".to_string());
+        let text = INIT_MANIFEST.replace("{name}", &name.replace('"', "'"));
+        // create_new: a manifest that appeared meanwhile is still not overwritten.
+        let mut file = File::options()
+            .write(true)
+            .create_new(true)
+            .open(&manifest)
+            .map_err(|e| Error::io(&manifest, e))?;
+        file.write_all(text.as_bytes())
+            .map_err(|e| Error::io(&manifest, e))?;
+        Study::open(dir)
+    }
+}
+
+/// Holds the study's write lock until dropped.
+#[derive(Debug)]
+pub struct StudyLock {
+    _file: File,
+}
+
+/// What the last ingest recorded, so the next one can skip unchanged files.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct State {
+    /// The analysis version the index was built with; a different one forces a rebuild.
+    pub analysis_version: String,
+    /// Every ingested document by id.
+    pub documents: BTreeMap<String, DocState>,
+}
+
+/// One ingested document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocState {
+    /// Path relative to the study folder.
+    pub path: String,
+    /// The format it was parsed as.
+    pub format: Format,
+    /// BLAKE3 of the file's bytes.
+    pub content_hash: String,
+    /// Digest of the manifest entries that shape its segments.
+    pub metadata_hash: String,
+    /// Number of segments stored.
+    pub segments: usize,
+}
+
+/// Writes `bytes` to `path` through a temporary file and a rename, so a reader or a crash
+/// never sees half a file.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut file = File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    result.map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        Error::io(path, e)
+    })
+}
+
+/// `dir` as a path relative to `cwd` where it is an ancestor, so messages stay short.
+fn relative_to(dir: &Path, cwd: &Path) -> PathBuf {
+    if dir == cwd {
+        return PathBuf::from(".");
+    }
+    match cwd.strip_prefix(dir) {
+        Ok(rest) => rest.components().map(|_| "..").collect(),
+        Err(_) => dir.to_path_buf(),
+    }
+}
+
+/// `./icamo.toml` reads as `icamo.toml` in messages.
+fn display_path(path: &Path) -> PathBuf {
+    path.strip_prefix(".").unwrap_or(path).to_path_buf()
+}

@@ -1,0 +1,569 @@
+//! The `icamo` command as a user runs it, on real study folders copied to a temporary place.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A fresh copy of the small test study.
+fn study() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixtures().join("study"), dir.path());
+    dir
+}
+
+fn icamo(study: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("icamo").unwrap();
+    cmd.arg("--study")
+        .arg(study)
+        .env_remove("ICAMO_STUDY")
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+fn ingest(study: &Path) {
+    icamo(study).arg("ingest").assert().success();
+}
+
+fn search_json(study: &Path, args: &[&str]) -> Vec<Value> {
+    let out = icamo(study)
+        .arg("search")
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice::<Value>(&out.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn ids(hits: &[Value]) -> Vec<String> {
+    hits.iter()
+        .map(|h| h["segment"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Every file under `dir`, with its bytes, so a test can tell whether anything changed.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() && entry.file_name() != "lock" {
+            files.push((entry.path().to_path_buf(), fs::read(entry.path()).unwrap()));
+        }
+    }
+    files
+}
+
+#[test]
+fn build_ingests_the_study_and_prints_a_summary() {
+    let dir = study();
+    icamo(dir.path())
+        .arg("build")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("3 parsed, 0 unchanged, 0 removed"))
+        .stdout(predicate::str::contains("Teststudie"))
+        .stdout(predicate::str::contains("3 documents"))
+        .stdout(predicate::str::contains("professional uitvoering"))
+        .stdout(predicate::str::contains("werkgever"));
+}
+
+#[test]
+fn stats_counts_speakers_per_role_and_case_without_names() {
+    let dir = study();
+    ingest(dir.path());
+    let out = icamo(dir.path())
+        .args(["stats", "--format", "json"])
+        .output()
+        .unwrap();
+    let stats: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(stats["documents"], 3);
+    assert_eq!(stats["roles"]["professional uitvoering"]["speakers"], 2);
+    assert_eq!(
+        stats["speakers_by_role_and_case"]["statushouder"]["Veenoord"],
+        1
+    );
+    assert_eq!(
+        stats["speakers_by_role_and_case"]["werkgever"]["Veenoord"],
+        1
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    for name in ["Greetje", "Anke", "Hiwet", "Selam", "P01", "R01"] {
+        assert!(!text.contains(name), "stats show {name}");
+    }
+}
+
+#[test]
+fn search_finds_inflections_and_shows_roles_not_names() {
+    let dir = study();
+    ingest(dir.path());
+    let hits = search_json(dir.path(), &["werkgever"]);
+    assert!(
+        ids(&hits).contains(&"fg-uitvoering:0006".to_string()),
+        "{hits:?}"
+    );
+    let hit = &hits[0];
+    assert!(hit["role"].is_string());
+    assert!(hit.get("speaker").is_none(), "names only with --names");
+
+    icamo(dir.path())
+        .args(["search", "werkgevers"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "professional uitvoering · Havenstad",
+        ))
+        .stdout(predicate::str::contains("**"))
+        .stdout(predicate::str::contains("Orhan").not());
+}
+
+#[test]
+fn search_filters_by_role_case_document_and_speaker() {
+    let dir = study();
+    ingest(dir.path());
+    let query = "taal OR loonkostensubsidie OR werkgevers";
+    let all = ids(&search_json(dir.path(), &[query, "--limit", "50"]));
+    assert_eq!(all.len(), 3, "{all:?}");
+
+    let werkgever = search_json(dir.path(), &[query, "--role", "werkgever"]);
+    assert!(!werkgever.is_empty());
+    assert!(werkgever.iter().all(|h| h["role"] == "werkgever"));
+
+    let veenoord = search_json(dir.path(), &[query, "--case", "Veenoord"]);
+    assert_eq!(veenoord.len(), 2);
+    assert!(veenoord.iter().all(|h| h["case"] == "Veenoord"));
+
+    let doc = search_json(dir.path(), &[query, "--doc", "int-sh"]);
+    assert!(!doc.is_empty());
+    assert!(doc.iter().all(|h| h["doc"] == "int-sh"));
+
+    let speaker = search_json(dir.path(), &[query, "--speaker", "Selam", "--names"]);
+    assert!(!speaker.is_empty());
+    assert!(speaker.iter().all(|h| h["speaker"] == "Selam"));
+}
+
+#[test]
+fn interviewer_turns_are_left_out_unless_asked_for() {
+    let dir = study();
+    ingest(dir.path());
+    assert!(
+        search_json(dir.path(), &["brede intake"])
+            .iter()
+            .all(|h| h["role"] != "interviewer")
+    );
+    let with = search_json(dir.path(), &["\"brede intake\"", "--interviewers"]);
+    assert_eq!(ids(&with), vec!["fg-uitvoering:0001"]);
+    assert!(search_json(dir.path(), &["\"brede intake\""]).is_empty());
+}
+
+#[test]
+fn phrase_search_highlights_the_phrase_and_keeps_negation() {
+    let dir = study();
+    ingest(dir.path());
+    let hits = search_json(dir.path(), &["\"geen vertrouwen\""]);
+    assert_eq!(ids(&hits), vec!["fg-uitvoering:0006"]);
+    let snippet = hits[0]["snippet"].as_str().unwrap();
+    let h = &hits[0]["highlights"][0];
+    let (a, b) = (
+        h[0].as_u64().unwrap() as usize,
+        h[1].as_u64().unwrap() as usize,
+    );
+    assert_eq!(&snippet[a..b], "geen vertrouwen");
+}
+
+#[test]
+fn pseudonyms_replace_names_in_speakers_and_text() {
+    let dir = study();
+    ingest(dir.path());
+    for (path, bytes) in snapshot(&dir.path().join(".icamo/segments")) {
+        let text = String::from_utf8(bytes).unwrap();
+        for name in ["Greetje", "Orhan", "Marco", "Hiwet", "Wim Peeters"] {
+            assert!(
+                !text.contains(name),
+                "{} still holds {name}",
+                path.display()
+            );
+        }
+    }
+    let hits = search_json(dir.path(), &["woord", "--names"]);
+    assert_eq!(hits[0]["speaker"], "Ruben");
+    assert!(
+        hits[0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Ruben, zeggen ze dan")
+    );
+}
+
+#[test]
+fn show_prints_a_turn_with_its_context() {
+    let dir = study();
+    ingest(dir.path());
+    icamo(dir.path())
+        .args(["show", "fg-uitvoering:2", "--context", "1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "  fg-uitvoering:0001  interviewer",
+        ))
+        .stdout(predicate::str::contains(
+            "> fg-uitvoering:0002  professional uitvoering · Havenstad",
+        ))
+        .stdout(predicate::str::contains("corpus/fg-uitvoering.txt:3"))
+        .stdout(predicate::str::contains("En dat scheelt maanden"))
+        .stdout(predicate::str::contains("fg-uitvoering:0003"))
+        .stdout(predicate::str::contains("fg-uitvoering:0004").not());
+    icamo(dir.path())
+        .args(["show", "fg-uitvoering:99"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("there is no segment 99"));
+}
+
+#[test]
+fn reingest_parses_only_what_changed_and_drops_removed_files() {
+    let dir = study();
+    ingest(dir.path());
+    icamo(dir.path())
+        .arg("ingest")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0 parsed, 3 unchanged, 0 removed"));
+
+    let md = dir.path().join("corpus/int-statushouder.md");
+    let text = fs::read_to_string(&md)
+        .unwrap()
+        .replace("startbaan", "leerwerktraject");
+    fs::write(&md, text).unwrap();
+    fs::remove_file(dir.path().join("corpus/int-werkgever.vtt")).unwrap();
+    let manifest = dir.path().join("icamo.toml");
+    let m = fs::read_to_string(&manifest).unwrap();
+    let m = m.replace(
+        "[[documents]]\nfile = \"corpus/int-werkgever.vtt\"\ncase = \"Veenoord\"\ntype = \"interview\"\n",
+        "",
+    );
+    let m = m.replace(
+        "[[speakers]]\nlabel = \"Marco de Boer\"\nrespondent = \"P03\"\nrole = \"werkgever\"\ndocuments = [\"int-werkgever\"]\n",
+        "",
+    );
+    fs::write(&manifest, m).unwrap();
+
+    icamo(dir.path())
+        .arg("ingest")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 parsed, 1 unchanged, 1 removed"));
+    assert!(search_json(dir.path(), &["loonkostensubsidie"]).is_empty());
+    assert!(search_json(dir.path(), &["startbaan"]).is_empty());
+    assert_eq!(ids(&search_json(dir.path(), &["leerwerktraject"])).len(), 2);
+    assert!(
+        !dir.path()
+            .join(".icamo/segments/int-werkgever.jsonl")
+            .exists()
+    );
+}
+
+#[test]
+fn a_changed_role_in_the_manifest_reingests_that_document() {
+    let dir = study();
+    ingest(dir.path());
+    let manifest = dir.path().join("icamo.toml");
+    let m = fs::read_to_string(&manifest)
+        .unwrap()
+        .replace("role = \"werkgever\"", "role = \"ondernemer\"");
+    fs::write(&manifest, m).unwrap();
+    icamo(dir.path())
+        .arg("ingest")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 parsed, 2 unchanged"));
+    assert!(!search_json(dir.path(), &["loonkostensubsidie", "--role", "ondernemer"]).is_empty());
+}
+
+/// Each malformed file: the error names it and its line, the run fails, and nothing changes.
+#[test]
+fn bad_input_is_reported_with_file_and_line_and_changes_nothing() {
+    let cases = [
+        ("broken-timing.vtt", ":6:", "expected a timing line"),
+        ("no-speaker-first.txt", ":1:", "before the first speaker"),
+        ("latin1.txt", ":1:", "UTF-8"),
+        ("unreadable.docx", "unreadable.docx", "docx"),
+    ];
+    for (file, position, message) in cases {
+        let dir = study();
+        ingest(dir.path());
+        let before = snapshot(&dir.path().join(".icamo"));
+        fs::copy(
+            fixtures().join("bad").join(file),
+            dir.path().join("corpus").join(file),
+        )
+        .unwrap();
+        let out = icamo(dir.path()).arg("ingest").output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{file}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let expected_path = format!("corpus/{file}");
+        assert!(stderr.contains(&expected_path), "{file}: {stderr}");
+        assert!(stderr.contains(position), "{file}: {stderr}");
+        assert!(
+            stderr.to_lowercase().contains(&message.to_lowercase()),
+            "{file}: {stderr}"
+        );
+        assert!(stderr.contains("nothing was changed"), "{file}: {stderr}");
+        assert_eq!(
+            before,
+            snapshot(&dir.path().join(".icamo")),
+            "{file} changed the study"
+        );
+        assert!(!search_json(dir.path(), &["werkgever"]).is_empty());
+    }
+}
+
+#[test]
+fn keep_going_ingests_the_rest_and_lists_the_failures() {
+    let dir = study();
+    fs::copy(
+        fixtures().join("bad/broken-timing.vtt"),
+        dir.path().join("corpus/broken-timing.vtt"),
+    )
+    .unwrap();
+    icamo(dir.path())
+        .args(["ingest", "--keep-going"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("3 parsed"))
+        .stderr(predicate::str::contains("1 transcript(s) failed"))
+        .stderr(predicate::str::contains("corpus/broken-timing.vtt:6:"));
+    assert!(!search_json(dir.path(), &["loonkostensubsidie"]).is_empty());
+}
+
+#[test]
+fn a_speaker_missing_from_the_manifest_is_a_warning_with_file_and_line() {
+    let dir = study();
+    let path = dir.path().join("corpus/fg-uitvoering.txt");
+    let mut text = fs::read_to_string(&path).unwrap();
+    text.push_str("[00:01:50] Sjaak: Mag ik ook iets zeggen?\n");
+    let line = text.lines().count();
+    fs::write(&path, text).unwrap();
+    icamo(dir.path())
+        .arg("ingest")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!(
+            "warning: corpus/fg-uitvoering.txt:{line}: speaker \"Sjaak\" is not in the manifest"
+        )));
+}
+
+#[test]
+fn a_second_writer_is_told_the_study_is_locked() {
+    let dir = study();
+    let study = icamo::study::Study::open(dir.path()).unwrap();
+    let lock = study.lock().unwrap();
+    icamo(dir.path())
+        .arg("ingest")
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "is locked by another icamo process",
+        ))
+        .stderr(predicate::str::contains(format!(
+            "pid {}",
+            std::process::id()
+        )));
+    drop(lock);
+    ingest(dir.path());
+}
+
+#[test]
+fn a_bad_manifest_names_its_line() {
+    let dir = study();
+    let manifest = dir.path().join("icamo.toml");
+    let m = fs::read_to_string(&manifest)
+        .unwrap()
+        .replace("language = \"nl\"", "language = \"fr\"");
+    fs::write(&manifest, m).unwrap();
+    icamo(dir.path())
+        .arg("ingest")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("icamo.toml:5:"))
+        .stderr(predicate::str::contains("fr"));
+}
+
+#[test]
+fn init_makes_a_study_and_never_overwrites_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("nieuw");
+    Command::cargo_bin("icamo")
+        .unwrap()
+        .arg("init")
+        .arg(&target)
+        .assert()
+        .success();
+    for folder in ["corpus", "codebooks", "templates"] {
+        assert!(target.join(folder).is_dir());
+    }
+    let manifest = fs::read_to_string(target.join("icamo.toml")).unwrap();
+    assert!(manifest.contains("name = \"nieuw\""));
+    fs::write(
+        target.join("icamo.toml"),
+        "# mine\n[study]\nname = \"mijn\"\n",
+    )
+    .unwrap();
+    Command::cargo_bin("icamo")
+        .unwrap()
+        .arg("init")
+        .arg(&target)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("never overwrites"));
+    assert_eq!(
+        fs::read_to_string(target.join("icamo.toml")).unwrap(),
+        "# mine\n[study]\nname = \"mijn\"\n"
+    );
+    // The new study ingests, with nothing in it yet.
+    fs::write(
+        target.join("corpus/int-1.txt"),
+        "Interviewer: Hoe gaat het met de les?\nAmal: Goed, maar het werk is zwaar.\n",
+    )
+    .unwrap();
+    icamo(&target)
+        .arg("build")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 documents"));
+}
+
+#[test]
+fn without_a_study_icamo_says_how_to_get_one() {
+    let dir = tempfile::tempdir().unwrap();
+    Command::cargo_bin("icamo")
+        .unwrap()
+        .current_dir(dir.path())
+        .env_remove("ICAMO_STUDY")
+        .arg("stats")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no study here"))
+        .stderr(predicate::str::contains("icamo init"));
+}
+
+#[test]
+fn the_study_is_found_from_a_subfolder() {
+    let dir = study();
+    Command::cargo_bin("icamo")
+        .unwrap()
+        .current_dir(dir.path().join("corpus"))
+        .env_remove("ICAMO_STUDY")
+        .arg("ingest")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("3 parsed"));
+}
+
+/// The README's main job, on a copy of the bundled example study.
+#[test]
+fn the_bundled_study_builds_with_every_document_and_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    fs::copy(repo.join("icamo.toml"), dir.path().join("icamo.toml")).unwrap();
+    copy_dir(&repo.join("corpus"), &dir.path().join("corpus"));
+    let out = icamo(dir.path()).arg("build").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        !stderr.contains("warning"),
+        "the bundled study should ingest cleanly: {stderr}"
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("11 parsed"), "{stdout}");
+    for role in [
+        "professional beleid",
+        "professional uitvoering",
+        "professional expertgroep",
+        "werkgever",
+        "statushouder",
+        "gezinsmigrant",
+        "tolk",
+    ] {
+        assert!(stdout.contains(role), "{role} missing from:\n{stdout}");
+    }
+    let stats: Value = serde_json::from_slice(
+        &icamo(dir.path())
+            .args(["stats", "--format", "json"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(stats["documents"], 11);
+    assert_eq!(
+        stats["speakers_by_role_and_case"]["statushouder"]["Havenstad"],
+        2
+    );
+    assert_eq!(
+        stats["speakers_by_role_and_case"]["gezinsmigrant"]["Veenoord"],
+        2
+    );
+    // Every real name in the pseudonym map is gone from what icamo stored.
+    let manifest = icamo::corpus::Manifest::load(&dir.path().join("icamo.toml")).unwrap();
+    for (path, bytes) in snapshot(&dir.path().join(".icamo/segments")) {
+        let text = String::from_utf8(bytes).unwrap();
+        for real in manifest.pseudonyms.keys() {
+            let leaked = text.match_indices(real.as_str()).any(|(i, m)| {
+                let before = text[..i].chars().next_back();
+                let after = text[i + m.len()..].chars().next();
+                !before.is_some_and(char::is_alphanumeric)
+                    && !after.is_some_and(char::is_alphanumeric)
+            });
+            assert!(!leaked, "{} holds the real name {real}", path.display());
+        }
+    }
+}
+
+#[test]
+fn a_damaged_index_is_rebuilt_from_the_transcripts() {
+    let dir = study();
+    ingest(dir.path());
+    fs::write(
+        dir.path().join(".icamo/index/meta.json"),
+        "{ niet kapot maken",
+    )
+    .unwrap();
+    icamo(dir.path())
+        .arg("ingest")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "rebuilding it from the transcripts",
+        ))
+        .stdout(predicate::str::contains("3 parsed"))
+        .stdout(predicate::str::contains("index rebuilt"));
+    assert!(!search_json(dir.path(), &["loonkostensubsidie"]).is_empty());
+}
