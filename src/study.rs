@@ -47,7 +47,9 @@ impl Study {
                 root.display()
             )));
         }
-        let manifest = Manifest::load(&display_path(&manifest_path))?;
+        // An absolute root keeps messages unambiguous wherever the command was run from.
+        let root = root.canonicalize().unwrap_or(root);
+        let manifest = Manifest::load(&manifest_path.canonicalize().unwrap_or(manifest_path))?;
         Ok(Study { root, manifest })
     }
 
@@ -63,8 +65,7 @@ impl Study {
         let cwd = std::env::current_dir().map_err(|e| Error::io(Path::new("."), e))?;
         for dir in cwd.ancestors() {
             if dir.join(MANIFEST_FILE).is_file() {
-                let rel = relative_to(dir, &cwd);
-                return Study::open(&rel);
+                return Study::open(dir);
             }
         }
         Err(Error::NoStudy(cwd))
@@ -283,20 +284,4 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         let _ = fs::remove_file(&tmp);
         Error::io(path, e)
     })
-}
-
-/// `dir` as a path relative to `cwd` where it is an ancestor, so messages stay short.
-fn relative_to(dir: &Path, cwd: &Path) -> PathBuf {
-    if dir == cwd {
-        return PathBuf::from(".");
-    }
-    match cwd.strip_prefix(dir) {
-        Ok(rest) => rest.components().map(|_| "..").collect(),
-        Err(_) => dir.to_path_buf(),
-    }
-}
-
-/// `./icamo.toml` reads as `icamo.toml` in messages.
-fn display_path(path: &Path) -> PathBuf {
-    path.strip_prefix(".").unwrap_or(path).to_path_buf()
 }

@@ -567,3 +567,21 @@ fn a_damaged_index_is_rebuilt_from_the_transcripts() {
         .stdout(predicate::str::contains("index rebuilt"));
     assert!(!search_json(dir.path(), &["loonkostensubsidie"]).is_empty());
 }
+
+#[test]
+fn a_new_analysis_version_rebuilds_the_index() {
+    let dir = study();
+    ingest(dir.path());
+    let state_path = dir.path().join(".icamo/state.json");
+    let mut state: Value = serde_json::from_str(&fs::read_to_string(&state_path).unwrap()).unwrap();
+    assert_eq!(state["analysis_version"], icamo::index::ANALYSIS_VERSION);
+    state["analysis_version"] = Value::from("icamo-analysis-0");
+    fs::write(&state_path, serde_json::to_string(&state).unwrap()).unwrap();
+    icamo(dir.path())
+        .arg("ingest")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("3 parsed, 0 unchanged"))
+        .stdout(predicate::str::contains("index rebuilt"));
+    assert_eq!(search_json(dir.path(), &["werkgevers"]).len(), 1);
+}
