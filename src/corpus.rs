@@ -303,15 +303,45 @@ pub struct Corpus<'m> {
     root: PathBuf,
     manifest: &'m Manifest,
     pseudonyms: Pseudonyms,
+    /// (document id, or "" for every document; lower-cased label) → speaker entry.
+    speakers: HashMap<(String, String), &'m SpeakerEntry>,
+    /// Document id → the entries limited to it, in manifest order.
+    speakers_by_doc: HashMap<&'m str, Vec<&'m SpeakerEntry>>,
+    /// The entries for every document, in manifest order.
+    speakers_everywhere: Vec<&'m SpeakerEntry>,
 }
 
 impl<'m> Corpus<'m> {
     /// The corpus of the study in `root` described by `manifest`.
     pub fn new(root: &Path, manifest: &'m Manifest) -> Corpus<'m> {
+        let mut speakers = HashMap::new();
+        let mut speakers_by_doc: HashMap<&str, Vec<&SpeakerEntry>> = HashMap::new();
+        let mut speakers_everywhere = Vec::new();
+        for entry in &manifest.speakers {
+            let label = speaker_key(entry.label.get_ref());
+            if entry.documents.is_empty() {
+                speakers
+                    .entry((String::new(), label.clone()))
+                    .or_insert(entry);
+                speakers_everywhere.push(entry);
+            }
+            for doc in &entry.documents {
+                speakers
+                    .entry((doc.get_ref().clone(), label.clone()))
+                    .or_insert(entry);
+                speakers_by_doc
+                    .entry(doc.get_ref())
+                    .or_default()
+                    .push(entry);
+            }
+        }
         Corpus {
             root: root.to_path_buf(),
             manifest,
             pseudonyms: Pseudonyms::new(&manifest.pseudonyms),
+            speakers,
+            speakers_by_doc,
+            speakers_everywhere,
         }
     }
 
@@ -468,26 +498,26 @@ impl<'m> Corpus<'m> {
         hasher.finalize().to_hex().to_string()
     }
 
-    fn speakers_for<'a>(&'a self, doc: &'a str) -> impl Iterator<Item = &'a SpeakerEntry> + 'a {
-        self.manifest.speakers.iter().filter(move |s| {
-            s.documents.is_empty() || s.documents.iter().any(|d| d.get_ref() == doc)
-        })
+    /// The speaker entries that apply to a document: those for every document, then its own.
+    fn speakers_for<'a>(&'a self, doc: &str) -> impl Iterator<Item = &'m SpeakerEntry> + 'a {
+        let own = self
+            .speakers_by_doc
+            .get(doc)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        self.speakers_everywhere.iter().chain(own).copied()
     }
 
     /// The manifest entry for a speaker label in a document: an entry limited to the document
-    /// wins over one for every document.
-    pub fn speaker<'a>(&'a self, doc: &'a str, label: &str) -> Option<&'a SpeakerEntry> {
-        let wanted = label.trim().to_lowercase();
-        let mut general = None;
-        for s in self.speakers_for(doc) {
-            if s.label.get_ref().trim().to_lowercase() == wanted {
-                if !s.documents.is_empty() {
-                    return Some(s);
-                }
-                general.get_or_insert(s);
-            }
+    /// wins over one for every document; the first of equal entries wins.
+    pub fn speaker(&self, doc: &str, label: &str) -> Option<&'m SpeakerEntry> {
+        let label = speaker_key(label);
+        let mut key = (doc.to_string(), label);
+        if let Some(entry) = self.speakers.get(&key) {
+            return Some(entry);
         }
-        general
+        key.0.clear();
+        self.speakers.get(&key).copied()
     }
 
     /// Turns a parsed transcript into segments, and warns about speakers the manifest lacks.
@@ -576,6 +606,11 @@ impl<'m> Corpus<'m> {
             text: self.pseudonyms.apply(&turn.text).into_owned(),
         }
     }
+}
+
+/// Labels are compared ignoring case and outer spaces.
+fn speaker_key(label: &str) -> String {
+    label.trim().to_lowercase()
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {

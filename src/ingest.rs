@@ -19,12 +19,13 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
 
 use crate::corpus::{Corpus, SourceDoc};
 use crate::error::{Error, Warning};
 use crate::index::{ANALYSIS_VERSION, SegmentIndex};
-use crate::study::{DocState, State, Study};
-use crate::transcript::{self, Format, Segment};
+use crate::study::{DocState, State, Study, read_segments, segments_jsonl};
+use crate::transcript::{self, Format};
 
 /// How to ingest.
 #[derive(Debug, Clone, Default)]
@@ -58,17 +59,34 @@ pub struct IngestReport {
     pub bytes_parsed: u64,
     /// Wall-clock time of the run.
     pub elapsed: Duration,
+    /// Of which parsing the changed transcripts into segments.
+    pub parse_time: Duration,
+    /// Of which writing and committing the index.
+    pub index_time: Duration,
 }
 
 /// One transcript to parse, with the hashes that decide whether it changed.
 struct Pending {
     doc: SourceDoc,
-    bytes: Vec<u8>,
+    size: u64,
     content_hash: String,
     metadata_hash: String,
 }
 
+/// A transcript parsed into the staging folder.
+struct Staged {
+    id: String,
+    state: DocState,
+    warnings: Vec<Warning>,
+    segments: usize,
+}
+
 /// Brings the study's segments and index up to date with its transcripts.
+///
+/// Memory stays bounded by the largest transcript, whatever the size of the corpus: changed
+/// transcripts are parsed in parallel into `.icamo/staging/`, one file per document, and only
+/// when every one of them parsed (or `keep_going` is set) are they streamed into the index,
+/// committed, and moved into place.
 pub fn ingest(study: &Study, options: &IngestOptions) -> Result<IngestReport, Error> {
     let started = Instant::now();
     let _lock = study.lock()?;
@@ -94,6 +112,8 @@ pub fn ingest(study: &Study, options: &IngestOptions) -> Result<IngestReport, Er
         }
     }
     report.rebuilt = rebuild;
+
+    // 1. Which transcripts changed, by the hash of their bytes and of their manifest entries.
     let mut state = State {
         analysis_version: ANALYSIS_VERSION.to_string(),
         documents: BTreeMap::new(),
@@ -101,97 +121,76 @@ pub fn ingest(study: &Study, options: &IngestOptions) -> Result<IngestReport, Er
     let mut pending = Vec::new();
     for doc in &docs {
         let path = corpus.path_of(doc);
-        let bytes = match fs::read(&path) {
-            Ok(b) => b,
+        let content_hash = match hash_file(&path) {
+            Ok(h) => h,
             Err(e) => {
                 report.failed.push(Error::io(Path::new(&doc.path), e));
                 keep_previous(&old, &doc.id, &mut state, rebuild);
                 continue;
             }
         };
-        let content_hash = blake3::hash(&bytes).to_hex().to_string();
         let metadata_hash = corpus.metadata_digest(doc);
-        let previous = old.documents.get(&doc.id);
-        let unchanged = !rebuild
-            && previous.is_some_and(|p| {
-                p.content_hash == content_hash
-                    && p.metadata_hash == metadata_hash
-                    && p.path == doc.path
-            })
-            && study
-                .segments_dir()
-                .join(format!("{}.jsonl", doc.id))
-                .is_file();
-        if unchanged {
+        let previous = old.documents.get(&doc.id).filter(|p| {
+            !rebuild
+                && p.content_hash == content_hash
+                && p.metadata_hash == metadata_hash
+                && p.path == doc.path
+                && study
+                    .segments_dir()
+                    .join(format!("{}.jsonl", doc.id))
+                    .is_file()
+        });
+        if let Some(previous) = previous {
             report.unchanged.push(doc.id.clone());
-            state
-                .documents
-                .insert(doc.id.clone(), previous.cloned().expect("checked above"));
+            state.documents.insert(doc.id.clone(), previous.clone());
         } else {
             pending.push(Pending {
                 doc: doc.clone(),
-                bytes,
+                size: fs::metadata(&path).map_or(0, |m| m.len()),
                 content_hash,
                 metadata_hash,
             });
         }
     }
 
-    let progress = progress_bar(
-        options.progress,
-        pending.iter().map(|p| p.bytes.len() as u64).sum(),
-    );
-    let mut parsed: Vec<(String, Vec<Segment>)> = Vec::new();
-    for p in pending {
-        progress.set_message(p.doc.path.clone());
-        let format = if corpus.format_is_explicit(&p.doc) {
-            p.doc.format
-        } else {
-            transcript::detect(Path::new(&p.doc.path), &p.bytes).unwrap_or(Format::Text)
-        };
-        report.bytes_parsed += p.bytes.len() as u64;
-        match transcript::parse_bytes(format, &p.bytes) {
-            Ok(transcript) => {
-                if transcript.turns.is_empty() {
-                    report.warnings.push(Warning {
-                        path: PathBuf::from(&p.doc.path),
-                        line: 0,
-                        message: format!("no speaker turns found (read as {format})"),
-                    });
-                }
-                let (segments, warnings) = corpus.segments(&p.doc, &transcript);
-                report.warnings.extend(warnings);
-                state.documents.insert(
-                    p.doc.id.clone(),
-                    DocState {
-                        path: p.doc.path.clone(),
-                        format,
-                        content_hash: p.content_hash,
-                        metadata_hash: p.metadata_hash,
-                        segments: segments.len(),
-                    },
-                );
-                report.parsed.push(p.doc.id.clone());
-                parsed.push((p.doc.id, segments));
+    // 2. Parse the changed ones, in parallel, into the staging folder.
+    let staging = study.staging_dir();
+    if staging.exists() {
+        fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+    }
+    fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+    let parse_started = Instant::now();
+    let progress = progress_bar(options.progress, pending.iter().map(|p| p.size).sum());
+    let outcomes: Vec<Result<Staged, Error>> = pending
+        .par_iter()
+        .map(|p| {
+            let outcome = stage(&corpus, p, &staging);
+            progress.inc(p.size);
+            outcome
+        })
+        .collect();
+    progress.finish_and_clear();
+    report.parse_time = parse_started.elapsed();
+    let mut staged = Vec::new();
+    for (p, outcome) in pending.iter().zip(outcomes) {
+        match outcome {
+            Ok(s) => {
+                report.bytes_parsed += p.size;
+                report.warnings.extend(s.warnings.iter().cloned());
+                staged.push(s);
             }
             Err(e) => {
-                report.failed.push(Error::Parse {
-                    path: PathBuf::from(&p.doc.path),
-                    line: e.line,
-                    column: e.column,
-                    message: e.message,
-                });
+                report.failed.push(e);
                 keep_previous(&old, &p.doc.id, &mut state, rebuild);
             }
         }
-        progress.inc(p.bytes.len() as u64);
     }
-    progress.finish_and_clear();
-
     if !report.failed.is_empty() && !options.keep_going {
+        let _ = fs::remove_dir_all(&staging);
         return Err(Error::Ingest(std::mem::take(&mut report.failed)));
     }
 
+    // 3. Stream the staged segments into the index and commit once.
     let present: BTreeSet<&str> = docs.iter().map(|d| d.id.as_str()).collect();
     report.removed = old
         .documents
@@ -199,24 +198,42 @@ pub fn ingest(study: &Study, options: &IngestOptions) -> Result<IngestReport, Er
         .filter(|id| !present.contains(id.as_str()))
         .cloned()
         .collect();
-
-    let added: Vec<Segment> = parsed.iter().flat_map(|(_, s)| s.iter().cloned()).collect();
-    report.segments_written = added.len();
-    let indexing = spinner(options.progress && !added.is_empty(), added.len());
+    let index_started = Instant::now();
+    let staged_file = |id: &str| staging.join(format!("{id}.jsonl"));
+    let indexing = index_progress(options.progress, staged.len() as u64);
+    let add_staged = |update: &mut crate::index::IndexUpdate| -> Result<(), Error> {
+        for s in &staged {
+            update.add(&read_segments(&staged_file(&s.id))?)?;
+            indexing.inc(1);
+        }
+        Ok(())
+    };
     match index {
         Some(mut index) if !rebuild => {
-            let mut replace: Vec<String> = parsed.iter().map(|(id, _)| id.clone()).collect();
+            let mut replace: Vec<String> = staged.iter().map(|s| s.id.clone()).collect();
             replace.extend(report.removed.iter().cloned());
             if !replace.is_empty() {
-                index.update(&replace, &added)?;
+                let mut update = index.begin_update(&replace)?;
+                add_staged(&mut update)?;
+                update.commit()?;
             }
         }
-        _ => rebuild_index(study, &added)?,
+        _ => rebuild_index(study, add_staged)?,
     }
     indexing.finish_and_clear();
-    for (id, segments) in &parsed {
-        study.store_segments(id, segments)?;
+    report.index_time = index_started.elapsed();
+
+    // 4. Move the segments into place, then record the state.
+    let segments_dir = study.segments_dir();
+    fs::create_dir_all(&segments_dir).map_err(|e| Error::io(&segments_dir, e))?;
+    for s in staged {
+        let target = segments_dir.join(format!("{}.jsonl", s.id));
+        fs::rename(staged_file(&s.id), &target).map_err(|e| Error::io(&target, e))?;
+        report.segments_written += s.segments;
+        report.parsed.push(s.id.clone());
+        state.documents.insert(s.id, s.state);
     }
+    let _ = fs::remove_dir_all(&staging);
     for id in &report.removed {
         study.remove_segments(id)?;
     }
@@ -227,6 +244,54 @@ pub fn ingest(study: &Study, options: &IngestOptions) -> Result<IngestReport, Er
     study.save_state(&state)?;
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// BLAKE3 of a file, read in blocks.
+fn hash_file(path: &Path) -> std::io::Result<String> {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update_reader(fs::File::open(path)?)?;
+    Ok(hasher.finalize().to_hex().to_string())
+}
+
+/// Parses one transcript and writes its segments to the staging folder.
+fn stage(corpus: &Corpus, p: &Pending, staging: &Path) -> Result<Staged, Error> {
+    let bytes =
+        fs::read(corpus.path_of(&p.doc)).map_err(|e| Error::io(Path::new(&p.doc.path), e))?;
+    let format = if corpus.format_is_explicit(&p.doc) {
+        p.doc.format
+    } else {
+        transcript::detect(Path::new(&p.doc.path), &bytes).unwrap_or(Format::Text)
+    };
+    let transcript = transcript::parse_bytes(format, &bytes).map_err(|e| Error::Parse {
+        path: PathBuf::from(&p.doc.path),
+        line: e.line,
+        column: e.column,
+        message: e.message,
+    })?;
+    let mut warnings = Vec::new();
+    if transcript.turns.is_empty() {
+        warnings.push(Warning {
+            path: PathBuf::from(&p.doc.path),
+            line: 0,
+            message: format!("no speaker turns found (read as {format})"),
+        });
+    }
+    let (segments, speaker_warnings) = corpus.segments(&p.doc, &transcript);
+    warnings.extend(speaker_warnings);
+    let path = staging.join(format!("{}.jsonl", p.doc.id));
+    fs::write(&path, segments_jsonl(&segments)?).map_err(|e| Error::io(&path, e))?;
+    Ok(Staged {
+        id: p.doc.id.clone(),
+        state: DocState {
+            path: p.doc.path.clone(),
+            format,
+            content_hash: p.content_hash.clone(),
+            metadata_hash: p.metadata_hash.clone(),
+            segments: segments.len(),
+        },
+        warnings,
+        segments: segments.len(),
+    })
 }
 
 /// A transcript that failed keeps its previous version, so the next run tries it again.
@@ -243,7 +308,10 @@ fn keep_previous(old: &State, id: &str, state: &mut State, rebuild: bool) {
 }
 
 /// Builds a fresh index beside the old one and swaps it in only when it is complete.
-fn rebuild_index(study: &Study, segments: &[Segment]) -> Result<(), Error> {
+fn rebuild_index(
+    study: &Study,
+    fill: impl FnOnce(&mut crate::index::IndexUpdate) -> Result<(), Error>,
+) -> Result<(), Error> {
     let live = study.index_dir();
     let fresh = study.state_dir().join("index.new");
     let old = study.state_dir().join("index.old");
@@ -254,7 +322,9 @@ fn rebuild_index(study: &Study, segments: &[Segment]) -> Result<(), Error> {
     }
     {
         let mut index = SegmentIndex::open_or_create(&fresh)?;
-        index.update(&[], segments)?;
+        let mut update = index.begin_update(&[])?;
+        fill(&mut update)?;
+        update.commit()?;
     }
     if live.exists() {
         fs::rename(&live, &old).map_err(|e| Error::io(&live, e))?;
@@ -283,17 +353,16 @@ fn remove_orphan_segment_files(study: &Study, state: &State) -> Result<(), Error
     Ok(())
 }
 
-fn spinner(enabled: bool, segments: usize) -> ProgressBar {
-    if !enabled {
+fn index_progress(enabled: bool, documents: u64) -> ProgressBar {
+    if !enabled || documents == 0 {
         return ProgressBar::hidden();
     }
-    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    let bar = ProgressBar::with_draw_target(Some(documents), ProgressDrawTarget::stderr());
     bar.set_style(
-        ProgressStyle::with_template("{spinner} indexing {msg} ({elapsed})")
-            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        ProgressStyle::with_template("{spinner} indexing [{bar:30}] {pos}/{len} documents")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
     );
-    bar.set_message(format!("{segments} segments"));
-    bar.enable_steady_tick(Duration::from_millis(120));
     bar
 }
 
@@ -303,7 +372,7 @@ fn progress_bar(enabled: bool, total: u64) -> ProgressBar {
     }
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
     bar.set_style(
-        ProgressStyle::with_template("{spinner} parsing [{bar:30}] {bytes}/{total_bytes} {msg}")
+        ProgressStyle::with_template("{spinner} parsing [{bar:30}] {bytes}/{total_bytes}")
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
     );

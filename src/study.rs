@@ -142,23 +142,14 @@ impl Study {
         write_atomic(&path, text.as_bytes())
     }
 
+    /// Where an ingest puts the segments it made until they are committed.
+    pub fn staging_dir(&self) -> PathBuf {
+        self.state_dir().join("staging")
+    }
+
     /// The stored segments of one document, in order.
     pub fn document_segments(&self, doc: &str) -> Result<Vec<Segment>, Error> {
-        let path = self.segments_dir().join(format!("{doc}.jsonl"));
-        let file = File::open(&path).map_err(|e| Error::io(&path, e))?;
-        let mut segments = Vec::new();
-        for (n, line) in BufReader::new(file).lines().enumerate() {
-            let line = line.map_err(|e| Error::io(&path, e))?;
-            let segment = serde_json::from_str(&line).map_err(|e| {
-                Error::Other(format!(
-                    "{}:{}: a stored segment is damaged ({e}); run `icamo ingest --rebuild`",
-                    path.display(),
-                    n + 1
-                ))
-            })?;
-            segments.push(segment);
-        }
-        Ok(segments)
+        read_segments(&self.segments_dir().join(format!("{doc}.jsonl")))
     }
 
     /// Every stored segment, document by document in id order.
@@ -176,14 +167,12 @@ impl Study {
 
     /// Stores one document's segments (atomically, one JSON object a line).
     pub fn store_segments(&self, doc: &str, segments: &[Segment]) -> Result<(), Error> {
-        let mut out = Vec::with_capacity(segments.len() * 400);
-        for s in segments {
-            serde_json::to_writer(&mut out, s).map_err(|e| Error::Other(e.to_string()))?;
-            out.push(b'\n');
-        }
         let dir = self.segments_dir();
         fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        write_atomic(&dir.join(format!("{doc}.jsonl")), &out)
+        write_atomic(
+            &dir.join(format!("{doc}.jsonl")),
+            &segments_jsonl(segments)?,
+        )
     }
 
     /// Removes one document's stored segments.
@@ -263,6 +252,34 @@ pub struct DocState {
     pub metadata_hash: String,
     /// Number of segments stored.
     pub segments: usize,
+}
+
+/// Segments as JSON Lines: one object a line, in order.
+pub fn segments_jsonl(segments: &[Segment]) -> Result<Vec<u8>, Error> {
+    let mut out = Vec::with_capacity(segments.len() * 400);
+    for s in segments {
+        serde_json::to_writer(&mut out, s).map_err(|e| Error::Other(e.to_string()))?;
+        out.push(b'\n');
+    }
+    Ok(out)
+}
+
+/// Reads a JSON Lines file of segments.
+pub fn read_segments(path: &Path) -> Result<Vec<Segment>, Error> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut segments = Vec::new();
+    for (n, line) in BufReader::new(file).lines().enumerate() {
+        let line = line.map_err(|e| Error::io(path, e))?;
+        let segment = serde_json::from_str(&line).map_err(|e| {
+            Error::Other(format!(
+                "{}:{}: a stored segment is damaged ({e}); run `icamo ingest --rebuild`",
+                path.display(),
+                n + 1
+            ))
+        })?;
+        segments.push(segment);
+    }
+    Ok(segments)
 }
 
 /// Writes `bytes` to `path` through a temporary file and a rename, so a reader or a crash

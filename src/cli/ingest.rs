@@ -52,7 +52,7 @@ pub(super) fn run(
     if !global.quiet {
         let mb = report.bytes_parsed as f64 / 1_000_000.0;
         println!(
-            "ingested {}: {} parsed, {} unchanged, {} removed; {} segments written ({:.2} MB in {:.2} s){}",
+            "ingested {}: {} parsed, {} unchanged, {} removed; {} segments written ({:.2} MB in {:.2} s: parsing {:.2} s, indexing {:.2} s){}",
             study.root.display(),
             report.parsed.len(),
             report.unchanged.len(),
@@ -60,6 +60,8 @@ pub(super) fn run(
             report.segments_written,
             mb,
             report.elapsed.as_secs_f64(),
+            report.parse_time.as_secs_f64(),
+            report.index_time.as_secs_f64(),
             if report.rebuilt {
                 ", index rebuilt"
             } else {

@@ -28,6 +28,7 @@
 //! assert!(words[3].stop && !words[0].stop);
 //! ```
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use frostem::{Algorithm, Stemmer};
@@ -113,6 +114,10 @@ pub fn word_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 
 /// The exact form of one word: lower-cased, accents folded, ligatures spelt out.
 pub fn normalise(word: &str) -> String {
+    // Most words of a Dutch transcript are plain ASCII: skip the per-character folding.
+    if word.is_ascii() {
+        return word.to_ascii_lowercase();
+    }
     let mut out = String::with_capacity(word.len());
     for c in word.chars().flat_map(char::to_lowercase) {
         if is_combining_mark(c) {
@@ -128,6 +133,28 @@ pub fn normalise(word: &str) -> String {
 
 /// The stem of an exact form (as made by [`normalise`]) in `lang`.
 pub fn stem(lang: Language, exact: &str) -> String {
+    // A transcript repeats its words: a per-thread cache spares the stemmer most of its work.
+    thread_local! {
+        static CACHE: std::cell::RefCell<[HashMap<String, String>; 2]> =
+            std::cell::RefCell::new([HashMap::new(), HashMap::new()]);
+    }
+    const CACHE_LIMIT: usize = 100_000;
+    CACHE.with(|caches| {
+        let mut caches = caches.borrow_mut();
+        let cache = &mut caches[lang as usize];
+        if let Some(stem) = cache.get(exact) {
+            return stem.clone();
+        }
+        let stem = stem_uncached(lang, exact);
+        if cache.len() >= CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(exact.to_string(), stem.clone());
+        stem
+    })
+}
+
+fn stem_uncached(lang: Language, exact: &str) -> String {
     if let Some(fixed) = protected_stem(lang, exact) {
         return fixed.to_string();
     }

@@ -1,7 +1,7 @@
 //! The search index: every [`Segment`] of a study, searchable by word, phrase and prefix.
 //!
-//! A [`SegmentIndex`] is a tantivy index in one folder. [`SegmentIndex::update`] replaces the
-//! segments of changed documents in one commit; [`SegmentIndex::search`] takes a
+//! A [`SegmentIndex`] is a tantivy index in one folder. [`SegmentIndex::update`] (or, streaming,
+//! an [`IndexUpdate`]) replaces the segments of changed documents in one commit; [`SegmentIndex::search`] takes a
 //! [`SearchRequest`] and returns ranked [`Hit`]s, each a full segment with a [`Snippet`].
 //!
 //! What counts as a word, and which words are the same, is decided once, in [`analysis`]: the
@@ -210,42 +210,43 @@ impl SegmentIndex {
         })
     }
 
-    /// Deletes every segment of each document in `remove_docs` (and any old copy of a segment
-    /// in `add`), then adds `add`: all in one commit, so on failure the index stays as it was.
+    /// Replaces documents in one commit: deletes every segment of each document in
+    /// `remove_docs` and of each document that `add` has segments of, then adds `add`. On
+    /// failure the index stays as it was.
     pub fn update(&mut self, remove_docs: &[String], add: &[Segment]) -> Result<(), IndexError> {
-        let update_error = |cause| IndexError::Update {
-            dir: self.dir.clone(),
-            cause,
-        };
+        let mut docs: Vec<String> = remove_docs.to_vec();
+        docs.extend(add.iter().map(|s| s.doc.clone()));
+        docs.sort_unstable();
+        docs.dedup();
+        let mut update = self.begin_update(&docs)?;
+        update.add(add)?;
+        update.commit()
+    }
+
+    /// Starts an update that deletes every segment of the documents in `remove_docs`. Add
+    /// segments with [`IndexUpdate::add`] as they come, then [`IndexUpdate::commit`]; an update
+    /// dropped without a commit changes nothing that readers see.
+    pub fn begin_update(&mut self, remove_docs: &[String]) -> Result<IndexUpdate<'_>, IndexError> {
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(MAX_WRITER_THREADS);
-        let mut writer: IndexWriter<TantivyDocument> = self
+        let writer: IndexWriter<TantivyDocument> = self
             .index
             .writer_with_num_threads(threads, threads * WRITER_MEMORY_PER_THREAD)
             .map_err(|cause| match cause {
                 TantivyError::LockFailure(..) => IndexError::Locked {
                     dir: self.dir.clone(),
                 },
-                cause => update_error(cause),
+                cause => self.update_error(cause),
             })?;
-        // A delete only reaches documents added before it, so delete first, then add.
+        // A delete only reaches documents added before it, so deletes go first.
         for doc in remove_docs {
             writer.delete_term(Term::from_field_text(self.fields.doc, doc));
         }
-        for segment in add {
-            writer.delete_term(Term::from_field_text(self.fields.id, &segment.id));
-        }
-        for segment in add {
-            writer
-                .add_document(self.fields.document(segment))
-                .map_err(update_error)?;
-        }
-        writer.commit().map_err(update_error)?;
-        // The commit is durable now. A failed merge only leaves more, smaller index segments,
-        // which the next update merges again: not worth failing an ingest for.
-        let _ = writer.wait_merging_threads();
-        self.reader.reload().map_err(|cause| self.read_error(cause))
+        Ok(IndexUpdate {
+            index: self,
+            writer,
+        })
     }
 
     /// How many segments the index holds.
@@ -258,10 +259,50 @@ impl SegmentIndex {
         &self.dir
     }
 
+    fn update_error(&self, cause: TantivyError) -> IndexError {
+        IndexError::Update {
+            dir: self.dir.clone(),
+            cause,
+        }
+    }
+
     fn read_error(&self, cause: TantivyError) -> IndexError {
         IndexError::Read {
             dir: self.dir.clone(),
             cause,
         }
+    }
+}
+
+/// An update in progress: documents deleted and segments added, not yet visible to readers.
+pub struct IndexUpdate<'a> {
+    index: &'a mut SegmentIndex,
+    writer: IndexWriter<TantivyDocument>,
+}
+
+impl IndexUpdate<'_> {
+    /// Adds segments. Their documents must have been named in `remove_docs` if they were in
+    /// the index before, or the old segments stay beside the new ones.
+    pub fn add(&mut self, segments: &[Segment]) -> Result<(), IndexError> {
+        for segment in segments {
+            self.writer
+                .add_document(self.index.fields.document(segment))
+                .map_err(|cause| self.index.update_error(cause))?;
+        }
+        Ok(())
+    }
+
+    /// Makes the update durable and visible, all at once.
+    pub fn commit(mut self) -> Result<(), IndexError> {
+        self.writer
+            .commit()
+            .map_err(|cause| self.index.update_error(cause))?;
+        // The commit is durable now. A failed merge only leaves more, smaller index segments,
+        // which the next update merges again: not worth failing an ingest for.
+        let _ = self.writer.wait_merging_threads();
+        self.index
+            .reader
+            .reload()
+            .map_err(|cause| self.index.read_error(cause))
     }
 }
