@@ -66,17 +66,14 @@ pub struct StudySection {
     /// Folders (or single files) holding transcripts, relative to the study folder.
     #[serde(default = "default_transcripts")]
     pub transcripts: Vec<String>,
-    /// Codebook files or folders, relative to the study folder.
-    #[serde(default = "default_codebooks")]
+    /// Codebook files or folders, relative to the study folder; when none are listed, the
+    /// `codebooks/` folder if there is one.
+    #[serde(default)]
     pub codebooks: Vec<String>,
 }
 
 fn default_transcripts() -> Vec<String> {
     vec!["corpus".to_string()]
-}
-
-fn default_codebooks() -> Vec<String> {
-    vec!["codebooks".to_string()]
 }
 
 /// One `[[documents]]` entry.

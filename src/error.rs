@@ -28,6 +28,18 @@ pub enum Error {
         /// What was wrong and what would be right.
         message: String,
     },
+    /// A codebook is not valid TOML, or not a codebook.
+    #[error("{}: {message}", place(path, *line, *column))]
+    Codebook {
+        /// The codebook file.
+        path: PathBuf,
+        /// 1-based line (0 when the file as a whole is at fault).
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What was wrong and what would be right.
+        message: String,
+    },
     /// A transcript could not be parsed.
     #[error("{}: {message}", place(path, *line, *column))]
     Parse {
@@ -112,6 +124,7 @@ impl Error {
         matches!(
             self,
             Error::Manifest { .. }
+                | Error::Codebook { .. }
                 | Error::Parse { .. }
                 | Error::Ingest(_)
                 | Error::UnknownSegment(_)

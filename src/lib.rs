@@ -15,6 +15,8 @@
 //! ```
 
 pub mod cli;
+pub mod codebook;
+pub mod coding;
 pub mod corpus;
 pub mod error;
 pub mod index;

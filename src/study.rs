@@ -19,6 +19,9 @@ use crate::transcript::{Format, Segment};
 /// The folder inside a study that holds everything icamo derives.
 pub const STATE_DIR: &str = ".icamo";
 
+/// The folder of codebooks a study uses when its manifest lists none.
+pub const DEFAULT_CODEBOOKS: &str = "codebooks";
+
 /// The environment variable naming a study folder when `--study` is not given.
 pub const STUDY_ENV: &str = "ICAMO_STUDY";
 
@@ -84,6 +87,42 @@ impl Study {
     /// The folder of stored segments, one JSON Lines file per document.
     pub fn segments_dir(&self) -> PathBuf {
         self.state_dir().join("segments")
+    }
+
+    /// The codebook files the manifest names: each `codebooks` entry is a file, or a folder
+    /// whose `*.toml` files count, in name order. A missing entry is an error naming it.
+    pub fn codebook_paths(&self) -> Result<Vec<PathBuf>, Error> {
+        let mut paths = Vec::new();
+        let default = [DEFAULT_CODEBOOKS.to_string()];
+        let entries = if self.manifest.study.codebooks.is_empty() {
+            if !self.root.join(DEFAULT_CODEBOOKS).is_dir() {
+                return Ok(paths);
+            }
+            &default[..]
+        } else {
+            &self.manifest.study.codebooks[..]
+        };
+        for entry in entries {
+            let path = self.root.join(entry);
+            if path.is_file() {
+                paths.push(path);
+            } else if path.is_dir() {
+                let mut found: Vec<PathBuf> = fs::read_dir(&path)
+                    .map_err(|e| Error::io(&path, e))?
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "toml"))
+                    .collect();
+                found.sort();
+                paths.extend(found);
+            } else {
+                return Err(Error::Other(format!(
+                    "{}: [study] codebooks names \"{entry}\", which is neither a file nor a folder in {}",
+                    self.manifest.path.display(),
+                    self.root.display()
+                )));
+            }
+        }
+        Ok(paths)
     }
 
     /// Takes the study's write lock, or says who holds it.

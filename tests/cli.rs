@@ -585,3 +585,106 @@ fn a_new_analysis_version_rebuilds_the_index() {
         .stdout(predicate::str::contains("index rebuilt"));
     assert_eq!(search_json(dir.path(), &["werkgevers"]).len(), 1);
 }
+
+fn suggestions(study: &Path) -> Vec<Value> {
+    fs::read_to_string(study.join(".icamo/suggestions.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn code_suggests_codes_for_respondent_turns_and_is_repeatable() {
+    let dir = study();
+    icamo(dir.path())
+        .arg("build")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("coded 9 segments"));
+    let first = fs::read_to_string(dir.path().join(".icamo/suggestions.jsonl")).unwrap();
+    let all = suggestions(dir.path());
+    let of = |segment: &str| -> Vec<String> {
+        all.iter()
+            .filter(|s| s["segment"] == segment)
+            .map(|s| s["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // "Sommige werkgevers hebben geen vertrouwen in statushouders, zeker niet zonder jobcoach.
+    //  Anderen willen wel, door de krapte op de arbeidsmarkt."
+    let mut codes = of("fg-uitvoering:0006");
+    codes.sort();
+    assert_eq!(codes, ["ctx.krapte", "int.jobcoach", "m.verbinding"]);
+    let verbinding = all
+        .iter()
+        .find(|s| s["segment"] == "fg-uitvoering:0006" && s["code"] == "m.verbinding")
+        .unwrap();
+    assert_eq!(
+        verbinding["stance"], "contradicts",
+        "\"geen vertrouwen\" is a negation"
+    );
+    // The synonym group: "persoonlijk plan" is the PIP.
+    assert!(of("fg-uitvoering:0003").contains(&"int.pip".to_string()));
+    // Interviewers' turns are not coded.
+    assert!(of("fg-uitvoering:0001").is_empty());
+    assert!(all.iter().all(|s| {
+        !s["segment"]
+            .as_str()
+            .unwrap()
+            .starts_with("int-werkgever:0001")
+    }));
+
+    icamo(dir.path()).arg("code").assert().success();
+    assert_eq!(
+        first,
+        fs::read_to_string(dir.path().join(".icamo/suggestions.jsonl")).unwrap()
+    );
+}
+
+#[test]
+fn suggest_ranks_a_segments_codes_and_says_why() {
+    let dir = study();
+    icamo(dir.path()).arg("build").assert().success();
+    let out = icamo(dir.path())
+        .args(["suggest", "fg-uitvoering:6"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("geen vertrouwen**"), "{text}");
+    assert!(text.contains("**jobcoach**"), "{text}");
+    assert!(
+        text.contains("stance: contradicts (a negation stands next to a match)"),
+        "{text}"
+    );
+    assert!(text.contains("matched \"krapte\""), "{text}");
+    assert!(text.contains("example similarity"), "{text}");
+    // Ranked: the scores printed are in descending order.
+    let scores: Vec<f32> = text
+        .lines()
+        .filter_map(|l| l.split("  score ").nth(1))
+        .map(|s| s.split_whitespace().next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(scores.len(), 3, "{text}");
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+}
+
+#[test]
+fn a_study_without_codebooks_builds_without_coding() {
+    let dir = study();
+    fs::remove_dir_all(dir.path().join("codebooks")).unwrap();
+    icamo(dir.path())
+        .arg("build")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("coded").not());
+    icamo(dir.path())
+        .arg("code")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("has no codebook"));
+}

@@ -9,11 +9,14 @@ use crate::error::Error;
 use crate::study::Study;
 
 mod build;
+mod code;
+mod codebook;
 mod ingest;
 mod init;
 mod search;
 mod show;
 mod stats;
+mod suggest;
 
 const AFTER_HELP: &str = "\
 A study is a folder with an icamo.toml. Without --study, icamo uses $ICAMO_STUDY, or the
@@ -42,11 +45,14 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Build(build::Args),
+    Code(code::Args),
+    Codebook(codebook::Args),
     Init(init::Args),
     Ingest(ingest::Args),
     Search(search::Args),
     Show(show::Args),
     Stats(stats::Args),
+    Suggest(suggest::Args),
 }
 
 /// Runs one command line.
@@ -57,11 +63,14 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     };
     match cli.command {
         Command::Build(a) => build::execute(a, &global),
+        Command::Code(a) => code::execute(a, &global),
+        Command::Codebook(a) => codebook::execute(a, &global),
         Command::Init(a) => init::execute(a, &global),
         Command::Ingest(a) => ingest::execute(a, &global),
         Command::Search(a) => search::execute(a, &global),
         Command::Show(a) => show::execute(a, &global),
         Command::Stats(a) => stats::execute(a, &global),
+        Command::Suggest(a) => suggest::execute(a, &global),
     }
 }
 
@@ -83,6 +92,22 @@ impl Global {
     fn study(&self) -> Result<Study, Error> {
         Study::locate(self.study.as_deref())
     }
+}
+
+/// The codebook files given on the command line, or else the study's; an error when there is
+/// none.
+fn codebook_files(study: &Study, explicit: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    if !explicit.is_empty() {
+        return Ok(explicit.to_vec());
+    }
+    let paths = study.codebook_paths()?;
+    if paths.is_empty() {
+        return Err(Error::Other(format!(
+            "the study in {} has no codebook: put a .toml codebook in its codebooks/ folder (or list files under `codebooks` in icamo.toml), or give --codebook FILE",
+            study.root.display()
+        )));
+    }
+    Ok(paths)
 }
 
 /// Output format of commands that print records.

@@ -71,7 +71,7 @@ fn print_segment(s: &Segment, current: bool, path: &str, names: bool) {
 }
 
 /// Splits `doc:0007` (or `doc:7`) into the document id and the turn number.
-fn parse_id(id: &str) -> Result<(&str, u32), Error> {
+pub(super) fn parse_id(id: &str) -> Result<(&str, u32), Error> {
     let bad = || {
         Error::UnknownSegment(format!(
             "\"{id}\" is not a segment id: expected DOCUMENT:NUMBER, like int-sh-01:0007"

@@ -63,6 +63,7 @@ pub use analysis::{ANALYSIS_VERSION, AnalysedToken, analyse};
 pub use search::{DEFAULT_LIMIT, Hit, SearchRequest};
 pub use snippet::{SNIPPET_CHARS, Snippet};
 
+use crate::lang::Language;
 use crate::transcript::Segment;
 use schema::{Fields, build_schema};
 
@@ -252,6 +253,24 @@ impl SegmentIndex {
     /// How many segments the index holds.
     pub fn num_segments(&self) -> u64 {
         self.reader.searcher().num_docs()
+    }
+
+    /// In how many segments an exact form (as [`analysis::normalise`] makes it) occurs.
+    pub fn exact_doc_freq(&self, exact: &str) -> Result<u64, IndexError> {
+        let term = Term::from_field_text(self.fields.text, exact);
+        self.reader
+            .searcher()
+            .doc_freq(&term)
+            .map_err(|cause| self.read_error(cause))
+    }
+
+    /// In how many segments of a language a stem occurs.
+    pub fn stem_doc_freq(&self, lang: Language, stem: &str) -> Result<u64, IndexError> {
+        let term = Term::from_field_text(self.fields.stemmed(lang), stem);
+        self.reader
+            .searcher()
+            .doc_freq(&term)
+            .map_err(|cause| self.read_error(cause))
     }
 
     /// The folder the index is in.

@@ -1,0 +1,179 @@
+//! `icamo codebook`: check, show and export the study's codebooks.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::codebook::{Codebook, Diagnostic, Severity};
+use crate::error::Error;
+
+/// Check, show or export codebooks
+///
+/// Without --codebook, works on the study's codebooks: the files and folders its icamo.toml
+/// lists under `codebooks` (a folder means every *.toml in it).
+///
+/// Examples:
+///   icamo codebook check
+///   icamo codebook show --codebook codebooks/dualiteit.toml
+///   icamo codebook patterns > rules.txt && rg -c -f rules.txt corpus/
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub(super) struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// Report everything wrong or suspect: unknown parents, duplicate ids, cycles, invalid
+    /// regexes and NEAR rules, rules that can never match, codes without rules or examples.
+    /// Exits with 1 when there are errors.
+    Check(Files),
+    /// Print the code tree with each code's kind and number of rules.
+    Show(Files),
+    /// Print every rule as one regular expression a line, for `rg -c -f FILE`; an
+    /// approximation of the analysed matching (stems become prefixes, accents classes).
+    Patterns(PatternArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct Files {
+    /// A codebook file (repeat for several); default: the study's codebooks.
+    #[arg(long, value_name = "FILE")]
+    codebook: Vec<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+struct PatternArgs {
+    #[command(flatten)]
+    files: Files,
+    /// Put the code id and a tab before each pattern.
+    #[arg(long)]
+    with_ids: bool,
+}
+
+pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
+    let mut out = String::new();
+    let result = match args.command {
+        Command::Check(files) => check(&files.paths(global)?, global, &mut out),
+        Command::Show(files) => show(&files.paths(global)?, &mut out),
+        Command::Patterns(args) => patterns(&args.files.paths(global)?, args.with_ids, &mut out),
+    };
+    print(&out)?;
+    result
+}
+
+fn show(paths: &[PathBuf], out: &mut String) -> Result<(), Error> {
+    for (i, path) in paths.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&Codebook::load(path)?.tree());
+    }
+    Ok(())
+}
+
+fn patterns(paths: &[PathBuf], with_ids: bool, out: &mut String) -> Result<(), Error> {
+    for path in paths {
+        let book = Codebook::load(path)?;
+        let errors = book
+            .check()
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        if errors > 0 {
+            eprintln!(
+                "warning: {} has {errors} error{}; rules that do not read are left out (see `icamo codebook check`)",
+                path.display(),
+                plural(errors)
+            );
+        }
+        for p in book.patterns() {
+            if with_ids {
+                out.push_str(&p.code);
+                out.push('\t');
+            }
+            out.push_str(&p.regex);
+            out.push('\n');
+        }
+    }
+    Ok(())
+}
+
+/// Writes `text` to standard output; a reader that stopped early (`| head`) is no error.
+fn print(text: &str) -> Result<(), Error> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Error::io(Path::new("standard output"), e))
+        }
+        _ => Ok(()),
+    }
+}
+
+impl Files {
+    /// The files given, or the study's codebooks.
+    fn paths(&self, global: &super::Global) -> Result<Vec<PathBuf>, Error> {
+        if !self.codebook.is_empty() {
+            return Ok(self.codebook.clone());
+        }
+        super::codebook_files(&global.study()?, &[])
+    }
+}
+
+fn check(paths: &[PathBuf], global: &super::Global, out: &mut String) -> Result<(), Error> {
+    let (mut codes, mut errors, mut warnings) = (0, 0, 0);
+    for path in paths {
+        let found = match Codebook::load(path) {
+            Ok(book) => {
+                codes += book.codes.len();
+                book.check()
+            }
+            Err(Error::Codebook {
+                path,
+                line,
+                column,
+                message,
+            }) => vec![Diagnostic {
+                severity: Severity::Error,
+                path,
+                line,
+                column,
+                message,
+                hint:
+                    "the file must be valid TOML in the codebook format; nothing else was checked"
+                        .into(),
+            }],
+            Err(e) => return Err(e),
+        };
+        for d in found {
+            match d.severity {
+                Severity::Error => errors += 1,
+                Severity::Warning => warnings += 1,
+            }
+            let _ = writeln!(out, "{d}");
+        }
+    }
+    let summary = format!(
+        "{} codebook{}, {codes} code{}: {errors} error{}, {warnings} warning{}",
+        paths.len(),
+        plural(paths.len()),
+        plural(codes),
+        plural(errors),
+        plural(warnings)
+    );
+    if errors > 0 {
+        return Err(Error::Other(summary));
+    }
+    if !global.quiet {
+        let _ = writeln!(out, "{summary}");
+    }
+    Ok(())
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

@@ -1,0 +1,481 @@
+//! The rule language: what a keyword, a NEAR rule and a regex say, in analysed words.
+//!
+//! A keyword is turned into a [`Term`]: a row of [`WordTest`]s, one per word that
+//! [`analyse`] finds in it, each matched against one token of a segment. Checks, the matcher
+//! and the pattern export all read rules through here, so they agree on what a rule means.
+
+use std::collections::HashMap;
+
+use regex::{Regex, RegexBuilder};
+
+use super::model::{RuleKind, SynonymGroup};
+use crate::index::analysis::{AnalysedToken, analyse};
+use crate::lang::Language;
+
+/// The fewest letters before a `*` (as in search: one letter would match half the text).
+pub(crate) const MIN_PREFIX_CHARS: usize = 2;
+/// The fewest letters after a leading `*` (`*en` would match every plural).
+pub(crate) const MIN_COMPOUND_CHARS: usize = 3;
+/// The largest distance a NEAR rule may ask for.
+pub(crate) const MAX_NEAR: usize = 1000;
+
+/// How one word of a rule matches one analysed token.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum WordTest {
+    /// Same stem.
+    Stem(String),
+    /// Same exact form (`=PIP`).
+    Exact(String),
+    /// Exact form starts with it (`werkgever*`).
+    Prefix(String),
+    /// Exact form ends with `exact`, or stem ends with `stem` (`*aanbieder` matches
+    /// `zorgaanbieders`, whose stem is `zorgaanbieder`).
+    Suffix {
+        /// The part's exact form.
+        exact: String,
+        /// The part's stem.
+        stem: String,
+    },
+}
+
+impl WordTest {
+    /// Whether `token` is this word.
+    pub(crate) fn matches(&self, token: &AnalysedToken) -> bool {
+        match self {
+            WordTest::Stem(s) => token.stem == *s,
+            WordTest::Exact(e) => token.exact == *e,
+            WordTest::Prefix(p) => token.exact.starts_with(p.as_str()),
+            WordTest::Suffix { exact, stem } => {
+                token.exact.ends_with(exact.as_str()) || token.stem.ends_with(stem.as_str())
+            }
+        }
+    }
+}
+
+/// A row of words that must match consecutive tokens.
+#[derive(Debug, Clone)]
+pub(crate) struct Term {
+    /// One test per word, in order; never empty.
+    pub words: Vec<WordTest>,
+    /// The exact form of each word as written (for the pattern export).
+    pub forms: Vec<String>,
+}
+
+/// A keyword rule (or a NEAR side, an exclusion, a synonym term), read.
+#[derive(Debug, Clone)]
+pub(crate) struct Keyword {
+    /// How it is written.
+    pub kind: RuleKind,
+    /// What it matches itself.
+    pub term: Term,
+    /// The stems of its words, markers left out: how synonym groups recognise it.
+    pub key: String,
+}
+
+/// What is wrong with a rule, and what would be right.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Problem {
+    /// What was wrong.
+    pub message: String,
+    /// What would be right.
+    pub hint: String,
+    /// Character offset in the rule's text where the problem is, when known.
+    pub offset: Option<usize>,
+}
+
+impl Problem {
+    fn new(message: impl Into<String>, hint: impl Into<String>) -> Problem {
+        Problem {
+            message: message.into(),
+            hint: hint.into(),
+            offset: None,
+        }
+    }
+}
+
+/// Reads a keyword: words and phrases, with `word*`, `*part` and `=exact`.
+pub(crate) fn parse_keyword(lang: Language, text: &str) -> Result<Keyword, Problem> {
+    let trimmed = text.trim();
+    let (exact, body) = match trimmed.strip_prefix('=') {
+        Some(rest) => (true, rest.trim_start()),
+        None => (false, trimmed),
+    };
+    let mut words = Vec::new();
+    let mut forms = Vec::new();
+    let mut key = Vec::new();
+    let mut all_stop = true;
+    for chunk in body.split_whitespace() {
+        let suffix = chunk.starts_with('*');
+        let inner = chunk.trim_start_matches('*');
+        let prefix = inner.ends_with('*');
+        let inner = inner.trim_end_matches('*');
+        if inner.contains('*') || chunk.starts_with("**") || chunk.ends_with("**") {
+            return Err(Problem::new(
+                format!("\"{chunk}\" has a * inside a word"),
+                "a * goes at the end of a word (werkgever*: words starting with it) or at its start (*aanbieder: words ending in it)",
+            ));
+        }
+        if suffix && prefix {
+            return Err(Problem::new(
+                format!("\"{chunk}\" has a * on both sides, which icamo does not support"),
+                format!(
+                    "write *{inner} for words ending in \"{inner}\", or {inner}* for words starting with it"
+                ),
+            ));
+        }
+        if exact && (suffix || prefix) {
+            return Err(Problem::new(
+                format!("\"{trimmed}\" combines = (exact form) with * (any ending)"),
+                "use either =word for the exact form or word* for words starting with it",
+            ));
+        }
+        let analysed = analyse(lang, inner);
+        if analysed.is_empty() {
+            if suffix || prefix {
+                return Err(Problem::new(
+                    format!("\"{chunk}\" has no letters or digits around its *"),
+                    "put the * directly before or after a word: werkgever*, *aanbieder",
+                ));
+            }
+            continue;
+        }
+        let last = analysed.len() - 1;
+        for (i, token) in analysed.into_iter().enumerate() {
+            key.push(token.stem.clone());
+            forms.push(token.exact.clone());
+            let test = if prefix && i == last {
+                if token.exact.chars().count() < MIN_PREFIX_CHARS {
+                    return Err(Problem::new(
+                        format!("the prefix \"{}*\" is too short", token.exact),
+                        format!(
+                            "give at least {MIN_PREFIX_CHARS} letters before the *, or list the words"
+                        ),
+                    ));
+                }
+                WordTest::Prefix(token.exact)
+            } else if suffix && i == 0 {
+                if token.exact.chars().count() < MIN_COMPOUND_CHARS {
+                    return Err(Problem::new(
+                        format!("the compound part \"*{}\" is too short", token.exact),
+                        format!(
+                            "give at least {MIN_COMPOUND_CHARS} letters after the *, or list the words"
+                        ),
+                    ));
+                }
+                WordTest::Suffix {
+                    exact: token.exact,
+                    stem: token.stem,
+                }
+            } else {
+                all_stop &= token.stop;
+                if exact {
+                    WordTest::Exact(token.exact)
+                } else {
+                    WordTest::Stem(token.stem)
+                }
+            };
+            if matches!(test, WordTest::Prefix(_) | WordTest::Suffix { .. }) {
+                all_stop = false;
+            }
+            words.push(test);
+        }
+    }
+    if words.is_empty() {
+        return Err(Problem::new(
+            format!("\"{text}\" has no words in it, so it can never match"),
+            "a keyword needs letters or digits: one word or a phrase",
+        ));
+    }
+    if all_stop {
+        let list = key.join(" ");
+        return Err(Problem::new(
+            format!(
+                "\"{trimmed}\" is only stop words ({list}): it would match almost every segment, and search leaves such words out"
+            ),
+            "add a word that carries meaning (\"geen vertrouwen\", not \"geen\" alone), or drop the rule",
+        ));
+    }
+    let kind = if exact {
+        RuleKind::Exact
+    } else if words.len() > 1 {
+        RuleKind::Phrase
+    } else {
+        match words[0] {
+            WordTest::Prefix(_) => RuleKind::Prefix,
+            WordTest::Suffix { .. } => RuleKind::Compound,
+            _ => RuleKind::Keyword,
+        }
+    };
+    Ok(Keyword {
+        kind,
+        term: Term { words, forms },
+        key: key.join(" "),
+    })
+}
+
+/// A NEAR rule, read.
+#[derive(Debug, Clone)]
+pub(crate) struct Near {
+    /// The words before `NEAR/N`.
+    pub left: Keyword,
+    /// The words after it.
+    pub right: Keyword,
+    /// N: the positions of the two may differ by at most this much.
+    pub distance: usize,
+}
+
+/// Reads `A NEAR/N B`: `A` and `B` in keyword syntax, `N` a number of words.
+pub(crate) fn parse_near(lang: Language, text: &str) -> Result<Near, Problem> {
+    // The words with their character offsets, so a problem can point at its word.
+    let mut parts: Vec<(usize, &str)> = Vec::new();
+    let mut start = None;
+    for (chars, (i, c)) in text.char_indices().chain([(text.len(), ' ')]).enumerate() {
+        match (c.is_whitespace(), start) {
+            (false, None) => start = Some((chars, i)),
+            (true, Some((at, from))) => {
+                parts.push((at, &text[from..i]));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    let is_near = |p: &str| {
+        p.len() >= 4
+            && p.is_char_boundary(4)
+            && p[..4].eq_ignore_ascii_case("near")
+            && (p.len() == 4 || p[4..].starts_with('/'))
+    };
+    let nears: Vec<usize> = (0..parts.len()).filter(|&i| is_near(parts[i].1)).collect();
+    let example = "write it as `jobcoach NEAR/10 werkgever*`: words on both sides, N the largest distance in words";
+    let at = match nears.as_slice() {
+        [] => {
+            return Err(Problem::new(format!("\"{text}\" has no NEAR/N"), example));
+        }
+        [one] => *one,
+        [_, second, ..] => {
+            return Err(Problem {
+                offset: Some(parts[*second].0),
+                ..Problem::new(
+                    format!("\"{text}\" has more than one NEAR"),
+                    "a NEAR rule joins two sides; use several rules for more words",
+                )
+            });
+        }
+    };
+    let (offset, near) = parts[at];
+    let located = |p: Problem| Problem {
+        offset: Some(offset),
+        ..p
+    };
+    if near.len() == 4 {
+        return Err(located(Problem::new(
+            format!("\"{near}\" does not say how near"),
+            "give the largest distance in words, as in NEAR/10",
+        )));
+    }
+    let distance: usize = near[5..].parse().map_err(|_| {
+        located(Problem::new(
+            format!("\"{near}\": the distance must be a whole number"),
+            "write NEAR/10 for at most 10 words apart",
+        ))
+    })?;
+    if distance == 0 || distance > MAX_NEAR {
+        return Err(located(Problem::new(
+            format!("NEAR/{distance}: the distance must be between 1 and {MAX_NEAR}"),
+            "NEAR/1 means directly next to each other, NEAR/10 at most 10 words apart",
+        )));
+    }
+    let words: Vec<&str> = parts.iter().map(|p| p.1).collect();
+    let side = |words: &[&str], which: &str| {
+        if words.is_empty() {
+            return Err(located(Problem::new(
+                format!("\"{text}\" has nothing {which} NEAR/{distance}"),
+                example,
+            )));
+        }
+        parse_keyword(lang, &words.join(" ")).map_err(|p| Problem {
+            message: format!("{which} NEAR/{distance}: {}", p.message),
+            ..p
+        })
+    };
+    Ok(Near {
+        left: side(&words[..at], "before")?,
+        right: side(&words[at + 1..], "after")?,
+        distance,
+    })
+}
+
+/// Compiles a regex rule as the matcher runs it: case-insensitive, Unicode.
+pub(crate) fn compile_regex(text: &str) -> Result<Regex, Problem> {
+    let mut parser = regex_syntax::ParserBuilder::new()
+        .case_insensitive(true)
+        .build();
+    let hir = parser.parse(text).map_err(|e| {
+        let (kind, span) = match &e {
+            regex_syntax::Error::Parse(e) => (e.kind().to_string(), Some(*e.span())),
+            regex_syntax::Error::Translate(e) => (e.kind().to_string(), Some(*e.span())),
+            other => (other.to_string(), None),
+        };
+        Problem {
+            message: format!("invalid regular expression: {kind}"),
+            hint: "regexes use Rust's syntax (https://docs.rs/regex); a literal \\ . ( ) [ ] needs a \\ before it"
+                .into(),
+            offset: span.map(|s| text[..s.start.offset.min(text.len())].chars().count()),
+        }
+    })?;
+    if hir.properties().maximum_len() == Some(0) {
+        return Err(Problem::new(
+            format!("the regex '{text}' can only match the empty string, so it never finds a word"),
+            "match some text, as in '\\bpip(?:s)?\\b'",
+        ));
+    }
+    RegexBuilder::new(text)
+        .case_insensitive(true)
+        .build()
+        .map_err(|e| Problem::new(format!("invalid regular expression: {e}"), "simplify it"))
+}
+
+/// Whether a (valid) regex can match the empty string, which the matcher skips.
+pub(crate) fn regex_can_match_empty(text: &str) -> bool {
+    regex_syntax::ParserBuilder::new()
+        .case_insensitive(true)
+        .build()
+        .parse(text)
+        .is_ok_and(|hir| hir.properties().minimum_len() == Some(0))
+}
+
+/// The synonym groups, read: which keywords stand for which terms.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Synonyms {
+    /// Each group's readable terms.
+    groups: Vec<Vec<Keyword>>,
+    /// Key of a term → the groups it is in.
+    by_key: HashMap<String, Vec<usize>>,
+}
+
+impl Synonyms {
+    /// Reads the groups; a term that does not read is left out (checks report it).
+    pub(crate) fn new(lang: Language, groups: &[SynonymGroup]) -> Synonyms {
+        let mut synonyms = Synonyms::default();
+        for group in groups {
+            let terms: Vec<Keyword> = group
+                .terms
+                .iter()
+                .filter_map(|t| parse_keyword(lang, &t.text).ok())
+                .collect();
+            let g = synonyms.groups.len();
+            for term in &terms {
+                let groups = synonyms.by_key.entry(term.key.clone()).or_default();
+                if !groups.contains(&g) {
+                    groups.push(g);
+                }
+            }
+            synonyms.groups.push(terms);
+        }
+        synonyms
+    }
+
+    /// The terms a keyword stands for: its own, then those of every group that has a term
+    /// with the same words (markers aside), without repeats.
+    pub(crate) fn expand(&self, keyword: &Keyword) -> Vec<Term> {
+        let mut terms = vec![keyword.term.clone()];
+        for &g in self.by_key.get(&keyword.key).into_iter().flatten() {
+            for other in &self.groups[g] {
+                if other.key != keyword.key && !terms.iter().any(|t| t.words == other.term.words) {
+                    terms.push(other.term.clone());
+                }
+            }
+        }
+        terms
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kw(text: &str) -> Keyword {
+        parse_keyword(Language::Dutch, text).unwrap()
+    }
+
+    #[test]
+    fn keywords_are_read_into_word_tests() {
+        assert_eq!(
+            kw("werkgevers").term.words,
+            [WordTest::Stem("werkgever".into())]
+        );
+        assert_eq!(kw("Werkgever*").kind, RuleKind::Prefix);
+        assert_eq!(
+            kw("werkgever*").term.words,
+            [WordTest::Prefix("werkgever".into())]
+        );
+        assert_eq!(kw("*aanbieder").kind, RuleKind::Compound);
+        assert_eq!(kw("=PIP").term.words, [WordTest::Exact("pip".into())]);
+        assert_eq!(kw("=PIP").kind, RuleKind::Exact);
+        let phrase = kw("geen vertrouwen");
+        assert_eq!(phrase.kind, RuleKind::Phrase);
+        assert_eq!(phrase.key, "geen vertrouw");
+        assert_eq!(kw("taal-aanbieder").term.words.len(), 2);
+        assert_eq!(kw("Cliënten").term.words, [WordTest::Stem("client".into())]);
+    }
+
+    #[test]
+    fn keywords_that_cannot_match_are_problems() {
+        for bad in [
+            "", "  ", "--", "de het", "=de", "a*", "*en", "*taal*", "wer*ker", "=pip*", "*",
+        ] {
+            assert!(parse_keyword(Language::Dutch, bad).is_err(), "{bad:?}");
+        }
+        assert!(parse_keyword(Language::Dutch, "de*").is_ok());
+        assert!(parse_keyword(Language::Dutch, "juist niet").is_ok());
+    }
+
+    #[test]
+    fn near_rules_read_both_sides_and_the_distance() {
+        let near = parse_near(Language::Dutch, "jobcoach NEAR/10 werkgever*").unwrap();
+        assert_eq!(near.distance, 10);
+        assert_eq!(near.right.kind, RuleKind::Prefix);
+        for bad in [
+            "jobcoach werkgever",
+            "jobcoach NEAR werkgever",
+            "jobcoach NEAR/x werkgever",
+            "jobcoach NEAR/0 werkgever",
+            "NEAR/5 werkgever",
+            "jobcoach NEAR/5",
+            "a NEAR/2 b NEAR/3 c",
+        ] {
+            assert!(parse_near(Language::Dutch, bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn regexes_report_the_offset_of_the_error() {
+        let p = compile_regex(r"\bpip(s\b").unwrap_err();
+        assert_eq!(p.offset, Some(5));
+        assert!(compile_regex(r"\b").is_err());
+        assert!(compile_regex(r"\bpips?\b").is_ok());
+        assert!(regex_can_match_empty("(pip)?"));
+        assert!(!regex_can_match_empty("pip"));
+    }
+
+    #[test]
+    fn synonyms_expand_a_keyword_to_every_term_of_its_group() {
+        use super::super::model::{Position, Rule};
+        let group = SynonymGroup {
+            terms: ["leerbaarheidstoets", "taalleerbaarheidstoets", "LBT"]
+                .iter()
+                .map(|t| Rule {
+                    text: t.to_string(),
+                    at: Position::default(),
+                    verbatim: false,
+                })
+                .collect(),
+            at: Position::default(),
+        };
+        let synonyms = Synonyms::new(Language::Dutch, &[group]);
+        let terms = synonyms.expand(&kw("lbt"));
+        assert_eq!(terms.len(), 3);
+        assert_eq!(terms[0].words, [WordTest::Stem("lbt".into())]);
+        assert_eq!(synonyms.expand(&kw("toets")).len(), 1);
+    }
+}

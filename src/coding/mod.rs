@@ -1,0 +1,284 @@
+//! Coding: the codebook's rules applied to every segment, as ranked suggestions.
+//!
+//! [`code_study`] runs the compiled [`Matcher`] once over every stored segment, scores each
+//! code that matched (see [`score`]) and writes the [`Suggestion`]s, sorted, to
+//! `.icamo/suggestions.jsonl`. Suggestions are derived data: a person confirms them, and a
+//! coder's decisions are never kept here.
+//!
+//! ```no_run
+//! use icamo::{codebook::Codebook, coding, study::Study};
+//! let study = Study::locate(None)?;
+//! let codebook = Codebook::load(&study.root.join("codebooks/dualiteit.toml"))?;
+//! let report = coding::code_study(&study, &[codebook])?;
+//! println!("{} suggestions", report.suggestions);
+//! # Ok::<(), icamo::Error>(())
+//! ```
+
+pub mod score;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::codebook::{Code, CodeKind, Codebook, Matcher};
+use crate::error::Error;
+use crate::index::SegmentIndex;
+use crate::study::{Study, write_atomic};
+use crate::transcript::Segment;
+use score::{Explanation, Scorer};
+
+/// The file, inside `.icamo/`, that holds the suggestions of the last `icamo code`.
+pub const SUGGESTIONS_FILE: &str = "suggestions.jsonl";
+
+/// How a coded segment bears on its code (above all on a mechanism).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stance {
+    /// The segment shows the mechanism at work (`+`).
+    Supports,
+    /// The segment shows it failing or absent (`-`).
+    Contradicts,
+    /// The segment qualifies it: for whom, when, only partly (`~`).
+    Nuance,
+    /// No stance (interventions, actors, most context).
+    #[default]
+    None,
+}
+
+impl Stance {
+    /// The one-character mark used in inline tags and sheets.
+    pub fn mark(self) -> &'static str {
+        match self {
+            Stance::Supports => "+",
+            Stance::Contradicts => "-",
+            Stance::Nuance => "~",
+            Stance::None => "",
+        }
+    }
+}
+
+impl fmt::Display for Stance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Stance::Supports => "supports",
+            Stance::Contradicts => "contradicts",
+            Stance::Nuance => "nuance",
+            Stance::None => "none",
+        })
+    }
+}
+
+impl FromStr for Stance {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_lowercase().as_str() {
+            "+" | "supports" | "steunt" => Ok(Stance::Supports),
+            "-" | "contradicts" | "weerspreekt" => Ok(Stance::Contradicts),
+            "~" | "nuance" | "nuanceert" => Ok(Stance::Nuance),
+            "" | "none" | "geen" => Ok(Stance::None),
+            other => Err(format!(
+                "unknown stance \"{other}\": expected supports (+), contradicts (-), nuance (~) or none"
+            )),
+        }
+    }
+}
+
+/// A code the rules suggest for a segment, with its score and the reasons for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Suggestion {
+    /// The segment id.
+    pub segment: String,
+    /// The code id.
+    pub code: String,
+    /// The score that ranks a segment's codes (see [`score`]).
+    pub score: f32,
+    /// The suggested stance: for mechanisms and outcomes, `contradicts` when a negation stands
+    /// next to a matched word, else `supports`; `none` for other kinds. A suggestion only.
+    pub stance: Stance,
+    /// Byte ranges of the matched words in the segment's text.
+    pub spans: Vec<[usize; 2]>,
+    /// Why the code scored as it did.
+    pub why: Explanation,
+}
+
+/// What `icamo code` did.
+#[derive(Debug, Default)]
+pub struct CodeReport {
+    /// Segments looked at (interviewers' turns are not coded).
+    pub segments: usize,
+    /// Bytes of segment text matched.
+    pub bytes: u64,
+    /// Suggestions written.
+    pub suggestions: usize,
+    /// Segments with at least one suggestion.
+    pub coded_segments: usize,
+    /// Suggestions per code kind.
+    pub per_kind: HashMap<CodeKind, usize>,
+    /// Time spent matching and scoring.
+    pub elapsed: Duration,
+}
+
+/// One codebook, ready to code with.
+struct Compiled<'c, 'i> {
+    matcher: Matcher,
+    scorer: Scorer<'i>,
+    codes: HashMap<&'c str, &'c Code>,
+}
+
+/// What coding one document gave.
+#[derive(Default)]
+struct DocCoding {
+    segments: usize,
+    bytes: u64,
+    suggestions: Vec<Suggestion>,
+}
+
+/// Applies every codebook's rules to every stored segment and writes the suggestions.
+pub fn code_study(study: &Study, codebooks: &[Codebook]) -> Result<CodeReport, Error> {
+    let started = Instant::now();
+    let _lock = study.lock()?;
+    let state = study.state()?;
+    if state.documents.is_empty() || !study.index_dir().exists() {
+        return Err(Error::NotIngested(study.root.clone()));
+    }
+    let index = SegmentIndex::open_or_create(&study.index_dir())?;
+    let compiled: Vec<Compiled> = codebooks
+        .iter()
+        .map(|cb| {
+            Ok(Compiled {
+                matcher: Matcher::new(cb)?,
+                scorer: Scorer::new(&index, cb.language, &cb.codes),
+                codes: cb.codes.iter().map(|c| (c.id.as_str(), c)).collect(),
+            })
+        })
+        .collect::<Result<_, Error>>()?;
+
+    let docs: Vec<&String> = state.documents.keys().collect();
+    let per_doc: Vec<Result<DocCoding, Error>> = docs
+        .par_iter()
+        .map(|doc| {
+            let mut coded = DocCoding::default();
+            for segment in study
+                .document_segments(doc)?
+                .iter()
+                .filter(|s| !s.interviewer)
+            {
+                coded.segments += 1;
+                coded.bytes += segment.text.len() as u64;
+                for c in &compiled {
+                    let found = suggest_segment(segment, &c.matcher, &c.scorer, &c.codes);
+                    coded.suggestions.extend(found);
+                }
+            }
+            Ok(coded)
+        })
+        .collect();
+
+    let mut report = CodeReport::default();
+    let mut all = Vec::new();
+    for result in per_doc {
+        let coded = result?;
+        report.segments += coded.segments;
+        report.bytes += coded.bytes;
+        all.extend(coded.suggestions);
+    }
+    sort_suggestions(&mut all);
+    let kinds: HashMap<&str, CodeKind> = codebooks
+        .iter()
+        .flat_map(|cb| cb.codes.iter().map(|c| (c.id.as_str(), c.kind)))
+        .collect();
+    let mut last_segment = "";
+    for s in &all {
+        if s.segment != last_segment {
+            report.coded_segments += 1;
+            last_segment = &s.segment;
+        }
+        if let Some(kind) = kinds.get(s.code.as_str()) {
+            *report.per_kind.entry(*kind).or_default() += 1;
+        }
+    }
+    report.suggestions = all.len();
+    let mut out = Vec::with_capacity(all.len() * 300);
+    for s in &all {
+        serde_json::to_writer(&mut out, s).map_err(|e| Error::Other(e.to_string()))?;
+        out.push(b'\n');
+    }
+    write_atomic(&study.state_dir().join(SUGGESTIONS_FILE), &out)?;
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+/// The suggestions for one segment from one compiled codebook, unsorted.
+pub fn suggest_segment(
+    segment: &Segment,
+    matcher: &Matcher,
+    scorer: &Scorer,
+    codes: &HashMap<&str, &Code>,
+) -> Vec<Suggestion> {
+    let matches = matcher.match_segment(segment);
+    if matches.is_empty() {
+        return Vec::new();
+    }
+    let vector = scorer.vector(&segment.text);
+    matches
+        .iter()
+        .filter_map(|m| {
+            let code = codes.get(m.code.as_str())?;
+            let (score, why) = scorer.score(code, m, &vector);
+            let stance = match code.kind {
+                CodeKind::Mechanism | CodeKind::Outcome if m.negated > 0 => Stance::Contradicts,
+                CodeKind::Mechanism | CodeKind::Outcome => Stance::Supports,
+                _ => Stance::None,
+            };
+            Some(Suggestion {
+                segment: segment.id.clone(),
+                code: m.code.clone(),
+                score,
+                stance,
+                spans: m.hits.iter().map(|h| [h.span.start, h.span.end]).collect(),
+                why,
+            })
+        })
+        .collect()
+}
+
+/// Segment id order, then best score first, then code id: the order of the suggestions file.
+pub fn sort_suggestions(suggestions: &mut [Suggestion]) {
+    suggestions.sort_by(|a, b| {
+        a.segment
+            .cmp(&b.segment)
+            .then(b.score.total_cmp(&a.score))
+            .then(a.code.cmp(&b.code))
+    });
+}
+
+/// The suggestions of the last `icamo code`, in file order.
+pub fn load_suggestions(study: &Study) -> Result<Vec<Suggestion>, Error> {
+    let path = study.state_dir().join(SUGGESTIONS_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::Other(format!(
+                "the study in {} has no suggestions yet: run `icamo code` first",
+                study.root.display()
+            )));
+        }
+        Err(e) => return Err(Error::io(&path, e)),
+    };
+    text.lines()
+        .enumerate()
+        .map(|(n, line)| {
+            serde_json::from_str(line).map_err(|e| {
+                Error::Other(format!(
+                    "{}:{}: a stored suggestion is damaged ({e}); run `icamo code` again",
+                    path.display(),
+                    n + 1
+                ))
+            })
+        })
+        .collect()
+}

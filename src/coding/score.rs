@@ -1,0 +1,189 @@
+//! Scoring a code's matches in a segment, so a segment's codes rank meaningfully.
+//!
+//! A suggestion's score has two parts, both shown by `icamo suggest`:
+//! - the rule score: for each distinct pattern that matched, its rule strength (a phrase or a
+//!   NEAR rule says more than a single word; a prefix or compound part says less) times the
+//!   rarity of the matched term in the corpus (inverse document frequency, scaled to 0–1), so a
+//!   rare word counts more than a common one and repeats of one word count once;
+//! - the example similarity: the TF-IDF cosine between the segment's stems and the stems of the
+//!   code's example quotes, so a turn that reads like the examples ranks higher.
+//!
+//! `score = weight × (rule score + 2 × similarity)`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::codebook::{Code, CodeMatch, RuleKind};
+use crate::index::{SegmentIndex, analyse};
+use crate::lang::Language;
+
+/// How much one matched pattern of a kind says, before rarity.
+pub fn strength(kind: RuleKind) -> f32 {
+    match kind {
+        RuleKind::Phrase | RuleKind::Near => 1.5,
+        RuleKind::Keyword | RuleKind::Exact | RuleKind::Regex => 1.0,
+        RuleKind::Prefix | RuleKind::Compound => 0.8,
+    }
+}
+
+/// The weight of example similarity against the rule score.
+pub const SIMILARITY_WEIGHT: f32 = 2.0;
+
+/// Term rarity and example vectors for one index and one codebook language.
+pub struct Scorer<'i> {
+    index: &'i SegmentIndex,
+    lang: Language,
+    segments: f32,
+    max_idf: f32,
+    examples: HashMap<String, Vector>,
+}
+
+/// A sparse TF-IDF vector over stems, with its norm. Ordered, so that sums are taken in the
+/// same order every run and scores come out bit-identical.
+#[derive(Debug, Clone, Default)]
+pub struct Vector {
+    weights: BTreeMap<String, f32>,
+    norm: f32,
+}
+
+/// Why a code scored as it did.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Explanation {
+    /// Each distinct pattern that matched, with its contribution.
+    pub patterns: Vec<PatternScore>,
+    /// The sum of the patterns' contributions.
+    pub rule_score: f32,
+    /// TF-IDF cosine with the code's examples (0–1).
+    pub similarity: f32,
+    /// The code's weight from the codebook.
+    pub weight: f32,
+    /// Hits with a negation nearby.
+    pub negated: usize,
+}
+
+/// One matched pattern's part of a score.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PatternScore {
+    /// The pattern as written in the codebook.
+    pub pattern: String,
+    /// The rule kind, lower-case (`keyword`, `phrase`, …).
+    pub kind: String,
+    /// The matched term, normalised.
+    pub term: String,
+    /// How often it matched in the segment.
+    pub hits: usize,
+    /// Rarity of the term in the corpus, 0–1.
+    pub rarity: f32,
+    /// strength × rarity.
+    pub contribution: f32,
+}
+
+impl<'i> Scorer<'i> {
+    /// A scorer over `index`, with the example vectors of `codes` analysed in `lang`.
+    pub fn new<'c>(
+        index: &'i SegmentIndex,
+        lang: Language,
+        codes: impl IntoIterator<Item = &'c Code>,
+    ) -> Scorer<'i> {
+        let segments = index.num_segments().max(1) as f32;
+        let mut scorer = Scorer {
+            index,
+            lang,
+            segments,
+            max_idf: (1.0 + segments).ln(),
+            examples: HashMap::new(),
+        };
+        for code in codes {
+            if !code.examples.is_empty() {
+                let text = code.examples.join("\n");
+                let vector = scorer.vector(&text);
+                scorer.examples.insert(code.id.clone(), vector);
+            }
+        }
+        scorer
+    }
+
+    /// Inverse document frequency of a stem, scaled to 0–1 (1 for a stem in no segment).
+    fn stem_rarity(&self, stem: &str) -> f32 {
+        let df = self.index.stem_doc_freq(self.lang, stem).unwrap_or(0) as f32;
+        ((1.0 + self.segments / (1.0 + df)).ln() / self.max_idf).min(1.0)
+    }
+
+    /// Rarity of a matched term: that of its rarest word (exact forms).
+    fn term_rarity(&self, term: &str) -> f32 {
+        term.split_whitespace()
+            .map(|w| {
+                let df = self.index.exact_doc_freq(w).unwrap_or(0) as f32;
+                ((1.0 + self.segments / (1.0 + df)).ln() / self.max_idf).min(1.0)
+            })
+            .fold(0.0, f32::max)
+    }
+
+    /// The TF-IDF vector of a text's stems (stop words left out).
+    pub fn vector(&self, text: &str) -> Vector {
+        let mut tf: BTreeMap<String, f32> = BTreeMap::new();
+        for token in analyse(self.lang, text) {
+            if !token.stop {
+                *tf.entry(token.stem).or_default() += 1.0;
+            }
+        }
+        let weights: BTreeMap<String, f32> = tf
+            .into_iter()
+            .map(|(stem, n)| {
+                let w = (1.0 + n.ln()) * self.stem_rarity(&stem);
+                (stem, w)
+            })
+            .collect();
+        let norm = weights.values().map(|w| w * w).sum::<f32>().sqrt();
+        Vector { weights, norm }
+    }
+
+    /// Cosine similarity of a segment's vector with a code's examples (0 without examples).
+    pub fn similarity(&self, code: &str, segment: &Vector) -> f32 {
+        let Some(examples) = self.examples.get(code) else {
+            return 0.0;
+        };
+        if examples.norm == 0.0 || segment.norm == 0.0 {
+            return 0.0;
+        }
+        let dot: f32 = segment
+            .weights
+            .iter()
+            .filter_map(|(stem, w)| examples.weights.get(stem).map(|e| e * w))
+            .sum();
+        dot / (examples.norm * segment.norm)
+    }
+
+    /// Scores one code's matches in a segment whose vector is `segment`.
+    pub fn score(&self, code: &Code, matched: &CodeMatch, segment: &Vector) -> (f32, Explanation) {
+        let mut patterns: Vec<PatternScore> = Vec::new();
+        for hit in &matched.hits {
+            if let Some(p) = patterns.iter_mut().find(|p| p.pattern == hit.pattern) {
+                p.hits += 1;
+                continue;
+            }
+            let rarity = self.term_rarity(&hit.term);
+            let contribution = strength(hit.kind) * rarity;
+            patterns.push(PatternScore {
+                pattern: hit.pattern.clone(),
+                kind: format!("{:?}", hit.kind).to_lowercase(),
+                term: hit.term.clone(),
+                hits: 1,
+                rarity,
+                contribution,
+            });
+        }
+        let rule_score: f32 = patterns.iter().map(|p| p.contribution).sum();
+        let similarity = self.similarity(&code.id, segment);
+        let score = code.weight * (rule_score + SIMILARITY_WEIGHT * similarity);
+        (
+            score,
+            Explanation {
+                patterns,
+                rule_score,
+                similarity,
+                weight: code.weight,
+                negated: matched.negated,
+            },
+        )
+    }
+}
