@@ -24,6 +24,8 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+use crate::coding::manual::{Coding, Decision, Origin, TAG_CODER, check_coder};
+use crate::coding::tags::strip_tags;
 use crate::error::{Error, Warning, line_col};
 use crate::lang::Language;
 use crate::transcript::{Format, ParsedTranscript, Segment, Turn, UNKNOWN_ROLE};
@@ -518,11 +520,13 @@ impl<'m> Corpus<'m> {
     }
 
     /// Turns a parsed transcript into segments, and warns about speakers the manifest lacks.
-    pub fn segments(
-        &self,
-        doc: &SourceDoc,
-        parsed: &ParsedTranscript,
-    ) -> (Vec<Segment>, Vec<Warning>) {
+    ///
+    /// Inline coding tags (`{{icamo1.m3 +}}`, see [`crate::coding::tags`]) are taken out of
+    /// each segment's text here, the one place turns become segments, and returned as
+    /// codings with origin `tag`; their coder is the document's `coder` attribute (manifest,
+    /// then front matter), else [`TAG_CODER`]. The segment's byte range still covers the turn
+    /// in the source, tags included.
+    pub fn segments(&self, doc: &SourceDoc, parsed: &ParsedTranscript) -> DocumentSegments {
         let mut doc = doc.clone();
         for (key, value) in &parsed.attributes {
             match key.as_str() {
@@ -535,8 +539,10 @@ impl<'m> Corpus<'m> {
             }
         }
         let mut warnings = Vec::new();
+        let coder = tag_coder(&doc, parsed, &mut warnings);
         let mut warned: Vec<String> = Vec::new();
         let mut segments = Vec::with_capacity(parsed.turns.len());
+        let mut tags = Vec::new();
         let mut chars = CharCounter::new(&parsed.source);
         for (i, turn) in parsed.turns.iter().enumerate() {
             let ordinal = u32::try_from(i + 1).unwrap_or(u32::MAX);
@@ -562,9 +568,52 @@ impl<'m> Corpus<'m> {
                     warned.push(label);
                 }
             }
-            segments.push(self.segment(&doc, turn, ordinal, entry, &mut chars));
+            let tagged = strip_tags(&turn.text);
+            for message in &tagged.malformed {
+                warnings.push(Warning {
+                    path: PathBuf::from(&doc.path),
+                    line: turn.line,
+                    message: format!(
+                        "in the turn starting on this line: {message}; it is left in the text. Write {{{{CODE}}}}, {{{{CODE +}}}}, {{{{CODE -}}}} or {{{{CODE ~}}}}"
+                    ),
+                });
+            }
+            // Pseudonyms change lengths: move the tags' spans along with the text.
+            let mut bounds: Vec<usize> = tagged
+                .tags
+                .iter()
+                .filter_map(|t| t.span.clone())
+                .flat_map(|r| [r.start, r.end])
+                .collect();
+            let text = self.pseudonyms.apply_moving(&tagged.text, &mut bounds);
+            let segment = self.segment(&doc, turn, ordinal, entry, &mut chars, text);
+            let mut bounds = bounds.chunks(2);
+            for tag in &tagged.tags {
+                let span = tag
+                    .span
+                    .as_ref()
+                    .and_then(|_| bounds.next())
+                    .map(|b| [b[0], b[1]]);
+                for c in &tag.codes {
+                    tags.push(Coding {
+                        segment: segment.id.clone(),
+                        code: c.code.clone(),
+                        origin: Origin::Tag,
+                        coder: coder.clone(),
+                        stance: c.stance,
+                        span,
+                        note: None,
+                        decision: Decision::Accept,
+                    });
+                }
+            }
+            segments.push(segment);
         }
-        (segments, warnings)
+        DocumentSegments {
+            segments,
+            tags,
+            warnings,
+        }
     }
 
     fn segment(
@@ -574,6 +623,7 @@ impl<'m> Corpus<'m> {
         ordinal: u32,
         entry: Option<&SpeakerEntry>,
         chars: &mut CharCounter,
+        text: String,
     ) -> Segment {
         let label = turn.speaker.as_deref().unwrap_or(UNKNOWN_ROLE).trim();
         Segment {
@@ -600,7 +650,42 @@ impl<'m> Corpus<'m> {
             byte_end: turn.bytes.end,
             char_start: chars.at(turn.bytes.start),
             char_end: chars.at(turn.bytes.end),
-            text: self.pseudonyms.apply(&turn.text).into_owned(),
+            text,
+        }
+    }
+}
+
+/// What [`Corpus::segments`] makes of one transcript.
+#[derive(Debug, Clone, Default)]
+pub struct DocumentSegments {
+    /// The segments, in order.
+    pub segments: Vec<Segment>,
+    /// The codings of the inline tags, in text order.
+    pub tags: Vec<Coding>,
+    /// Unknown speakers, malformed tags.
+    pub warnings: Vec<Warning>,
+}
+
+/// The coder of a document's inline tags: its `coder` attribute, else [`TAG_CODER`].
+fn tag_coder(doc: &SourceDoc, parsed: &ParsedTranscript, warnings: &mut Vec<Warning>) -> String {
+    let Some(coder) = doc
+        .attributes
+        .get("coder")
+        .or_else(|| parsed.attributes.get("coder"))
+    else {
+        return TAG_CODER.to_string();
+    };
+    match check_coder(coder.trim()) {
+        Ok(()) => coder.trim().to_string(),
+        Err(message) => {
+            warnings.push(Warning {
+                path: PathBuf::from(&doc.path),
+                line: 0,
+                message: format!(
+                    "the coder attribute: {message}; the tags are recorded for \"{TAG_CODER}\""
+                ),
+            });
+            TAG_CODER.to_string()
         }
     }
 }
@@ -674,27 +759,69 @@ impl Pseudonyms {
 
     /// `text` with every real name that stands as a whole word replaced by its pseudonym.
     pub fn apply<'t>(&self, text: &'t str) -> Cow<'t, str> {
-        let Some(matcher) = &self.matcher else {
+        let names = self.names(text);
+        if names.is_empty() {
             return Cow::Borrowed(text);
-        };
+        }
         let mut out = String::new();
         let mut last = 0;
-        for m in matcher.find_iter(text) {
-            let before = text[..m.start()].chars().next_back();
-            let after = text[m.end()..].chars().next();
-            if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric)
-            {
-                continue;
-            }
-            out.push_str(&text[last..m.start()]);
-            out.push_str(&self.replacements[m.pattern().as_usize()]);
-            last = m.end();
-        }
-        if last == 0 {
-            return Cow::Borrowed(text);
+        for (range, pattern) in names {
+            out.push_str(&text[last..range.start]);
+            out.push_str(&self.replacements[pattern]);
+            last = range.end;
         }
         out.push_str(&text[last..]);
         Cow::Owned(out)
+    }
+
+    /// [`Pseudonyms::apply`], also moving byte `offsets` into `text` to the same places in
+    /// the result (an offset inside a replaced name moves to the end of its pseudonym).
+    pub fn apply_moving(&self, text: &str, offsets: &mut [usize]) -> String {
+        let names = self.names(text);
+        let mut out = String::with_capacity(text.len());
+        let mut last = 0;
+        // (end in `text`, end in `out`) of each replaced name, to move offsets by.
+        let mut moved: Vec<(std::ops::Range<usize>, usize)> = Vec::with_capacity(names.len());
+        for (range, pattern) in names {
+            out.push_str(&text[last..range.start]);
+            out.push_str(&self.replacements[pattern]);
+            last = range.end;
+            moved.push((range, out.len()));
+        }
+        out.push_str(&text[last..]);
+        for offset in offsets.iter_mut() {
+            let mut shifted = *offset;
+            for (range, new_end) in &moved {
+                if *offset <= range.start {
+                    break;
+                }
+                shifted = if *offset >= range.end {
+                    *offset - range.end + new_end
+                } else {
+                    *new_end
+                };
+            }
+            *offset = shifted;
+        }
+        out
+    }
+
+    /// The byte ranges of the real names in `text` that stand as whole words, with the index
+    /// of each one's pseudonym.
+    fn names(&self, text: &str) -> Vec<(std::ops::Range<usize>, usize)> {
+        let Some(matcher) = &self.matcher else {
+            return Vec::new();
+        };
+        matcher
+            .find_iter(text)
+            .filter(|m| {
+                let before = text[..m.start()].chars().next_back();
+                let after = text[m.end()..].chars().next();
+                !before.is_some_and(char::is_alphanumeric)
+                    && !after.is_some_and(char::is_alphanumeric)
+            })
+            .map(|m| (m.range(), m.pattern().as_usize()))
+            .collect()
     }
 }
 
@@ -722,6 +849,17 @@ mod tests {
             p.apply("Esra Yilmaz zei het, en Esra herhaalde het. Basis blijft Bas."),
             "Derya zei het, en Derya herhaalde het. Basis blijft Joost."
         );
+    }
+
+    #[test]
+    fn pseudonyms_move_offsets_with_the_text() {
+        let p = pseudonyms(&[("Esra Yilmaz", "Derya"), ("Bas", "Joost")]);
+        let text = "Esra Yilmaz zei het. Bas knikte.";
+        let mut offsets = [0, 20, 21, 32];
+        let out = p.apply_moving(text, &mut offsets);
+        assert_eq!(out, "Derya zei het. Joost knikte.");
+        assert_eq!(&out[offsets[0]..offsets[1]], "Derya zei het.");
+        assert_eq!(&out[offsets[2]..offsets[3]], "Joost knikte.");
     }
 
     #[test]

@@ -82,6 +82,14 @@ pub enum Error {
     /// The search index failed.
     #[error(transparent)]
     Index(#[from] IndexError),
+    /// Rows of a coding sheet or codings file are wrong; nothing was written.
+    #[error("{}", bad_rows(path, problems))]
+    Rows {
+        /// The file.
+        path: PathBuf,
+        /// Each wrong row: its 1-based line and what was wrong with it.
+        problems: Vec<(usize, String)>,
+    },
     /// Anything else, said plainly.
     #[error("{0}")]
     Other(String),
@@ -110,6 +118,21 @@ fn ingest_failure(errors: &[Error]) -> String {
     s
 }
 
+fn bad_rows(path: &Path, problems: &[(usize, String)]) -> String {
+    let mut s = String::new();
+    for (i, (line, message)) in problems.iter().enumerate() {
+        if i > 0 {
+            s.push('\n');
+        }
+        s.push_str(&format!("{}:{line}: {message}", path.display()));
+    }
+    if problems.len() > 1 {
+        s.push_str(&format!("\n{} rows are wrong", problems.len()));
+    }
+    s.push_str("; nothing was written");
+    s
+}
+
 impl Error {
     /// An I/O error on `path`.
     pub fn io(path: &Path, source: std::io::Error) -> Error {
@@ -128,6 +151,7 @@ impl Error {
                 | Error::Parse { .. }
                 | Error::Ingest(_)
                 | Error::UnknownSegment(_)
+                | Error::Rows { .. }
         )
     }
 }

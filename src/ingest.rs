@@ -21,10 +21,13 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
+use crate::coding::manual::{
+    Coding, TAG_CODINGS_FILE, codings_csv, load_tag_codings, sort_codings,
+};
 use crate::corpus::{Corpus, SourceDoc};
 use crate::error::{Error, Warning};
 use crate::index::{ANALYSIS_VERSION, SegmentIndex};
-use crate::study::{DocState, State, Study, read_segments, segments_jsonl};
+use crate::study::{DocState, State, Study, read_segments, segments_jsonl, write_atomic};
 use crate::transcript::{self, Format};
 
 /// How to ingest.
@@ -79,6 +82,8 @@ struct Staged {
     state: DocState,
     warnings: Vec<Warning>,
     segments: usize,
+    /// The codings of its inline tags.
+    tags: Vec<Coding>,
 }
 
 /// Brings the study's segments and index up to date with its transcripts.
@@ -119,6 +124,15 @@ pub fn ingest(study: &Study, options: &IngestOptions) -> Result<IngestReport, Er
         documents: BTreeMap::new(),
     };
     let mut pending = Vec::new();
+    // The tag codings are derived with the segments: without their file, parse again.
+    let tags_file = study.state_dir().join(TAG_CODINGS_FILE);
+    // A damaged one is derived data too: parse everything again and write it anew.
+    let old_tags = if tags_file.is_file() {
+        load_tag_codings(study).ok()
+    } else {
+        None
+    };
+    let tags_present = old_tags.is_some();
     for doc in &docs {
         let path = corpus.path_of(doc);
         let content_hash = match hash_file(&path) {
@@ -132,6 +146,7 @@ pub fn ingest(study: &Study, options: &IngestOptions) -> Result<IngestReport, Er
         let metadata_hash = corpus.metadata_digest(doc);
         let previous = old.documents.get(&doc.id).filter(|p| {
             !rebuild
+                && tags_present
                 && p.content_hash == content_hash
                 && p.metadata_hash == metadata_hash
                 && p.path == doc.path
@@ -223,7 +238,8 @@ pub fn ingest(study: &Study, options: &IngestOptions) -> Result<IngestReport, Er
     indexing.finish_and_clear();
     report.index_time = index_started.elapsed();
 
-    // 4. Move the segments into place, then record the state.
+    // 4. Move the segments into place, then the tag codings, then record the state.
+    let tags = merge_tag_codings(old_tags.unwrap_or_default(), &staged);
     let segments_dir = study.segments_dir();
     fs::create_dir_all(&segments_dir).map_err(|e| Error::io(&segments_dir, e))?;
     for s in staged {
@@ -241,6 +257,11 @@ pub fn ingest(study: &Study, options: &IngestOptions) -> Result<IngestReport, Er
         // Segment files of documents that are no longer in the state would be orphans.
         remove_orphan_segment_files(study, &state)?;
     }
+    let tags: Vec<Coding> = tags
+        .into_iter()
+        .filter(|c| state.documents.contains_key(document_of(&c.segment)))
+        .collect();
+    write_atomic(&tags_file, &codings_csv(&tags, true)?)?;
     study.save_state(&state)?;
     report.elapsed = started.elapsed();
     Ok(report)
@@ -276,8 +297,9 @@ fn stage(corpus: &Corpus, p: &Pending, staging: &Path) -> Result<Staged, Error> 
             message: format!("no speaker turns found (read as {format})"),
         });
     }
-    let (segments, speaker_warnings) = corpus.segments(&p.doc, &transcript);
-    warnings.extend(speaker_warnings);
+    let made = corpus.segments(&p.doc, &transcript);
+    let segments = made.segments;
+    warnings.extend(made.warnings);
     let path = staging.join(format!("{}.jsonl", p.doc.id));
     fs::write(&path, segments_jsonl(&segments)?).map_err(|e| Error::io(&path, e))?;
     Ok(Staged {
@@ -291,7 +313,26 @@ fn stage(corpus: &Corpus, p: &Pending, staging: &Path) -> Result<Staged, Error> 
         },
         warnings,
         segments: segments.len(),
+        tags: made.tags,
     })
+}
+
+/// The tag codings after this run: the previous ones of documents not parsed again, and the
+/// staged ones, sorted. (Documents no longer ingested are dropped by the caller.)
+fn merge_tag_codings(old: Vec<Coding>, staged: &[Staged]) -> Vec<Coding> {
+    let parsed: BTreeSet<&str> = staged.iter().map(|s| s.id.as_str()).collect();
+    let mut tags: Vec<Coding> = old
+        .into_iter()
+        .filter(|c| !parsed.contains(document_of(&c.segment)))
+        .collect();
+    tags.extend(staged.iter().flat_map(|s| s.tags.iter().cloned()));
+    sort_codings(&mut tags);
+    tags
+}
+
+/// The document id of a segment id (`int-sh:0007` → `int-sh`).
+fn document_of(segment: &str) -> &str {
+    segment.rsplit_once(':').map_or(segment, |(doc, _)| doc)
 }
 
 /// A transcript that failed keeps its previous version, so the next run tries it again.

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let cli = icamo::cli::Cli::parse();
     match icamo::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -13,4 +14,23 @@ fn main() -> ExitCode {
             ExitCode::from(icamo::cli::exit_code(&e))
         }
     }
+}
+
+/// `icamo search … | head` closes the pipe early; like other Unix tools, stop quietly then
+/// instead of reporting a panic. Every file icamo writes goes through a temporary file and a
+/// rename, so stopping mid-output leaves nothing half-written.
+fn quiet_on_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
 }

@@ -688,3 +688,50 @@ fn a_study_without_codebooks_builds_without_coding() {
         .code(1)
         .stderr(predicate::str::contains("has no codebook"));
 }
+
+#[test]
+fn eval_measures_the_suggestions_against_a_gold_file() {
+    let dir = study();
+    icamo(dir.path()).arg("build").assert().success();
+    let gold = dir.path().join("gold.csv");
+    let out = icamo(dir.path())
+        .arg("eval")
+        .arg(&gold)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let e: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(e["segments"], 5);
+    assert_eq!(e["overall"]["gold"], 6);
+    assert_eq!(e["overall"]["suggested"], 5);
+    assert_eq!(e["overall"]["true_positives"], 5);
+    assert_eq!(e["per_kind"]["intervention"]["gold"], 3);
+    assert_eq!(e["per_kind"]["intervention"]["true_positives"], 2);
+    assert_eq!(e["per_kind"]["mechanism"]["recall"], 1.0);
+    assert_eq!(e["mechanism_segments"], 2);
+    assert_eq!(e["top1"], 1.0);
+    assert_eq!(e["stance_agreed"], 2);
+
+    icamo(dir.path())
+        .arg("eval")
+        .arg(&gold)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("intervention"))
+        .stdout(predicate::str::contains("top 1 1.00, top 3 1.00"));
+
+    let bad = dir.path().join("bad-gold.csv");
+    fs::write(&bad, "segment,code,stance\nfg-uitvoering:0003,int.pipp,\n").unwrap();
+    icamo(dir.path())
+        .arg("eval")
+        .arg(&bad)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("bad-gold.csv:2:"))
+        .stderr(predicate::str::contains("unknown code \"int.pipp\""));
+}

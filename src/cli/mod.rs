@@ -11,9 +11,11 @@ use crate::study::Study;
 mod build;
 mod code;
 mod codebook;
+mod eval;
 mod ingest;
 mod init;
 mod search;
+mod sheet;
 mod show;
 mod stats;
 mod suggest;
@@ -47,9 +49,11 @@ enum Command {
     Build(build::Args),
     Code(code::Args),
     Codebook(codebook::Args),
+    Eval(eval::Args),
     Init(init::Args),
     Ingest(ingest::Args),
     Search(search::Args),
+    Sheet(sheet::Args),
     Show(show::Args),
     Stats(stats::Args),
     Suggest(suggest::Args),
@@ -65,9 +69,11 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Build(a) => build::execute(a, &global),
         Command::Code(a) => code::execute(a, &global),
         Command::Codebook(a) => codebook::execute(a, &global),
+        Command::Eval(a) => eval::execute(a, &global),
         Command::Init(a) => init::execute(a, &global),
         Command::Ingest(a) => ingest::execute(a, &global),
         Command::Search(a) => search::execute(a, &global),
+        Command::Sheet(a) => sheet::execute(a, &global),
         Command::Show(a) => show::execute(a, &global),
         Command::Stats(a) => stats::execute(a, &global),
         Command::Suggest(a) => suggest::execute(a, &global),

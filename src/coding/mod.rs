@@ -3,7 +3,9 @@
 //! [`code_study`] runs the compiled [`Matcher`] once over every stored segment, scores each
 //! code that matched (see [`score`]) and writes the [`Suggestion`]s, sorted, to
 //! `.icamo/suggestions.jsonl`. Suggestions are derived data: a person confirms them, and a
-//! coder's decisions are never kept here.
+//! coder's decisions are never kept here but in [`manual`]'s files, filled from inline
+//! [`tags`] in the transcripts and from coding [`sheet`]s; [`manual::effective_codings`]
+//! merges them, and a person's decision always wins.
 //!
 //! ```no_run
 //! use icamo::{codebook::Codebook, coding, study::Study};
@@ -14,7 +16,11 @@
 //! # Ok::<(), icamo::Error>(())
 //! ```
 
+pub mod eval;
+pub mod manual;
 pub mod score;
+pub mod sheet;
+pub mod tags;
 
 use std::collections::HashMap;
 use std::fmt;

@@ -1,0 +1,73 @@
+//! `icamo eval GOLD`: how good the suggestions are, against a hand-coded gold file.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use crate::coding::eval::{evaluate, read_gold};
+use crate::coding::load_suggestions;
+use crate::error::Error;
+
+/// Measure the suggestions of `icamo code` against a hand-coded gold file.
+///
+/// GOLD is a CSV with the columns segment,code,stance (and an optional note), coded by a person
+/// from the code definitions without looking at the rules; a row with an empty code says that no
+/// code applies to that segment. Reports precision, recall and F1 per code kind and overall,
+/// the share of gold segments whose best suggested mechanism (top 1), or one of the best three
+/// (top 3), is one the coder gave, and how often the suggested stance agrees.
+///
+/// Example: icamo eval eval/gold-dualiteit.csv
+#[derive(Debug, clap::Args)]
+pub(super) struct Args {
+    /// The gold file.
+    gold: PathBuf,
+    /// Codebook files (default: the study's).
+    #[arg(long, value_name = "FILE")]
+    codebook: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: super::OutputFormat,
+}
+
+pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
+    let study = global.study()?;
+    let codebooks = super::code::load(&study, &args.codebook)?;
+    let kinds: HashMap<String, _> = codebooks
+        .iter()
+        .flat_map(|cb| cb.codes.iter().map(|c| (c.id.clone(), c.kind)))
+        .collect();
+    let gold = read_gold(&args.gold, &kinds)?;
+    let e = evaluate(&gold, &load_suggestions(&study)?, &kinds);
+    if args.format == super::OutputFormat::Json {
+        let json = serde_json::to_string_pretty(&e).map_err(|e| Error::Other(e.to_string()))?;
+        println!("{json}");
+        return Ok(());
+    }
+    println!("{} gold segments, {} codings", e.segments, e.overall.gold);
+    println!();
+    println!(
+        "  {:<14} {:>9} {:>6} {:>6}   {:>9} {:>6} {:>5}",
+        "kind", "precision", "recall", "F1", "suggested", "gold", "both"
+    );
+    let row = |name: &str, s: &crate::coding::eval::Scores| {
+        println!(
+            "  {:<14} {:>9.2} {:>6.2} {:>6.2}   {:>9} {:>6} {:>5}",
+            name, s.precision, s.recall, s.f1, s.suggested, s.gold, s.true_positives
+        );
+    };
+    for (kind, scores) in &e.per_kind {
+        row(kind, scores);
+    }
+    row("all", &e.overall);
+    println!();
+    println!(
+        "  mechanisms: top 1 {:.2}, top 3 {:.2} over {} gold segments with a mechanism",
+        e.top1, e.top3, e.mechanism_segments
+    );
+    if e.stance_compared > 0 {
+        println!(
+            "  stance: the suggested stance agrees on {} of {} mechanisms found by both",
+            e.stance_agreed, e.stance_compared
+        );
+    }
+    Ok(())
+}

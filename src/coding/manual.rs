@@ -1,0 +1,607 @@
+//! Manual codings: a coder's decisions, kept in plain files in the study, and how they win.
+//!
+//! A [`Coding`] says that a segment has a code (or, with [`Decision::Reject`], that a
+//! suggested code was turned down), by whom ([`Origin`] and coder) and with which stance.
+//! Each coder's codings live in `codings/<coder>.csv` in the study folder: the coder's own
+//! work, never derived and never touched by `icamo code`. The file is sorted by segment, then
+//! code, one coding a line, so `git diff` shows each decision and two coders' files can be
+//! compared line by line:
+//!
+//! ```text
+//! segment,code,stance,origin,span,note,decision
+//! fg-beleid:0012,icamo1.m3,supports,manual,,,accept
+//! fg-beleid:0012,int.pip,none,manual,,,reject
+//! int-sh-01:0007,icamo2.m1,contradicts,manual,120-188,alleen in het begin,accept
+//! ```
+//!
+//! Inline tags in the transcripts ([`super::tags`]) become codings with origin `tag` at
+//! ingest, in `.icamo/tag-codings.csv` (derived, with a `coder` column). [`effective_codings`]
+//! merges all of it with the suggestions: a coder's decision or a tag always wins.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use super::{SUGGESTIONS_FILE, Stance, load_suggestions};
+use crate::error::Error;
+use crate::study::{Study, write_atomic};
+
+/// The folder, in the study, of the coders' files.
+pub const CODINGS_DIR: &str = "codings";
+
+/// The file, inside `.icamo/`, of the codings read from inline tags at ingest.
+pub const TAG_CODINGS_FILE: &str = "tag-codings.csv";
+
+/// The coder of inline tags in a document without a `coder` attribute.
+pub const TAG_CODER: &str = "transcript";
+
+/// The columns of a coder's file, in order.
+pub const CODING_COLUMNS: [&str; 7] = [
+    "segment", "code", "stance", "origin", "span", "note", "decision",
+];
+
+/// Where a coding comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    /// A person, in a coding sheet or by hand in the file.
+    Manual,
+    /// Brought in from another program (REFI-QDA, CSV).
+    Import,
+    /// An inline tag in a transcript.
+    Tag,
+    /// The codebook's rules: a suggestion nobody has decided on.
+    Rule,
+}
+
+impl Origin {
+    /// The name written in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Origin::Manual => "manual",
+            Origin::Import => "import",
+            Origin::Tag => "tag",
+            Origin::Rule => "rule",
+        }
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Origin {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_lowercase().as_str() {
+            "" | "manual" => Ok(Origin::Manual),
+            "import" => Ok(Origin::Import),
+            "tag" => Ok(Origin::Tag),
+            "rule" => Ok(Origin::Rule),
+            other => Err(format!(
+                "unknown origin \"{other}\": expected manual, tag, import or rule"
+            )),
+        }
+    }
+}
+
+/// What a coder decided about a code for a segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Decision {
+    /// The segment has the code.
+    Accept,
+    /// The segment does not have the (suggested) code; kept so it is not offered again.
+    Reject,
+}
+
+impl Decision {
+    /// The name written in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Decision::Accept => "accept",
+            Decision::Reject => "reject",
+        }
+    }
+}
+
+/// One coder's decision about one code for one segment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Coding {
+    /// The segment id.
+    pub segment: String,
+    /// The code id.
+    pub code: String,
+    /// Where the coding comes from.
+    pub origin: Origin,
+    /// Who coded (the file name of a coder's file; the tag's coder for tags).
+    pub coder: String,
+    /// How the segment bears on the code.
+    pub stance: Stance,
+    /// Bytes of the segment's text the coding is about; `None` for the whole segment.
+    pub span: Option<[usize; 2]>,
+    /// The coder's note.
+    pub note: Option<String>,
+    /// Accepted or rejected.
+    pub decision: Decision,
+}
+
+impl Coding {
+    /// The order of every codings file: segment, code, span, coder.
+    fn sort_key(&self) -> (&str, &str, Option<[usize; 2]>, &str) {
+        (&self.segment, &self.code, self.span, &self.coder)
+    }
+}
+
+/// Sorts codings into file order.
+pub fn sort_codings(codings: &mut [Coding]) {
+    codings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}
+
+/// Checks a coder's name: letters, digits, `-` and `_`, so it makes a safe file name.
+pub fn check_coder(name: &str) -> Result<(), String> {
+    if !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    {
+        Ok(())
+    } else {
+        Err(format!(
+            "\"{name}\" is not a coder name: use letters, digits, '-' and '_' (like anna or coder_2)"
+        ))
+    }
+}
+
+/// The file of one coder's codings: `codings/<coder>.csv` in the study.
+pub fn coder_file(study: &Study, coder: &str) -> PathBuf {
+    study.root.join(CODINGS_DIR).join(format!("{coder}.csv"))
+}
+
+/// One coder's codings (none when the coder has no file yet).
+pub fn load_coder(study: &Study, coder: &str) -> Result<Vec<Coding>, Error> {
+    check_coder(coder).map_err(Error::Other)?;
+    let path = coder_file(study, coder);
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    read_codings(&path, Some(coder))
+}
+
+/// Writes one coder's codings, sorted, through a temporary file.
+pub fn save_coder(study: &Study, coder: &str, codings: &mut [Coding]) -> Result<(), Error> {
+    check_coder(coder).map_err(Error::Other)?;
+    let path = coder_file(study, coder);
+    let dir = path.parent().unwrap_or(&study.root);
+    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    sort_codings(codings);
+    write_atomic(&path, &codings_csv(codings, false)?)
+}
+
+/// Every coder's codings, coder by coder in name order: the files in `codings/`.
+pub fn load_all_coders(study: &Study) -> Result<BTreeMap<String, Vec<Coding>>, Error> {
+    let dir = study.root.join(CODINGS_DIR);
+    let mut all = BTreeMap::new();
+    let Ok(entries) = fs::read_dir(&dir) else {
+        return Ok(all);
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_none_or(|x| x != "csv") {
+            continue;
+        }
+        let Some(coder) = path.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        if check_coder(coder).is_err() {
+            continue;
+        }
+        all.insert(coder.to_string(), read_codings(&path, Some(coder))?);
+    }
+    Ok(all)
+}
+
+/// The codings ingest read from inline tags (none before the first ingest).
+pub fn load_tag_codings(study: &Study) -> Result<Vec<Coding>, Error> {
+    let path = study.state_dir().join(TAG_CODINGS_FILE);
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    read_codings(&path, None)
+}
+
+/// Codings as CSV: a header and one coding a line, in the order given; with `coder`, a last
+/// column names each coding's coder (the tag codings file).
+pub fn codings_csv(codings: &[Coding], coder: bool) -> Result<Vec<u8>, Error> {
+    let mut out = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let csv_error = |e: csv::Error| Error::Other(format!("writing codings: {e}"));
+    let mut header = CODING_COLUMNS.to_vec();
+    if coder {
+        header.push("coder");
+    }
+    out.write_record(&header).map_err(csv_error)?;
+    for c in codings {
+        let span = c.span.map(|[a, b]| format!("{a}-{b}")).unwrap_or_default();
+        let stance = c.stance.to_string();
+        let mut row = vec![
+            c.segment.as_str(),
+            c.code.as_str(),
+            stance.as_str(),
+            c.origin.name(),
+            span.as_str(),
+            c.note.as_deref().unwrap_or(""),
+            c.decision.name(),
+        ];
+        if coder {
+            row.push(c.coder.as_str());
+        }
+        out.write_record(&row).map_err(csv_error)?;
+    }
+    out.into_inner()
+        .map_err(|e| Error::Other(format!("writing codings: {e}")))
+}
+
+/// Reads a codings file. `coder` is the coder of every row (a coder's file); without it the
+/// file must have a `coder` column. Every wrong row is reported with its line.
+pub fn read_codings(path: &Path, coder: Option<&str>) -> Result<Vec<Coding>, Error> {
+    let bytes = read_csv_bytes(path)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(bytes.as_slice());
+    let rows = |problems| Error::Rows {
+        path: path.to_path_buf(),
+        problems,
+    };
+    let headers = reader
+        .headers()
+        .map_err(|e| rows(vec![(1, format!("not a CSV header: {e}"))]))?
+        .clone();
+    let column = |name: &str| headers.iter().position(|h| h.trim() == name);
+    let (Some(seg_col), Some(code_col)) = (column("segment"), column("code")) else {
+        return Err(rows(vec![(
+            1,
+            format!(
+                "expected the header {} (segment and code at least)",
+                CODING_COLUMNS.join(",")
+            ),
+        )]));
+    };
+    let coder_col = column("coder");
+    if coder.is_none() && coder_col.is_none() {
+        return Err(rows(vec![(1, "expected a coder column".to_string())]));
+    }
+    let (stance_col, origin_col, span_col, note_col, decision_col) = (
+        column("stance"),
+        column("origin"),
+        column("span"),
+        column("note"),
+        column("decision"),
+    );
+    let mut codings = Vec::new();
+    let mut problems = Vec::new();
+    let mut seen: HashMap<(String, String), usize> = HashMap::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line() as usize);
+                problems.push((line, format!("not a valid CSV row: {e}")));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let field = |col: Option<usize>| col.and_then(|i| record.get(i)).unwrap_or("").trim();
+        match coding_from_row(
+            field(Some(seg_col)),
+            field(Some(code_col)),
+            field(stance_col),
+            field(origin_col),
+            field(span_col),
+            field(note_col),
+            field(decision_col),
+            coder.unwrap_or_else(|| field(coder_col)),
+        ) {
+            Ok(c) => {
+                let key = (c.segment.clone(), c.code.clone());
+                if coder.is_some()
+                    && let Some(first) = seen.insert(key, line)
+                {
+                    problems.push((
+                        line,
+                        format!(
+                            "{} {} is coded twice (also on line {first}): keep one line",
+                            c.segment, c.code
+                        ),
+                    ));
+                }
+                codings.push(c);
+            }
+            Err(message) => problems.push((line, message)),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(rows(problems));
+    }
+    Ok(codings)
+}
+
+/// A CSV file's bytes without a byte order mark and with LF line ends, as spreadsheets may
+/// save them otherwise (and the csv reader counts lines one short after CRLF ends).
+pub(crate) fn read_csv_bytes(path: &Path) -> Result<Vec<u8>, Error> {
+    let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\r' {
+            out.push(b'\n');
+            i += if bytes.get(i + 1) == Some(&b'\n') {
+                2
+            } else {
+                1
+            };
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    Ok(out)
+}
+
+/// One row of a codings file, checked.
+#[allow(clippy::too_many_arguments)]
+fn coding_from_row(
+    segment: &str,
+    code: &str,
+    stance: &str,
+    origin: &str,
+    span: &str,
+    note: &str,
+    decision: &str,
+    coder: &str,
+) -> Result<Coding, String> {
+    if segment.is_empty() || code.is_empty() {
+        return Err("the segment and code columns must both be filled in".to_string());
+    }
+    check_coder(coder)?;
+    let span = if span.is_empty() {
+        None
+    } else {
+        let bad = || format!("span \"{span}\": expected START-END in bytes, like 12-48");
+        let (a, b) = span.split_once('-').ok_or_else(bad)?;
+        let (a, b): (usize, usize) = (
+            a.trim().parse().map_err(|_| bad())?,
+            b.trim().parse().map_err(|_| bad())?,
+        );
+        if a > b {
+            return Err(bad());
+        }
+        Some([a, b])
+    };
+    let decision = match decision.to_lowercase().as_str() {
+        "" | "accept" => Decision::Accept,
+        "reject" => Decision::Reject,
+        other => {
+            return Err(format!(
+                "unknown decision \"{other}\": expected accept or reject"
+            ));
+        }
+    };
+    Ok(Coding {
+        segment: segment.to_string(),
+        code: code.to_string(),
+        origin: origin.parse()?,
+        coder: coder.to_string(),
+        stance: stance.parse()?,
+        span,
+        note: (!note.is_empty()).then(|| note.to_string()),
+        decision,
+    })
+}
+
+/// Whether a code is confirmed by a person or only suggested by the rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// A coder accepted it, or a tag gives it.
+    Confirmed,
+    /// Only the rules suggest it; nobody has decided.
+    Suggested,
+}
+
+/// The coding of one code for one segment that counts, after coders, tags and suggestions.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EffectiveCoding {
+    /// The segment id.
+    pub segment: String,
+    /// The code id.
+    pub code: String,
+    /// Confirmed or only suggested.
+    pub status: Status,
+    /// Where the coding that counts comes from (`rule` for a suggestion).
+    pub origin: Origin,
+    /// The stance: the first confirming coder's (manual before import before tag, then by
+    /// name), or the suggested one.
+    pub stance: Stance,
+    /// Whether the confirming coders gave different stances.
+    pub disputed: bool,
+    /// Who confirmed it, in name order (empty for a suggestion).
+    pub coders: Vec<String>,
+    /// The suggestion's score, where the rules also suggested it.
+    pub score: Option<f32>,
+    /// Bytes of the segment the confirmations point at, or the matched words of a suggestion.
+    pub spans: Vec<[usize; 2]>,
+}
+
+/// Coders' files, tag codings and suggestions merged, one entry per (segment, code), sorted.
+///
+/// A coder's accept or a tag confirms a code, with its stance; a reject hides the suggestion
+/// (unless someone else confirmed the code); a suggestion nobody decided stays a suggestion.
+pub fn effective_codings(study: &Study) -> Result<Vec<EffectiveCoding>, Error> {
+    let mut decided: BTreeMap<(String, String), Vec<Coding>> = BTreeMap::new();
+    let coders = load_all_coders(study)?;
+    for coding in coders
+        .into_values()
+        .flatten()
+        .chain(load_tag_codings(study)?)
+    {
+        decided
+            .entry((coding.segment.clone(), coding.code.clone()))
+            .or_default()
+            .push(coding);
+    }
+    let suggestions = if study.state_dir().join(SUGGESTIONS_FILE).exists() {
+        load_suggestions(study)?
+    } else {
+        Vec::new()
+    };
+    let mut out = Vec::new();
+    let mut suggested: HashSet<(String, String)> = HashSet::new();
+    for s in suggestions {
+        let key = (s.segment.clone(), s.code.clone());
+        suggested.insert(key.clone());
+        if let Some(codings) = decided.get(&key) {
+            if let Some(mut confirmed) = confirm(codings) {
+                confirmed.score = Some(s.score);
+                out.push(confirmed);
+            }
+        } else {
+            out.push(EffectiveCoding {
+                segment: s.segment,
+                code: s.code,
+                status: Status::Suggested,
+                origin: Origin::Rule,
+                stance: s.stance,
+                disputed: false,
+                coders: Vec::new(),
+                score: Some(s.score),
+                spans: s.spans,
+            });
+        }
+    }
+    for (key, codings) in &decided {
+        if !suggested.contains(key)
+            && let Some(confirmed) = confirm(codings)
+        {
+            out.push(confirmed);
+        }
+    }
+    out.sort_by(|a, b| (&a.segment, &a.code).cmp(&(&b.segment, &b.code)));
+    Ok(out)
+}
+
+/// The confirmed coding the accepts among `codings` make, or `None` when all are rejects.
+fn confirm(codings: &[Coding]) -> Option<EffectiveCoding> {
+    let mut accepts: Vec<&Coding> = codings
+        .iter()
+        .filter(|c| c.decision == Decision::Accept)
+        .collect();
+    accepts.sort_by(|a, b| (a.origin, &a.coder).cmp(&(b.origin, &b.coder)));
+    let first = accepts.first()?;
+    let mut coders: Vec<String> = accepts.iter().map(|c| c.coder.clone()).collect();
+    coders.sort();
+    coders.dedup();
+    let mut spans: Vec<[usize; 2]> = accepts.iter().filter_map(|c| c.span).collect();
+    spans.sort_unstable();
+    spans.dedup();
+    Some(EffectiveCoding {
+        segment: first.segment.clone(),
+        code: first.code.clone(),
+        status: Status::Confirmed,
+        origin: first.origin,
+        stance: first.stance,
+        disputed: accepts.iter().any(|c| c.stance != first.stance),
+        coders,
+        score: None,
+        spans,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn coding(segment: &str, code: &str, decision: Decision) -> Coding {
+        Coding {
+            segment: segment.into(),
+            code: code.into(),
+            origin: Origin::Manual,
+            coder: "anna".into(),
+            stance: Stance::Supports,
+            span: None,
+            note: None,
+            decision,
+        }
+    }
+
+    #[test]
+    fn a_codings_file_reads_back_as_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("anna.csv");
+        let mut a = coding("d:0002", "m.x", Decision::Accept);
+        a.span = Some([3, 17]);
+        a.note = Some("alleen \"soms\", zegt ze".into());
+        let mut codings = vec![a, coding("d:0001", "int.pip", Decision::Reject)];
+        sort_codings(&mut codings);
+        fs::write(&path, codings_csv(&codings, false).unwrap()).unwrap();
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(
+            text.starts_with("segment,code,stance,origin,span,note,decision\nd:0001,"),
+            "{text}"
+        );
+        assert_eq!(read_codings(&path, Some("anna")).unwrap(), codings);
+    }
+
+    #[test]
+    fn a_bad_row_names_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("anna.csv");
+        fs::write(
+            &path,
+            "segment,code,stance,origin,span,note,decision\nd:0001,a,+,manual,,,accept\nd:0002,b,ja,manual,,,accept\nd:0001,a,,,,,\n",
+        )
+        .unwrap();
+        let err = read_codings(&path, Some("anna")).unwrap_err().to_string();
+        assert!(err.contains("anna.csv:3: unknown stance \"ja\""), "{err}");
+        assert!(
+            err.contains("anna.csv:4: d:0001 a is coded twice (also on line 2)"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn coder_names_are_safe_file_names() {
+        assert!(check_coder("anna_2-b").is_ok());
+        for bad in ["", "../x", "an na", "a.b"] {
+            assert!(check_coder(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn an_accept_beats_a_reject_and_stances_are_compared() {
+        let mut b = coding("d:0001", "m.x", Decision::Accept);
+        b.coder = "bert".into();
+        b.stance = Stance::Nuance;
+        let confirmed = confirm(&[
+            coding("d:0001", "m.x", Decision::Reject),
+            b,
+            coding("d:0001", "m.x", Decision::Accept),
+        ])
+        .unwrap();
+        assert_eq!(confirmed.coders, ["anna", "bert"]);
+        assert_eq!(confirmed.stance, Stance::Supports);
+        assert!(confirmed.disputed);
+        assert!(confirm(&[coding("d:0001", "m.x", Decision::Reject)]).is_none());
+    }
+}

@@ -1,0 +1,615 @@
+//! Coding sheets: the open suggestions as a CSV a coder fills in, and its decisions recorded.
+//!
+//! [`export_rows`] lists the suggestions a coder has not decided yet as [`SheetRow`]s, one per
+//! (segment, code), best score first within each code; [`sheet_csv`] writes them with the
+//! columns of [`SHEET_COLUMNS`] and [`sheet_markdown`] as a view to read. The coder fills in
+//! `decision` (accept, reject or change), and where needed `new_code`, `stance` and `note`:
+//!
+//! ```text
+//! segment,role,case,code,label,score,suggested_stance,decision,new_code,stance,note,text
+//! fg-beleid:0012,werkgever,Havenstad,icamo1.m5,Verbinding,3.17,supports,a,,,,"Door de «jobcoach» …"
+//! ```
+//!
+//! [`apply_sheet`] checks every row (decision, code ids, segment ids, stance) and then records
+//! them in the coder's file ([`super::manual`]) all at once, or, if any row is wrong or would
+//! change an earlier decision without `replace`, writes nothing.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use super::manual::{
+    Coding, Decision, Origin, check_coder, coder_file, load_coder, load_tag_codings,
+    read_csv_bytes, save_coder,
+};
+use super::{Stance, load_suggestions};
+use crate::codebook::{Code, Codebook};
+use crate::error::Error;
+use crate::study::Study;
+
+/// The columns of a coding sheet, in order.
+pub const SHEET_COLUMNS: [&str; 12] = [
+    "segment",
+    "role",
+    "case",
+    "code",
+    "label",
+    "score",
+    "suggested_stance",
+    "decision",
+    "new_code",
+    "stance",
+    "note",
+    "text",
+];
+
+/// One open suggestion, as a sheet shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SheetRow {
+    /// The segment id.
+    pub segment: String,
+    /// The speaker's role (never the name).
+    pub role: String,
+    /// The case, if known.
+    pub case: String,
+    /// The suggested code.
+    pub code: String,
+    /// Its label.
+    pub label: String,
+    /// The suggestion's score.
+    pub score: f32,
+    /// The suggested stance.
+    pub stance: Stance,
+    /// The segment's text with the matched words in «guillemets».
+    pub text: String,
+}
+
+/// What [`export_rows`] found.
+#[derive(Debug, Default)]
+pub struct Export {
+    /// The open suggestions, code by code in codebook order, best score first.
+    pub rows: Vec<SheetRow>,
+    /// Suggestions the coder already decided on, left out.
+    pub decided: usize,
+    /// Suggestions for codes or segments the study no longer has (run `icamo code` again).
+    pub stale: usize,
+}
+
+/// The suggestions of the codes selected by `code` (it and every code under it; all codes
+/// when `None`) that `coder` has not decided on yet (all of them when `None`).
+pub fn export_rows(
+    study: &Study,
+    codebooks: &[Codebook],
+    code: Option<&str>,
+    coder: Option<&str>,
+) -> Result<Export, Error> {
+    let order: HashMap<&str, (usize, &Code)> = codebooks
+        .iter()
+        .flat_map(|cb| cb.codes.iter())
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), (i, c)))
+        .collect();
+    let selected: Option<HashSet<&str>> = match code {
+        None => None,
+        Some(id) => {
+            let ids: HashSet<&str> = codebooks.iter().flat_map(|cb| cb.descendants(id)).collect();
+            if ids.is_empty() {
+                return Err(Error::Other(format!(
+                    "--code {id}: no code has that id in the codebooks; `icamo codebook show` lists them"
+                )));
+            }
+            Some(ids)
+        }
+    };
+    let decided: HashSet<(String, String)> = match coder {
+        None => HashSet::new(),
+        Some(name) => load_coder(study, name)?
+            .into_iter()
+            .chain(
+                load_tag_codings(study)?
+                    .into_iter()
+                    .filter(|c| c.coder == name),
+            )
+            .map(|c| (c.segment, c.code))
+            .collect(),
+    };
+    let segments: HashMap<String, crate::transcript::Segment> = study
+        .all_segments()?
+        .into_iter()
+        .map(|s| (s.id.clone(), s))
+        .collect();
+    let mut export = Export::default();
+    let mut rows = Vec::new();
+    for s in load_suggestions(study)? {
+        if selected
+            .as_ref()
+            .is_some_and(|ids| !ids.contains(s.code.as_str()))
+        {
+            continue;
+        }
+        let (Some((rank, code)), Some(segment)) =
+            (order.get(s.code.as_str()), segments.get(&s.segment))
+        else {
+            export.stale += 1;
+            continue;
+        };
+        if decided.contains(&(s.segment.clone(), s.code.clone())) {
+            export.decided += 1;
+            continue;
+        }
+        rows.push((
+            *rank,
+            SheetRow {
+                segment: s.segment.clone(),
+                role: segment.role.clone(),
+                case: segment.case.clone().unwrap_or_default(),
+                code: s.code.clone(),
+                label: code.label.clone(),
+                score: s.score,
+                stance: s.stance,
+                text: mark(&segment.text, &s.spans),
+            },
+        ));
+    }
+    rows.sort_by(|(ra, a), (rb, b)| {
+        ra.cmp(rb)
+            .then(b.score.total_cmp(&a.score))
+            .then(a.segment.cmp(&b.segment))
+    });
+    export.rows = rows.into_iter().map(|(_, r)| r).collect();
+    Ok(export)
+}
+
+/// `text` with each of `spans` (merged where they touch) in «guillemets».
+fn mark(text: &str, spans: &[[usize; 2]]) -> String {
+    let mut spans: Vec<[usize; 2]> = spans
+        .iter()
+        .copied()
+        .filter(|[a, b]| {
+            a < b && *b <= text.len() && text.is_char_boundary(*a) && text.is_char_boundary(*b)
+        })
+        .collect();
+    spans.sort_unstable();
+    let mut out = String::with_capacity(text.len() + spans.len() * 4);
+    let mut done = 0;
+    let mut i = 0;
+    while i < spans.len() {
+        let [start, mut end] = spans[i];
+        while i + 1 < spans.len() && spans[i + 1][0] <= end {
+            end = end.max(spans[i + 1][1]);
+            i += 1;
+        }
+        let start = start.max(done);
+        out.push_str(&text[done..start]);
+        out.push('«');
+        out.push_str(&text[start..end]);
+        out.push('»');
+        done = end;
+        i += 1;
+    }
+    out.push_str(&text[done..]);
+    out
+}
+
+/// A sheet as CSV: the header of [`SHEET_COLUMNS`] and one row per open suggestion, with the
+/// columns to fill in left empty.
+pub fn sheet_csv(rows: &[SheetRow]) -> Result<Vec<u8>, Error> {
+    let csv_error = |e: csv::Error| Error::Other(format!("writing the sheet: {e}"));
+    let mut out = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    out.write_record(SHEET_COLUMNS).map_err(csv_error)?;
+    for r in rows {
+        let score = format!("{:.2}", r.score);
+        let stance = r.stance.to_string();
+        out.write_record([
+            r.segment.as_str(),
+            &r.role,
+            &r.case,
+            &r.code,
+            &r.label,
+            &score,
+            &stance,
+            "",
+            "",
+            "",
+            "",
+            &r.text,
+        ])
+        .map_err(csv_error)?;
+    }
+    out.into_inner()
+        .map_err(|e| Error::Other(format!("writing the sheet: {e}")))
+}
+
+/// A sheet as Markdown to read (the CSV is the one to fill in): a list per code.
+pub fn sheet_markdown(rows: &[SheetRow], title: &str, csv_name: &str) -> String {
+    let mut out = format!("# {title}\n\n");
+    let _ = writeln!(
+        out,
+        "{} suggestions. Fill in `{csv_name}`, not this page: decision `a` (accept), `r` (reject) or `c` (change, with `new_code`); stance `+`, `-`, `~` or empty for the suggested one.",
+        rows.len()
+    );
+    let mut i = 0;
+    while i < rows.len() {
+        let code = &rows[i].code;
+        let n = rows[i..].iter().take_while(|r| &r.code == code).count();
+        let _ = write!(out, "\n## {code} — {} ({n})\n", rows[i].label);
+        for (k, r) in rows[i..i + n].iter().enumerate() {
+            let case = if r.case.is_empty() {
+                String::new()
+            } else {
+                format!(" · {}", r.case)
+            };
+            let stance = if r.stance == Stance::None {
+                String::new()
+            } else {
+                format!(" · suggested: {}", r.stance)
+            };
+            let _ = writeln!(
+                out,
+                "\n{}. **{}** · {}{case} · score {:.2}{stance}\n\n   > {}",
+                k + 1,
+                r.segment,
+                r.role,
+                r.score,
+                r.text.replace("\n\n", " ¶ ").replace('\n', " ")
+            );
+        }
+        i += n;
+    }
+    out
+}
+
+/// What [`apply_sheet`] did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Applied {
+    /// The coder's file written (or that would have been, when nothing changed).
+    pub file: PathBuf,
+    /// Rows that accept the suggested code.
+    pub accepted: usize,
+    /// Rows rejected.
+    pub rejected: usize,
+    /// Rows that changed the code.
+    pub changed: usize,
+    /// Codings added to the coder's file.
+    pub added: usize,
+    /// Codings the file already held, just so.
+    pub unchanged: usize,
+    /// Earlier decisions replaced (only with `replace`).
+    pub replaced: usize,
+    /// Rows without a decision.
+    pub skipped: usize,
+}
+
+/// Records the decisions of a filled-in sheet in `coder`'s file: all of them, or, when a row
+/// is wrong or would change an earlier decision without `replace`, none.
+pub fn apply_sheet(
+    study: &Study,
+    codebooks: &[Codebook],
+    sheet: &Path,
+    coder: &str,
+    replace: bool,
+) -> Result<Applied, Error> {
+    check_coder(coder).map_err(Error::Other)?;
+    let _lock = study.lock()?;
+    let codes: HashMap<&str, &Code> = codebooks
+        .iter()
+        .flat_map(|cb| cb.codes.iter().map(|c| (c.id.as_str(), c)))
+        .collect();
+    let segments: HashSet<String> = study.all_segments()?.into_iter().map(|s| s.id).collect();
+    let (decisions, mut applied) = read_sheet(sheet, coder, &codes, &segments)?;
+
+    let path = coder_file(study, coder);
+    let mut existing = load_coder(study, coder)?;
+    let mut index: HashMap<(String, String), usize> = existing
+        .iter()
+        .enumerate()
+        .map(|(i, c)| ((c.segment.clone(), c.code.clone()), i))
+        .collect();
+    let mut conflicts = Vec::new();
+    let mut changed = false;
+    for (line, coding) in decisions {
+        let key = (coding.segment.clone(), coding.code.clone());
+        match index.get(&key) {
+            Some(&i) if existing[i] == coding => applied.unchanged += 1,
+            Some(&i) if replace => {
+                existing[i] = coding;
+                applied.replaced += 1;
+                changed = true;
+            }
+            Some(&i) => {
+                let old = &existing[i];
+                conflicts.push((
+                    line,
+                    format!(
+                        "{} {} was already decided ({}{}) in {}; this row says {}{}. Run again with --replace to replace the earlier decision",
+                        key.0,
+                        key.1,
+                        old.decision.name(),
+                        stance_words(old),
+                        path.display(),
+                        coding.decision.name(),
+                        stance_words(&coding),
+                    ),
+                ));
+            }
+            None => {
+                index.insert(key, existing.len());
+                existing.push(coding);
+                applied.added += 1;
+                changed = true;
+            }
+        }
+    }
+    if !conflicts.is_empty() {
+        return Err(Error::Rows {
+            path: sheet.to_path_buf(),
+            problems: conflicts,
+        });
+    }
+    if changed {
+        save_coder(study, coder, &mut existing)?;
+    }
+    applied.file = path;
+    Ok(applied)
+}
+
+/// `, supports` for an accept with a stance, else nothing.
+fn stance_words(c: &Coding) -> String {
+    if c.decision == Decision::Accept && c.stance != Stance::None {
+        format!(", {}", c.stance)
+    } else {
+        String::new()
+    }
+}
+
+/// What a row's decision column says.
+enum RowDecision {
+    Accept,
+    Reject,
+    Change,
+}
+
+fn parse_decision(text: &str) -> Result<Option<RowDecision>, String> {
+    Ok(Some(match text.to_lowercase().as_str() {
+        "" => return Ok(None),
+        "accept" | "a" | "ja" | "j" | "yes" | "y" | "+" => RowDecision::Accept,
+        "reject" | "r" | "nee" | "n" | "no" | "-" => RowDecision::Reject,
+        "change" | "c" | "wijzig" => RowDecision::Change,
+        other => {
+            return Err(format!(
+                "unknown decision \"{other}\": expected accept (a, ja, yes, +), reject (r, nee, no, -) or change (c, with new_code), or leave it empty"
+            ));
+        }
+    }))
+}
+
+/// Reads and checks every row of a sheet; the codings it asks for, each with its line.
+fn read_sheet(
+    path: &Path,
+    coder: &str,
+    codes: &HashMap<&str, &Code>,
+    segments: &HashSet<String>,
+) -> Result<(Vec<(usize, Coding)>, Applied), Error> {
+    let bytes = read_csv_bytes(path)?;
+    let bytes = bytes.as_slice();
+    // Spreadsheets in a Dutch locale save with ";" between fields.
+    let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+    let count = |d: u8| first_line.iter().filter(|b| **b == d).count();
+    let delimiter = [b',', b';', b'\t']
+        .into_iter()
+        .max_by_key(|d| count(*d))
+        .unwrap_or(b',');
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(bytes);
+    let rows = |problems| Error::Rows {
+        path: path.to_path_buf(),
+        problems,
+    };
+    let headers = reader
+        .headers()
+        .map_err(|e| rows(vec![(1, format!("not a CSV header: {e}"))]))?
+        .clone();
+    let column = |name: &str| headers.iter().position(|h| h.trim() == name);
+    let (Some(seg_col), Some(code_col), Some(decision_col)) =
+        (column("segment"), column("code"), column("decision"))
+    else {
+        return Err(rows(vec![(
+            1,
+            format!(
+                "expected the header of a coding sheet ({}), with segment, code and decision at least",
+                SHEET_COLUMNS.join(",")
+            ),
+        )]));
+    };
+    let (new_col, stance_col, suggested_col, note_col) = (
+        column("new_code"),
+        column("stance"),
+        column("suggested_stance"),
+        column("note"),
+    );
+    let mut applied = Applied::default();
+    let mut problems = Vec::new();
+    let mut out: Vec<(usize, Coding)> = Vec::new();
+    let mut seen: HashMap<(String, String), usize> = HashMap::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line() as usize);
+                problems.push((line, format!("not a valid CSV row: {e}")));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let field = |col: Option<usize>| col.and_then(|i| record.get(i)).unwrap_or("").trim();
+        let decision = match parse_decision(field(Some(decision_col))) {
+            Ok(Some(d)) => d,
+            Ok(None) => {
+                if record.iter().any(|f| !f.trim().is_empty()) {
+                    applied.skipped += 1;
+                }
+                continue;
+            }
+            Err(message) => {
+                problems.push((line, message));
+                continue;
+            }
+        };
+        match row_codings(
+            decision,
+            [
+                field(Some(seg_col)),
+                field(Some(code_col)),
+                field(new_col),
+                field(stance_col),
+                field(suggested_col),
+                field(note_col),
+            ],
+            coder,
+            codes,
+            segments,
+        ) {
+            Ok(codings) => {
+                match codings.len() {
+                    2 => applied.changed += 1,
+                    _ if codings[0].decision == Decision::Reject => applied.rejected += 1,
+                    _ => applied.accepted += 1,
+                }
+                for c in codings {
+                    let key = (c.segment.clone(), c.code.clone());
+                    if let Some(&first) = seen.get(&key) {
+                        let earlier = out.iter().find(|(l, o)| *l == first && o.code == c.code);
+                        if earlier.is_some_and(|(_, o)| *o != c) {
+                            problems.push((
+                                line,
+                                format!(
+                                    "{} {} is decided differently on line {first}: keep one",
+                                    key.0, key.1
+                                ),
+                            ));
+                        }
+                        continue;
+                    }
+                    seen.insert(key, line);
+                    out.push((line, c));
+                }
+            }
+            Err(message) => problems.push((line, message)),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(rows(problems));
+    }
+    Ok((out, applied))
+}
+
+/// The codings one row asks for: one for accept and reject; for change, a reject of the
+/// suggested code and an accept of the new one.
+fn row_codings(
+    decision: RowDecision,
+    [segment, code, new_code, stance, suggested, note]: [&str; 6],
+    coder: &str,
+    codes: &HashMap<&str, &Code>,
+    segments: &HashSet<String>,
+) -> Result<Vec<Coding>, String> {
+    if segment.is_empty() || code.is_empty() {
+        return Err("the segment and code columns must both be filled in".to_string());
+    }
+    if !segments.contains(segment) {
+        return Err(format!(
+            "unknown segment \"{segment}\": the study has no such segment (was the sheet made for another study, or was a transcript changed since?)"
+        ));
+    }
+    known_code(code, codes)?;
+    let stance = if stance.is_empty() {
+        suggested
+            .parse::<Stance>()
+            .map_err(|e| format!("suggested_stance: {e}"))?
+    } else {
+        stance.parse::<Stance>()?
+    };
+    let coding = |code: &str, decision, stance| Coding {
+        segment: segment.to_string(),
+        code: code.to_string(),
+        origin: Origin::Manual,
+        coder: coder.to_string(),
+        stance,
+        span: None,
+        note: (!note.is_empty()).then(|| note.to_string()),
+        decision,
+    };
+    match decision {
+        RowDecision::Change => {
+            if new_code.is_empty() {
+                return Err("decision change needs the new code in the new_code column".to_string());
+            }
+            known_code(new_code, codes)?;
+            if new_code == code {
+                return Err(format!(
+                    "new_code is the suggested code {code}: write accept instead of change"
+                ));
+            }
+            Ok(vec![
+                coding(code, Decision::Reject, Stance::None),
+                coding(new_code, Decision::Accept, stance),
+            ])
+        }
+        _ if !new_code.is_empty() => Err(format!(
+            "new_code is filled in ({new_code}) but the decision is not change: write c (change) to code the segment with {new_code} instead"
+        )),
+        RowDecision::Accept => Ok(vec![coding(code, Decision::Accept, stance)]),
+        RowDecision::Reject => Ok(vec![coding(code, Decision::Reject, Stance::None)]),
+    }
+}
+
+/// Checks that a code id is in the codebooks and may be applied to text.
+fn known_code(id: &str, codes: &HashMap<&str, &Code>) -> Result<(), String> {
+    match codes.get(id) {
+        None => Err(format!(
+            "unknown code \"{id}\": it is in none of the study's codebooks (`icamo codebook show` lists them)"
+        )),
+        Some(code) if !code.codable => Err(format!(
+            "code \"{id}\" is a category (codable = false): choose one of the codes under it"
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matched_words_are_marked_and_overlaps_merged() {
+        assert_eq!(
+            mark(
+                "geen vertrouwen in de werkgever",
+                &[[5, 15], [0, 15], [22, 31]]
+            ),
+            "«geen vertrouwen» in de «werkgever»"
+        );
+        assert_eq!(mark("é", &[[1, 2]]), "é");
+    }
+
+    #[test]
+    fn decisions_in_dutch_and_english_and_signs() {
+        for word in ["a", "JA", "yes", "+", "accept"] {
+            assert!(matches!(
+                parse_decision(word),
+                Ok(Some(RowDecision::Accept))
+            ));
+        }
+        for word in ["r", "nee", "No", "-", "reject"] {
+            assert!(matches!(
+                parse_decision(word),
+                Ok(Some(RowDecision::Reject))
+            ));
+        }
+        assert!(matches!(parse_decision(""), Ok(None)));
+        assert!(parse_decision("misschien").is_err());
+    }
+}
