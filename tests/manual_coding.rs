@@ -492,3 +492,107 @@ fn manual_codings_win_over_suggestions_and_a_reject_hides_one() {
     assert_eq!(tagged.spans, [[0, 28]]);
     assert_eq!(tagged.coders, ["transcript"]);
 }
+
+#[test]
+fn quotes_search_and_export_use_the_confirmed_codings() {
+    let dir = study("study-tags");
+    icamo(dir.path()).arg("build").assert().success();
+
+    // Tags confirm m.verbinding twice: supports (fg-tags:0002) and nuance (fg-tags:0003).
+    let out = icamo(dir.path())
+        .args(["quotes", "--code", "m.verbinding", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    let found: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["segment"].as_str().unwrap(),
+                r["stance"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [("fg-tags:0002", "supports"), ("fg-tags:0003", "nuance")]
+    );
+    assert!(
+        rows.iter()
+            .all(|r| r["status"] == "confirmed" && r["role"] == "professional uitvoering")
+    );
+    assert!(
+        rows.iter()
+            .all(|r| !r["text"].as_str().unwrap().contains("{{"))
+    );
+
+    icamo(dir.path())
+        .args(["quotes", "--code", "m.verbinding", "--stance", "nuance"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "De jobcoach komt elke week langs.",
+        ))
+        .stdout(predicate::str::contains("fg-tags:0002").not());
+
+    // Search restricted to a code: "jobcoach" occurs in other documents too.
+    let out = icamo(dir.path())
+        .args([
+            "search",
+            "jobcoach",
+            "--code",
+            "int.jobcoach",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let hits: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = hits
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["segment"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["fg-tags:0003"]);
+
+    let out = icamo(dir.path())
+        .args(["export", "codings"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 6, "{text}");
+    assert!(text.contains(r#""code":"ctx.krapte""#), "{text}");
+    assert!(
+        !text.contains("Greetje") && !text.contains("\"speaker\""),
+        "{text}"
+    );
+
+    let target = dir.path().join("segments.csv");
+    icamo(dir.path())
+        .args(["export", "segments", "--format", "csv", "--out"])
+        .arg(&target)
+        .assert()
+        .success();
+    let csv = fs::read_to_string(&target).unwrap();
+    assert!(
+        csv.starts_with("segment,doc,role,case,group,interviewer,start_ms,end_ms,codes,text\n"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("fg-tags:0002,fg-tags,professional uitvoering"),
+        "{csv}"
+    );
+    icamo(dir.path())
+        .args(["export", "segments", "--out"])
+        .arg(&target)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("give --force"));
+}

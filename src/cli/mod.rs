@@ -12,8 +12,10 @@ mod build;
 mod code;
 mod codebook;
 mod eval;
+mod export;
 mod ingest;
 mod init;
+mod quotes;
 mod search;
 mod sheet;
 mod show;
@@ -50,8 +52,10 @@ enum Command {
     Code(code::Args),
     Codebook(codebook::Args),
     Eval(eval::Args),
+    Export(export::Args),
     Init(init::Args),
     Ingest(ingest::Args),
+    Quotes(quotes::Args),
     Search(search::Args),
     Sheet(sheet::Args),
     Show(show::Args),
@@ -70,8 +74,10 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Code(a) => code::execute(a, &global),
         Command::Codebook(a) => codebook::execute(a, &global),
         Command::Eval(a) => eval::execute(a, &global),
+        Command::Export(a) => export::execute(a, &global),
         Command::Init(a) => init::execute(a, &global),
         Command::Ingest(a) => ingest::execute(a, &global),
+        Command::Quotes(a) => quotes::execute(a, &global),
         Command::Search(a) => search::execute(a, &global),
         Command::Sheet(a) => sheet::execute(a, &global),
         Command::Show(a) => show::execute(a, &global),

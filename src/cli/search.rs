@@ -36,6 +36,19 @@ pub(super) struct Args {
     /// How many results at most.
     #[arg(long, short = 'n', default_value_t = 10, value_name = "N")]
     limit: usize,
+    /// Only segments coded with this code or a code under it (confirmed codings, unless
+    /// --include-suggestions).
+    #[arg(long, value_name = "ID")]
+    code: Option<String>,
+    /// With --code: only codings with this stance (supports, contradicts, nuance, none).
+    #[arg(long, value_name = "S", requires = "code")]
+    stance: Option<String>,
+    /// With --code: count the rules' undecided suggestions too.
+    #[arg(long, requires = "code")]
+    include_suggestions: bool,
+    /// Codebook files for --code (default: the study's).
+    #[arg(long, value_name = "FILE")]
+    codebook: Vec<std::path::PathBuf>,
     /// Include the interviewers' and moderators' turns.
     #[arg(long)]
     interviewers: bool,
@@ -45,6 +58,39 @@ pub(super) struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     format: super::OutputFormat,
+}
+
+/// With --code: the ids of the segments coded with it (or a code under it), else `None`.
+fn coded_segments(
+    study: &crate::study::Study,
+    args: &Args,
+) -> Result<Option<std::collections::HashSet<String>>, Error> {
+    let Some(id) = &args.code else {
+        return Ok(None);
+    };
+    let codebooks = super::code::load(study, &args.codebook)?;
+    let codes: std::collections::HashSet<String> = codebooks
+        .iter()
+        .flat_map(|cb| cb.descendants(id).into_iter().map(str::to_string))
+        .collect();
+    if codes.is_empty() {
+        return Err(Error::Other(format!(
+            "no code \"{id}\" in the study's codebooks"
+        )));
+    }
+    let stance: Option<crate::coding::Stance> = args
+        .stance
+        .as_deref()
+        .map(str::parse)
+        .transpose()
+        .map_err(Error::Other)?;
+    Ok(Some(
+        crate::coding::quotes(study, Some(&codes), args.include_suggestions)?
+            .into_iter()
+            .filter(|q| stance.is_none_or(|s| q.coding.stance == s))
+            .map(|q| q.segment.id)
+            .collect(),
+    ))
 }
 
 #[derive(Serialize)]
@@ -68,16 +114,26 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
     if !study.index_dir().exists() {
         return Err(Error::NotIngested(study.root.clone()));
     }
+    let coded = coded_segments(&study, &args)?;
     let index = SegmentIndex::open_or_create(&study.index_dir())?;
-    let hits = index.search(&SearchRequest {
+    let mut hits = index.search(&SearchRequest {
         query: args.query.clone(),
-        role: args.role,
-        case: args.case,
-        doc: args.doc,
-        speaker: args.speaker,
-        limit: args.limit.max(1),
+        role: args.role.clone(),
+        case: args.case.clone(),
+        doc: args.doc.clone(),
+        speaker: args.speaker.clone(),
+        // With --code the hits are filtered afterwards, so ask the index for all of them.
+        limit: if coded.is_some() {
+            usize::MAX
+        } else {
+            args.limit.max(1)
+        },
         include_interviewers: args.interviewers,
     })?;
+    if let Some(coded) = &coded {
+        hits.retain(|h| coded.contains(&h.segment.id));
+        hits.truncate(args.limit.max(1));
+    }
     match args.format {
         super::OutputFormat::Json => {
             let out: Vec<JsonHit> = hits

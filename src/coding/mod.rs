@@ -288,3 +288,55 @@ pub fn load_suggestions(study: &Study) -> Result<Vec<Suggestion>, Error> {
         })
         .collect()
 }
+
+/// A coding together with the segment it codes: a quote.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Quote {
+    /// The coding that counts for this segment and code.
+    #[serde(flatten)]
+    pub coding: manual::EffectiveCoding,
+    /// The segment it codes.
+    #[serde(skip)]
+    pub segment: Segment,
+}
+
+/// The codings of `codes` (none: every code) that count, each with its segment, in segment
+/// order: confirmed ones only unless `include_suggestions`.
+pub fn quotes(
+    study: &Study,
+    codes: Option<&std::collections::HashSet<String>>,
+    include_suggestions: bool,
+) -> Result<Vec<Quote>, Error> {
+    let codings: Vec<manual::EffectiveCoding> = manual::effective_codings(study)?
+        .into_iter()
+        .filter(|c| codes.is_none_or(|set| set.contains(&c.code)))
+        .filter(|c| include_suggestions || c.status == manual::Status::Confirmed)
+        .collect();
+    let mut by_doc: std::collections::BTreeMap<String, HashMap<u32, Segment>> =
+        std::collections::BTreeMap::new();
+    let mut quotes = Vec::with_capacity(codings.len());
+    for coding in codings {
+        let Some((doc, n)) = coding.segment.rsplit_once(':') else {
+            continue;
+        };
+        let Ok(ordinal) = n.parse::<u32>() else {
+            continue;
+        };
+        if !by_doc.contains_key(doc) {
+            let segments = study.document_segments(doc).unwrap_or_default();
+            by_doc.insert(
+                doc.to_string(),
+                segments.into_iter().map(|s| (s.ordinal, s)).collect(),
+            );
+        }
+        // A coding of a segment the study no longer has is left out, not an error: the
+        // transcript may have been edited since it was coded.
+        if let Some(segment) = by_doc.get(doc).and_then(|m| m.get(&ordinal)) {
+            quotes.push(Quote {
+                segment: segment.clone(),
+                coding,
+            });
+        }
+    }
+    Ok(quotes)
+}

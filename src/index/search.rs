@@ -80,12 +80,14 @@ impl SegmentIndex {
         }
         let query = BooleanQuery::new(clauses);
 
+        let searcher = self.reader.searcher();
+        // tantivy reserves room for `limit` hits: never more than there are segments.
         let limit = if req.limit == 0 {
             DEFAULT_LIMIT
         } else {
             req.limit
-        };
-        let searcher = self.reader.searcher();
+        }
+        .min(searcher.num_docs().max(1) as usize);
         let read = |e| self.read_error(e);
         let needles = expr.as_ref().map(query::needles).unwrap_or_default();
         match expr {

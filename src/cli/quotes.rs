@@ -1,0 +1,180 @@
+//! `icamo quotes`: coded segments as quotes, with role and case.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::coding::{Quote, Stance, quotes};
+use crate::error::Error;
+
+/// List coded segments as quotes, with role labels and cases (never names).
+///
+/// Only codings a person confirmed (a coder's accept, an inline tag) count, unless
+/// --include-suggestions is given. --code includes the codes under it.
+///
+/// Examples:
+///   icamo quotes --code icamo1.m5
+///   icamo quotes --code icamo4 --stance contradicts --format md
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub(super) struct Args {
+    /// Only this code and the codes under it.
+    #[arg(long, value_name = "ID")]
+    code: Option<String>,
+    /// Only codings with this stance: supports, contradicts, nuance or none.
+    #[arg(long, value_name = "S")]
+    stance: Option<String>,
+    /// Only turns of speakers with this role.
+    #[arg(long, value_name = "R")]
+    role: Option<String>,
+    /// Only this case.
+    #[arg(long, value_name = "C")]
+    case: Option<String>,
+    /// Count the rules' suggestions nobody has decided on, too.
+    #[arg(long)]
+    include_suggestions: bool,
+    /// Codebook files (default: the study's).
+    #[arg(long, value_name = "FILE")]
+    codebook: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Md,
+    Csv,
+    Json,
+}
+
+#[derive(Serialize)]
+struct Row<'a> {
+    segment: &'a str,
+    doc: &'a str,
+    role: &'a str,
+    case: &'a str,
+    code: &'a str,
+    stance: String,
+    status: &'static str,
+    text: &'a str,
+}
+
+pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
+    let study = global.study()?;
+    let wanted: Option<HashSet<String>> = match &args.code {
+        None => None,
+        Some(id) => {
+            let codebooks = super::code::load(&study, &args.codebook)?;
+            let set: HashSet<String> = codebooks
+                .iter()
+                .flat_map(|cb| cb.descendants(id).into_iter().map(str::to_string))
+                .collect();
+            if set.is_empty() {
+                return Err(Error::Other(format!(
+                    "no code \"{id}\" in the study's codebooks"
+                )));
+            }
+            Some(set)
+        }
+    };
+    let stance: Option<Stance> = args
+        .stance
+        .as_deref()
+        .map(str::parse)
+        .transpose()
+        .map_err(Error::Other)?;
+    let found: Vec<Quote> = quotes(&study, wanted.as_ref(), args.include_suggestions)?
+        .into_iter()
+        .filter(|q| stance.is_none_or(|s| q.coding.stance == s))
+        .filter(|q| args.role.as_ref().is_none_or(|r| &q.segment.role == r))
+        .filter(|q| {
+            args.case
+                .as_ref()
+                .is_none_or(|c| q.segment.case.as_ref() == Some(c))
+        })
+        .collect();
+    let rows: Vec<Row> = found
+        .iter()
+        .map(|q| Row {
+            segment: &q.segment.id,
+            doc: &q.segment.doc,
+            role: &q.segment.role,
+            case: q.segment.case.as_deref().unwrap_or(""),
+            code: &q.coding.code,
+            stance: q.coding.stance.to_string(),
+            status: match q.coding.status {
+                crate::coding::manual::Status::Confirmed => "confirmed",
+                crate::coding::manual::Status::Suggested => "suggested",
+            },
+            text: &q.segment.text,
+        })
+        .collect();
+    match args.format {
+        Format::Json => {
+            let json =
+                serde_json::to_string_pretty(&rows).map_err(|e| Error::Other(e.to_string()))?;
+            println!("{json}");
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(std::io::stdout());
+            for r in &rows {
+                w.serialize(r).map_err(|e| Error::Other(e.to_string()))?;
+            }
+            w.flush()
+                .map_err(|e| Error::io(std::path::Path::new("standard output"), e))?;
+        }
+        Format::Md => {
+            for r in &rows {
+                println!(
+                    "> {}\n>\n> — *{}*{}{} ({}, `{}`)\n",
+                    r.text.replace('\n', "\n> "),
+                    r.role,
+                    if r.case.is_empty() { "" } else { ", " },
+                    r.case,
+                    r.code,
+                    r.segment
+                );
+            }
+        }
+        Format::Text => {
+            if rows.is_empty() && !global.quiet {
+                eprintln!(
+                    "no quotes: nothing {}coded{}",
+                    if args.include_suggestions {
+                        ""
+                    } else {
+                        "confirmed by a coder is "
+                    },
+                    args.code
+                        .as_ref()
+                        .map(|c| format!(" with {c}"))
+                        .unwrap_or_default()
+                );
+            }
+            for r in &rows {
+                let mut place = vec![r.role.to_string()];
+                if !r.case.is_empty() {
+                    place.push(r.case.to_string());
+                }
+                let stance = if r.stance == "none" {
+                    String::new()
+                } else {
+                    format!(" {}", r.stance)
+                };
+                println!("\"{}\"", r.text.replace('\n', " "));
+                println!(
+                    "    — {}  [{}{stance}, {}, {}]",
+                    place.join(", "),
+                    r.code,
+                    r.status,
+                    r.segment
+                );
+                println!();
+            }
+        }
+    }
+    Ok(())
+}
