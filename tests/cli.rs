@@ -7,37 +7,13 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
+mod common;
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
+use common::{copy_dir, fixture_study, fixtures, icamo};
 
 /// A fresh copy of the small test study.
 fn study() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixtures().join("study"), dir.path());
-    dir
-}
-
-fn icamo(study: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("icamo").unwrap();
-    cmd.arg("--study")
-        .arg(study)
-        .env_remove("ICAMO_STUDY")
-        .env("NO_COLOR", "1");
-    cmd
+    fixture_study("study")
 }
 
 fn ingest(study: &Path) {

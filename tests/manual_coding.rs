@@ -4,45 +4,15 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use icamo::coding::Stance;
 use icamo::coding::manual::{Origin, Status, effective_codings};
 use icamo::study::Study;
 use predicates::prelude::*;
 use serde_json::Value;
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
+mod common;
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
-/// A fresh copy of a fixture study.
-fn study(name: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixtures().join(name), dir.path());
-    dir
-}
-
-fn icamo(study: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("icamo").unwrap();
-    cmd.arg("--study")
-        .arg(study)
-        .env_remove("ICAMO_STUDY")
-        .env("NO_COLOR", "1");
-    cmd
-}
+use common::{fixture_study as study, icamo};
 
 /// The tagged study, ingested and coded.
 fn coded_study() -> tempfile::TempDir {
