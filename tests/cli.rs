@@ -701,6 +701,23 @@ fn eval_measures_the_suggestions_against_a_gold_file() {
         .stdout(predicate::str::contains("intervention"))
         .stdout(predicate::str::contains("top 1 1.00, top 3 1.00"));
 
+    // The same gold file as a spreadsheet saves it: byte-order mark and CRLF line ends.
+    let excel = dir.path().join("gold-excel.csv");
+    let text = fs::read_to_string(&gold).unwrap().replace('\n', "\r\n");
+    fs::write(&excel, format!("\u{feff}{text}")).unwrap();
+    let out = icamo(dir.path())
+        .arg("eval")
+        .arg(&excel)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(serde_json::from_slice::<Value>(&out.stdout).unwrap(), e);
+
     let bad = dir.path().join("bad-gold.csv");
     fs::write(&bad, "segment,code,stance\nfg-uitvoering:0003,int.pipp,\n").unwrap();
     icamo(dir.path())

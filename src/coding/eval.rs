@@ -12,6 +12,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use super::manual::{numbered_records, read_csv_bytes};
 use super::{Stance, Suggestion};
 use crate::codebook::CodeKind;
 use crate::error::Error;
@@ -29,7 +30,9 @@ pub struct GoldCoding {
 
 /// Reads a gold file, checking that every code is known (`known` gives a code's kind).
 pub fn read_gold(path: &Path, known: &HashMap<String, CodeKind>) -> Result<Vec<GoldCoding>, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    // Byte-order mark and CRLF line ends (a spreadsheet's export) are dealt with here.
+    let bytes = read_csv_bytes(path)?;
+    let text = String::from_utf8_lossy(&bytes);
     let bad = |line: usize, message: String| Error::Parse {
         path: path.to_path_buf(),
         line,
@@ -64,12 +67,8 @@ pub fn read_gold(path: &Path, known: &HashMap<String, CodeKind>) -> Result<Vec<G
         ));
     };
     let mut gold = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line() as usize);
-            bad(line, format!("not a valid CSV row: {e}"))
-        })?;
-        let line = record.position().map_or(0, |p| p.line() as usize);
+    for row in numbered_records(&mut reader) {
+        let (line, record) = row.map_err(|(line, message)| bad(line, message))?;
         let field = |i: usize| record.get(i).unwrap_or("").trim();
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;

@@ -288,16 +288,14 @@ pub fn read_codings(path: &Path, coder: Option<&str>) -> Result<Vec<Coding>, Err
     let mut codings = Vec::new();
     let mut problems = Vec::new();
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
-                problems.push((line, format!("not a valid CSV row: {e}")));
+    for row in numbered_records(&mut reader) {
+        let (line, record) = match row {
+            Ok(row) => row,
+            Err(problem) => {
+                problems.push(problem);
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line() as usize);
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
@@ -357,6 +355,20 @@ pub(crate) fn read_csv_bytes(path: &Path) -> Result<Vec<u8>, Error> {
         }
     }
     Ok(out)
+}
+
+/// The records of a CSV reader, each with the line it starts on; a row that is not valid CSV
+/// becomes a `(line, message)` problem, so a caller can report every bad row at once.
+pub(crate) fn numbered_records<R: std::io::Read>(
+    reader: &mut csv::Reader<R>,
+) -> impl Iterator<Item = Result<(usize, csv::StringRecord), (usize, String)>> + '_ {
+    reader.records().map(|row| match row {
+        Ok(record) => Ok((record.position().map_or(0, |p| p.line() as usize), record)),
+        Err(e) => Err((
+            e.position().map_or(0, |p| p.line() as usize),
+            format!("not a valid CSV row: {e}"),
+        )),
+    })
 }
 
 /// One row of a codings file, checked.

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use super::manual::{
     Coding, Decision, Origin, check_coder, coder_file, load_coder, load_tag_codings,
-    read_csv_bytes, save_coder,
+    numbered_records, read_csv_bytes, save_coder,
 };
 use super::{Stance, load_suggestions};
 use crate::codebook::{Code, Codebook};
@@ -435,16 +435,14 @@ fn read_sheet(
     let mut problems = Vec::new();
     let mut out: Vec<(usize, Coding)> = Vec::new();
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
-                problems.push((line, format!("not a valid CSV row: {e}")));
+    for row in numbered_records(&mut reader) {
+        let (line, record) = match row {
+            Ok(row) => row,
+            Err(problem) => {
+                problems.push(problem);
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line() as usize);
         let field = |col: Option<usize>| col.and_then(|i| record.get(i)).unwrap_or("").trim();
         let decision = match parse_decision(field(Some(decision_col))) {
             Ok(Some(d)) => d,
