@@ -566,3 +566,114 @@ fn quotes_search_and_export_use_the_confirmed_codings() {
         .code(1)
         .stderr(predicate::str::contains("give --force"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Inline tags that name codes the codebooks do not have (fixture study-tag-ids)
+
+/// The four warnings the tags of study-tag-ids give: two typos, a category and an id with no
+/// code like it, each at the tag's own line and column.
+const TAG_ID_WARNINGS: [&str; 4] = [
+    "corpus/fg-typos.txt:3:40: warning: the inline tag {{int.jobcoach +; m.verbindng +}} names the code \"m.verbindng\", which is in none of the codebooks: the coding is stored but not counted\n  hint: did you mean \"m.verbinding\"?",
+    "corpus/fg-typos.txt:4:19: warning: the inline tag {{int}} names \"int\", a category (codable = false), not a code to apply\n  hint: tag one of the codes under it: int.pip, int.jobcoach\n",
+    "corpus/fg-typos.txt:6:32: warning: the inline tag {{icamo9.onbekend ~}} names the code \"icamo9.onbekend\", which is in none of the codebooks: the coding is stored but not counted\n  hint: correct the tag in the transcript, or add the code to a codebook",
+    "corpus/int-typo.md:9:36: warning: the inline tag {{ctx.krpte}} names the code \"ctx.krpte\", which is in none of the codebooks: the coding is stored but not counted\n  hint: did you mean \"ctx.krapte\"?",
+];
+
+#[test]
+fn code_and_build_name_each_tag_with_an_unknown_code_by_file_line_and_column() {
+    let dir = study("study-tag-ids");
+    icamo(dir.path()).arg("ingest").assert().success();
+    for command in ["code", "build"] {
+        let out = icamo(dir.path()).arg(command).output().unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(out.status.success(), "{command}: {stderr}");
+        for warning in TAG_ID_WARNINGS {
+            assert!(
+                stderr.contains(warning),
+                "{command}: {warning}\nnot in\n{stderr}"
+            );
+        }
+        // The correct tags of the same turns give no warning.
+        assert_eq!(stderr.matches("warning:").count(), 4, "{command}: {stderr}");
+    }
+
+    // Corrected in the transcript and ingested again, the warnings are gone.
+    let transcript = dir.path().join("corpus/fg-typos.txt");
+    let text = fs::read_to_string(&transcript)
+        .unwrap()
+        .replace("m.verbindng", "m.verbinding")
+        .replace("{{int}}", "{{int.pip}}")
+        .replace(" {{icamo9.onbekend ~}}", "");
+    fs::write(&transcript, text).unwrap();
+    icamo(dir.path()).arg("ingest").assert().success();
+    let out = icamo(dir.path()).arg("code").output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.matches("warning:").count(), 1, "{stderr}");
+    assert!(stderr.contains("corpus/int-typo.md:9:36:"), "{stderr}");
+}
+
+#[test]
+fn codebook_check_in_a_study_also_checks_its_inline_tags() {
+    let dir = study("study-tag-ids");
+    // Before ingest there are no tags to check.
+    icamo(dir.path())
+        .args(["codebook", "check"])
+        .assert()
+        .success()
+        .stdout("1 codebook, 5 codes: 0 errors, 0 warnings\n");
+    icamo(dir.path()).arg("ingest").assert().success();
+    let out = icamo(dir.path())
+        .args(["codebook", "check"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.status.success(),
+        "warnings do not fail the check: {stdout}"
+    );
+    for warning in TAG_ID_WARNINGS {
+        assert!(stdout.contains(warning), "{warning}\nnot in\n{stdout}");
+    }
+    assert!(
+        stdout.ends_with("\n1 codebook, 5 codes: 0 errors, 4 warnings\n"),
+        "{stdout}"
+    );
+    // A codebook given by name may not be the study's: its tags are not checked against it.
+    icamo(dir.path())
+        .args(["codebook", "check", "--codebook", "codebooks/test.toml"])
+        .current_dir(dir.path())
+        .assert()
+        .success()
+        .stdout("1 codebook, 5 codes: 0 errors, 0 warnings\n");
+}
+
+#[test]
+fn a_tag_with_an_unknown_code_is_stored_but_not_counted() {
+    let dir = study("study-tag-ids");
+    icamo(dir.path()).arg("build").assert().success();
+    let tags = fs::read_to_string(dir.path().join(".icamo/tag-codings.csv")).unwrap();
+    assert!(
+        tags.contains("fg-typos:0002,m.verbindng,supports,tag,"),
+        "{tags}"
+    );
+    // Quotes by code count the correct tag (int-typo) and pass the typo (fg-typos) by.
+    let out = icamo(dir.path())
+        .args(["quotes", "--code", "m.verbinding", "--format", "json"])
+        .output()
+        .unwrap();
+    let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let segments: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["segment"].as_str().unwrap())
+        .collect();
+    assert_eq!(segments, ["int-typo:0002"]);
+    icamo(dir.path())
+        .args(["quotes", "--code", "m.verbindng"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "no code \"m.verbindng\" in the study's codebooks",
+        ));
+}

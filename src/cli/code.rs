@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use crate::codebook::Codebook;
 use crate::coding::code_study;
+use crate::coding::tag_check::check_tag_codes;
 use crate::error::Error;
 use crate::study::Study;
 
@@ -13,6 +14,7 @@ use crate::study::Study;
 /// suggestions (segment, code, matched words, score, suggested stance) go to the study's
 /// .icamo/suggestions.jsonl; look at one segment's with `icamo suggest SEGMENT`. Suggestions
 /// are proposals: a coder's decisions are kept elsewhere and never overwritten by this command.
+/// Inline tags whose code id none of the codebooks has are named, with file and line.
 #[derive(Debug, clap::Args)]
 pub(super) struct Args {
     /// A codebook file to use instead of the manifest's (may be given more than once).
@@ -33,6 +35,15 @@ pub(super) fn run(
     global: &super::Global,
 ) -> Result<(), Error> {
     let report = code_study(study, codebooks)?;
+    // The suggestions are written; a tag-codings file that cannot be read is no reason to fail.
+    match check_tag_codes(study, codebooks) {
+        Ok(found) => {
+            for d in found {
+                eprintln!("{d}");
+            }
+        }
+        Err(e) => eprintln!("warning: the inline tags were not checked: {e}"),
+    }
     if !global.quiet {
         let mb = report.bytes as f64 / 1_000_000.0;
         let secs = report.elapsed.as_secs_f64();

@@ -5,7 +5,9 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::codebook::{Codebook, Diagnostic, Severity};
+use crate::coding::tag_check::check_tag_codes;
 use crate::error::Error;
+use crate::study::Study;
 
 /// Check, show or export codebooks
 ///
@@ -26,8 +28,9 @@ pub(super) struct Args {
 #[derive(Debug, clap::Subcommand)]
 enum Command {
     /// Report everything wrong or suspect: unknown parents, duplicate ids, cycles, invalid
-    /// regexes and NEAR rules, rules that can never match, codes without rules or examples.
-    /// Exits with 1 when there are errors.
+    /// regexes and NEAR rules, rules that can never match, codes without rules or examples;
+    /// on the study's codebooks, also inline tags in its ingested transcripts that name a code
+    /// none of them has. Exits with 1 when there are errors.
     Check(Files),
     /// Print the code tree with each code's kind and number of rules.
     Show(Files),
@@ -55,7 +58,15 @@ struct PatternArgs {
 pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
     let mut out = String::new();
     let result = match args.command {
-        Command::Check(files) => check(&files.paths(global)?, global, &mut out),
+        Command::Check(files) => {
+            // Inline tags are checked against the study's own codebooks, not files given.
+            let study = if files.codebook.is_empty() {
+                Some(global.study()?)
+            } else {
+                None
+            };
+            check(&files.paths(global)?, study.as_ref(), global, &mut out)
+        }
         Command::Show(files) => show(&files.paths(global)?, &mut out),
         Command::Patterns(args) => patterns(&args.files.paths(global)?, args.with_ids, &mut out),
     };
@@ -124,13 +135,31 @@ impl Files {
     }
 }
 
-fn check(paths: &[PathBuf], global: &super::Global, out: &mut String) -> Result<(), Error> {
+/// Checks the codebooks and, inside a study, the inline tags of its transcripts against them.
+fn check(
+    paths: &[PathBuf],
+    study: Option<&Study>,
+    global: &super::Global,
+    out: &mut String,
+) -> Result<(), Error> {
     let (mut codes, mut errors, mut warnings) = (0, 0, 0);
+    let mut books = Vec::new();
+    let mut report = |found: Vec<Diagnostic>, out: &mut String| {
+        for d in found {
+            match d.severity {
+                Severity::Error => errors += 1,
+                Severity::Warning => warnings += 1,
+            }
+            let _ = writeln!(out, "{d}");
+        }
+    };
     for path in paths {
         let found = match Codebook::load(path) {
             Ok(book) => {
                 codes += book.codes.len();
-                book.check()
+                let found = book.check();
+                books.push(book);
+                found
             }
             Err(Error::Codebook {
                 path,
@@ -149,13 +178,13 @@ fn check(paths: &[PathBuf], global: &super::Global, out: &mut String) -> Result<
             }],
             Err(e) => return Err(e),
         };
-        for d in found {
-            match d.severity {
-                Severity::Error => errors += 1,
-                Severity::Warning => warnings += 1,
-            }
-            let _ = writeln!(out, "{d}");
-        }
+        report(found, out);
+    }
+    // Only against every codebook: with one missing, its codes would all look unknown.
+    if let Some(study) = study
+        && books.len() == paths.len()
+    {
+        report(check_tag_codes(study, &books)?, out);
     }
     let summary = format!(
         "{} codebook{}, {codes} code{}: {errors} error{}, {warnings} warning{}",

@@ -397,9 +397,12 @@ impl Checker<'_> {
 
 /// The known id most like `wanted`, if one is close (a typo, a missing level).
 fn closest_id<'a>(book: &'a Codebook, wanted: &str) -> Option<&'a str> {
-    book.codes
-        .iter()
-        .map(|c| (edit_distance(&c.id, wanted), c.id.as_str()))
+    closest(book.codes.iter().map(|c| c.id.as_str()), wanted)
+}
+
+/// The id among `ids` most like `wanted`, if one is close.
+pub(crate) fn closest<'a>(ids: impl Iterator<Item = &'a str>, wanted: &str) -> Option<&'a str> {
+    ids.map(|id| (edit_distance(id, wanted), id))
         .filter(|&(d, id)| d <= 2.max(wanted.chars().count() / 4) && d < id.chars().count())
         .min()
         .map(|(_, id)| id)

@@ -57,6 +57,7 @@ mod syntax;
 mod tree;
 mod trie;
 
+pub(crate) use check::closest;
 pub use check::{Diagnostic, Severity};
 pub use matcher::{CodeMatch, Matcher, NEGATION_WINDOW, NEGATIONS, RuleHit};
 pub use model::{

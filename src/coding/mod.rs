@@ -5,7 +5,8 @@
 //! `.icamo/suggestions.jsonl`. Suggestions are derived data: a person confirms them, and a
 //! coder's decisions are never kept here but in [`manual`]'s files, filled from inline
 //! [`tags`] in the transcripts and from coding [`sheet`]s; [`manual::effective_codings`]
-//! merges them, and a person's decision always wins.
+//! merges them, and a person's decision always wins. [`tag_check`] names the tags whose code
+//! id no codebook has.
 //!
 //! ```no_run
 //! use icamo::{codebook::Codebook, coding, study::Study};
@@ -20,6 +21,7 @@ pub mod eval;
 pub mod manual;
 pub mod score;
 pub mod sheet;
+pub mod tag_check;
 pub mod tags;
 
 use std::collections::HashMap;

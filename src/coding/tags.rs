@@ -2,7 +2,8 @@
 //!
 //! [`strip_tags`] takes a turn's text and returns it without its tags, with each [`Tag`]: the
 //! codes it gives (each with a [`Stance`]) and the part of the clean text it codes. It knows
-//! no codebook: whether a code id exists is checked where codebooks are known.
+//! no codebook: whether a code id exists is checked where codebooks are known
+//! ([`super::tag_check`]), with [`find_tags`] to point at a tag where it stands in a source.
 //!
 //! - `{{CODE}}`, `{{CODE +}}`, `{{CODE -}}`, `{{CODE ~}}`: one code, with no stance or with
 //!   supports, contradicts or nuance; several codes in one tag are separated by `;` or `,`:
@@ -124,6 +125,23 @@ pub fn strip_tags(text: &str) -> Tagged {
     let trimmed = out.text.trim_end().len();
     out.text.truncate(trimmed);
     out
+}
+
+/// Every well-formed tag in `text` as written, with its byte range (braces included) and its
+/// codes, in text order; malformed ones are passed over. For pointing at a tag in its source.
+pub fn find_tags(text: &str) -> Vec<(Range<usize>, Vec<TagCode>)> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(open) = text[from..].find("{{").map(|i| from + i) {
+        let Some(close) = text[open + 2..].find("}}").map(|i| open + 2 + i) else {
+            break;
+        };
+        if let Ok(codes) = parse_inner(&text[open + 2..close]) {
+            found.push((open..close + 2, codes));
+        }
+        from = close + 2;
+    }
+    found
 }
 
 /// Appends `piece`, first paying the separator a removed tag left owing.
@@ -269,6 +287,16 @@ mod tests {
             "{:?}",
             t.malformed
         );
+    }
+
+    #[test]
+    fn tags_are_found_where_they_stand() {
+        let text = "Ja. {{a +; b}} Nee {{x ?}} en {{c}}";
+        let found = find_tags(text);
+        assert_eq!(found.len(), 2);
+        assert_eq!(&text[found[0].0.clone()], "{{a +; b}}");
+        assert_eq!(found[0].1[1].code, "b");
+        assert_eq!(&text[found[1].0.clone()], "{{c}}");
     }
 
     #[test]
