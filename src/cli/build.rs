@@ -1,24 +1,35 @@
 //! `icamo build`: the main job, run on a study from its sources.
 
 use crate::error::Error;
+use crate::icamo::Model;
 use crate::stats::Stats;
 
-/// Run the whole pipeline on a study: ingest the transcripts, code them with the study's
-/// codebooks (when it has any), then summarise.
+/// Run the whole pipeline on a study: ingest → code → chains → report
 ///
-/// Later stages (ICAMO figures, reports) join this command as they are built.
+/// Ingests the transcripts, codes them with the study's codebooks (when it has any), checks the
+/// ICAMO configurations declared in them, and writes the report, the summary and the figures
+/// into out/ (see `icamo report --help`). Every step is incremental: a second run with nothing
+/// changed parses nothing and rewrites no file.
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub(super) struct Args {
     #[command(flatten)]
     options: super::ingest::Options,
+    #[command(flatten)]
+    report: super::report::ReportOptions,
 }
 
 pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
     let study = global.study()?;
     super::ingest::run(&study, &args.options, global)?;
-    if !study.codebook_paths()?.is_empty() {
+    let paths = study.codebook_paths()?;
+    if !paths.is_empty() {
         let codebooks = super::code::load(&study, &[])?;
         super::code::run(&study, &codebooks, global)?;
+        let model = Model::load(&paths)?;
+        if !model.configurations().is_empty() {
+            super::report::run(&study, &model, &args.report, global)?;
+        }
     }
     if !global.quiet {
         let stats = Stats::of(&study.all_segments()?);

@@ -9,6 +9,7 @@ use crate::error::Error;
 use crate::study::Study;
 
 mod build;
+mod chain;
 mod code;
 mod codebook;
 mod eval;
@@ -16,6 +17,7 @@ mod export;
 mod ingest;
 mod init;
 mod quotes;
+mod report;
 mod search;
 mod sheet;
 mod show;
@@ -49,6 +51,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Build(build::Args),
+    Chain(chain::Args),
     Code(code::Args),
     Codebook(codebook::Args),
     Eval(eval::Args),
@@ -56,6 +59,7 @@ enum Command {
     Init(init::Args),
     Ingest(ingest::Args),
     Quotes(quotes::Args),
+    Report(report::Args),
     Search(search::Args),
     Sheet(sheet::Args),
     Show(show::Args),
@@ -71,6 +75,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     };
     match cli.command {
         Command::Build(a) => build::execute(a, &global),
+        Command::Chain(a) => chain::execute(a, &global),
         Command::Code(a) => code::execute(a, &global),
         Command::Codebook(a) => codebook::execute(a, &global),
         Command::Eval(a) => eval::execute(a, &global),
@@ -78,6 +83,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Init(a) => init::execute(a, &global),
         Command::Ingest(a) => ingest::execute(a, &global),
         Command::Quotes(a) => quotes::execute(a, &global),
+        Command::Report(a) => report::execute(a, &global),
         Command::Search(a) => search::execute(a, &global),
         Command::Sheet(a) => sheet::execute(a, &global),
         Command::Show(a) => show::execute(a, &global),

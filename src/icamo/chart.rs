@@ -1,0 +1,325 @@
+//! What a figure shows, as data: the nodes and typed edges of one or more configurations with
+//! their evidence counts. Every renderer (DOT, SVG, PNG, Mermaid) draws a [`Chart`], and
+//! `icamo chain --format json` writes it as it is, so a test or another tool reads exactly
+//! what a figure shows.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::Serialize;
+
+use super::config::Configuration;
+use super::evidence::Evidence;
+use super::graph::{Codes, edges};
+use crate::codebook::{CodeKind, ContextLevel};
+
+impl Chart {
+    /// The chart of `configurations` (in the order given) with the codes' labels and
+    /// evidence. A code that is the outcome of one of them and an intervention of another is
+    /// one node both share: the chain link.
+    pub fn new(configurations: &[&Configuration], codes: &Codes, evidence: &Evidence) -> Chart {
+        let outcomes: HashSet<&str> = configurations
+            .iter()
+            .map(|c| c.outcome.id.as_str())
+            .collect();
+        let shared: HashSet<&str> = configurations
+            .iter()
+            .flat_map(|c| c.interventions.iter())
+            .map(|r| r.id.as_str())
+            .filter(|id| outcomes.contains(id))
+            .collect();
+        let node_id = |config: &str, code: &str| {
+            if shared.contains(code) {
+                code.to_string()
+            } else {
+                format!("{config}/{code}")
+            }
+        };
+        let label = |code: &str| {
+            codes
+                .get(code)
+                .map_or_else(|| code.to_string(), |c| c.label.clone())
+        };
+        let mut nodes: Vec<Node> = Vec::new();
+        let mut index: BTreeMap<String, usize> = BTreeMap::new();
+        let mut add = |nodes: &mut Vec<Node>, config: &str, code: &str, kind: NodeKind| {
+            let id = node_id(config, code);
+            if let Some(&i) = index.get(&id) {
+                let node: &mut Node = &mut nodes[i];
+                if !node.configurations.iter().any(|c| c == config) {
+                    node.configurations.push(config.to_string());
+                }
+                return id;
+            }
+            let counts = evidence.of(code).counts;
+            index.insert(id.clone(), nodes.len());
+            nodes.push(Node {
+                id: id.clone(),
+                code: code.to_string(),
+                kind,
+                configurations: vec![config.to_string()],
+                label: label(code),
+                level: None,
+                steps: Vec::new(),
+                happens_in: Vec::new(),
+                // Marked on mechanisms only: a mechanism is what the evidence tests.
+                contradicted: matches!(kind, NodeKind::Mechanism | NodeKind::CounterMechanism)
+                    && counts.contradicts > counts.supports,
+                evidence: counts,
+            });
+            id
+        };
+        let mut charted = Vec::new();
+        let mut all_edges = Vec::new();
+        for c in configurations {
+            let cid = c.id.as_str();
+            let mut cc = ChartConfiguration {
+                id: c.id.clone(),
+                title: c.title.clone(),
+                interventions: Vec::new(),
+                actors: Vec::new(),
+                beneficiaries: Vec::new(),
+                mechanisms: Vec::new(),
+                counter_mechanisms: Vec::new(),
+                outcome: String::new(),
+                context: Vec::new(),
+            };
+            for r in &c.interventions {
+                let kind = if shared.contains(r.id.as_str()) {
+                    NodeKind::Outcome
+                } else {
+                    NodeKind::Intervention
+                };
+                cc.interventions.push(add(&mut nodes, cid, &r.id, kind));
+            }
+            for r in &c.actors {
+                cc.actors.push(add(&mut nodes, cid, &r.id, NodeKind::Actor));
+            }
+            for r in &c.beneficiaries {
+                cc.beneficiaries
+                    .push(add(&mut nodes, cid, &r.id, NodeKind::Actor));
+            }
+            for m in &c.mechanisms {
+                let id = add(&mut nodes, cid, &m.code.id, NodeKind::Mechanism);
+                let node = nodes.iter_mut().find(|n| n.id == id).expect("just added");
+                node.steps = if m.steps.is_empty() {
+                    codes
+                        .get(&m.code.id)
+                        .filter(|code| code.kind == CodeKind::Mechanism)
+                        .and_then(|code| {
+                            Some(vec![Step {
+                                process: code.process.clone()?,
+                                subgoal: code.subgoal.clone()?,
+                            }])
+                        })
+                        .unwrap_or_default()
+                } else {
+                    m.steps
+                        .iter()
+                        .map(|s| Step {
+                            process: s.process.clone(),
+                            subgoal: s.subgoal.clone(),
+                        })
+                        .collect()
+                };
+                node.happens_in = m.happens_in.iter().map(|a| label(&a.id)).collect();
+                cc.mechanisms.push(id);
+                for a in &m.happens_in {
+                    let actor = add(&mut nodes, cid, &a.id, NodeKind::Actor);
+                    if !cc.actors.contains(&actor) {
+                        cc.actors.push(actor);
+                    }
+                }
+            }
+            for r in &c.counter_mechanisms {
+                cc.counter_mechanisms
+                    .push(add(&mut nodes, cid, &r.id, NodeKind::CounterMechanism));
+            }
+            cc.outcome = add(&mut nodes, cid, &c.outcome.id, NodeKind::Outcome);
+            for (level, r) in &c.context {
+                let id = add(&mut nodes, cid, &r.id, NodeKind::Context);
+                if let Some(node) = nodes.iter_mut().find(|n| n.id == id) {
+                    node.level = Some(*level);
+                }
+                cc.context.push(id);
+            }
+            for (from, to, kind) in edges(c) {
+                all_edges.push(Edge {
+                    from: node_id(cid, &from),
+                    to: node_id(cid, &to),
+                    kind,
+                    configuration: c.id.clone(),
+                });
+            }
+            charted.push(cc);
+        }
+        let known: HashSet<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
+        all_edges.retain(|e| known.contains(e.from.as_str()) && known.contains(e.to.as_str()));
+        Chart {
+            configurations: charted,
+            nodes,
+            edges: all_edges,
+            evidence: EvidenceBasis {
+                include_suggestions: evidence.include_suggestions,
+                codings: evidence.codings,
+            },
+        }
+    }
+
+    /// The chart as pretty-printed JSON, ending in a newline.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).expect("a chart serialises");
+        s.push('\n');
+        s
+    }
+}
+
+/// The configurations drawn together, their nodes and edges, and what the evidence counts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Chart {
+    /// The configurations, in the order they are drawn (left to right along a chain).
+    pub configurations: Vec<ChartConfiguration>,
+    /// Every node, in drawing order: per configuration interventions, actors, mechanisms,
+    /// counter-mechanisms, the outcome, then context factors by level.
+    pub nodes: Vec<Node>,
+    /// Every edge, typed.
+    pub edges: Vec<Edge>,
+    /// What the evidence counts on the nodes include.
+    pub evidence: EvidenceBasis,
+}
+
+/// What the evidence counts include.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EvidenceBasis {
+    /// Whether suggestions nobody confirmed are counted (`--include-suggestions`).
+    pub include_suggestions: bool,
+    /// How many codings of the drawn codes were counted.
+    pub codings: usize,
+}
+
+/// One configuration (ICAMO) of the chart, naming its nodes by [`Node::id`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChartConfiguration {
+    /// The configuration's id (`icamo1`).
+    pub id: String,
+    /// Its title (`Benadering gericht op inburgeraars`).
+    pub title: String,
+    /// Intervention nodes. A node shared with an earlier configuration (its outcome) is the
+    /// chain link.
+    pub interventions: Vec<String>,
+    /// Actor nodes: whom the interventions target, and in whom a mechanism happens.
+    pub actors: Vec<String>,
+    /// Actors the configuration is for without targeting them (beneficiaries).
+    pub beneficiaries: Vec<String>,
+    /// Mechanism nodes, in the configuration's order.
+    pub mechanisms: Vec<String>,
+    /// Counter-mechanism nodes: reported in practice, working against the outcome.
+    pub counter_mechanisms: Vec<String>,
+    /// The outcome node.
+    pub outcome: String,
+    /// Context factor nodes, individual then institutional then societal.
+    pub context: Vec<String>,
+}
+
+/// The role a node plays in its configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NodeKind {
+    /// An intervention (an instrument, or the outcome of an earlier configuration).
+    Intervention,
+    /// An actor.
+    Actor,
+    /// A mechanism, with its steps.
+    Mechanism,
+    /// A counter-mechanism.
+    CounterMechanism,
+    /// A context factor, with its level.
+    Context,
+    /// An outcome.
+    Outcome,
+}
+
+/// One node: a code in one configuration (or, for a chain link, in several).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Node {
+    /// Unique in the chart: `<configuration>/<code>`, or the code id alone for a node that
+    /// several configurations share (the chain link).
+    pub id: String,
+    /// The code it stands for.
+    pub code: String,
+    /// Its role.
+    pub kind: NodeKind,
+    /// The configurations it belongs to (more than one for a chain link).
+    pub configurations: Vec<String>,
+    /// The code's label.
+    pub label: String,
+    /// A context factor's level in this configuration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<ContextLevel>,
+    /// A mechanism's steps: process ⇒ sub-goal, in order (usually one).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<Step>,
+    /// For a mechanism that happens in another actor than the targeted ones: that actor's
+    /// label(s).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub happens_in: Vec<String>,
+    /// The evidence for the code (its coded segments).
+    pub evidence: Counts,
+    /// For a mechanism: whether the evidence contradicts it more than it supports it (drawn
+    /// marked). Always false for other kinds.
+    pub contradicted: bool,
+}
+
+/// One step of a mechanism.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Step {
+    /// The underlying process.
+    pub process: String,
+    /// The sub-goal it reaches.
+    pub subgoal: String,
+}
+
+/// How an edge connects two nodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EdgeKind {
+    /// Intervention → actor: the intervention is aimed at the actor.
+    Targets,
+    /// Intervention (or actor) → mechanism: sets the mechanism going.
+    Triggers,
+    /// Mechanism → mechanism or outcome: the sub-goal leads on to it.
+    LeadsTo,
+    /// Context factor → mechanism: the mechanism works only under the condition.
+    Moderates,
+    /// Mechanism → actor: the mechanism happens in that actor.
+    HappensIn,
+    /// Counter-mechanism → outcome: works against it.
+    Counteracts,
+}
+
+/// A typed edge between two nodes of the chart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Edge {
+    /// [`Node::id`] of the tail.
+    pub from: String,
+    /// [`Node::id`] of the head.
+    pub to: String,
+    /// What the edge means.
+    pub kind: EdgeKind,
+    /// The configuration the edge belongs to.
+    pub configuration: String,
+}
+
+/// Evidence counts for one code.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Coded segments.
+    pub segments: usize,
+    /// Distinct respondents (speakers) among them.
+    pub respondents: usize,
+    /// Segments that support the code.
+    pub supports: usize,
+    /// Segments that contradict it.
+    pub contradicts: usize,
+    /// Segments that nuance it.
+    pub nuance: usize,
+}

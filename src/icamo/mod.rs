@@ -1,0 +1,154 @@
+//! ICAMO configurations as data: declared in the codebook ([`config`]), checked as one graph
+//! of codes ([`graph`]), given evidence from the codings ([`evidence`]), and laid out as a
+//! [`chart::Chart`] for the renderers.
+//!
+//! [`Model`] ties them together for a study: its codebooks and the configurations written in
+//! them.
+
+pub mod chart;
+pub mod config;
+pub mod evidence;
+pub mod graph;
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::PathBuf;
+
+use crate::codebook::{Codebook, Diagnostic, Severity};
+use crate::coding;
+use crate::error::Error;
+use crate::study::Study;
+
+use chart::Chart;
+use config::Configuration;
+use evidence::Evidence;
+use graph::{ChainGraph, Codes};
+
+/// A study's codebooks and the configurations declared in them.
+pub struct Model {
+    /// The codebooks, in the order given.
+    pub books: Vec<Codebook>,
+    /// The configurations as one graph.
+    pub chain: ChainGraph,
+}
+
+impl Model {
+    /// Reads the codebooks at `paths` and the `[[configurations]]` written in them.
+    pub fn load(paths: &[PathBuf]) -> Result<Model, Error> {
+        let mut books = Vec::with_capacity(paths.len());
+        let mut configurations = Vec::new();
+        for path in paths {
+            let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+            books.push(Codebook::parse(path, &text)?);
+            configurations.extend(config::parse(path, &text)?);
+        }
+        Ok(Model {
+            books,
+            chain: ChainGraph::new(configurations),
+        })
+    }
+
+    /// The codes of every codebook, by id.
+    pub fn codes(&self) -> Codes<'_> {
+        Codes::new(&self.books)
+    }
+
+    /// The configurations, in file order.
+    pub fn configurations(&self) -> &[Configuration] {
+        &self.chain.configurations
+    }
+
+    /// What `icamo chain check` reports (errors first).
+    pub fn check(&self) -> Vec<Diagnostic> {
+        self.chain.check(&self.books)
+    }
+
+    /// An error listing the check's errors, if there are any: figures and reports are drawn
+    /// only from configurations that check.
+    pub fn ensure_sound(&self) -> Result<(), Error> {
+        let errors: Vec<String> = self
+            .check()
+            .into_iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| d.to_string())
+            .collect();
+        if errors.is_empty() {
+            return Ok(());
+        }
+        Err(Error::Other(format!(
+            "the configurations have {} error(s); fix them first (icamo chain check):\n{}",
+            errors.len(),
+            errors.join("\n")
+        )))
+    }
+
+    /// The configurations with these ids, in the order given; all of them for none. An
+    /// unknown id is an error that lists the known ones.
+    pub fn select(&self, ids: &[String]) -> Result<Vec<&Configuration>, Error> {
+        if ids.is_empty() {
+            return Ok(self.configurations().iter().collect());
+        }
+        ids.iter()
+            .map(|id| {
+                self.configurations()
+                    .iter()
+                    .find(|c| &c.id == id)
+                    .ok_or_else(|| {
+                        let known: Vec<&str> = self
+                            .configurations()
+                            .iter()
+                            .map(|c| c.id.as_str())
+                            .collect();
+                        Error::Other(format!(
+                            "no configuration \"{id}\" in the codebooks; known: {}",
+                            if known.is_empty() {
+                                "none (declare [[configurations]] in a codebook)".to_string()
+                            } else {
+                                known.join(", ")
+                            }
+                        ))
+                    })
+            })
+            .collect()
+    }
+
+    /// Every code the configurations name (triggers included).
+    pub fn named_codes(&self) -> BTreeSet<String> {
+        self.configurations()
+            .iter()
+            .flat_map(|c| c.references())
+            .map(|(_, r)| r.id.clone())
+            .collect()
+    }
+
+    /// The evidence in `study` for every code the configurations name, and for `extra` codes.
+    pub fn evidence(
+        &self,
+        study: &Study,
+        extra: &[String],
+        include_suggestions: bool,
+    ) -> Result<Evidence, Error> {
+        let codes = self.codes();
+        let mut wanted = self.named_codes();
+        wanted.extend(extra.iter().cloned());
+        let counted: HashSet<String> = wanted
+            .iter()
+            .flat_map(|w| codes.with_descendants(w))
+            .map(str::to_string)
+            .collect();
+        let quotes = coding::quotes(study, Some(&counted), include_suggestions)?;
+        let segments = study.all_segments()?;
+        Ok(evidence::gather(
+            &wanted,
+            &codes,
+            &quotes,
+            &segments,
+            include_suggestions,
+        ))
+    }
+
+    /// The chart of the configurations `ids` (all for none) with `evidence`.
+    pub fn chart(&self, ids: &[String], evidence: &Evidence) -> Result<Chart, Error> {
+        let selected = self.select(ids)?;
+        Ok(Chart::new(&selected, &self.codes(), evidence))
+    }
+}

@@ -1,0 +1,720 @@
+//! The report: Markdown through templates users can copy and edit (minijinja), and HTML from
+//! that Markdown (pulldown-cmark) with the figures inline.
+//!
+//! A template sees one [`ReportData`] value: the study, every configuration with its causal
+//! sentence, mechanisms, evidence tables and quotes, the respondents per role and case, and the
+//! case × mechanism matrix. Besides minijinja's own filters it has one function:
+//! `figure(id)` (a configuration id, or `"keten"` for all of them chained), which gives a
+//! Mermaid block in Markdown and the SVG drawing in HTML. The built-in templates live in
+//! `templates/report/` and are compiled into the program; `icamo report --export-templates DIR`
+//! writes them out for editing.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use minijinja::{Environment, Value, context};
+use serde::Serialize;
+
+use crate::codebook::ContextLevel;
+use crate::coding::Stance;
+use crate::error::Error;
+use crate::icamo::Model;
+use crate::icamo::chart::{Chart, Counts, NodeKind};
+use crate::icamo::evidence::{CodeEvidence, Evidence, EvidenceQuote, NO_CASE};
+
+/// The built-in templates, by name: the full report and the one-page summary.
+pub const TEMPLATES: [(&str, &str); 2] = [
+    (
+        "report.md.j2",
+        include_str!("../../templates/report/report.md.j2"),
+    ),
+    (
+        "summary.md.j2",
+        include_str!("../../templates/report/summary.md.j2"),
+    ),
+];
+
+/// How many quotes of each stance a mechanism carries into the template.
+const QUOTES_PER_STANCE: usize = 6;
+/// Quotes longer than this many words are cut, with "…".
+const QUOTE_WORDS: usize = 90;
+
+/// Everything a report template can show.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportData {
+    /// The study's name.
+    pub study: String,
+    /// The codebooks used, as "name (version)".
+    pub codebooks: Vec<String>,
+    /// Whether unconfirmed suggestions were counted as evidence.
+    pub include_suggestions: bool,
+    /// How many codings were counted.
+    pub codings: usize,
+    /// The configurations, in codebook order.
+    pub configurations: Vec<ConfigurationView>,
+    /// Respondents per role and case (counts only).
+    pub respondents: Vec<RespondentCell>,
+    /// The cases, in order, for the matrix columns.
+    pub cases: Vec<String>,
+    /// One row per mechanism: coded segments per case.
+    pub matrix: Vec<MatrixRow>,
+}
+
+/// One configuration as the report shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConfigurationView {
+    /// `icamo1`.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Intervention labels.
+    pub interventions: Vec<String>,
+    /// Actor labels.
+    pub actors: Vec<String>,
+    /// Beneficiary labels.
+    pub beneficiaries: Vec<String>,
+    /// The outcome's label.
+    pub outcome: String,
+    /// Context factor labels per level.
+    pub context: ContextView,
+    /// The mechanisms, in order.
+    pub mechanisms: Vec<MechanismView>,
+    /// Counter-mechanisms.
+    pub counter_mechanisms: Vec<MechanismView>,
+}
+
+/// Context factor labels per level.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ContextView {
+    /// Individual level.
+    pub individueel: Vec<String>,
+    /// Institutional level.
+    pub institutioneel: Vec<String>,
+    /// Societal and economic level.
+    pub maatschappelijk: Vec<String>,
+}
+
+/// One mechanism with its evidence.
+#[derive(Debug, Clone, Serialize)]
+pub struct MechanismView {
+    /// The code id.
+    pub id: String,
+    /// Its label.
+    pub label: String,
+    /// Process ⇒ sub-goal steps.
+    pub steps: Vec<crate::icamo::chart::Step>,
+    /// Actors it happens in, where not the targeted ones.
+    pub happens_in: Vec<String>,
+    /// Interventions (or mechanisms) that set it going, as labels.
+    pub triggered_by: Vec<String>,
+    /// The causal sentence's slots.
+    pub sentence: Sentence,
+    /// Totals.
+    pub counts: Counts,
+    /// Whether the evidence contradicts it more than it supports it.
+    pub contradicted: bool,
+    /// A one-word verdict from the counts (see [`verdict`]).
+    pub verdict: String,
+    /// Role × stance table rows.
+    pub by_role: Vec<StanceRow>,
+    /// Case × stance table rows.
+    pub by_case: Vec<StanceRow>,
+    /// Best supporting quotes, spread over speakers.
+    pub supports: Vec<QuoteView>,
+    /// Best contradicting quotes.
+    pub contradicts: Vec<QuoteView>,
+    /// Best nuancing quotes.
+    pub nuance: Vec<QuoteView>,
+    /// Coded quotes without a stance.
+    pub other: Vec<QuoteView>,
+}
+
+/// The slots of "Als <interventie>, gericht op <actoren>, dan <proces> waardoor <subdoel>, wat
+/// vervolgens leidt tot <uitkomst>, mits <context>".
+#[derive(Debug, Clone, Serialize)]
+pub struct Sentence {
+    /// Interventions, joined ("A, B en C").
+    pub interventie: String,
+    /// Actors, joined.
+    pub actoren: String,
+    /// The first step's process, first letter lower-cased.
+    pub proces: String,
+    /// The last step's sub-goal, first letter lower-cased.
+    pub subdoel: String,
+    /// The outcome.
+    pub uitkomst: String,
+    /// Context factors, joined.
+    pub context: String,
+}
+
+/// One row of a stance table.
+#[derive(Debug, Clone, Serialize)]
+pub struct StanceRow {
+    /// The role or case.
+    pub name: String,
+    /// Segments.
+    pub segments: usize,
+    /// Supporting.
+    pub supports: usize,
+    /// Contradicting.
+    pub contradicts: usize,
+    /// Nuancing.
+    pub nuance: usize,
+}
+
+/// A quote as a report prints it: role label, case, text; never a name.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuoteView {
+    /// The segment id, to trace it back (`icamo show ID`).
+    pub segment: String,
+    /// `statushouder, Havenstad`.
+    pub who: String,
+    /// The text, cut at about ninety words.
+    pub text: String,
+    /// Whether the speaker is the only respondent of their role in their case.
+    pub identifying: bool,
+    /// Whether a person confirmed the coding (else it is a suggestion).
+    pub confirmed: bool,
+}
+
+/// Respondents of one role in one case.
+#[derive(Debug, Clone, Serialize)]
+pub struct RespondentCell {
+    /// The role label.
+    pub role: String,
+    /// The case.
+    pub case: String,
+    /// How many respondents.
+    pub respondents: usize,
+    /// Whether that is one person (quotes could identify them).
+    pub single: bool,
+}
+
+/// One row of the case × mechanism matrix.
+#[derive(Debug, Clone, Serialize)]
+pub struct MatrixRow {
+    /// The mechanism's id.
+    pub id: String,
+    /// Its label.
+    pub label: String,
+    /// Coded segments per case, in [`ReportData::cases`] order.
+    pub cells: Vec<usize>,
+    /// Of which contradicting, per case.
+    pub contradicting: Vec<usize>,
+}
+
+/// "A", "A en B", "A, B en C".
+fn join_nl(items: &[String]) -> String {
+    join_with(items, ", ")
+}
+
+/// Like [`join_nl`] with another separator: "A; B en C" for items that hold commas.
+fn join_with(items: &[String], separator: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} en {last}", rest.join(separator)),
+    }
+}
+
+fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        // Keep abbreviations (PIP, MAP) as they are.
+        Some(_) if chars.clone().next().is_some_and(char::is_uppercase) => s.to_string(),
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// What the counts say in a word or three, for tables and the summary:
+/// - `onvoldoende bewijs`: fewer than three segments with a stance;
+/// - `weersproken`: contradictions outnumber support;
+/// - `omstreden`: contradictions are at least half the support;
+/// - `herkend met kanttekeningen`: more nuance than support;
+/// - `herkend` otherwise.
+pub fn verdict(c: &Counts) -> &'static str {
+    let stanced = c.supports + c.contradicts + c.nuance;
+    if stanced < 3 {
+        "onvoldoende bewijs"
+    } else if c.contradicts > c.supports {
+        "weersproken"
+    } else if c.contradicts > 0 && c.contradicts * 2 >= c.supports {
+        "omstreden"
+    } else if c.nuance > c.supports {
+        "herkend met kanttekeningen"
+    } else {
+        "herkend"
+    }
+}
+
+fn rows(map: &BTreeMap<String, crate::icamo::evidence::StanceCounts>) -> Vec<StanceRow> {
+    map.iter()
+        .map(|(name, c)| StanceRow {
+            name: name.clone(),
+            segments: c.segments,
+            supports: c.supports,
+            contradicts: c.contradicts,
+            nuance: c.nuance,
+        })
+        .collect()
+}
+
+fn quote_view(q: &EvidenceQuote) -> QuoteView {
+    let words: Vec<&str> = q.text.split_whitespace().collect();
+    let text = if words.len() > QUOTE_WORDS {
+        format!("{} …", words[..QUOTE_WORDS].join(" "))
+    } else {
+        words.join(" ")
+    };
+    let role = match &q.via {
+        Some(interpreter) => format!("{} (via {interpreter})", q.role),
+        None => q.role.clone(),
+    };
+    let who = match &q.case {
+        Some(case) => format!("{role}, {case}"),
+        None => role,
+    };
+    QuoteView {
+        segment: q.segment.clone(),
+        who,
+        text,
+        identifying: q.identifying,
+        confirmed: q.confirmed,
+    }
+}
+
+fn quotes(ev: &CodeEvidence, stance: Stance) -> Vec<QuoteView> {
+    ev.best(Some(stance), QUOTES_PER_STANCE)
+        .into_iter()
+        .map(quote_view)
+        .collect()
+}
+
+impl ReportData {
+    /// The report's data for `study_name` from the model and the evidence.
+    pub fn new(study_name: &str, model: &Model, evidence: &Evidence) -> ReportData {
+        let codes = model.codes();
+        let label = |id: &str| {
+            codes
+                .get(id)
+                .map_or_else(|| id.to_string(), |c| c.label.clone())
+        };
+        let labels = |refs: &[crate::icamo::config::CodeRef]| -> Vec<String> {
+            refs.iter().map(|r| label(&r.id)).collect()
+        };
+        let cases: Vec<String> = evidence
+            .respondents
+            .keys()
+            .map(|(_, case)| case.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let mut matrix = Vec::new();
+        let mut configurations = Vec::new();
+        for c in model.configurations() {
+            let mut context = ContextView::default();
+            for (level, r) in &c.context {
+                let list = match level {
+                    ContextLevel::Individual => &mut context.individueel,
+                    ContextLevel::Institutional => &mut context.institutioneel,
+                    ContextLevel::Societal => &mut context.maatschappelijk,
+                };
+                list.push(label(&r.id));
+            }
+            let all_context: Vec<String> = context
+                .individueel
+                .iter()
+                .chain(&context.institutioneel)
+                .chain(&context.maatschappelijk)
+                .map(|s| lower_first(s))
+                .collect();
+            let chart = Chart::new(&[c], &codes, evidence);
+            let mechanism = |id: &str, kind: NodeKind, triggered_by: Vec<String>| {
+                let node = chart
+                    .nodes
+                    .iter()
+                    .find(|n| n.code == id && n.kind == kind)
+                    .expect("a configuration's chart has its mechanisms");
+                let ev = evidence.of(id);
+                let interventions = if triggered_by.is_empty() {
+                    labels(&c.interventions)
+                } else {
+                    triggered_by.clone()
+                };
+                MechanismView {
+                    id: id.to_string(),
+                    label: node.label.clone(),
+                    steps: node.steps.clone(),
+                    happens_in: node.happens_in.clone(),
+                    triggered_by,
+                    sentence: Sentence {
+                        interventie: join_nl(
+                            &interventions
+                                .iter()
+                                .map(|s| lower_first(s))
+                                .collect::<Vec<_>>(),
+                        ),
+                        actoren: join_nl(
+                            &labels(&c.actors)
+                                .iter()
+                                .map(|s| lower_first(s))
+                                .collect::<Vec<_>>(),
+                        ),
+                        proces: node
+                            .steps
+                            .first()
+                            .map_or_else(|| lower_first(&node.label), |s| lower_first(&s.process)),
+                        subdoel: node
+                            .steps
+                            .last()
+                            .map_or_else(String::new, |s| lower_first(&s.subgoal)),
+                        uitkomst: lower_first(&label(&c.outcome.id)),
+                        context: join_with(&all_context, "; "),
+                    },
+                    verdict: verdict(&ev.counts).to_string(),
+                    contradicted: node.contradicted,
+                    counts: ev.counts.clone(),
+                    by_role: rows(&ev.by_role),
+                    by_case: rows(&ev.by_case),
+                    supports: quotes(&ev, Stance::Supports),
+                    contradicts: quotes(&ev, Stance::Contradicts),
+                    nuance: quotes(&ev, Stance::Nuance),
+                    other: quotes(&ev, Stance::None),
+                }
+            };
+            let mechanisms: Vec<MechanismView> = c
+                .mechanisms
+                .iter()
+                .map(|m| {
+                    mechanism(
+                        &m.code.id,
+                        NodeKind::Mechanism,
+                        m.triggered_by.iter().map(|t| label(&t.id)).collect(),
+                    )
+                })
+                .collect();
+            let counter: Vec<MechanismView> = c
+                .counter_mechanisms
+                .iter()
+                .map(|r| mechanism(&r.id, NodeKind::CounterMechanism, Vec::new()))
+                .collect();
+            for m in mechanisms.iter().chain(&counter) {
+                let ev = evidence.of(&m.id);
+                let cell = |case: &String, contra: bool| {
+                    ev.by_case
+                        .get(case)
+                        .map_or(0, |s| if contra { s.contradicts } else { s.segments })
+                };
+                matrix.push(MatrixRow {
+                    id: m.id.clone(),
+                    label: m.label.clone(),
+                    cells: cases.iter().map(|k| cell(k, false)).collect(),
+                    contradicting: cases.iter().map(|k| cell(k, true)).collect(),
+                });
+            }
+            configurations.push(ConfigurationView {
+                id: c.id.clone(),
+                title: c.title.clone(),
+                interventions: labels(&c.interventions),
+                actors: labels(&c.actors),
+                beneficiaries: labels(&c.beneficiaries),
+                outcome: label(&c.outcome.id),
+                context,
+                mechanisms,
+                counter_mechanisms: counter,
+            });
+        }
+        ReportData {
+            study: study_name.to_string(),
+            codebooks: model
+                .books
+                .iter()
+                .map(|b| match &b.version {
+                    Some(v) => format!("{} (versie {v})", b.name),
+                    None => b.name.clone(),
+                })
+                .collect(),
+            include_suggestions: evidence.include_suggestions,
+            codings: evidence.codings,
+            configurations,
+            respondents: evidence
+                .respondents
+                .iter()
+                .map(|((role, case), &n)| RespondentCell {
+                    role: role.clone(),
+                    case: if case == NO_CASE {
+                        "(geen casus)".into()
+                    } else {
+                        case.clone()
+                    },
+                    respondents: n,
+                    single: n == 1,
+                })
+                .collect(),
+            cases,
+            matrix,
+        }
+    }
+}
+
+/// Where a report is rendered for: the figure function draws differently in each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// Markdown: figures as Mermaid blocks.
+    Markdown,
+    /// HTML: figures as inline SVG (`svgs` gives them).
+    Html,
+}
+
+/// Renders template `source` (named `name` in errors) with `data`. `figures` maps a
+/// configuration id, or `keten`, to its Mermaid text (Markdown) or SVG (HTML).
+pub fn render(
+    name: &str,
+    source: &str,
+    data: &ReportData,
+    target: Target,
+    figures: &BTreeMap<String, String>,
+) -> Result<String, Error> {
+    let mut env = Environment::new();
+    env.set_syntax(
+        minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .build()
+            .expect("the default delimiters are valid"),
+    );
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+    let figures = figures.clone();
+    env.add_function(
+        "figure",
+        move |id: String| -> Result<Value, minijinja::Error> {
+            let body = figures.get(&id).ok_or_else(|| {
+                minijinja::Error::new(
+                    minijinja::ErrorKind::InvalidOperation,
+                    format!(
+                        "figure(\"{id}\"): no such figure; known: {}",
+                        figures.keys().cloned().collect::<Vec<_>>().join(", ")
+                    ),
+                )
+            })?;
+            Ok(Value::from(match target {
+                Target::Markdown => format!("```mermaid\n{}\n```", body.trim_end()),
+                Target::Html => format!(
+                    "<figure class=\"icamo\">\n{}\n</figure>",
+                    inline_svg(body, &id).trim_end()
+                ),
+            }))
+        },
+    );
+    env.add_filter("verdict_mark", |v: String| match v.as_str() {
+        "weersproken" => "⚠ weersproken".to_string(),
+        other => other.to_string(),
+    });
+    env.add_template_owned(name.to_string(), source.to_string())
+        .map_err(|e| template_error(name, &e))?;
+    let template = env
+        .get_template(name)
+        .map_err(|e| template_error(name, &e))?;
+    let mut out = template
+        .render(context! { report => Value::from(minijinja::value::Serde(data)), html => target == Target::Html })
+        .map_err(|e| template_error(name, &e))?;
+    // One newline at the end, none doubled: Markdown diffs stay clean.
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// An SVG document made fit to sit inside an HTML page beside others: without its XML
+/// declaration, and with its element ids (arrow markers) prefixed by the figure's name, so
+/// two figures on one page do not share ids.
+fn inline_svg(svg: &str, figure: &str) -> String {
+    let body = match svg.strip_prefix("<?xml") {
+        Some(rest) => rest
+            .split_once("?>")
+            .map_or(svg, |(_, after)| after.trim_start()),
+        None => svg,
+    };
+    let mut out = body.to_string();
+    let mut ids: Vec<String> = Vec::new();
+    let mut rest = body;
+    while let Some(at) = rest.find(" id=\"") {
+        let tail = &rest[at + 5..];
+        let Some(end) = tail.find('"') else { break };
+        ids.push(tail[..end].to_string());
+        rest = &tail[end..];
+    }
+    for id in ids {
+        let new = format!("{figure}-{id}");
+        out = out
+            .replace(&format!(" id=\"{id}\""), &format!(" id=\"{new}\""))
+            .replace(&format!("url(#{id})"), &format!("url(#{new})"));
+    }
+    out
+}
+
+/// A template error with the template's name and line.
+fn template_error(name: &str, e: &minijinja::Error) -> Error {
+    let line = e.line().map(|l| format!(":{l}")).unwrap_or_default();
+    let mut message = format!("{name}{line}: {}", e.kind());
+    if let Some(detail) = e.detail() {
+        message.push_str(": ");
+        message.push_str(detail);
+    }
+    Error::Other(format!("template error: {message}"))
+}
+
+/// The HTML page for report Markdown: a self-contained document with a little CSS.
+pub fn to_html(title: &str, markdown: &str) -> String {
+    use pulldown_cmark::{Options, Parser, html};
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_HEADING_ATTRIBUTES);
+    let parser = Parser::new_ext(markdown, options);
+    let mut body = String::new();
+    html::push_html(&mut body, parser);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>\n{}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
+        escape_html(title),
+        CSS
+    )
+}
+
+fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+const CSS: &str = "body { font-family: system-ui, sans-serif; line-height: 1.5; margin: 0; color: #1b1b1b; }
+main { max-width: 60rem; margin: 0 auto; padding: 1rem 1.5rem 4rem; }
+table { border-collapse: collapse; margin: 0.5rem 0 1rem; }
+th, td { border: 1px solid #c8c8c8; padding: 0.2rem 0.6rem; text-align: left; }
+td:not(:first-child) { text-align: right; }
+blockquote { border-left: 4px solid #8aa9c8; margin: 0.5rem 0; padding: 0.1rem 1rem; background: #f5f8fb; }
+figure.icamo { margin: 1rem 0; overflow-x: auto; }
+figure.icamo svg { max-width: 100%; height: auto; }
+@media print { figure.icamo svg { max-width: 100%; } h2 { page-break-before: always; } }
+";
+
+/// `icamo chain --format md`: the Mermaid figure of a chart and its mechanisms' evidence.
+pub fn chart_markdown(chart: &Chart) -> String {
+    let mut out = String::new();
+    let titles: Vec<String> = chart
+        .configurations
+        .iter()
+        .map(|c| {
+            format!(
+                "{} — {}",
+                c.id.to_uppercase().replace("ICAMO", "ICAMO "),
+                c.title
+            )
+        })
+        .collect();
+    out.push_str(&format!("## {}\n\n", titles.join("; ")));
+    out.push_str("```mermaid\n");
+    out.push_str(super::mermaid::to_mermaid(chart).trim_end());
+    out.push_str("\n```\n\n");
+    out.push_str("| mechanisme | fragmenten | respondenten | + | − | ~ | oordeel |\n");
+    out.push_str("|---|---:|---:|---:|---:|---:|---|\n");
+    for n in chart
+        .nodes
+        .iter()
+        .filter(|n| matches!(n.kind, NodeKind::Mechanism | NodeKind::CounterMechanism))
+    {
+        let c = &n.evidence;
+        out.push_str(&format!(
+            "| {} ({}) | {} | {} | {} | {} | {} | {} |\n",
+            n.label.replace('|', "\\|"),
+            n.code,
+            c.segments,
+            c.respondents,
+            c.supports,
+            c.contradicts,
+            c.nuance,
+            verdict(c)
+        ));
+    }
+    out.push_str(&format!(
+        "\nBewijs: {} coderingen, {}.\n",
+        chart.evidence.codings,
+        if chart.evidence.include_suggestions {
+            "bevestigd en voorgesteld"
+        } else {
+            "alleen bevestigde"
+        }
+    ));
+    out
+}
+
+/// Writes the built-in templates into `dir` for editing; refuses to overwrite a file.
+pub fn export_templates(dir: &Path) -> Result<Vec<std::path::PathBuf>, Error> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let mut written = Vec::new();
+    for (name, _) in TEMPLATES {
+        let path = dir.join(name);
+        if path.exists() {
+            return Err(Error::Other(format!(
+                "{} exists; icamo does not overwrite a template you may have edited (remove it, or export into another folder)",
+                path.display()
+            )));
+        }
+        written.push(path);
+    }
+    for ((_, source), path) in TEMPLATES.iter().zip(&written) {
+        crate::study::write_atomic(path, source.as_bytes())?;
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(supports: usize, contradicts: usize, nuance: usize) -> Counts {
+        Counts {
+            segments: supports + contradicts + nuance,
+            respondents: 1,
+            supports,
+            contradicts,
+            nuance,
+        }
+    }
+
+    #[test]
+    fn verdicts_follow_the_counts() {
+        assert_eq!(verdict(&counts(2, 0, 0)), "onvoldoende bewijs");
+        assert_eq!(verdict(&counts(1, 3, 0)), "weersproken");
+        assert_eq!(verdict(&counts(4, 2, 2)), "omstreden");
+        assert_eq!(verdict(&counts(1, 0, 2)), "herkend met kanttekeningen");
+        assert_eq!(verdict(&counts(5, 1, 1)), "herkend");
+    }
+
+    #[test]
+    fn dutch_lists_and_first_letters() {
+        let items: Vec<String> = ["PIP", "MAP", "brede intake"].map(String::from).to_vec();
+        assert_eq!(join_nl(&items), "PIP, MAP en brede intake");
+        assert_eq!(join_with(&items[..2], "; "), "PIP en MAP");
+        assert_eq!(
+            lower_first("PVT (participatieverklaringstraject)"),
+            "PVT (participatieverklaringstraject)"
+        );
+        assert_eq!(lower_first("Brede intake"), "brede intake");
+    }
+
+    #[test]
+    fn inline_figures_do_not_share_ids() {
+        let svg = "<?xml version=\"1.0\"?>\n<svg><marker id=\"pijl\"/><path marker-end=\"url(#pijl)\"/></svg>";
+        let inline = inline_svg(svg, "icamo1");
+        assert_eq!(
+            inline,
+            "<svg><marker id=\"icamo1-pijl\"/><path marker-end=\"url(#icamo1-pijl)\"/></svg>"
+        );
+    }
+}

@@ -1,0 +1,416 @@
+//! ICAMO configurations, `icamo chain` and `icamo report`: the bundled codebook's graph holds
+//! the reference study's configurations, checks name file and line, and the main job writes
+//! the same bytes twice.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+use common::{copy_dir, fixtures, icamo};
+use icamo::icamo::Model;
+use icamo::icamo::evidence::Evidence;
+use serde_json::Value;
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The bundled study (manifest, transcripts, codebook, codings) in a temporary folder.
+fn bundled_study() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(repo().join("icamo.toml"), dir.path().join("icamo.toml")).unwrap();
+    for sub in ["corpus", "codebooks", "codings"] {
+        copy_dir(&repo().join(sub), &dir.path().join(sub));
+    }
+    dir
+}
+
+fn set(items: &[&str]) -> BTreeSet<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+/// The chart of all four configurations, with no evidence, as JSON.
+fn bundled_chart() -> Value {
+    let model = Model::load(&[repo().join("codebooks/dualiteit.toml")]).unwrap();
+    let chart = model.chart(&[], &Evidence::default()).unwrap();
+    serde_json::from_str(&chart.to_json()).unwrap()
+}
+
+/// The codes of one configuration's nodes of one kind (and context level).
+fn codes(chart: &Value, config: &str, kind: &str, level: Option<&str>) -> BTreeSet<String> {
+    chart["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == kind)
+        .filter(|n| {
+            n["configurations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c == config)
+        })
+        .filter(|n| level.is_none_or(|l| n["level"] == l))
+        .map(|n| n["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn the_bundled_graph_holds_the_reference_study() {
+    let chart = bundled_chart();
+    let ids: Vec<&str> = chart["configurations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["icamo1", "icamo2", "icamo3", "icamo4"]);
+
+    // ICAMO 1: twelve instruments aimed at inburgeraars; mechanism 1 happens in uitvoerders.
+    assert_eq!(
+        codes(&chart, "icamo1", "intervention", None),
+        set(&[
+            "int.brede-intake",
+            "int.pip",
+            "int.participatiecomponent",
+            "int.map",
+            "int.pvt",
+            "int.sahw",
+            "int.opvang-naar-werk",
+            "int.startbanen",
+            "int.leerwerktrajecten",
+            "int.jobcoaching",
+            "int.arbeidstoeleiding",
+            "int.voortgangsgesprekken",
+        ])
+    );
+    assert_eq!(
+        codes(&chart, "icamo1", "actor", None),
+        set(&[
+            "act.inburgeraars",
+            "act.statushouders",
+            "act.gezinsmigranten",
+            "act.uitvoerders"
+        ])
+    );
+    let m1 = chart["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == "icamo1/icamo1.m1")
+        .unwrap();
+    assert_eq!(
+        m1["happens_in"][0],
+        "Uitvoerders (consulenten, klantmanagers, coaches)"
+    );
+    assert_eq!(m1["steps"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        codes(&chart, "icamo1", "context", Some("maatschappelijk")),
+        set(&[
+            "ctx.maat.openheid",
+            "ctx.maat.bereidheid-werkgevers",
+            "ctx.maat.krapte",
+            "ctx.maat.discriminatie"
+        ])
+    );
+    assert_eq!(
+        codes(&chart, "icamo1", "context", Some("individueel")).len(),
+        8
+    );
+    assert_eq!(
+        codes(&chart, "icamo1", "context", Some("institutioneel")).len(),
+        9
+    );
+
+    // ICAMO 2: aimed at employers; their willingness is individual context here.
+    assert_eq!(
+        codes(&chart, "icamo2", "actor", None),
+        set(&[
+            "act.werkgevers",
+            "act.collegas",
+            "act.statushouders",
+            "act.gezinsmigranten"
+        ])
+    );
+    assert_eq!(
+        codes(&chart, "icamo2", "context", Some("individueel")),
+        set(&[
+            "ctx.maat.bereidheid-werkgevers",
+            "ctx.ind.lef-professionals"
+        ])
+    );
+    assert_eq!(
+        codes(&chart, "icamo2", "context", Some("maatschappelijk")),
+        set(&["ctx.maat.krapte"])
+    );
+    assert_eq!(
+        codes(&chart, "icamo3", "intervention", None),
+        set(&["int.afwegingskader"])
+    );
+    assert_eq!(
+        codes(&chart, "icamo3", "context", Some("individueel")).len(),
+        3
+    );
+    assert_eq!(
+        codes(&chart, "icamo3", "context", Some("institutioneel")).len(),
+        7
+    );
+    assert!(codes(&chart, "icamo3", "context", Some("maatschappelijk")).is_empty());
+    assert_eq!(
+        codes(&chart, "icamo4", "context", Some("individueel")).len(),
+        7
+    );
+    assert_eq!(
+        codes(&chart, "icamo4", "context", Some("institutioneel")).len(),
+        5
+    );
+    assert_eq!(
+        codes(&chart, "icamo4", "context", Some("maatschappelijk")).len(),
+        2
+    );
+
+    // The fifteen mechanisms, 5 + 3 + 2 + 5, and the counter-mechanism beside them.
+    let mechanisms: BTreeSet<String> = ["icamo1", "icamo2", "icamo3", "icamo4"]
+        .iter()
+        .flat_map(|c| codes(&chart, c, "mechanism", None))
+        .collect();
+    assert_eq!(mechanisms.len(), 15, "{mechanisms:?}");
+    for (config, n) in [("icamo1", 5), ("icamo2", 3), ("icamo3", 2), ("icamo4", 5)] {
+        assert_eq!(
+            codes(&chart, config, "mechanism", None).len(),
+            n,
+            "{config}"
+        );
+    }
+    assert_eq!(
+        codes(&chart, "icamo4", "counter-mechanism", None),
+        set(&["icamo4.tegen"])
+    );
+
+    // The chain: dualiteit is one node, the outcome of ICAMO 1-3 and ICAMO 4's intervention.
+    let link = chart["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == "out.dualiteit")
+        .expect("the chain link is one shared node");
+    assert_eq!(
+        link["configurations"],
+        serde_json::json!(["icamo1", "icamo2", "icamo3", "icamo4"])
+    );
+    assert_eq!(
+        chart["configurations"][3]["interventions"][0],
+        "out.dualiteit"
+    );
+    assert_eq!(
+        chart["configurations"][3]["outcome"],
+        "icamo4/out.succesvolle-inburgering"
+    );
+    // ICAMO 1's mechanism 2 follows from mechanism 1; the rest lead to the outcome.
+    let edges = chart["edges"].as_array().unwrap();
+    let has = |from: &str, to: &str, kind: &str| {
+        edges
+            .iter()
+            .any(|e| e["from"] == from && e["to"] == to && e["kind"] == kind)
+    };
+    assert!(has("icamo1/icamo1.m1", "icamo1/icamo1.m2", "leads-to"));
+    assert!(has("icamo1/icamo1.m2", "out.dualiteit", "leads-to"));
+    assert!(!has("icamo1/icamo1.m1", "out.dualiteit", "leads-to"));
+    assert!(has("out.dualiteit", "icamo4/icamo4.m1", "triggers"));
+    assert!(has(
+        "icamo4/icamo4.tegen",
+        "icamo4/out.succesvolle-inburgering",
+        "counteracts"
+    ));
+}
+
+#[test]
+fn chain_check_passes_on_the_bundled_codebook() {
+    let dir = bundled_study();
+    icamo(dir.path())
+        .args(["chain", "check"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "4 configurations, 80 codes in the graph, 329 edges",
+        ))
+        .stdout(predicates::str::contains("0 errors, 0 warnings"));
+}
+
+#[test]
+fn chain_check_names_file_and_line_of_each_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = fixtures().join("codebooks/bad-configurations.toml");
+    let out = icamo(dir.path())
+        .args(["chain", "check", "--codebook"])
+        .arg(&book)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for expected in [
+        "bad-configurations.toml:48:11: error: unknown code \"out.dualitiet\" in outcome",
+        "hint: did you mean \"out.dualiteit\"?",
+        "bad-configurations.toml:47:31: error: \"ctx.ind.motivatie\" is a context code, but actors needs actor",
+        "bad-configurations.toml:52:17: error: cycle: mech.a, mech.b, out.dualiteit set each other going",
+        "bad-configurations.toml:51:8: error: mechanism \"mech.a\" has no path to the outcome",
+        "bad-configurations.toml:61:18: error: outcome \"out.dualiteit\" is used as an intervention, but no other configuration has it as its outcome",
+        "bad-configurations.toml:51:8: warning: mechanism \"mech.a\" has no process and sub-goal",
+    ] {
+        assert!(
+            stderr.contains(expected),
+            "missing {expected:?} in:\n{stderr}"
+        );
+    }
+}
+
+#[test]
+fn an_unknown_configuration_lists_the_known_ones() {
+    let dir = bundled_study();
+    icamo(dir.path())
+        .args(["chain", "icamo9", "--format", "json"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains(
+            "no configuration \"icamo9\" in the codebooks; known: icamo1, icamo2, icamo3, icamo4",
+        ));
+}
+
+#[test]
+fn the_main_job_writes_the_report_and_the_same_bytes_twice() {
+    let dir = bundled_study();
+    icamo(dir.path()).arg("build").assert().success();
+    let out = dir.path().join("out");
+    let mut files = Vec::new();
+    for name in [
+        "report.md",
+        "report.html",
+        "summary.md",
+        "figures/keten.svg",
+        "figures/keten.json",
+        "figures/icamo1.svg",
+        "figures/icamo4.svg",
+    ] {
+        let bytes = fs::read(out.join(name)).unwrap_or_else(|_| panic!("{name} missing"));
+        files.push((name, bytes));
+    }
+    let again = icamo(dir.path()).arg("build").output().unwrap();
+    assert!(again.status.success());
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    assert!(stdout.contains("report: 0 files written"), "{stdout}");
+    for (name, bytes) in &files {
+        assert_eq!(&fs::read(out.join(name)).unwrap(), bytes, "{name} changed");
+    }
+
+    let report = String::from_utf8(files[0].1.clone()).unwrap();
+    // Quotes carry role labels, never the pseudonyms the transcripts use.
+    let manifest = icamo::corpus::Manifest::load(&dir.path().join("icamo.toml")).unwrap();
+    for speaker in &manifest.speakers {
+        assert!(
+            !report.contains(&format!("*{}*", speaker.label)),
+            "{} named in the report",
+            speaker.label
+        );
+    }
+    // An interpreter's turns count as the respondent's, and the interpreter is no respondent.
+    assert!(report.contains("— *gezinsmigrant (via tolk), Veenoord*"));
+    assert!(!report.contains("| tolk |"));
+    insta::assert_snapshot!("bundled_report_md", report);
+    insta::assert_snapshot!(
+        "bundled_summary_md",
+        String::from_utf8(files[2].1.clone()).unwrap()
+    );
+
+    // The HTML has the figures drawn inline and no Mermaid left.
+    let html = String::from_utf8(files[1].1.clone()).unwrap();
+    assert!(
+        html.contains("<figure class=\"icamo\">\n<svg"),
+        "no inline SVG"
+    );
+    assert!(!html.contains("mermaid"));
+}
+
+#[test]
+fn suggestions_count_only_when_asked() {
+    let dir = bundled_study();
+    fs::remove_dir_all(dir.path().join("codings")).unwrap();
+    icamo(dir.path()).arg("build").assert().success();
+    let confirmed: Value = serde_json::from_slice(
+        &icamo(dir.path())
+            .args(["chain", "icamo1", "--format", "json"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(confirmed["evidence"]["codings"], 0);
+    let with: Value = serde_json::from_slice(
+        &icamo(dir.path())
+            .args([
+                "chain",
+                "icamo1",
+                "--format",
+                "json",
+                "--include-suggestions",
+            ])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(with["evidence"]["codings"].as_u64().unwrap() > 0);
+    let m4 = with["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["code"] == "icamo1.m4")
+        .unwrap();
+    assert!(m4["evidence"]["segments"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn templates_export_and_a_broken_template_names_its_line() {
+    let dir = bundled_study();
+    icamo(dir.path()).arg("build").assert().success();
+    let templates = dir.path().join("sjablonen");
+    icamo(dir.path())
+        .args(["report", "--export-templates"])
+        .arg(&templates)
+        .assert()
+        .success();
+    // Exporting again would overwrite edited templates: refused.
+    icamo(dir.path())
+        .args(["report", "--export-templates"])
+        .arg(&templates)
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("does not overwrite"));
+    let template = templates.join("report.md.j2");
+    fs::write(
+        &template,
+        "# {{ report.study }}\n\n{% for c in report.configurations %}\n{{ c.nonsense }}\n{% endfor %}\n",
+    )
+    .unwrap();
+    let before = fs::read(dir.path().join("out/report.md")).unwrap();
+    icamo(dir.path())
+        .args(["report", "--template"])
+        .arg(&template)
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("report.md.j2:4"));
+    assert_eq!(fs::read(dir.path().join("out/report.md")).unwrap(), before);
+
+    // A report.md.j2 in the study's templates/ folder replaces the built-in one.
+    fs::create_dir_all(dir.path().join("templates")).unwrap();
+    fs::write(
+        dir.path().join("templates/report.md.j2"),
+        "# Eigen rapport: {{ report.study }}\n\n{% for c in report.configurations %}- {{ c.id }}: {{ c.mechanisms | length }} mechanismen\n{% endfor %}",
+    )
+    .unwrap();
+    icamo(dir.path()).arg("report").assert().success();
+    let own = fs::read_to_string(dir.path().join("out/report.md")).unwrap();
+    assert!(own.starts_with("# Eigen rapport: Dualiteit"), "{own}");
+    assert!(own.contains("- icamo4: 5 mechanismen\n"), "{own}");
+}
