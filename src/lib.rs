@@ -14,6 +14,7 @@
 //! # Ok::<(), icamo::Error>(())
 //! ```
 
+pub mod agree;
 pub mod cli;
 pub mod codebook;
 pub mod coding;

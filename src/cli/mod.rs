@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use crate::error::Error;
 use crate::study::Study;
 
+mod agree;
 mod build;
 mod chain;
 mod code;
@@ -50,6 +51,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    Agree(agree::Args),
     Build(build::Args),
     Chain(chain::Args),
     Code(code::Args),
@@ -74,6 +76,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         quiet: cli.quiet,
     };
     match cli.command {
+        Command::Agree(a) => agree::execute(a, &global),
         Command::Build(a) => build::execute(a, &global),
         Command::Chain(a) => chain::execute(a, &global),
         Command::Code(a) => code::execute(a, &global),

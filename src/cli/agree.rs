@@ -1,0 +1,384 @@
+//! `icamo agree`: intercoder agreement between coders' files, and the disagreements to talk
+//! through.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::agree::{Agreement, Input, Options, Report, Unit, compare, unknown_codes};
+use crate::coding::manual::{CODINGS_DIR, Coding, check_coder, read_codings};
+use crate::error::Error;
+use crate::icamo::Model;
+use crate::study::Study;
+
+/// Intercoder agreement: how far coders' hand codings agree, and where they differ
+///
+/// Compares coders' files (codings/<coder>.csv; the coder is the file name) and reports,
+/// per code and over all codes: percent agreement, Cohen's kappa (two coders) and
+/// Krippendorff's alpha (nominal; any number of coders; missing data allowed); the same for
+/// the stance of codes both coders applied; and, when the codebooks declare configurations,
+/// whether coders link a unit to the same configuration and the same mechanism. Then the
+/// disagreements to talk through, by code, with each segment's role (never a name).
+///
+/// A coder has looked at a segment when their file has a row for it (any code, accepted or
+/// rejected). For each code, every segment a coder looked at is a unit: 1 for a coder who
+/// accepted the code there, 0 for one who looked at the segment and rejected the code or did
+/// not code it, and missing for one who did not look at the segment. "—" marks a figure that
+/// is not defined (no unit two coders gave a value, or only one value throughout).
+///
+/// With --unit sentence each sentence of a segment is a unit (needs `icamo ingest`): an
+/// accept with a span covers the sentences the span overlaps, one without a span the whole
+/// segment.
+///
+/// Examples:
+///   icamo agree
+///   icamo agree codings/anna.csv codings/bert.csv --code icamo1
+///   icamo agree --unit sentence --format json | jq '.overall.presence.alpha'
+///   icamo agree --format csv > te-bespreken.csv
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub(super) struct Args {
+    /// Coders' files; default: every .csv file in the study's codings/ folder.
+    #[arg(value_name = "CODINGS")]
+    files: Vec<PathBuf>,
+    /// Only this code and the codes under it.
+    #[arg(long, value_name = "ID")]
+    code: Option<String>,
+    /// What a unit is: a segment (speaker turn) or a sentence of one.
+    #[arg(long, value_enum, default_value_t = UnitArg::Segment)]
+    unit: UnitArg,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Codebook file(s), for --code, unknown codes and configurations; default: the study's.
+    #[arg(long, value_name = "FILE")]
+    codebook: Vec<PathBuf>,
+}
+
+/// Units on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum UnitArg {
+    /// A segment (speaker turn).
+    Segment,
+    /// A sentence of a segment.
+    Sentence,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// Tables and the disagreements, for reading.
+    Text,
+    /// Every figure and disagreement, for other programs.
+    Json,
+    /// The disagreements, one a row, a column per coder, to talk through in a spreadsheet.
+    Csv,
+}
+
+pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
+    let study = match global.study() {
+        Ok(study) => Some(study),
+        Err(Error::NoStudy(_)) if !args.files.is_empty() => None,
+        Err(e) => return Err(e),
+    };
+    let files = coder_files(study.as_ref(), &args.files)?;
+    let mut coders: BTreeMap<String, Vec<Coding>> = BTreeMap::new();
+    for (coder, path) in &files {
+        coders.insert(coder.clone(), read_codings(path, Some(coder))?);
+    }
+    let codebooks = if !args.codebook.is_empty() {
+        args.codebook.clone()
+    } else if let Some(study) = &study {
+        study.codebook_paths()?
+    } else {
+        Vec::new()
+    };
+    let model = Model::load(&codebooks)?;
+    let segments = match &study {
+        Some(study) => match study.all_segments() {
+            Ok(segments) => segments,
+            Err(Error::NotIngested(_)) => Vec::new(),
+            Err(e) => return Err(e),
+        },
+        None => Vec::new(),
+    };
+    if !global.quiet && !model.books.is_empty() {
+        for (_, path) in &files {
+            for w in unknown_codes(path, path, &model.books)? {
+                eprintln!("warning: {w}");
+            }
+        }
+        if let Some(id) = &args.code
+            && model.books.iter().all(|b| b.code(id).is_none())
+        {
+            eprintln!(
+                "warning: no codebook has the code \"{id}\"; comparing \"{id}\" and the codes whose id starts with \"{id}.\""
+            );
+        }
+    }
+    let input = Input {
+        coders: &coders,
+        segments: &segments,
+        books: &model.books,
+        configurations: model.configurations(),
+    };
+    let options = Options {
+        unit: match args.unit {
+            UnitArg::Segment => Unit::Segment,
+            UnitArg::Sentence => Unit::Sentence,
+        },
+        code: args.code.clone(),
+    };
+    let report = compare(&input, &options)?;
+    match args.format {
+        Format::Json => {
+            let json =
+                serde_json::to_string_pretty(&report).map_err(|e| Error::Other(e.to_string()))?;
+            println!("{json}");
+        }
+        Format::Csv => print!("{}", disagreements_csv(&report)?),
+        Format::Text => print!("{}", text(&report, segments.is_empty())),
+    }
+    Ok(())
+}
+
+/// The coders and their files: those given (the coder is the file name), else every `.csv`
+/// file in the study's codings/ folder. Two at least.
+fn coder_files(study: Option<&Study>, given: &[PathBuf]) -> Result<Vec<(String, PathBuf)>, Error> {
+    let mut files: Vec<(String, PathBuf)> = Vec::new();
+    if given.is_empty() {
+        let Some(study) = study else {
+            return Err(Error::Other("no coders' files given and no study".into()));
+        };
+        let dir = study.root.join(CODINGS_DIR);
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            for path in entries.flatten().map(|e| e.path()) {
+                if path.extension().is_some_and(|x| x == "csv")
+                    && let Some(coder) = path.file_stem().and_then(|s| s.to_str())
+                    && check_coder(coder).is_ok()
+                {
+                    files.push((coder.to_string(), path.clone()));
+                }
+            }
+        }
+        files.sort();
+    } else {
+        for path in given {
+            let coder = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default()
+                .to_string();
+            check_coder(&coder).map_err(|e| {
+                Error::Other(format!(
+                    "{}: the file name names the coder: {e}",
+                    path.display()
+                ))
+            })?;
+            if let Some((_, other)) = files.iter().find(|(c, _)| *c == coder) {
+                return Err(Error::Other(format!(
+                    "{} and {} both name the coder \"{coder}\": a coder's file is named after the coder",
+                    other.display(),
+                    path.display()
+                )));
+            }
+            files.push((coder, path.clone()));
+        }
+    }
+    if files.len() < 2 {
+        let place = match study {
+            Some(s) if given.is_empty() => format!(" in {}", s.root.join(CODINGS_DIR).display()),
+            _ => String::new(),
+        };
+        return Err(Error::Other(format!(
+            "agreement needs two coders or more, and there {}{place}: give two coders' files or more (icamo agree codings/anna.csv codings/bert.csv), or put them in the study's codings/ folder",
+            match files.as_slice() {
+                [] => "are none".to_string(),
+                [(one, _)] => format!("is one ({one})"),
+                _ => unreachable!(),
+            }
+        )));
+    }
+    Ok(files)
+}
+
+/// A proportion as a percentage, or "—".
+fn percent(x: Option<f64>) -> String {
+    x.map_or("—".into(), |x| format!("{:.1}%", x * 100.0))
+}
+
+/// A coefficient to three decimals, or "—".
+fn coefficient(x: Option<f64>) -> String {
+    x.map_or("—".into(), |x| format!("{x:.3}"))
+}
+
+/// One table row: name, units, pairable, agreement, (kappa,) alpha.
+fn row(out: &mut String, width: usize, name: &str, a: &Agreement, kappa: bool) {
+    out.push_str(&format!(
+        "  {name:<width$} {:>6} {:>9} {:>10}",
+        a.units,
+        a.pairable,
+        percent(a.agreement)
+    ));
+    if kappa {
+        out.push_str(&format!(" {:>7}", coefficient(a.kappa)));
+    }
+    out.push_str(&format!(" {:>7}\n", coefficient(a.alpha)));
+}
+
+fn header(out: &mut String, width: usize, first: &str, kappa: bool) {
+    out.push_str(&format!(
+        "  {first:<width$} {:>6} {:>9} {:>10}",
+        "units", "pairable", "agreement"
+    ));
+    if kappa {
+        out.push_str(&format!(" {:>7}", "kappa"));
+    }
+    out.push_str(&format!(" {:>7}\n", "alpha"));
+}
+
+/// The report as text: figures, then the disagreements by code.
+fn text(report: &Report, no_roles: bool) -> String {
+    let kappa = report.coders.len() == 2;
+    let unit = match report.unit {
+        Unit::Segment => "segment",
+        Unit::Sentence => "sentence",
+    };
+    let mut out = format!(
+        "{} coders; unit: {unit}; {} {unit}{} looked at by at least one coder\n",
+        report.coders.len(),
+        report.units,
+        if report.units == 1 { "" } else { "s" }
+    );
+    let name_width = report
+        .coders
+        .iter()
+        .map(|c| c.coder.len())
+        .max()
+        .unwrap_or(0);
+    for c in &report.coders {
+        out.push_str(&format!(
+            "  {:<name_width$}  looked at {} segment{}, {} code{} accepted\n",
+            c.coder,
+            c.segments,
+            if c.segments == 1 { "" } else { "s" },
+            c.accepted,
+            if c.accepted == 1 { "" } else { "s" },
+        ));
+    }
+    let width = report
+        .codes
+        .iter()
+        .map(|c| c.code.chars().count())
+        .chain([13])
+        .max()
+        .unwrap_or(13);
+    out.push_str(&format!(
+        "\nWhether a code applies (agreement; {}Krippendorff's alpha, nominal):\n",
+        if kappa { "Cohen's kappa; " } else { "" }
+    ));
+    header(&mut out, width, "code", kappa);
+    for c in &report.codes {
+        row(&mut out, width, &c.code, &c.presence, kappa);
+    }
+    row(
+        &mut out,
+        width,
+        "all codes",
+        &report.overall.presence,
+        kappa,
+    );
+    out.push_str("\nStance, where two coders or more applied the code:\n");
+    header(&mut out, width, "code", kappa);
+    for c in report.codes.iter().filter(|c| c.stance.pairable > 0) {
+        row(&mut out, width, &c.code, &c.stance, kappa);
+    }
+    row(&mut out, width, "all codes", &report.overall.stance, kappa);
+    if let Some(conf) = &report.configurations {
+        out.push_str(&format!(
+            "\nConfigurations: is a {unit} linked to the same configuration, and the same mechanism of it?\n"
+        ));
+        header(&mut out, width, "level", kappa);
+        row(&mut out, width, "configuration", &conf.configuration, kappa);
+        row(&mut out, width, "mechanism", &conf.mechanism, kappa);
+    }
+    out.push_str("\n— : not defined (no unit with two values, or one value throughout)\n");
+    if report.disagreements.is_empty() {
+        out.push_str("\nNo disagreements.\n");
+        return out;
+    }
+    out.push_str(&format!(
+        "\nDisagreements to talk through: {}{}\n",
+        report.disagreements.len(),
+        if no_roles {
+            " (roles unknown: run `icamo ingest` in the study to see them)"
+        } else {
+            ""
+        }
+    ));
+    let unit_width = report
+        .disagreements
+        .iter()
+        .map(|d| d.unit.chars().count())
+        .max()
+        .unwrap_or(0);
+    let role_width = report
+        .disagreements
+        .iter()
+        .map(|d| d.role.as_deref().unwrap_or("?").chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut current = "";
+    for d in &report.disagreements {
+        if d.code != current {
+            out.push_str(&format!("\n{}\n", d.code));
+            current = &d.code;
+        }
+        let said: Vec<String> = d
+            .said
+            .iter()
+            .map(|s| format!("{}: {}", s.coder, s.label()))
+            .collect();
+        out.push_str(&format!(
+            "  {:<unit_width$}  {:<role_width$}  {}{}\n",
+            d.unit,
+            d.role.as_deref().unwrap_or("?"),
+            match d.about {
+                crate::agree::About::Presence => "",
+                crate::agree::About::Stance => "stance: ",
+            },
+            said.join(" · ")
+        ));
+    }
+    out
+}
+
+/// The disagreements as CSV: code, unit, segment, sentence, role, about, then a column per
+/// coder with what they said.
+fn disagreements_csv(report: &Report) -> Result<String, Error> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let error = |e: csv::Error| Error::Other(format!("writing CSV: {e}"));
+    let mut header: Vec<&str> = vec!["code", "unit", "segment", "sentence", "role", "about"];
+    header.extend(report.coders.iter().map(|c| c.coder.as_str()));
+    w.write_record(&header).map_err(error)?;
+    for d in &report.disagreements {
+        let mut row = vec![
+            d.code.clone(),
+            d.unit.clone(),
+            d.segment.clone(),
+            d.sentence.map(|s| s.to_string()).unwrap_or_default(),
+            d.role.clone().unwrap_or_default(),
+            match d.about {
+                crate::agree::About::Presence => "presence".into(),
+                crate::agree::About::Stance => "stance".into(),
+            },
+        ];
+        row.extend(d.said.iter().map(|s| s.label()));
+        w.write_record(&row).map_err(error)?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| Error::Other(format!("writing CSV: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| Error::Other(e.to_string()))
+}
