@@ -22,6 +22,7 @@ mod report;
 mod search;
 mod sheet;
 mod show;
+mod site;
 mod stats;
 mod suggest;
 
@@ -64,6 +65,7 @@ enum Command {
     Report(report::Args),
     Search(search::Args),
     Sheet(sheet::Args),
+    Site(site::Args),
     Show(show::Args),
     Stats(stats::Args),
     Suggest(suggest::Args),
@@ -89,6 +91,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Report(a) => report::execute(a, &global),
         Command::Search(a) => search::execute(a, &global),
         Command::Sheet(a) => sheet::execute(a, &global),
+        Command::Site(a) => site::execute(a, &global),
         Command::Show(a) => show::execute(a, &global),
         Command::Stats(a) => stats::execute(a, &global),
         Command::Suggest(a) => suggest::execute(a, &global),

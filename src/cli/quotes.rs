@@ -1,5 +1,6 @@
 //! `icamo quotes`: coded segments as quotes, with role and case.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::path::PathBuf;
 
@@ -7,21 +8,36 @@ use serde::Serialize;
 
 use crate::coding::{Quote, Stance, quotes};
 use crate::error::Error;
+use crate::icamo::Model;
+use crate::render::site;
 
 /// List coded segments as quotes, with role labels and cases (never names).
 ///
 /// Only codings a person confirmed (a coder's accept, an inline tag) count, unless
 /// --include-suggestions is given. --code includes the codes under it.
 ///
+/// --mechanism takes a mechanism code or a configuration id (all its mechanisms). --panel
+/// applies the quote site's privacy rules (see icamo site --help): the rows are then the
+/// site's quotes for the same filters, one per code, without segment ids or documents.
+///
 /// Examples:
 ///   icamo quotes --code icamo1.m5
 ///   icamo quotes --code icamo4 --stance contradicts --format md
+///   icamo quotes --mechanism icamo1 --role statushouder --panel --format json
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub(super) struct Args {
     /// Only this code and the codes under it.
     #[arg(long, value_name = "ID")]
     code: Option<String>,
+    /// Only this mechanism (and the codes under it), or every mechanism of a configuration.
+    #[arg(long, value_name = "ID", conflicts_with = "code")]
+    mechanism: Option<String>,
+    /// What the quote site shows: its privacy rules (role labels, names replaced, no case for
+    /// a role with one person in it), no segment ids; with no --code or --mechanism only the
+    /// site's mechanisms and context factors.
+    #[arg(long, conflicts_with = "include_suggestions")]
+    panel: bool,
     /// Only codings with this stance: supports, contradicts, nuance or none.
     #[arg(long, value_name = "S")]
     stance: Option<String>,
@@ -52,21 +68,46 @@ enum Format {
 
 #[derive(Serialize)]
 struct Row<'a> {
+    #[serde(skip_serializing_if = "str::is_empty")]
     segment: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
     doc: &'a str,
-    role: &'a str,
-    case: &'a str,
+    role: Cow<'a, str>,
+    case: Cow<'a, str>,
     code: &'a str,
     stance: String,
     status: &'static str,
-    text: &'a str,
+    text: Cow<'a, str>,
 }
 
 pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
     let study = global.study()?;
-    let wanted: Option<HashSet<String>> = match &args.code {
-        None => None,
-        Some(id) => {
+    let model = if args.mechanism.is_some() || args.panel {
+        Some(Model::load(&super::codebook_files(
+            &study,
+            &args.codebook,
+        )?)?)
+    } else {
+        None
+    };
+    let wanted: Option<HashSet<String>> = match (&args.code, &args.mechanism, &model) {
+        (_, Some(id), Some(model)) => {
+            let set = site::mechanism_codes(model, id).ok_or_else(|| {
+                let known: Vec<&str> = model
+                    .configurations()
+                    .iter()
+                    .map(|c| c.id.as_str())
+                    .collect();
+                Error::Other(format!(
+                    "no mechanism or configuration \"{id}\" in the study's codebooks; configurations: {}",
+                    known.join(", ")
+                ))
+            })?;
+            Some(set.into_iter().collect())
+        }
+        (None, _, Some(model)) => Some(site::findable_codes(model).into_iter().collect()),
+        (None, _, _) => None,
+        (Some(id), _, _) => {
             let codebooks = super::code::load(&study, &args.codebook)?;
             let set: HashSet<String> = codebooks
                 .iter()
@@ -86,30 +127,51 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
         .map(str::parse)
         .transpose()
         .map_err(Error::Other)?;
+    let rules = if args.panel {
+        Some(site::PanelRules::new(&study)?)
+    } else {
+        None
+    };
+    // Role and case as shown: under --panel, as the site shows them.
+    let role = |q: &Quote| -> String {
+        match &rules {
+            Some(r) => r.role(&q.segment),
+            None => q.segment.role.clone(),
+        }
+    };
+    let case = |q: &Quote| -> Option<String> {
+        match &rules {
+            Some(r) => r.case(&q.segment),
+            None => q.segment.case.clone(),
+        }
+    };
     let found: Vec<Quote> = quotes(&study, wanted.as_ref(), args.include_suggestions)?
         .into_iter()
         .filter(|q| stance.is_none_or(|s| q.coding.stance == s))
-        .filter(|q| args.role.as_ref().is_none_or(|r| &q.segment.role == r))
+        .filter(|q| args.role.as_ref().is_none_or(|r| &role(q) == r))
         .filter(|q| {
             args.case
                 .as_ref()
-                .is_none_or(|c| q.segment.case.as_ref() == Some(c))
+                .is_none_or(|c| case(q).as_ref() == Some(c))
         })
         .collect();
     let rows: Vec<Row> = found
         .iter()
         .map(|q| Row {
-            segment: &q.segment.id,
-            doc: &q.segment.doc,
-            role: &q.segment.role,
-            case: q.segment.case.as_deref().unwrap_or(""),
+            segment: if args.panel { "" } else { &q.segment.id },
+            doc: if args.panel { "" } else { &q.segment.doc },
+            role: Cow::Owned(role(q)),
+            case: Cow::Owned(case(q).unwrap_or_default()),
             code: &q.coding.code,
             stance: q.coding.stance.to_string(),
             status: match q.coding.status {
                 crate::coding::manual::Status::Confirmed => "confirmed",
                 crate::coding::manual::Status::Suggested => "suggested",
             },
-            text: &q.segment.text,
+            text: match &rules {
+                Some(r) => Cow::Owned(r.redact(&q.segment.text)),
+                None => Cow::Borrowed(&q.segment.text),
+            },
         })
         .collect();
     match args.format {

@@ -8,4 +8,5 @@ pub mod mermaid;
 mod metrics;
 pub mod png;
 pub mod report;
+pub mod site;
 pub mod svg;

@@ -1,0 +1,71 @@
+//! `icamo site`: the quote site for advisory panels, and `--check` of a generated one.
+
+use std::path::PathBuf;
+
+use crate::error::Error;
+use crate::icamo::Model;
+use crate::render::site;
+
+/// Write the quote site for advisory panels, or check one for names
+///
+/// Writes one self-contained index.html (default: out/site/ in the study) that opens from
+/// disk or any web server, loads nothing from outside and reads well on a phone: the ICAMO
+/// figures (click a mechanism or context factor to see its quotes), the quotes with filters
+/// for configuration, mechanism, context factor, role, case, stance and free text, per
+/// mechanism its explanation, and a glossary. Deep links: index.html#m=icamo1.m3&role=statushouder
+/// (keys cfg, m, c, role, case, stance, q).
+///
+/// Privacy: only confirmed codings; role labels only; names, pseudonyms and respondent ids in
+/// the text replaced by [naam] / [nummer]; a quote whose role has only one person in its case
+/// is shown without the case. `icamo quotes --panel` gives the same selection on the command
+/// line.
+///
+/// --check DIR scans every file under DIR for the manifest's real names, pseudonyms, speaker
+/// labels and respondent ids (whole words) and fails naming each with file:line:column.
+///
+/// Examples:
+///   icamo site
+///   icamo site --out /tmp/panel && icamo site --check /tmp/panel
+///   icamo quotes --panel --mechanism icamo1.m3 --role statushouder --format json
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub(super) struct Args {
+    /// The output folder; default: out/site in the study.
+    #[arg(long, value_name = "DIR", conflicts_with = "check")]
+    out: Option<PathBuf>,
+    /// Check a generated site for names and respondent ids instead of writing one.
+    #[arg(long, value_name = "DIR")]
+    check: Option<PathBuf>,
+}
+
+pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
+    let study = global.study()?;
+    if let Some(dir) = args.check {
+        let found = site::check(&dir, &study.manifest)?;
+        if found.is_empty() {
+            if !global.quiet {
+                eprintln!(
+                    "{}: no real names, pseudonyms, speaker labels or respondent ids found",
+                    dir.display()
+                );
+            }
+            return Ok(());
+        }
+        let lines: Vec<String> = found.iter().map(ToString::to_string).collect();
+        return Err(Error::Other(format!(
+            "{} identifying string(s) in the site at {}:\n{}",
+            found.len(),
+            dir.display(),
+            lines.join("\n")
+        )));
+    }
+    let model = Model::load(&super::codebook_files(&study, &[])?)?;
+    let out = args
+        .out
+        .unwrap_or_else(|| study.root.join("out").join("site"));
+    let path = site::write(&study, &model, &out)?;
+    if !global.quiet {
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,654 @@
+//! The quote site for advisory panels: one self-contained `index.html` with the ICAMO figures
+//! (inline SVG, mechanisms and context factors as links), the confirmed quotes as embedded
+//! JSON, and a small script that filters them. [`PanelRules`] holds the privacy rules the
+//! site and `icamo quotes --panel` share; [`check`] scans a generated site for names and
+//! respondent ids.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::codebook::CodeKind;
+use crate::coding::{self, manual::Status};
+use crate::corpus::Manifest;
+use crate::error::Error;
+use crate::icamo::Model;
+use crate::icamo::evidence::Evidence;
+use crate::render::svg;
+use crate::study::Study;
+use crate::transcript::{Segment, UNKNOWN_ROLE};
+
+const PAGE: &str = include_str!("../../templates/site/index.html");
+const CSS: &str = include_str!("../../templates/site/site.css");
+const JS: &str = include_str!("../../templates/site/site.js");
+
+/// What replaces a name in quote text on the site.
+pub const NAME_MARK: &str = "[naam]";
+/// What replaces a respondent id in quote text on the site.
+pub const NUMBER_MARK: &str = "[nummer]";
+
+/// What kind of identifying string a manifest entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Identifying {
+    /// A key of `[pseudonyms]`.
+    RealName,
+    /// A value of `[pseudonyms]`.
+    Pseudonym,
+    /// A `[[speakers]]` label of a person (labels like `Moderator` or `Tolk`, with neither a
+    /// respondent id nor a pseudonym, name a function and are not counted).
+    SpeakerLabel,
+    /// A `[[speakers]]` respondent id.
+    RespondentId,
+}
+
+impl Identifying {
+    /// How the kind is named in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Identifying::RealName => "real name",
+            Identifying::Pseudonym => "pseudonym",
+            Identifying::SpeakerLabel => "speaker label",
+            Identifying::RespondentId => "respondent id",
+        }
+    }
+}
+
+/// Every string of the manifest that identifies a person, longest first, each once.
+pub fn identifying_terms(manifest: &Manifest) -> Vec<(String, Identifying)> {
+    let mut terms: BTreeMap<String, Identifying> = BTreeMap::new();
+    let mut add = |t: &str, kind: Identifying| {
+        let t = t.trim();
+        if !t.is_empty() {
+            let e = terms.entry(t.to_string()).or_insert(kind);
+            *e = (*e).min(kind);
+        }
+    };
+    for (real, pseudonym) in &manifest.pseudonyms {
+        add(real, Identifying::RealName);
+        add(pseudonym, Identifying::Pseudonym);
+    }
+    for s in &manifest.speakers {
+        let label = s.label.get_ref();
+        if s.respondent.is_some() || manifest.pseudonyms.contains_key(label.trim()) {
+            add(label, Identifying::SpeakerLabel);
+        }
+        if let Some(r) = &s.respondent {
+            add(r, Identifying::RespondentId);
+        }
+    }
+    let mut out: Vec<(String, Identifying)> = terms.into_iter().collect();
+    out.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then(a.cmp(b)));
+    out
+}
+
+/// Byte offsets where `word` stands in `text` as a whole word (no letter or digit right
+/// before or after it). Case-sensitive: names are written with a capital.
+pub fn find_word(text: &str, word: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    if word.is_empty() {
+        return out;
+    }
+    let mut from = 0;
+    while let Some(i) = text[from..].find(word) {
+        let at = from + i;
+        let end = at + word.len();
+        let before = text[..at].chars().next_back();
+        let after = text[end..].chars().next();
+        if !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric) {
+            out.push(at);
+        }
+        from = at + word.chars().next().map_or(1, char::len_utf8);
+    }
+    out
+}
+
+/// The privacy rules of the quote site, which `icamo quotes --panel` applies too: role labels
+/// only, names and respondent ids in text replaced, and the case left off a quote whose role
+/// has only one person in that case (so role and case together do not point at someone).
+pub struct PanelRules {
+    terms: Vec<(String, Identifying)>,
+    single: BTreeSet<(String, String)>,
+}
+
+impl PanelRules {
+    /// The rules for `study`: its manifest's names and ids, and its role × case cells with
+    /// one person (respondent id, else speaker) among everyone who speaks in its transcripts.
+    pub fn new(study: &Study) -> Result<PanelRules, Error> {
+        let mut people: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+        for s in study.all_segments()? {
+            if let Some(case) = &s.case {
+                let person = s.respondent.clone().unwrap_or_else(|| s.speaker.clone());
+                people
+                    .entry((role_label(&s), case.clone()))
+                    .or_default()
+                    .insert(person);
+            }
+        }
+        Ok(PanelRules {
+            terms: identifying_terms(&study.manifest),
+            single: people
+                .into_iter()
+                .filter(|(_, p)| p.len() < 2)
+                .map(|(k, _)| k)
+                .collect(),
+        })
+    }
+
+    /// The role label shown for a segment.
+    pub fn role(&self, segment: &Segment) -> String {
+        role_label(segment)
+    }
+
+    /// The case shown for a segment: none when its role has one person in that case.
+    pub fn case(&self, segment: &Segment) -> Option<String> {
+        let case = segment.case.clone()?;
+        if self.single.contains(&(role_label(segment), case.clone())) {
+            None
+        } else {
+            Some(case)
+        }
+    }
+
+    /// `text` with every name, pseudonym and respondent id of the manifest replaced.
+    pub fn redact(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for (term, kind) in &self.terms {
+            let hits = find_word(&out, term);
+            if hits.is_empty() {
+                continue;
+            }
+            let mark = if *kind == Identifying::RespondentId {
+                NUMBER_MARK
+            } else {
+                NAME_MARK
+            };
+            for at in hits.into_iter().rev() {
+                out.replace_range(at..at + term.len(), mark);
+            }
+        }
+        out
+    }
+}
+
+/// The role label of a segment: its role, or `interviewer` for an interviewer without one.
+fn role_label(segment: &Segment) -> String {
+    if segment.interviewer && segment.role == UNKNOWN_ROLE {
+        "interviewer".to_string()
+    } else {
+        segment.role.clone()
+    }
+}
+
+/// The codes `--mechanism ID` (and the site's mechanism filter) select: a configuration id
+/// means all its mechanisms and counter-mechanisms, a code id that code; each with the codes
+/// under it. `None` when `id` is neither.
+pub fn mechanism_codes(model: &Model, id: &str) -> Option<BTreeSet<String>> {
+    let codes = model.codes();
+    let roots: Vec<String> = match model.configurations().iter().find(|c| c.id == id) {
+        Some(c) => c
+            .mechanisms
+            .iter()
+            .map(|m| m.code.id.clone())
+            .chain(c.counter_mechanisms.iter().map(|r| r.id.clone()))
+            .collect(),
+        None if codes.get(id).is_some() => vec![id.to_string()],
+        None => return None,
+    };
+    Some(
+        roots
+            .iter()
+            .flat_map(|r| codes.with_descendants(r))
+            .map(str::to_string)
+            .collect(),
+    )
+}
+
+/// The codes the site finds quotes by: every configuration's mechanisms, counter-mechanisms
+/// and context factors, with the codes under them. A quote is on the site when it carries one.
+pub fn findable_codes(model: &Model) -> BTreeSet<String> {
+    let codes = model.codes();
+    model
+        .configurations()
+        .iter()
+        .flat_map(|c| {
+            c.mechanisms
+                .iter()
+                .map(|m| &m.code)
+                .chain(&c.counter_mechanisms)
+                .chain(c.context.iter().map(|(_, r)| r))
+        })
+        .flat_map(|r| codes.with_descendants(&r.id))
+        .map(str::to_string)
+        .collect()
+}
+
+#[derive(Serialize)]
+struct Data {
+    configs: Vec<ConfigData>,
+    codes: BTreeMap<String, CodeData>,
+    quotes: Vec<QuoteData>,
+    glossary: Vec<Term>,
+}
+
+#[derive(Serialize)]
+struct ConfigData {
+    id: String,
+    title: String,
+    /// Mechanisms and counter-mechanisms.
+    m: Vec<String>,
+    /// Context factors.
+    c: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct CodeData {
+    /// Label.
+    l: String,
+    /// Kind: m(echanism), c(ontext), i(ntervention), a(ctor), o(utcome), x (other).
+    k: &'static str,
+    /// Definition (mechanisms and context factors).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    d: Option<String>,
+    /// Steps, `process ⇒ sub-goal` (mechanisms).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    s: Vec<String>,
+    /// The code and the codes under it, for filtering (mechanisms and context factors).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    u: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct QuoteData {
+    /// Text.
+    t: String,
+    /// Role label.
+    r: String,
+    /// Case, where shown.
+    c: Option<String>,
+    /// Codes with stance.
+    k: Vec<(String, String)>,
+}
+
+#[derive(Serialize)]
+struct Term {
+    l: String,
+    d: String,
+}
+
+fn kind_letter(kind: CodeKind) -> &'static str {
+    match kind {
+        CodeKind::Mechanism => "m",
+        CodeKind::Context => "c",
+        CodeKind::Intervention => "i",
+        CodeKind::Actor => "a",
+        CodeKind::Outcome => "o",
+        CodeKind::Other => "x",
+    }
+}
+
+/// JSON that can stand inside a `<script>` element: `<`, `>` and `&` escaped as `\u003c` etc.
+/// (they only occur inside strings), and the line separators JavaScript once choked on.
+pub fn script_json<T: Serialize>(value: &T) -> String {
+    let json = serde_json::to_string(value).expect("site data serialises");
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The quote site of `study` as one HTML page: only confirmed codings, under the
+/// [`PanelRules`]. Fails when the configurations do not check.
+pub fn build(study: &Study, model: &Model) -> Result<String, Error> {
+    model.ensure_sound()?;
+    let rules = PanelRules::new(study)?;
+    let codes = model.codes();
+    let evidence: Evidence = model.evidence(study, &[], false)?;
+    let chart = model.chart(&[], &evidence)?;
+
+    // The codes a quote can be found by: mechanisms and context factors, with those under them.
+    let mut filterable: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut configs = Vec::new();
+    for c in model.configurations() {
+        let m: Vec<String> = c
+            .mechanisms
+            .iter()
+            .map(|m| m.code.id.clone())
+            .chain(c.counter_mechanisms.iter().map(|r| r.id.clone()))
+            .collect();
+        let ctx: Vec<String> = c.context.iter().map(|(_, r)| r.id.clone()).collect();
+        for id in m.iter().chain(&ctx) {
+            filterable.insert(
+                id.clone(),
+                codes
+                    .with_descendants(id)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
+            );
+        }
+        let title = rules.redact(&c.title);
+        configs.push(ConfigData {
+            id: c.id.clone(),
+            title,
+            m,
+            c: ctx,
+        });
+    }
+    let findable = findable_codes(model);
+
+    // Quotes: one per segment that carries a findable code, with every code it carries.
+    let mut by_segment: BTreeMap<String, (Segment, Vec<(String, String)>)> = BTreeMap::new();
+    for q in coding::quotes(study, None, false)? {
+        if q.coding.status != Status::Confirmed {
+            continue;
+        }
+        by_segment
+            .entry(q.segment.id.clone())
+            .or_insert_with(|| (q.segment.clone(), Vec::new()))
+            .1
+            .push((q.coding.code.clone(), q.coding.stance.to_string()));
+    }
+    let mut quotes = Vec::new();
+    let mut carried: BTreeSet<String> = BTreeSet::new();
+    for (segment, mut k) in by_segment.into_values() {
+        if !k.iter().any(|(c, _)| findable.contains(c)) {
+            continue;
+        }
+        k.sort();
+        k.dedup();
+        carried.extend(k.iter().map(|(c, _)| c.clone()));
+        quotes.push(QuoteData {
+            t: rules.redact(&segment.text),
+            r: rules.role(&segment),
+            c: rules.case(&segment),
+            k,
+        });
+    }
+
+    let mut code_data = BTreeMap::new();
+    for id in filterable.keys().chain(&carried) {
+        if code_data.contains_key(id) {
+            continue;
+        }
+        let code = codes.get(id);
+        let kind = code.map_or(CodeKind::Other, |c| c.kind);
+        let in_filter = filterable.get(id);
+        let steps: Vec<String> = chart
+            .nodes
+            .iter()
+            .find(|n| &n.code == id)
+            .map(|n| {
+                n.steps
+                    .iter()
+                    .map(|s| match (s.process.trim(), s.subgoal.trim()) {
+                        ("", g) => format!("⇒ {g}"),
+                        (p, "") => p.to_string(),
+                        (p, g) => format!("{p} ⇒ {g}"),
+                    })
+                    .map(|s| rules.redact(&s))
+                    .collect()
+            })
+            .unwrap_or_default();
+        code_data.insert(
+            id.clone(),
+            CodeData {
+                l: rules.redact(code.map_or(id.as_str(), |c| c.label.trim())),
+                k: kind_letter(kind),
+                d: in_filter
+                    .and(code)
+                    .and_then(|c| c.definition.as_deref())
+                    .map(|d| rules.redact(d.trim())),
+                s: steps,
+                u: in_filter.cloned().unwrap_or_default(),
+            },
+        );
+    }
+
+    // Glossary: the interventions and context factors the configurations name, by label.
+    let mut glossary: BTreeMap<String, String> = BTreeMap::new();
+    for c in model.configurations() {
+        for id in c
+            .interventions
+            .iter()
+            .chain(c.context.iter().map(|(_, r)| r))
+            .map(|r| &r.id)
+        {
+            if let Some(code) = codes.get(id)
+                && let Some(d) = code.definition.as_deref()
+            {
+                glossary.insert(rules.redact(code.label.trim()), rules.redact(d.trim()));
+            }
+        }
+    }
+
+    // Per configuration: its mechanisms and context factors as links, then its figure.
+    let mut figures = String::new();
+    let quoted = |id: &str| {
+        let set = filterable.get(id);
+        quotes
+            .iter()
+            .filter(|q| q.k.iter().any(|(c, _)| set.is_some_and(|s| s.contains(c))))
+            .count()
+    };
+    let link = |kind: char, id: &str, text: &str| {
+        format!(
+            "<li><a class=\"fig-link\" href=\"#{kind}={}\">{}</a> <span class=\"n\">({})</span></li>\n",
+            html(id),
+            html(text),
+            quoted(id)
+        )
+    };
+    for c in model.configurations() {
+        let title = rules.redact(&c.title);
+        let _ = write!(
+            figures,
+            "<section class=\"cfg\" aria-labelledby=\"kop-{id}\">\n<h3 id=\"kop-{id}\">{} — {}</h3>\n<p class=\"lbl\">Mechanismen (aantal citaten)</p>\n<ul class=\"ways\">\n",
+            html(&crate::render::figure::short_name(&c.id)),
+            html(&title),
+            id = html(&c.id),
+        );
+        for (i, m) in c.mechanisms.iter().enumerate() {
+            let l = rules.redact(
+                codes
+                    .get(&m.code.id)
+                    .map_or(m.code.id.as_str(), |x| x.label.trim()),
+            );
+            figures.push_str(&link('m', &m.code.id, &format!("M{} · {l}", i + 1)));
+        }
+        for r in &c.counter_mechanisms {
+            let l = rules.redact(codes.get(&r.id).map_or(r.id.as_str(), |x| x.label.trim()));
+            figures.push_str(&link('m', &r.id, &format!("Tegenmechanisme · {l}")));
+        }
+        let _ = write!(
+            figures,
+            "</ul>\n<details class=\"ctx\"><summary>Contextfactoren ({})</summary>\n<ul class=\"ways\">\n",
+            c.context.len()
+        );
+        for (_, r) in &c.context {
+            let l = rules.redact(codes.get(&r.id).map_or(r.id.as_str(), |x| x.label.trim()));
+            figures.push_str(&link('c', &r.id, &l));
+        }
+        let one = model.chart(std::slice::from_ref(&c.id), &evidence)?;
+        let svg = svg::to_svg_linked(&one);
+        let svg = svg.find("<svg").map_or(svg.as_str(), |i| &svg[i..]);
+        let _ = write!(
+            figures,
+            "</ul>\n</details>\n<details class=\"fig\"><summary>Figuur {}</summary>\n<div class=\"fig-scroll\">{}</div>\n</details>\n</section>\n",
+            html(&crate::render::figure::short_name(&c.id)),
+            rules.redact(svg.trim_end()),
+        );
+    }
+
+    let data = Data {
+        configs,
+        codes: code_data,
+        quotes,
+        glossary: glossary.into_iter().map(|(l, d)| Term { l, d }).collect(),
+    };
+    let name = rules.redact(&study.manifest.study.name);
+    let title = html(&name);
+    let json = script_json(&data);
+    Ok(fill(
+        PAGE,
+        &[
+            ("{{title}}", &title),
+            ("/*{{css}}*/", CSS),
+            ("{{figures}}", &figures),
+            ("{{data}}", &json),
+            ("/*{{js}}*/", JS),
+        ],
+    ))
+}
+
+/// `template` with each marker replaced by its value, in one pass (a value is never searched
+/// for markers, so quote text cannot inject anything).
+fn fill(template: &str, slots: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    loop {
+        let next = slots
+            .iter()
+            .filter_map(|(m, v)| rest.find(m).map(|i| (i, *m, *v)))
+            .min_by_key(|(i, _, _)| *i);
+        match next {
+            Some((i, marker, value)) => {
+                out.push_str(&rest[..i]);
+                out.push_str(value);
+                rest = &rest[i + marker.len()..];
+            }
+            None => {
+                out.push_str(rest);
+                return out;
+            }
+        }
+    }
+}
+
+/// Writes the site of `study` into `out` (created when missing): `index.html`. Returns its
+/// path.
+pub fn write(study: &Study, model: &Model, out: &Path) -> Result<PathBuf, Error> {
+    let page = build(study, model)?;
+    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    let path = out.join("index.html");
+    crate::study::write_atomic(&path, page.as_bytes())?;
+    Ok(path)
+}
+
+/// A name or id found in a generated site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The file.
+    pub path: PathBuf,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column (characters).
+    pub column: usize,
+    /// What was found.
+    pub term: String,
+    /// What kind of string it is.
+    pub kind: Identifying,
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {} \"{}\"",
+            self.path.display(),
+            self.line,
+            self.column,
+            self.kind.name(),
+            self.term
+        )
+    }
+}
+
+/// Every real name, pseudonym, speaker label and respondent id of `manifest` that stands as a
+/// whole word in a file under `dir` (every file, read as text), in file order.
+pub fn check(dir: &Path, manifest: &Manifest) -> Result<Vec<Finding>, Error> {
+    let terms = identifying_terms(manifest);
+    let mut files = Vec::new();
+    collect_files(dir, &mut files)?;
+    if files.is_empty() {
+        return Err(Error::Other(format!(
+            "{} holds no files: give the folder `icamo site` wrote (default: out/site in the study)",
+            dir.display()
+        )));
+    }
+    let mut found = Vec::new();
+    for path in files {
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        let text = String::from_utf8_lossy(&bytes);
+        for (term, kind) in &terms {
+            for at in find_word(&text, term) {
+                let before = &text[..at];
+                let line = before.matches('\n').count() + 1;
+                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                found.push(Finding {
+                    path: path.clone(),
+                    line,
+                    column,
+                    term: term.clone(),
+                    kind: *kind,
+                });
+            }
+        }
+    }
+    found.sort_by(|a, b| {
+        (&a.path, a.line, a.column, &a.term).cmp(&(&b.path, b.line, b.column, &b.term))
+    });
+    Ok(found)
+}
+
+fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Error> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            collect_files(&p, out)?;
+        } else {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_words_only() {
+        assert_eq!(find_word("Ana en Analyse, Ana.", "Ana"), vec![0, 16]);
+        assert!(find_word("Marktplaats", "Mark").is_empty());
+        assert_eq!(find_word("é Bas é", "Bas"), vec![3]);
+    }
+
+    #[test]
+    fn script_json_cannot_close_the_script() {
+        let s = script_json(&vec!["</script><b>&"]);
+        assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'));
+        let back: Vec<String> = serde_json::from_str(&s).unwrap();
+        assert_eq!(back, vec!["</script><b>&"]);
+    }
+}
