@@ -96,24 +96,18 @@ pub fn to_svg_with_dot(chart: &Chart) -> Result<String, Error> {
 /// The chart as SVG, laid out by the built-in engine. The same chart always gives the same
 /// bytes.
 pub fn to_svg_builtin(chart: &Chart) -> String {
-    let fig = figure(chart);
-    let legend = if fig.clusters.is_empty() {
-        vec!["Geen configuraties om te tekenen.".to_string()]
-    } else {
-        fig.legend.clone()
-    };
-    let width = legend
-        .iter()
-        .map(|l| text_width(l, LEGEND_SIZE, false))
-        .fold(0.0, f64::max);
-    let scene = lay_out(&fig, (width, legend.len()));
-    write_svg(&fig, &scene, &legend, None)
+    builtin(chart, false)
 }
 
 /// The chart as SVG by the built-in engine, with every mechanism box a link to `#m=CODE` and
 /// every context factor in a context box a link to `#c=CODE` (for the quote site, where such
 /// a fragment opens the code's quotes). Otherwise the same drawing as [`to_svg_builtin`].
 pub fn to_svg_linked(chart: &Chart) -> String {
+    builtin(chart, true)
+}
+
+/// The built-in drawing, with or without links.
+fn builtin(chart: &Chart, links: bool) -> String {
     let fig = figure(chart);
     let legend = if fig.clusters.is_empty() {
         vec!["Geen configuraties om te tekenen.".to_string()]
@@ -125,7 +119,7 @@ pub fn to_svg_linked(chart: &Chart) -> String {
         .map(|l| text_width(l, LEGEND_SIZE, false))
         .fold(0.0, f64::max);
     let scene = lay_out(&fig, (width, legend.len()));
-    write_svg(&fig, &scene, &legend, Some(chart))
+    write_svg(&fig, &scene, &legend, links.then_some(chart))
 }
 
 /// Where a box links to in [`to_svg_linked`].
