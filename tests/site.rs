@@ -1,13 +1,17 @@
 //! `icamo site`: the quote site builds on the bundled study, passes its own `--check` and fails
 //! it on a planted name, keeps transcript HTML as text, holds no segment ids, counts what
-//! `icamo quotes --mechanism` counts, and (when chromium is there) filters by deep link.
+//! `icamo quotes --mechanism` counts, and (when chromium is there) filters by deep link and,
+//! driven over the DevTools protocol, by a click in a figure, a role and typed words, showing
+//! the quotes and counts `icamo quotes --panel` gives.
 
+mod browser;
 mod common;
 
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use browser::{Browser, chromium};
 use common::{copy_dir, icamo};
 use serde_json::Value;
 
@@ -195,19 +199,6 @@ fn site_is_private_safe_and_counts_what_quotes_counts() {
     );
 }
 
-/// The chromium binary, if one is installed.
-fn chromium() -> Option<PathBuf> {
-    ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .find_map(|name| {
-            std::env::var_os("PATH").and_then(|paths| {
-                std::env::split_paths(&paths)
-                    .map(|p| p.join(name))
-                    .find(|p| p.is_file())
-            })
-        })
-}
-
 #[test]
 fn deep_link_filters_the_page_in_a_real_browser() {
     let Some(browser) = chromium() else {
@@ -262,4 +253,287 @@ fn deep_link_filters_the_page_in_a_real_browser() {
     assert_eq!(dom.matches("class=\"citaat\"").count(), n);
     // The quote whose text holds a script shows it as text: it never became an element.
     assert!(!dom.contains("<script>alert"));
+}
+
+/// The page's free-text rule (site.js `norm`): accents dropped (NFD, combining marks removed),
+/// lower case. Spelled out for the accented letters Dutch text has.
+fn fold(s: &str) -> String {
+    s.to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
+            'è' | 'é' | 'ê' | 'ë' => 'e',
+            'ì' | 'í' | 'î' | 'ï' => 'i',
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' => 'u',
+            'ý' | 'ÿ' => 'y',
+            'ç' => 'c',
+            'ñ' => 'n',
+            c => c,
+        })
+        .collect()
+}
+
+/// A quote as the page shows it: its text and its "role · case" line.
+fn shown(row: &Value) -> (String, String) {
+    let case = row["case"].as_str().unwrap_or("");
+    let who = if case.is_empty() {
+        format!("{} · casus niet getoond", row["role"].as_str().unwrap())
+    } else {
+        format!("{} · {case}", row["role"].as_str().unwrap())
+    };
+    (row["text"].as_str().unwrap().to_string(), who)
+}
+
+/// The site's quotes among `--panel` rows (one row per code): distinct quotes, whose folded
+/// text holds the folded `word`.
+fn panel_quotes(rows: &[Value], word: &str) -> BTreeSet<(String, String)> {
+    let word = fold(word.trim());
+    rows.iter()
+        .filter(|r| fold(r["text"].as_str().unwrap()).contains(&word))
+        .map(shown)
+        .collect()
+}
+
+/// What the page shows now: the quotes, the count line, the options of the role and the
+/// mechanism filters, the fragment and the highlighted figure links.
+const PAGE_STATE: &str = r##"(() => {
+  const opts = (id) => Array.from(document.getElementById(id).options)
+    .map((o) => ({ value: o.value, text: o.textContent, selected: o.selected }));
+  return {
+    n: document.getElementById("aantal").getAttribute("data-n"),
+    aantal: document.getElementById("aantal").textContent,
+    quotes: Array.from(document.querySelectorAll("#lijst li.citaat")).map((li) => [
+      li.querySelector("blockquote").textContent,
+      li.querySelector("p.wie").textContent,
+    ]),
+    roles: opts("f-role"),
+    mechanisms: opts("f-m"),
+    hash: location.hash,
+    active: Array.from(document.querySelectorAll("a.fig-link.actief")).map((a) => a.getAttribute("href")),
+    explained: document.getElementById("uitleg").hidden ? null : document.getElementById("uitleg-kop").textContent,
+    focus: document.activeElement ? document.activeElement.id : null,
+  };
+})()"##;
+
+/// Checks the page against `icamo quotes --panel`: `rows` are the mechanism's rows for every
+/// role, `role_rows` those of `--role role`; `word` is what was typed in the text filter.
+fn check_page(state: &Value, rows: &[Value], role_rows: &[Value], role: &str, word: &str) {
+    let expected = panel_quotes(role_rows, word);
+    let on_page: BTreeSet<(String, String)> = state["quotes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| {
+            (
+                q[0].as_str().unwrap().to_string(),
+                q[1].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let n = expected.len();
+    assert_eq!(
+        on_page, expected,
+        "the quotes shown for {role:?} and {word:?}"
+    );
+    assert_eq!(
+        state["quotes"].as_array().unwrap().len(),
+        n,
+        "a quote shown twice"
+    );
+    assert_eq!(state["n"], n.to_string(), "{state}");
+    let line = if n == 1 {
+        "1 citaat".to_string()
+    } else {
+        format!("{n} citaten")
+    };
+    assert_eq!(state["aantal"], line.as_str());
+    if !role.is_empty() {
+        for (_, who) in &on_page {
+            assert!(who.starts_with(&format!("{role} · ")), "{who}");
+        }
+    }
+
+    // The count beside every role: the quotes that role would show with the other filters.
+    let options = state["roles"].as_array().unwrap();
+    assert!(options.len() > 2, "{options:?}");
+    for o in options {
+        let value = o["value"].as_str().unwrap();
+        let count = if value.is_empty() {
+            panel_quotes(rows, word).len()
+        } else {
+            let of_role: Vec<Value> = rows
+                .iter()
+                .filter(|r| r["role"] == value)
+                .cloned()
+                .collect();
+            panel_quotes(&of_role, word).len()
+        };
+        let label = if value.is_empty() { "Alle" } else { value };
+        assert_eq!(
+            o["text"],
+            format!("{label} ({count})").as_str(),
+            "role option {value:?}"
+        );
+        assert_eq!(o["selected"], value == role, "role option {value:?}");
+    }
+    // The mechanism filter shows the clicked mechanism, selected, with the same count.
+    let m: Vec<&Value> = state["mechanisms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["selected"] == true)
+        .collect();
+    assert_eq!(m.len(), 1);
+    assert_eq!(m[0]["value"], "icamo1.m1");
+    assert!(
+        m[0]["text"].as_str().unwrap().ends_with(&format!(" ({n})")),
+        "{}",
+        m[0]["text"]
+    );
+}
+
+#[test]
+fn clicking_and_filtering_in_a_real_browser_shows_what_quotes_lists() {
+    let Some(binary) = chromium() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set but no chromium was found"
+        );
+        eprintln!("skipped: no chromium on PATH");
+        return;
+    };
+    let study = built_site();
+    let index = study.path().join("out/site/index.html");
+    let (role, word, accented) = ("professional uitvoering", "Intake ", "syrie was");
+    let rows = quotes_json(study.path(), &["--mechanism", "icamo1.m1", "--panel"]);
+    let role_rows = quotes_json(
+        study.path(),
+        &["--mechanism", "icamo1.m1", "--role", role, "--panel"],
+    );
+    let second_role = "statushouder";
+    let second_rows = quotes_json(
+        study.path(),
+        &["--mechanism", "icamo1.m1", "--role", second_role, "--panel"],
+    );
+    // The filters must each narrow the selection, or the test proves little.
+    let all = panel_quotes(&rows, "");
+    assert!(panel_quotes(&role_rows, "").len() < all.len());
+    let narrowed = panel_quotes(&role_rows, word).len();
+    assert!(narrowed > 0 && narrowed < panel_quotes(&role_rows, "").len());
+    assert!(!panel_quotes(&second_rows, accented).is_empty());
+    assert!(
+        !second_rows
+            .iter()
+            .any(|r| r["text"].as_str().unwrap().contains(accented))
+    );
+
+    let mut b = Browser::start(&binary);
+    b.viewport(1280, 900, false);
+    b.open(&format!("file://{}", index.display()));
+    b.wait_until("document.getElementById('aantal').hasAttribute('data-n')");
+    // Nothing chosen: every quote of the site.
+    let start = b.eval(PAGE_STATE);
+    assert_eq!(start["hash"], "");
+    assert!(start["explained"].is_null());
+
+    // Click M1 in the first figure (open at desktop width), with the mouse, where it is drawn.
+    let link = r##"document.querySelector('details.fig svg a[href="#m=icamo1.m1"]')"##;
+    let at = b.eval(&format!(
+        "(() => {{ const a = {link}; a.scrollIntoView({{block: 'center'}});
+           const r = a.getBoundingClientRect();
+           const x = r.left + r.width / 2, y = r.top + r.height / 2;
+           const hit = document.elementFromPoint(x, y);
+           return {{x, y, w: r.width, h: r.height, hit: !!hit && hit.closest('a') === a}}; }})()"
+    ));
+    assert!(at["w"].as_f64().unwrap() > 20.0, "the link is drawn: {at}");
+    assert_eq!(
+        at["hit"], true,
+        "the figure's link is on top where it is drawn: {at}"
+    );
+    b.click_at(at["x"].as_f64().unwrap(), at["y"].as_f64().unwrap());
+    b.wait_until("location.hash === '#m=icamo1.m1'");
+    let clicked = b.eval(PAGE_STATE);
+    check_page(&clicked, &rows, &rows, "", "");
+    assert_eq!(
+        clicked["focus"], "citaten",
+        "the click moves focus to the quotes"
+    );
+    assert!(
+        clicked["explained"]
+            .as_str()
+            .unwrap()
+            .starts_with("Mechanisme: "),
+        "{clicked}"
+    );
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("site-screenshots");
+    fs::create_dir_all(&shots).unwrap();
+    b.eval(&format!("{link}.scrollIntoView({{block: 'center'}})"));
+    b.screenshot(&shots.join("desktop-figure-clicked.png"));
+    let active: Vec<&str> = clicked["active"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(active.len() >= 2 && active.iter().all(|h| *h == "#m=icamo1.m1"));
+
+    // Pick a role ...
+    b.eval(&format!(
+        "(() => {{ const s = document.getElementById('f-role'); s.focus(); s.value = {};
+           s.dispatchEvent(new Event('change', {{bubbles: true}})); }})()",
+        serde_json::to_string(role).unwrap()
+    ));
+    check_page(&b.eval(PAGE_STATE), &rows, &role_rows, role, "");
+    // ... and type a word: upper case and a space, which the filter ignores.
+    b.eval("document.getElementById('f-q').focus()");
+    b.type_text(word);
+    let filtered = b.eval(PAGE_STATE);
+    check_page(&filtered, &rows, &role_rows, role, word);
+    assert_eq!(
+        filtered["hash"],
+        "#m=icamo1.m1&role=professional%20uitvoering&q=Intake"
+    );
+
+    b.eval("document.getElementById('citaten').scrollIntoView()");
+    b.screenshot(&shots.join("desktop-filtered.png"));
+
+    // Another role and words without their accent ("syrie was" finds "Syrië was").
+    b.eval(&format!(
+        "(() => {{ const s = document.getElementById('f-role'); s.value = {};
+           s.dispatchEvent(new Event('change', {{bubbles: true}}));
+           const q = document.getElementById('f-q'); q.focus(); q.select(); }})()",
+        serde_json::to_string(second_role).unwrap()
+    ));
+    b.type_text(accented);
+    check_page(
+        &b.eval(PAGE_STATE),
+        &rows,
+        &second_rows,
+        second_role,
+        accented,
+    );
+
+    // At phone width the same selection, and a page that does not scroll sideways.
+    b.viewport(390, 844, true);
+    b.wait_until("window.innerWidth === 390");
+    check_page(
+        &b.eval(PAGE_STATE),
+        &rows,
+        &second_rows,
+        second_role,
+        accented,
+    );
+    assert_eq!(
+        b.eval("document.documentElement.scrollWidth <= window.innerWidth"),
+        true,
+        "the page scrolls sideways on a phone"
+    );
+    b.eval("document.getElementById('citaten').scrollIntoView()");
+    b.screenshot(&shots.join("phone-filtered.png"));
+    b.eval("document.getElementById('aantal').scrollIntoView()");
+    b.screenshot(&shots.join("phone-quotes.png"));
+    b.eval("window.scrollTo(0, 0)");
+    b.screenshot(&shots.join("phone-top.png"));
+    eprintln!("screenshots in {}", shots.display());
 }
