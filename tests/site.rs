@@ -197,6 +197,25 @@ fn site_is_private_safe_and_counts_what_quotes_counts() {
         site_count(&d, "icamo1.m1", |q| q["r"] == "professional beleid"),
         texts.len()
     );
+    // The text and Markdown forms leave out the segment id too, without an empty slot.
+    let segment_id = regex::Regex::new(r"[a-z]:[0-9]{4}\b").unwrap();
+    for format in ["text", "md"] {
+        let out = icamo(study.path())
+            .args([
+                "quotes",
+                "--mechanism",
+                "icamo1.m1",
+                "--panel",
+                "--format",
+                format,
+            ])
+            .output()
+            .unwrap();
+        let shown = String::from_utf8(out.stdout).unwrap();
+        assert!(shown.contains("icamo1.m1"), "{shown}");
+        assert!(!segment_id.is_match(&shown), "{shown}");
+        assert!(!shown.contains(", ]") && !shown.contains("``"), "{shown}");
+    }
 }
 
 #[test]

@@ -190,14 +190,19 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
         }
         Format::Md => {
             for r in &rows {
+                // Under --panel there is no segment id to trace back to.
+                let trace = if r.segment.is_empty() {
+                    String::new()
+                } else {
+                    format!(", `{}`", r.segment)
+                };
                 println!(
-                    "> {}\n>\n> — *{}*{}{} ({}, `{}`)\n",
+                    "> {}\n>\n> — *{}*{}{} ({}{trace})\n",
                     r.text.replace('\n', "\n> "),
                     r.role,
                     if r.case.is_empty() { "" } else { ", " },
                     r.case,
                     r.code,
-                    r.segment
                 );
             }
         }
@@ -227,12 +232,16 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
                     format!(" {}", r.stance)
                 };
                 println!("\"{}\"", r.text.replace('\n', " "));
+                let trace = if r.segment.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {}", r.segment)
+                };
                 println!(
-                    "    — {}  [{}{stance}, {}, {}]",
+                    "    — {}  [{}{stance}, {}{trace}]",
                     place.join(", "),
                     r.code,
                     r.status,
-                    r.segment
                 );
                 println!();
             }
