@@ -21,22 +21,7 @@ fn ingest(study: &Path) {
 }
 
 fn search_json(study: &Path, args: &[&str]) -> Vec<Value> {
-    let out = icamo(study)
-        .arg("search")
-        .args(args)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice::<Value>(&out.stdout)
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .clone()
+    common::json_rows(study, "search", args)
 }
 
 fn ids(hits: &[Value]) -> Vec<String> {

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use browser::{Browser, chromium};
+use browser::{Browser, chromium_or_skip};
 use common::{copy_dir, icamo};
 use serde_json::Value;
 
@@ -81,18 +81,7 @@ fn site_count(data: &Value, id: &str, keep: impl Fn(&Value) -> bool) -> usize {
 
 /// `icamo quotes ARGS --format json` as rows.
 fn quotes_json(study: &Path, args: &[&str]) -> Vec<Value> {
-    let out = icamo(study)
-        .arg("quotes")
-        .args(args)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    common::json_rows(study, "quotes", args)
 }
 
 #[test]
@@ -220,12 +209,7 @@ fn site_is_private_safe_and_counts_what_quotes_counts() {
 
 #[test]
 fn deep_link_filters_the_page_in_a_real_browser() {
-    let Some(browser) = chromium() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but no chromium was found"
-        );
-        eprintln!("skipped: no chromium on PATH");
+    let Some(browser) = chromium_or_skip() else {
         return;
     };
     let study = built_site();
@@ -414,12 +398,7 @@ fn check_page(state: &Value, rows: &[Value], role_rows: &[Value], role: &str, wo
 
 #[test]
 fn clicking_and_filtering_in_a_real_browser_shows_what_quotes_lists() {
-    let Some(binary) = chromium() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but no chromium was found"
-        );
-        eprintln!("skipped: no chromium on PATH");
+    let Some(binary) = chromium_or_skip() else {
         return;
     };
     let study = built_site();

@@ -27,6 +27,20 @@ pub fn chromium() -> Option<PathBuf> {
         })
 }
 
+/// The browser to test with; `None` (after saying so) when there is none and `CI` is unset.
+/// In CI a missing browser fails the test.
+pub fn chromium_or_skip() -> Option<PathBuf> {
+    let found = chromium();
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set but no chromium was found"
+        );
+        eprintln!("skipped: no chromium on PATH");
+    }
+    found
+}
+
 /// A running headless browser and a websocket to its one page.
 pub struct Browser {
     child: Child,

@@ -43,3 +43,22 @@ pub fn icamo(study: &Path) -> Command {
         .env("NO_COLOR", "1");
     cmd
 }
+
+/// `icamo COMMAND ARGS --format json` on `study`, which must succeed, as its array of rows.
+pub fn json_rows(study: &Path, command: &str, args: &[&str]) -> Vec<serde_json::Value> {
+    let out = icamo(study)
+        .arg(command)
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    match serde_json::from_slice(&out.stdout).unwrap() {
+        serde_json::Value::Array(rows) => rows,
+        other => panic!("icamo {command} --format json gave no array: {other}"),
+    }
+}
