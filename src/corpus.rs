@@ -134,10 +134,17 @@ pub struct SpeakerEntry {
 }
 
 impl Manifest {
-    /// Reads and validates `path`.
+    /// Reads and validates `path`. The file may be UTF-8 (with or without BOM) or UTF-16 with
+    /// BOM; any other encoding is an error with the line and column of the first bad byte.
     pub fn load(path: &Path) -> Result<Manifest, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        Manifest::parse(path, &text)
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let text = crate::transcript::decode(&bytes).map_err(|e| Error::Manifest {
+            path: path.to_path_buf(),
+            line: e.line,
+            column: e.column,
+            message: e.message,
+        })?;
+        Manifest::parse(path, &text.text)
     }
 
     /// Parses manifest text; `path` only names the file in errors.
@@ -145,11 +152,17 @@ impl Manifest {
         let path = path.as_ref();
         let mut manifest: Manifest = toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
+            let mut message = e.message().trim().to_string();
+            if message == "missing field `study`" {
+                message.push_str(
+                    ": a manifest starts with a [study] table that gives at least the study's name = \"...\" (see `icamo init`)",
+                );
+            }
             Error::Manifest {
                 path: path.to_path_buf(),
                 line,
                 column,
-                message: e.message().trim().to_string(),
+                message,
             }
         })?;
         manifest.path = path.to_path_buf();
@@ -194,9 +207,40 @@ impl Manifest {
                 ));
             }
         }
+        // (document id, or "" for every document; label) → where the entry's label is.
+        let mut labels: HashMap<(String, String), std::ops::Range<usize>> = HashMap::new();
         for speaker in &self.speakers {
             if speaker.label.get_ref().trim().is_empty() {
                 return Err(self.error_at(speaker.label.span(), "a speaker label is empty"));
+            }
+            // Two entries for one label in the same documents: which role would count?
+            let label = speaker.label.get_ref().trim();
+            let mut scopes: Vec<&str> = speaker
+                .documents
+                .iter()
+                .map(|d| d.get_ref().as_str())
+                .collect();
+            if scopes.is_empty() {
+                scopes.push("");
+            }
+            scopes.sort_unstable();
+            scopes.dedup();
+            for scope in scopes {
+                let key = (scope.to_string(), speaker_key(label));
+                if let Some(first) = labels.insert(key, speaker.label.span()) {
+                    let (line, _) = line_col(&self.source, first.start);
+                    let within = if scope.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" for document \"{scope}\"")
+                    };
+                    return Err(self.error_at(
+                        speaker.label.span(),
+                        format!(
+                            "speaker \"{label}\" is described twice{within} (first at line {line}): keep one entry, or limit each to its own documents with `documents = [\"...\"]`"
+                        ),
+                    ));
+                }
             }
             for doc in &speaker.documents {
                 if !ids.contains_key(doc.get_ref()) {
@@ -219,21 +263,75 @@ impl Manifest {
         }
         for (real, pseudonym) in &self.pseudonyms {
             if real.trim().is_empty() || pseudonym.trim().is_empty() {
-                return Err(Error::Manifest {
-                    path: self.path.clone(),
-                    line: 0,
-                    column: 0,
-                    message: "[pseudonyms] has an empty name or pseudonym".into(),
+                let message = if real.trim().is_empty() {
+                    format!(
+                        "[pseudonyms] has an empty name (with the pseudonym \"{pseudonym}\"): write the real name as it stands in the transcripts"
+                    )
+                } else {
+                    format!(
+                        "[pseudonyms] gives \"{real}\" an empty pseudonym: write the name that should stand in its place"
+                    )
+                };
+                let span = self.spans().pseudonyms.get(real).map(Spanned::span);
+                return Err(match span {
+                    Some(span) => self.error_at(span, message),
+                    None => Error::Manifest {
+                        path: self.path.clone(),
+                        line: 0,
+                        column: 0,
+                        message,
+                    },
                 });
             }
         }
         Ok(())
     }
 
+    /// Where some values stand in the manifest's text, for messages about them.
+    fn spans(&self) -> ManifestSpans {
+        toml::from_str(&self.source).unwrap_or_default()
+    }
+
+    /// An error about an entry of `[study] transcripts`, at its line where it can be found.
+    fn transcripts_error(&self, entry: &str, message: String) -> Error {
+        let span = self
+            .spans()
+            .study
+            .transcripts
+            .into_iter()
+            .find(|t| t.get_ref() == entry)
+            .map(|t| t.span());
+        match span {
+            Some(span) => self.error_at(span, message),
+            None => Error::Manifest {
+                path: self.path.clone(),
+                line: 0,
+                column: 0,
+                message,
+            },
+        }
+    }
+
     /// The line in the manifest where a document's entry starts, for messages.
     pub fn document_line(&self, entry: &DocumentEntry) -> usize {
         line_col(&self.source, entry.file.span().start).0
     }
+}
+
+/// The positions of values the manifest types keep no span for.
+#[derive(Debug, Default, Deserialize)]
+struct ManifestSpans {
+    #[serde(default)]
+    study: StudySpans,
+    #[serde(default)]
+    pseudonyms: BTreeMap<String, Spanned<String>>,
+}
+
+/// The positions of `[study]` values.
+#[derive(Debug, Default, Deserialize)]
+struct StudySpans {
+    #[serde(default)]
+    transcripts: Vec<Spanned<String>>,
 }
 
 impl DocumentEntry {
@@ -360,15 +458,13 @@ impl<'m> Corpus<'m> {
                 continue;
             }
             if !base.is_dir() {
-                return Err(Error::Manifest {
-                    path: self.manifest.path.clone(),
-                    line: 0,
-                    column: 0,
-                    message: format!(
+                return Err(self.manifest.transcripts_error(
+                    entry,
+                    format!(
                         "[study] transcripts names \"{entry}\", which is neither a folder nor a file in {}",
                         self.root.display()
                     ),
-                });
+                ));
             }
             for item in walkdir::WalkDir::new(&base)
                 .sort_by_file_name()
@@ -883,6 +979,37 @@ mod tests {
             .to_string();
         assert!(err.starts_with("icamo.toml:3:"), "{err}");
         assert!(err.contains("fr"), "{err}");
+    }
+
+    #[test]
+    fn a_speaker_described_twice_for_a_document_is_an_error() {
+        let text = "[study]\nname = \"x\"\n\n[[documents]]\nfile = \"a.txt\"\n\n[[speakers]]\nlabel = \"Amal\"\nrole = \"statushouder\"\ndocuments = [\"a\"]\n\n[[speakers]]\nlabel = \"amal \"\nrole = \"werkgever\"\ndocuments = [\"a\"]\n";
+        let err = Manifest::parse("icamo.toml", text).unwrap_err().to_string();
+        assert!(err.starts_with("icamo.toml:13:"), "{err}");
+        assert!(err.contains("first at line 8"), "{err}");
+        // One label for every document and one for a single document: the latter wins there.
+        let text = "[study]\nname = \"x\"\n\n[[documents]]\nfile = \"a.txt\"\n\n[[speakers]]\nlabel = \"Amal\"\n\n[[speakers]]\nlabel = \"Amal\"\nrole = \"werkgever\"\ndocuments = [\"a\", \"a\"]\n";
+        assert!(Manifest::parse("icamo.toml", text).is_ok());
+    }
+
+    #[test]
+    fn an_empty_pseudonym_names_its_line() {
+        let text = "[study]\nname = \"x\"\n\n[pseudonyms]\n\"Amal\" = \"Noor\"\n\"Bram\" = \"\"\n";
+        let err = Manifest::parse("icamo.toml", text).unwrap_err().to_string();
+        assert!(err.starts_with("icamo.toml:6:"), "{err}");
+        assert!(err.contains("\"Bram\" an empty pseudonym"), "{err}");
+    }
+
+    #[test]
+    fn a_manifest_in_latin1_names_the_line_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("icamo.toml");
+        std::fs::write(&path, b"[study]\nname = \"Caf\xe9\"\n").unwrap();
+        let err = Manifest::load(&path).unwrap_err().to_string();
+        assert!(err.contains("icamo.toml:2:12:"), "{err}");
+        assert!(err.contains("not UTF-8"), "{err}");
+        std::fs::write(&path, b"\xEF\xBB\xBF[study]\r\nname = \"x\"\r\n").unwrap();
+        assert_eq!(Manifest::load(&path).unwrap().study.name, "x");
     }
 
     #[test]

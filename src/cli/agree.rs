@@ -107,13 +107,35 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
                 eprintln!("warning: {w}");
             }
         }
-        if let Some(id) = &args.code
-            && model.books.iter().all(|b| b.code(id).is_none())
-        {
-            eprintln!(
-                "warning: no codebook has the code \"{id}\"; comparing \"{id}\" and the codes whose id starts with \"{id}.\""
-            );
+    }
+    if !global.quiet && !segments.is_empty() {
+        // A row on a segment the study does not have still counts here; say so, once a file.
+        let known: std::collections::HashSet<&str> =
+            segments.iter().map(|s| s.id.as_str()).collect();
+        for (coder, path) in &files {
+            let unknown: Vec<&str> = coders[coder]
+                .iter()
+                .map(|c| c.segment.as_str())
+                .filter(|s| !known.contains(s))
+                .collect();
+            if let Some(first) = unknown.first() {
+                eprintln!(
+                    "warning: {}: {} coding{} on segments the study does not have (first: {first}); they count in the agreement as coded",
+                    path.display(),
+                    unknown.len(),
+                    if unknown.len() == 1 { "" } else { "s" }
+                );
+            }
         }
+    }
+    if !global.quiet
+        && !model.books.is_empty()
+        && let Some(id) = &args.code
+        && model.books.iter().all(|b| b.code(id).is_none())
+    {
+        eprintln!(
+            "warning: no codebook has the code \"{id}\"; comparing \"{id}\" and the codes whose id starts with \"{id}.\""
+        );
     }
     let input = Input {
         coders: &coders,

@@ -157,7 +157,25 @@ fn check(
         let found = match Codebook::load(path) {
             Ok(book) => {
                 codes += book.codes.len();
-                let found = book.check();
+                let mut found = book.check();
+                // The [[configurations]] are read by `icamo chain`; a file they cannot be read
+                // from is an error here too.
+                if let Err(Error::Codebook {
+                    path,
+                    line,
+                    column,
+                    message,
+                }) = crate::icamo::config::load(path)
+                {
+                    found.push(Diagnostic {
+                        severity: Severity::Error,
+                        path,
+                        line,
+                        column,
+                        message,
+                        hint: "see the [[configurations]] format in `icamo chain --help`".into(),
+                    });
+                }
                 books.push(book);
                 found
             }

@@ -36,6 +36,20 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
         .flat_map(|cb| cb.codes.iter().map(|c| (c.id.clone(), c.kind)))
         .collect();
     let gold = read_gold(&args.gold, &kinds)?;
+    // A segment the study does not have would count as missed and lower the recall unseen.
+    let segments: std::collections::HashSet<String> =
+        study.all_segments()?.into_iter().map(|s| s.id).collect();
+    if let Some(g) = gold.iter().find(|g| !segments.contains(&g.segment)) {
+        return Err(Error::Parse {
+            path: args.gold.clone(),
+            line: g.line,
+            column: 1,
+            message: format!(
+                "segment \"{}\" is not in the study: check the id (`icamo show {}`) or run `icamo ingest` if its transcript is new",
+                g.segment, g.segment
+            ),
+        });
+    }
     let e = evaluate(&gold, &load_suggestions(&study)?, &kinds);
     if args.format == super::OutputFormat::Json {
         let json = serde_json::to_string_pretty(&e).map_err(|e| Error::Other(e.to_string()))?;

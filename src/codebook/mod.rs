@@ -60,6 +60,8 @@ mod trie;
 pub(crate) use check::closest;
 pub use check::{Diagnostic, Severity};
 pub use matcher::{CodeMatch, Matcher, NEGATION_WINDOW, NEGATIONS, RuleHit};
+pub(crate) use model::is_rgb;
+pub use model::read_text;
 pub use model::{
     Code, CodeKind, Codebook, ContextLevel, Position, Rule, RuleKind, Rules, SynonymGroup,
 };

@@ -185,6 +185,8 @@ pub struct Code {
     pub kind: CodeKind,
     /// Whether it is applied to text (`false` for categories that only group codes).
     pub codable: bool,
+    /// The colour other QDA tools show it in, as `#RRGGBB` or `#RGB` (REFI-QDA's form).
+    pub color: Option<String>,
     /// What the code means.
     pub definition: Option<String>,
     /// When to apply it.
@@ -254,8 +256,7 @@ impl Rules {
 impl Codebook {
     /// Reads and parses the codebook at `path` (see [`Codebook::parse`]).
     pub fn load(path: &Path) -> Result<Codebook, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        Codebook::parse(path, &text)
+        Codebook::parse(path, &read_text(path)?)
     }
 
     /// Parses codebook text; `path` only names the file in errors.
@@ -293,6 +294,20 @@ impl Codebook {
             .collect();
         let mut codes = Vec::with_capacity(raw.codes.len());
         for c in raw.codes {
+            if let Some(color) = &c.color
+                && !is_rgb(color.get_ref())
+            {
+                let place = at(color.span());
+                return Err(Error::Codebook {
+                    path: path.to_path_buf(),
+                    line: place.line,
+                    column: place.column,
+                    message: format!(
+                        "color \"{}\" is not a colour: write it as \"#RRGGBB\" (six hex digits) or \"#RGB\"",
+                        color.get_ref()
+                    ),
+                });
+            }
             let places = Places {
                 parent: c.parent.as_ref().map(|p| at(p.span())),
                 kind: at(c.kind.span()),
@@ -311,6 +326,7 @@ impl Codebook {
                 label: c.label,
                 kind: c.kind.into_inner(),
                 codable: c.codable.is_none_or(Spanned::into_inner),
+                color: c.color.map(Spanned::into_inner),
                 definition: c.definition,
                 include: c.include,
                 exclude: c.exclude,
@@ -354,6 +370,27 @@ impl Codebook {
     pub(crate) fn position_of(&self, id: &str) -> Option<usize> {
         self.index.get(id).copied()
     }
+}
+
+/// Reads a codebook file as text: UTF-8 (with or without a byte-order mark) or UTF-16 with
+/// one, line ends made LF; any other encoding is an error with the line and column where the
+/// text stops being readable.
+pub fn read_text(path: &Path) -> Result<String, Error> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    crate::transcript::decode(&bytes)
+        .map(|d| d.text)
+        .map_err(|e| Error::Codebook {
+            path: path.to_path_buf(),
+            line: e.line,
+            column: e.column,
+            message: e.message,
+        })
+}
+
+/// Whether `s` is a colour as REFI-QDA writes one: `#` and six or three hex digits.
+pub(crate) fn is_rgb(s: &str) -> bool {
+    s.strip_prefix('#')
+        .is_some_and(|h| matches!(h.len(), 3 | 6) && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// Whether a TOML string is written so that its characters stand one for one in the file.
@@ -420,6 +457,8 @@ struct RawCode {
     kind: Spanned<CodeKind>,
     #[serde(default)]
     codable: Option<Spanned<bool>>,
+    #[serde(default)]
+    color: Option<Spanned<String>>,
     #[serde(default)]
     definition: Option<String>,
     #[serde(default)]

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::manual::{numbered_records, read_csv_bytes};
+use super::manual::{delimiter_hint, numbered_records, read_csv_bytes, unclosed_quote};
 use super::{Stance, Suggestion};
 use crate::codebook::CodeKind;
 use crate::error::Error;
@@ -26,6 +26,8 @@ pub struct GoldCoding {
     pub code: Option<String>,
     /// The stance, for mechanisms and outcomes.
     pub stance: Stance,
+    /// The 1-based line of the row in the gold file.
+    pub line: usize,
 }
 
 /// Reads a gold file, checking that every code is known (`known` gives a code's kind).
@@ -51,19 +53,34 @@ pub fn read_gold(path: &Path, known: &HashMap<String, CodeKind>) -> Result<Vec<G
         })
         .collect::<Vec<_>>()
         .join("\n");
+    if let Some((line, message)) = unclosed_quote(body.as_bytes(), b',') {
+        return Err(bad(line, message));
+    }
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(body.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|e| bad(0, format!("cannot read the header: {e}")))?
+        .map_err(|e| bad(1, format!("cannot read the header: {e}")))?
         .clone();
     let column = |name: &str| headers.iter().position(|h| h.trim() == name);
     let (Some(seg), Some(code), stance) = (column("segment"), column("code"), column("stance"))
     else {
+        // The header is the first line that is not a comment.
+        let line = body
+            .lines()
+            .position(|l| !l.trim().is_empty())
+            .map_or(1, |i| i + 1);
         return Err(bad(
-            1,
-            "expected a header with the columns segment,code,stance (note optional)".into(),
+            line,
+            format!(
+                "expected a header with the columns segment,code,stance (note optional){}",
+                if body.trim().is_empty() {
+                    "; the file is empty".to_string()
+                } else {
+                    delimiter_hint(&headers, b',')
+                }
+            ),
         ));
     };
     let mut gold = Vec::new();
@@ -96,6 +113,7 @@ pub fn read_gold(path: &Path, known: &HashMap<String, CodeKind>) -> Result<Vec<G
             segment: segment.to_string(),
             code,
             stance,
+            line,
         });
     }
     Ok(gold)
@@ -271,6 +289,7 @@ mod tests {
             segment: segment.into(),
             code: code.map(str::to_string),
             stance,
+            line: 0,
         }
     }
 

@@ -253,13 +253,16 @@ pub fn codings_csv(codings: &[Coding], coder: bool) -> Result<Vec<u8>, Error> {
 /// file must have a `coder` column. Every wrong row is reported with its line.
 pub fn read_codings(path: &Path, coder: Option<&str>) -> Result<Vec<Coding>, Error> {
     let bytes = read_csv_bytes(path)?;
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(bytes.as_slice());
     let rows = |problems| Error::Rows {
         path: path.to_path_buf(),
         problems,
     };
+    if let Some(problem) = unclosed_quote(&bytes, b',') {
+        return Err(rows(vec![problem]));
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(bytes.as_slice());
     let headers = reader
         .headers()
         .map_err(|e| rows(vec![(1, format!("not a CSV header: {e}"))]))?
@@ -269,8 +272,13 @@ pub fn read_codings(path: &Path, coder: Option<&str>) -> Result<Vec<Coding>, Err
         return Err(rows(vec![(
             1,
             format!(
-                "expected the header {} (segment and code at least)",
-                CODING_COLUMNS.join(",")
+                "expected the header {} (segment and code at least){}",
+                CODING_COLUMNS.join(","),
+                if bytes.is_empty() {
+                    "; the file is empty".to_string()
+                } else {
+                    delimiter_hint(&headers, b',')
+                }
             ),
         )]));
     };
@@ -334,27 +342,119 @@ pub fn read_codings(path: &Path, coder: Option<&str>) -> Result<Vec<Coding>, Err
     Ok(codings)
 }
 
-/// A CSV file's bytes without a byte order mark and with LF line ends, as spreadsheets may
-/// save them otherwise (and the csv reader counts lines one short after CRLF ends).
+/// How to save a CSV file from a spreadsheet so that icamo reads it.
+const SAVE_AS_CSV: &str = "in Excel, choose Save As and the type \"CSV UTF-8 (comma delimited)\"; in LibreOffice, \
+     Save As \"Text CSV\" with the character set UTF-8";
+
+/// A CSV file's text as UTF-8 bytes, without a byte order mark and with LF line ends, as
+/// spreadsheets may save them otherwise (and the csv reader counts lines one short after CRLF
+/// ends). UTF-16 with a byte order mark (Excel's "Unicode text") is read too.
+///
+/// A file in another encoding (Excel's plain "CSV" is Windows-1252), with NUL bytes, or a
+/// workbook saved under a `.csv` name is an error with the line and column of the first bad
+/// byte and how to save the file instead.
 pub(crate) fn read_csv_bytes(path: &Path) -> Result<Vec<u8>, Error> {
     let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let mut out = Vec::with_capacity(bytes.len());
+    let bad = |line, column, message: String| Error::Parse {
+        path: path.to_path_buf(),
+        line,
+        column,
+        message,
+    };
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Err(bad(
+            0,
+            0,
+            format!(
+                "the file is a ZIP archive, probably a spreadsheet workbook (.xlsx or .ods) saved under a .csv name, not a CSV file: {SAVE_AS_CSV}"
+            ),
+        ));
+    }
+    let decoded = crate::transcript::decode(&bytes)
+        .map_err(|e| bad(e.line, e.column, format!("{}; {SAVE_AS_CSV}", e.message)))?;
+    Ok(decoded.text.into_bytes())
+}
+
+/// The first quoted field of CSV `bytes` whose closing quote is missing, as the line it opens
+/// on and a message. The csv reader would take the rest of the file (or everything up to the
+/// next quote) into that field without a word, and so lose the rows in between.
+///
+/// A quoted field is unclosed when the file ends inside it, or when the quote that ends it is
+/// followed by more text instead of a delimiter or the end of the line: then that quote was
+/// the opening quote of a later field.
+pub(crate) fn unclosed_quote(bytes: &[u8], delimiter: u8) -> Option<(usize, String)> {
+    let (mut line, mut column) = (1, 0);
+    let mut field_start = true;
+    let mut open: Option<(usize, usize)> = None;
+    let fix = "add the closing quote (\"), and write a quote inside a quoted field as two (\"\")";
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'\r' {
-            out.push(b'\n');
-            i += if bytes.get(i + 1) == Some(&b'\n') {
-                2
-            } else {
-                1
-            };
-        } else {
-            out.push(bytes[i]);
-            i += 1;
+        let b = bytes[i];
+        // Columns count characters: skip UTF-8 continuation bytes.
+        if b & 0xC0 != 0x80 {
+            column += 1;
         }
+        if let Some((open_line, open_column)) = open {
+            if b == b'"' {
+                if bytes.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                    column += 1;
+                } else {
+                    let next = bytes.get(i + 1);
+                    if next.is_some_and(|n| *n != delimiter && *n != b'\n') {
+                        return Some((
+                            open_line,
+                            format!(
+                                "the quoted field that opens at column {open_column} has no closing quote of its own: the quote at line {line}, column {column} ends it and more text follows, so the rows in between would be read as its text; {fix}"
+                            ),
+                        ));
+                    }
+                    open = None;
+                    field_start = false;
+                }
+            }
+        } else if b == delimiter {
+            field_start = true;
+        } else if b == b'"' && field_start {
+            open = Some((line, column));
+            field_start = false;
+        } else {
+            field_start = b == b'\n';
+        }
+        if b == b'\n' {
+            line += 1;
+            column = 0;
+        }
+        i += 1;
     }
-    Ok(out)
+    open.map(|(line, column)| {
+        (
+            line,
+            format!(
+                "the quoted field that opens at column {column} is never closed: everything after it, to the end of the file, would be read as its text; {fix}"
+            ),
+        )
+    })
+}
+
+/// What a header that lacks the columns it needs may have instead: another delimiter.
+pub(crate) fn delimiter_hint(header: &csv::StringRecord, delimiter: u8) -> String {
+    let first = header.get(0).unwrap_or("");
+    match [b';', b'\t', b',']
+        .into_iter()
+        .find(|d| *d != delimiter && first.as_bytes().contains(d))
+    {
+        Some(d) if header.len() == 1 => format!(
+            " (this header has {} between the columns: save the file with \"{}\" between them)",
+            if d == b'\t' {
+                "tabs".to_string()
+            } else {
+                format!("\"{}\"", char::from(d))
+            },
+            char::from(delimiter)
+        ),
+        _ => String::new(),
+    }
 }
 
 /// The records of a CSV reader, each with the line it starts on; a row that is not valid CSV
@@ -590,6 +690,43 @@ mod tests {
             err.contains("anna.csv:4: d:0001 a is coded twice (also on line 2)"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_found_where_it_opens() {
+        assert_eq!(
+            unclosed_quote(b"a,b\n1,\"x, \"\"y\"\"\n\nz\"\n", b','),
+            None
+        );
+        let (line, message) =
+            unclosed_quote(b"a,b\n1,2\n\xc3\xa9,\"niet dicht\n3,4\n", b',').unwrap();
+        assert_eq!(line, 3);
+        assert!(message.contains("column 3"), "{message}");
+        // A quote inside an unquoted field is text, not an opening quote.
+        assert_eq!(unclosed_quote(b"a;b\n1;2\"\n", b';'), None);
+        // The next row's opening quote "closes" the field: the text after it gives it away.
+        let (line, message) = unclosed_quote(b"a,b\n1,\"open\n2,\"next\"\n", b',').unwrap();
+        assert_eq!(line, 2);
+        assert!(message.contains("line 3, column 3"), "{message}");
+    }
+
+    #[test]
+    fn a_codings_file_in_windows_1252_or_a_workbook_is_named_with_its_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("anna.csv");
+        fs::write(&path, b"segment,code,note\nd:0001,a,caf\xe9\n").unwrap();
+        let err = read_codings(&path, Some("anna")).unwrap_err().to_string();
+        assert!(
+            err.contains("anna.csv:2:13: the file is not UTF-8"),
+            "{err}"
+        );
+        assert!(err.contains("CSV UTF-8"), "{err}");
+        fs::write(&path, b"PK\x03\x04rest").unwrap();
+        let err = read_codings(&path, Some("anna")).unwrap_err().to_string();
+        assert!(err.contains("workbook"), "{err}");
+        fs::write(&path, b"segment;code\nd:0001;a\n").unwrap();
+        let err = read_codings(&path, Some("anna")).unwrap_err().to_string();
+        assert!(err.contains("\";\" between the columns"), "{err}");
     }
 
     #[test]

@@ -19,8 +19,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::manual::{
-    Coding, Decision, Origin, check_coder, coder_file, load_coder, load_tag_codings,
-    numbered_records, read_csv_bytes, save_coder,
+    Coding, Decision, Origin, check_coder, coder_file, delimiter_hint, load_coder,
+    load_tag_codings, numbered_records, read_csv_bytes, save_coder, unclosed_quote,
 };
 use super::{Stance, load_suggestions};
 use crate::codebook::{Code, Codebook};
@@ -401,14 +401,17 @@ fn read_sheet(
         .into_iter()
         .max_by_key(|d| count(*d))
         .unwrap_or(b',');
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(bytes);
     let rows = |problems| Error::Rows {
         path: path.to_path_buf(),
         problems,
     };
+    if let Some(problem) = unclosed_quote(bytes, delimiter) {
+        return Err(rows(vec![problem]));
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(bytes);
     let headers = reader
         .headers()
         .map_err(|e| rows(vec![(1, format!("not a CSV header: {e}"))]))?
@@ -420,8 +423,13 @@ fn read_sheet(
         return Err(rows(vec![(
             1,
             format!(
-                "expected the header of a coding sheet ({}), with segment, code and decision at least",
-                SHEET_COLUMNS.join(",")
+                "expected the header of a coding sheet ({}), with segment, code and decision at least{}",
+                SHEET_COLUMNS.join(","),
+                if bytes.is_empty() {
+                    "; the file is empty".to_string()
+                } else {
+                    delimiter_hint(&headers, delimiter)
+                }
             ),
         )]));
     };

@@ -151,7 +151,7 @@ impl Slot {
 
 /// Reads the `[[configurations]]` of the codebook file at `path` (none is fine).
 pub fn load(path: &Path) -> Result<Vec<Configuration>, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = crate::codebook::read_text(path)?;
     parse(path, &text)
 }
 

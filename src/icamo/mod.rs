@@ -37,7 +37,7 @@ impl Model {
         let mut books = Vec::with_capacity(paths.len());
         let mut configurations = Vec::new();
         for path in paths {
-            let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+            let text = crate::codebook::read_text(path)?;
             books.push(Codebook::parse(path, &text)?);
             configurations.extend(config::parse(path, &text)?);
         }

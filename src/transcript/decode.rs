@@ -85,13 +85,18 @@ fn cp1252(byte: u8) -> Option<char> {
 }
 
 /// Decodes a text file. Accepts UTF-8 with or without BOM and UTF-16 (LE or BE) with BOM;
-/// converts CRLF and lone CR to LF.
+/// removes the BOM (also one written twice) and converts CRLF and lone CR to LF.
 ///
 /// Fails, with the position of the first bad byte and what to do about it, on invalid UTF-8
 /// (typically a Windows-1252 / Latin-1 file), UTF-16 without a byte order mark, NUL bytes, and
 /// binary files (ZIP/DOCX, PDF, old Word `.doc`).
 pub fn decode(bytes: &[u8]) -> Result<Decoded, ParseError> {
-    let (text, encoding) = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+    let (text, encoding) = if let Some(mut rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        // A second mark (an editor that added one to a file that had one) is no content
+        // either: left in, it would hide Markdown front matter or a WebVTT header.
+        while let Some(r) = rest.strip_prefix(b"\xEF\xBB\xBF") {
+            rest = r;
+        }
         (utf8(rest)?, Encoding::Utf8Bom)
     } else if bytes.starts_with(b"\xFF\xFE\x00\x00") || bytes.starts_with(b"\x00\x00\xFE\xFF") {
         return Err(ParseError::at(
@@ -99,9 +104,15 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, ParseError> {
             "the file is UTF-32, which icamo does not read: save it as UTF-8",
         ));
     } else if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
-        (utf16(rest, u16::from_le_bytes)?, Encoding::Utf16Le)
+        (
+            leading_marks_removed(utf16(rest, u16::from_le_bytes)?),
+            Encoding::Utf16Le,
+        )
     } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
-        (utf16(rest, u16::from_be_bytes)?, Encoding::Utf16Be)
+        (
+            leading_marks_removed(utf16(rest, u16::from_be_bytes)?),
+            Encoding::Utf16Be,
+        )
     } else {
         check_binary(bytes)?;
         (utf8(bytes)?, Encoding::Utf8)
@@ -127,6 +138,14 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, ParseError> {
         encoding,
         had_crlf,
     })
+}
+
+/// `text` without the byte order marks (U+FEFF) it starts with.
+fn leading_marks_removed(text: String) -> String {
+    match text.strip_prefix('\u{feff}') {
+        Some(_) => text.trim_start_matches('\u{feff}').to_string(),
+        None => text,
+    }
 }
 
 /// Recognises binary files and BOM-less UTF-16 before trying UTF-8.
@@ -285,6 +304,8 @@ mod tests {
             (d.text.as_str(), d.encoding, d.had_crlf),
             ("x", Encoding::Utf8Bom, false)
         );
+        let d = decode(b"\xEF\xBB\xBF\xEF\xBB\xBF---\n").unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), ("---\n", Encoding::Utf8Bom));
     }
 
     #[test]

@@ -66,12 +66,39 @@ fn read_part(
     let file = match zip.by_name(name) {
         Ok(f) => f,
         Err(zip::result::ZipError::FileNotFound) => return Ok(None),
+        Err(zip::result::ZipError::UnsupportedArchive(why)) => {
+            return Err(unreadable(format!(
+                "{name} is stored in a way icamo does not read ({why}; Word itself only \
+                 writes deflate-compressed parts)"
+            )));
+        }
+        Err(zip::result::ZipError::CompressionMethodNotSupported(id)) => {
+            return Err(unreadable(format!(
+                "{name} is compressed with {}, which icamo does not read (Word itself only \
+                 writes deflate-compressed parts)",
+                zip::CompressionMethod::name_from_u16(id)
+            )));
+        }
         Err(e) => return Err(unreadable(format!("{name} cannot be read ({e})"))),
     };
+    let method = file.compression();
     let mut bytes = Vec::new();
     file.take(MAX_PART_BYTES)
         .read_to_end(&mut bytes)
-        .map_err(|e| unreadable(format!("{name} is damaged ({e})")))?;
+        .map_err(|e| {
+            let why = if matches!(
+                method,
+                zip::CompressionMethod::Stored | zip::CompressionMethod::Deflated
+            ) {
+                format!("{name} is damaged ({e})")
+            } else {
+                format!(
+                    "{name} is compressed with {method}, which icamo does not read (Word \
+                     itself only writes deflate-compressed parts)"
+                )
+            };
+            unreadable(why)
+        })?;
     let decoded = decode(&bytes).map_err(|e| unreadable(format!("{name}: {}", e.message)))?;
     Ok(Some(decoded.text))
 }
@@ -206,6 +233,7 @@ fn push_inline(text: &mut String, s: &str) {
 fn paragraphs(xml: &str, part: &str, styles: &Styles) -> Result<Vec<Paragraph>, ParseError> {
     let mut reader = Reader::from_str(xml);
     let mut out = Vec::new();
+    let mut body = false;
     let mut skip = 0usize;
     let mut para: Option<(String, bool)> = None;
     let mut in_run = 0usize;
@@ -226,6 +254,7 @@ fn paragraphs(xml: &str, part: &str, styles: &Styles) -> Result<Vec<Paragraph>, 
         match event {
             Event::Start(e) => match local(&e).as_str() {
                 name if SKIPPED.contains(&name) => skip = 1,
+                "body" => body = true,
                 "p" => para = Some((String::new(), false)),
                 "r" => in_run += 1,
                 "t" => in_text = para.is_some(),
@@ -234,6 +263,7 @@ fn paragraphs(xml: &str, part: &str, styles: &Styles) -> Result<Vec<Paragraph>, 
             Event::Empty(e) => {
                 let name = local(&e);
                 match (name.as_str(), para.as_mut()) {
+                    ("body", _) => body = true,
                     ("p", _) => out.push(Paragraph {
                         text: String::new(),
                         heading: false,
@@ -283,6 +313,16 @@ fn paragraphs(xml: &str, part: &str, styles: &Styles) -> Result<Vec<Paragraph>, 
             _ => {}
         }
     }
+    if !body {
+        return Err(unreadable(format!(
+            "{part} has no document body (<w:body>){}",
+            if xml.trim().is_empty() {
+                ": the part is empty"
+            } else {
+                ""
+            }
+        )));
+    }
     Ok(out)
 }
 
@@ -291,15 +331,22 @@ fn read_docx(input: &[u8]) -> Result<Vec<Paragraph>, ParseError> {
     if input.starts_with(b"\xD0\xCF\x11\xE0") {
         return Err(ParseError::at(
             0,
-            "the file is an old binary Word document (.doc), not a .docx: open it in Word and \
-             save it as .docx",
+            "the file is an old binary Word document (.doc), or a password-protected one (Word \
+             encrypts those into the same container), not a .docx icamo can read: open it in \
+             Word, remove any password, and save it as .docx",
         ));
+    }
+    if input.is_empty() {
+        return Err(unreadable("the file is empty (0 bytes)"));
     }
     if !input.starts_with(b"PK") {
         return Err(unreadable("it is not a ZIP archive"));
     }
-    let mut zip = zip::ZipArchive::new(Cursor::new(input))
-        .map_err(|e| unreadable(format!("the ZIP archive is damaged ({e})")))?;
+    let mut zip = zip::ZipArchive::new(Cursor::new(input)).map_err(|e| {
+        unreadable(format!(
+            "the ZIP archive is damaged, perhaps cut off by an incomplete download or copy ({e})"
+        ))
+    })?;
     let part = read_part(&mut zip, "_rels/.rels")?
         .and_then(|r| main_part(&r))
         .unwrap_or_else(|| DEFAULT_MAIN_PART.to_string());
@@ -435,6 +482,18 @@ mod tests {
         let rels = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="/word/document2.xml"/></Relationships>"#;
         assert_eq!(main_part(rels).as_deref(), Some("word/document2.xml"));
         assert_eq!(main_part("<x/>"), None);
+    }
+
+    #[test]
+    fn a_main_part_without_a_body_is_an_error() {
+        let e = paragraphs("", "word/document.xml", &Styles::parse("")).unwrap_err();
+        assert!(e.message.contains("no document body"), "{}", e.message);
+        let empty_body = format!(r#"<w:document {W}><w:body/></w:document>"#);
+        assert!(
+            paragraphs(&empty_body, "word/document.xml", &Styles::parse(""))
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]

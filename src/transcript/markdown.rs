@@ -19,7 +19,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use super::text::{LineIndex, TurnBuilder, parse_label_only, parse_timestamp};
+use super::text::{LineIndex, TurnBuilder, parse_label_only, parse_timestamp, quoted};
 use super::{ParseError, ParsedTranscript};
 
 /// The message for content found before the first speaker.
@@ -279,8 +279,8 @@ fn front_matter(block: &str, first_line: usize) -> Result<BTreeMap<String, Strin
             line: line_no,
             column: 1,
             message: format!(
-                "front matter: expected a flat \"key: value\" line, found \"{}\"{why}",
-                line.trim_end()
+                "front matter: expected a flat \"key: value\" line, found {}{why}",
+                quoted(line.trim_end())
             ),
         };
         let structure = " (lists, nested maps and multi-line values are not allowed)";

@@ -17,8 +17,10 @@
 
 use std::collections::BTreeMap;
 
-use super::text::{TurnBuilder, column, parse_turn_line};
-use super::vtt::{Line, blocks, lines, parse_timing};
+use super::text::{TurnBuilder, parse_turn_line, quoted};
+use super::vtt::{
+    Line, blocks, check_cue_times, first_column, lines, missing_blank_line, parse_timing,
+};
 use super::{ParseError, ParsedTranscript};
 
 /// Removes SRT formatting: HTML-like tags (`<i>`, `</i>`, `<font color="red">`) and ASS override
@@ -62,11 +64,7 @@ pub(crate) fn ends_sentence(text: &str) -> bool {
 /// The error for a broken timing line.
 fn timing_error(line: Option<&Line<'_>>, after: &Line<'_>) -> ParseError {
     let (no, col, found) = match line {
-        Some(l) => (
-            l.no,
-            column(l.text, l.text.len() - l.text.trim_start().len()),
-            format!("\"{}\"", l.text.trim()),
-        ),
+        Some(l) => (l.no, first_column(l), quoted(l.text.trim())),
         None => (after.no + 1, 1, "nothing".to_string()),
     };
     ParseError {
@@ -90,6 +88,8 @@ struct Cue<'a> {
 pub(crate) fn parse(input: &str) -> Result<ParsedTranscript, ParseError> {
     let all = lines(input);
     let mut cues = Vec::new();
+    // The timing line and start of the cue before, to check the order of the cues.
+    let mut previous: Option<(usize, u64)> = None;
     for mut block in blocks(&all) {
         if block[0].no == 1 {
             block[0].text = block[0].text.trim_start_matches('\u{feff}');
@@ -103,10 +103,11 @@ pub(crate) fn parse(input: &str) -> Result<ParsedTranscript, ParseError> {
         } else {
             return Err(ParseError {
                 line: first.no,
-                column: column(first.text, first.text.len() - first.text.trim_start().len()),
+                column: first_column(&first),
                 message: format!(
-                    "expected a cue number like \"12\", found \"{head}\" (is there a blank line \
-                     inside the text of the cue before it?)"
+                    "expected a cue number like \"12\", found {} (is there a blank line \
+                     inside the text of the cue before it?)",
+                    quoted(head)
                 ),
             });
         };
@@ -114,6 +115,18 @@ pub(crate) fn parse(input: &str) -> Result<ParsedTranscript, ParseError> {
         let (start_ms, end_ms) = timing
             .and_then(|l| parse_timing(l.text))
             .ok_or_else(|| timing_error(timing, &first))?;
+        if let Some(timing) = timing {
+            check_cue_times(timing, (start_ms, end_ms), previous, ',')?;
+            previous = Some((timing.no, start_ms));
+        }
+        // A timing line among the text: the blank line (and perhaps the number) before it is
+        // missing, and two cues ran together.
+        if let Some(l) = block[timing_at + 1..]
+            .iter()
+            .find(|l| parse_timing(l.text).is_some())
+        {
+            return Err(missing_blank_line(l, &first));
+        }
         cues.push(Cue {
             first,
             start_ms,
@@ -207,6 +220,25 @@ mod tests {
         assert!(ends_sentence("(lacht)!)"));
         assert!(!ends_sentence("en toen"));
         assert!(!ends_sentence("namelijk:"));
+    }
+
+    #[test]
+    fn cue_times_and_missing_blank_lines() {
+        let e = parse("1\n00:00:09,000 --> 00:00:04,500\nJa.\n").unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(e.message.contains("ends at 00:00:04,500"), "{}", e.message);
+        let e = parse(
+            "1\n00:00:01,000 --> 00:00:04,000\nJa.\n2\n00:00:04,500 --> 00:00:09,000\nNee.\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 5);
+        assert!(e.message.contains("starts on line 1"), "{}", e.message);
+        let e = parse(
+            "1\n00:00:05,000 --> 00:00:06,000\nJa.\n\n2\n00:00:01,000 --> 00:00:02,000\nNee.\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 6);
+        assert!(e.message.contains("time order"), "{}", e.message);
     }
 
     #[test]

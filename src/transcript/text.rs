@@ -176,6 +176,21 @@ pub(crate) fn parse_turn_line(line: &str) -> Option<LabelHead> {
     })
 }
 
+/// Most characters of a source line an error message quotes.
+const QUOTE_CHARS: usize = 60;
+
+/// `s` in double quotes for an error message, cut to its first [`QUOTE_CHARS`] characters
+/// (with `…`), so that a message about a huge line stays readable.
+pub(crate) fn quoted(s: &str) -> String {
+    let mut chars = s.chars();
+    let head: String = chars.by_ref().take(QUOTE_CHARS).collect();
+    if chars.next().is_some() {
+        format!("\"{head}…\"")
+    } else {
+        format!("\"{head}\"")
+    }
+}
+
 /// 1-based column (in characters) of byte offset `at` within `line`.
 pub(crate) fn column(line: &str, at: usize) -> usize {
     line[..at].chars().count() + 1
@@ -406,6 +421,13 @@ mod tests {
         assert!(parse_turn_line("Om 10:30 begon het.").is_none());
         assert!(parse_turn_line("Geen dubbele punt hier").is_none());
         assert!(parse_turn_line("[lacht] Ja: precies").is_none());
+    }
+
+    #[test]
+    fn quoting_cuts_long_lines() {
+        assert_eq!(quoted("kort"), "\"kort\"");
+        let long = "é".repeat(100);
+        assert_eq!(quoted(&long), format!("\"{}…\"", "é".repeat(60)));
     }
 
     #[test]

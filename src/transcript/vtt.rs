@@ -15,7 +15,7 @@
 
 use std::collections::BTreeMap;
 
-use super::text::{TurnBuilder, column, parse_timestamp};
+use super::text::{TurnBuilder, column, parse_timestamp, quoted};
 use super::{ParseError, ParsedTranscript};
 
 /// One line of the input with its position.
@@ -219,12 +219,94 @@ fn looks_like_timing(s: &str) -> bool {
 fn timing_error(line: &Line<'_>) -> ParseError {
     ParseError {
         line: line.no,
-        column: column(line.text, line.text.len() - line.text.trim_start().len()),
+        column: first_column(line),
         message: format!(
-            "expected a timing line like \"00:01:02.000 --> 00:01:05.000\", found \"{}\"",
-            line.text.trim()
+            "expected a timing line like \"00:01:02.000 --> 00:01:05.000\", found {}",
+            quoted(line.text.trim())
         ),
     }
+}
+
+/// The column of a line's first non-blank character.
+pub(crate) fn first_column(line: &Line<'_>) -> usize {
+    column(line.text, line.text.len() - line.text.trim_start().len())
+}
+
+/// `00:01:02.340` for a time in milliseconds, with `separator` before the milliseconds.
+pub(crate) fn cue_clock(ms: u64, separator: char) -> String {
+    let s = ms / 1000;
+    format!(
+        "{:02}:{:02}:{:02}{separator}{:03}",
+        s / 3600,
+        (s / 60) % 60,
+        s % 60,
+        ms % 1000
+    )
+}
+
+/// Checks a cue's times: it may not end before it starts, nor start before the cue before it
+/// (`previous`: that cue's timing line and start). Cues that overlap are fine: in a focus
+/// group people talk at the same time, and Teams writes such cues.
+pub(crate) fn check_cue_times(
+    timing: &Line<'_>,
+    (start_ms, end_ms): (u64, u64),
+    previous: Option<(usize, u64)>,
+    separator: char,
+) -> Result<(), ParseError> {
+    let clock = |ms| cue_clock(ms, separator);
+    if end_ms < start_ms {
+        return Err(ParseError {
+            line: timing.no,
+            column: first_column(timing),
+            message: format!(
+                "the cue ends at {}, before it starts at {}: the end time after \"-->\" must not be earlier than the start time before it",
+                clock(end_ms),
+                clock(start_ms)
+            ),
+        });
+    }
+    if let Some((line, previous_start)) = previous
+        && start_ms < previous_start
+    {
+        return Err(ParseError {
+            line: timing.no,
+            column: first_column(timing),
+            message: format!(
+                "the cue starts at {}, earlier than the cue before it (line {line}, {}): cues must be in time order; were lines moved, or two files pasted together?",
+                clock(start_ms),
+                clock(previous_start)
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// The error for a timing line among the text lines of a cue: the blank line that should end
+/// the cue before it is missing.
+pub(crate) fn missing_blank_line(line: &Line<'_>, cue: &Line<'_>) -> ParseError {
+    ParseError {
+        line: line.no,
+        column: first_column(line),
+        message: format!(
+            "a timing line inside the text of the cue that starts on line {}: is the blank line between the two cues missing?",
+            cue.no
+        ),
+    }
+}
+
+/// Whether a line is a `WEBVTT` header (a byte order mark before it allowed).
+fn is_header(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}')
+        .strip_prefix("WEBVTT")
+        .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t']))
+}
+
+/// The error for a `WEBVTT` header after the first line.
+fn second_header(line: &Line<'_>) -> ParseError {
+    ParseError::at(
+        line.no,
+        "a second \"WEBVTT\" header: were two files joined into one? Keep the header on the first line only, and check that the times of the second part come after those of the first",
+    )
 }
 
 /// Parses a WebVTT transcript.
@@ -233,15 +315,12 @@ pub(crate) fn parse(input: &str) -> Result<ParsedTranscript, ParseError> {
     let first = all
         .first()
         .map_or("", |l| l.text.trim_start_matches('\u{feff}'));
-    let header_ok = first
-        .strip_prefix("WEBVTT")
-        .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t']));
-    if !header_ok {
+    if !is_header(first) {
         let found = first.trim();
         let found = if found.is_empty() {
             "an empty line".to_string()
         } else {
-            format!("\"{}\"", found.chars().take(60).collect::<String>())
+            quoted(found)
         };
         return Err(ParseError::at(
             1,
@@ -262,8 +341,13 @@ pub(crate) fn parse(input: &str) -> Result<ParsedTranscript, ParseError> {
     }
     let mut turns = Vec::new();
     let mut current: Option<TurnBuilder> = None;
+    // The timing line and start of the cue before, to check the order of the cues.
+    let mut previous: Option<(usize, u64)> = None;
     // The first block is the header (WEBVTT plus optional metadata lines).
     for block in all_blocks.into_iter().skip(1) {
+        if is_header(block[0].text) {
+            return Err(second_header(&block[0]));
+        }
         let head = block[0].text.trim();
         let keyword = head.split_whitespace().next().unwrap_or("");
         if matches!(keyword, "NOTE" | "STYLE" | "REGION") && !head.contains("-->") {
@@ -283,7 +367,17 @@ pub(crate) fn parse(input: &str) -> Result<ParsedTranscript, ParseError> {
                 None => return Err(timing_error(&block[0])),
             }
         };
+        check_cue_times(&block[timing_idx], (start_ms, end_ms), previous, '.')?;
+        previous = Some((block[timing_idx].no, start_ms));
         let payload_lines = &block[timing_idx + 1..];
+        for l in payload_lines {
+            if parse_timing(l.text).is_some() {
+                return Err(missing_blank_line(l, &block[0]));
+            }
+            if is_header(l.text) {
+                return Err(second_header(l));
+            }
+        }
         let Some(last) = payload_lines.last() else {
             continue;
         };
@@ -358,6 +452,39 @@ mod tests {
         );
         assert_eq!(parse_timing("00:0X.600 -> banana"), None);
         assert_eq!(parse_timing("00:01:02 --> 00:01:03"), None);
+    }
+
+    #[test]
+    fn cue_times_must_be_in_order() {
+        let err = |src: &str| parse(src).unwrap_err();
+        let e = err("WEBVTT\n\n00:00:05.000 --> 00:00:02.000\n<v A>Ja.\n");
+        assert_eq!((e.line, e.column), (3, 1));
+        assert!(e.message.contains("ends at 00:00:02.000"), "{}", e.message);
+        let e = err(
+            "WEBVTT\n\n00:00:05.000 --> 00:00:06.000\n<v A>Ja.\n\n00:00:01.000 --> 00:00:02.000\n<v B>Nee.\n",
+        );
+        assert_eq!(e.line, 6);
+        assert!(
+            e.message.contains("(line 3, 00:00:05.000)"),
+            "{}",
+            e.message
+        );
+        let e = err(
+            "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v A>Ja.\n00:00:02.000 --> 00:00:03.000\n<v B>Nee.\n",
+        );
+        assert_eq!(e.line, 5);
+        assert!(e.message.contains("blank line"), "{}", e.message);
+        let e = err(
+            "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v A>Ja.\n\n\u{feff}WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v A>Ja.\n",
+        );
+        assert_eq!(e.line, 6);
+        assert!(e.message.contains("two files joined"), "{}", e.message);
+        // Overlapping cues (people talking at once) are fine.
+        let p = parse(
+            "WEBVTT\n\n00:00:01.000 --> 00:00:06.000\n<v A>Ja.\n\n00:00:05.000 --> 00:00:07.000\n<v B>Nee.\n",
+        )
+        .unwrap();
+        assert_eq!(p.turns.len(), 2);
     }
 
     #[test]
