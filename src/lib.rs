@@ -23,6 +23,7 @@ pub mod error;
 pub mod icamo;
 pub mod index;
 pub mod ingest;
+pub mod interop;
 pub mod lang;
 pub mod render;
 pub mod stats;

@@ -15,9 +15,11 @@ mod code;
 mod codebook;
 mod eval;
 mod export;
+mod import;
 mod ingest;
 mod init;
 mod quotes;
+mod refi;
 mod report;
 mod search;
 mod sheet;
@@ -59,6 +61,7 @@ enum Command {
     Codebook(codebook::Args),
     Eval(eval::Args),
     Export(export::Args),
+    Import(import::Args),
     Init(init::Args),
     Ingest(ingest::Args),
     Quotes(quotes::Args),
@@ -85,6 +88,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Codebook(a) => codebook::execute(a, &global),
         Command::Eval(a) => eval::execute(a, &global),
         Command::Export(a) => export::execute(a, &global),
+        Command::Import(a) => import::execute(a, &global),
         Command::Init(a) => init::execute(a, &global),
         Command::Ingest(a) => ingest::execute(a, &global),
         Command::Quotes(a) => quotes::execute(a, &global),

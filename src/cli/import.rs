@@ -1,0 +1,186 @@
+//! `icamo import qdc|qdpx FILE`: codebooks and projects from other QDA tools (REFI-QDA 1.0).
+
+use std::path::PathBuf;
+
+use crate::error::Error;
+use crate::interop::{qdc, qdpx};
+use crate::study::write_atomic;
+
+/// Bring in work done in ATLAS.ti, NVivo, MAXQDA, QualCoder or another tool that speaks
+/// REFI-QDA, or an icamo export.
+///
+/// A codebook (.qdc) becomes an icamo codebook: the code tree, names, colours and descriptions,
+/// and, for codebooks icamo exported, every kind, level, rule and configuration. Codes from
+/// other tools get an id made from their name and kind "other"; give them their ICAMO kind in
+/// the TOML afterwards.
+///
+/// A project (.qdpx) becomes a new study folder: its users become coders
+/// (codings/USER.csv), its text sources transcripts (corpus/), its codebook
+/// codebooks/NAME.toml, its notes memos (memos/), and every coding of the project is listed in
+/// refi-import.csv with the turns it landed on, or why it could not be placed (a picture
+/// region, a source whose text is not in the archive). The study is ingested at once.
+///
+/// Examples:
+///   icamo import qdpx project.qdpx --into ../havenstad-atlas
+///   icamo import qdc codebook.qdc                 # into this study's codebooks/
+///   icamo import qdc codebook.qdc --out codebooks/atlas.toml
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub(super) struct Args {
+    #[command(subcommand)]
+    what: What,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum What {
+    /// A REFI-QDA codebook (.qdc) as an icamo codebook.
+    Qdc {
+        /// The .qdc file.
+        file: PathBuf,
+        /// Where to write the codebook (default: the study's codebooks/NAME.toml).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Replace a codebook file that exists.
+        #[arg(long)]
+        force: bool,
+        /// The language its rules are analysed in, where the file does not say.
+        #[arg(long, default_value = "nl")]
+        language: String,
+    },
+    /// A REFI-QDA project (.qdpx) as a new study.
+    Qdpx {
+        /// The .qdpx file.
+        file: PathBuf,
+        /// The new study folder (must not exist, or be empty).
+        #[arg(long, value_name = "DIR")]
+        into: PathBuf,
+        /// The language of the transcripts, where the project does not say.
+        #[arg(long, default_value = "nl")]
+        language: String,
+    },
+}
+
+pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
+    match args.what {
+        What::Qdc {
+            file,
+            out,
+            force,
+            language,
+        } => {
+            let imported = qdc::import_qdc(&file, &language)?;
+            let targets: Vec<PathBuf> = match &out {
+                Some(out) if imported.books.len() == 1 => vec![out.clone()],
+                Some(out) => {
+                    return Err(Error::Other(format!(
+                        "{} holds {} icamo codebooks; give --out a folder instead of {}, or leave it out",
+                        file.display(),
+                        imported.books.len(),
+                        out.display()
+                    )));
+                }
+                None => {
+                    let study = global.study()?;
+                    let dir = study.root.join("codebooks");
+                    imported
+                        .books
+                        .iter()
+                        .map(|b| dir.join(format!("{}.toml", file_name(&b.name))))
+                        .collect()
+                }
+            };
+            for t in &targets {
+                if t.exists() && !force {
+                    return Err(Error::Other(format!(
+                        "{} exists: give --force to replace it, or --out another file",
+                        t.display()
+                    )));
+                }
+            }
+            for (book, target) in imported.books.iter().zip(&targets) {
+                if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+                }
+                write_atomic(target, book.toml.as_bytes())?;
+                if !global.quiet {
+                    println!(
+                        "codebook \"{}\": {} codes → {}",
+                        book.name,
+                        book.codes,
+                        target.display()
+                    );
+                }
+            }
+            if !global.quiet {
+                for n in &imported.notes {
+                    println!("note: {n}");
+                }
+            }
+            Ok(())
+        }
+        What::Qdpx {
+            file,
+            into,
+            language,
+        } => {
+            let s = qdpx::import_qdpx(
+                &file,
+                &qdpx::ImportOptions {
+                    into: into.clone(),
+                    language,
+                },
+            )?;
+            if !global.quiet {
+                println!(
+                    "imported {} ({}) into {}",
+                    file.display(),
+                    s.qde,
+                    into.display()
+                );
+                println!("  codes       {}", s.codes);
+                println!("  transcripts {}", s.documents);
+                println!("  coders      {}", s.coders);
+                println!("  codings     {} placed on turns", s.placed);
+                for (reason, n) in &s.unplaced {
+                    println!("              {n} not placed: {reason}");
+                }
+                if s.inclusive_ends > 0 {
+                    println!(
+                        "  {} selections had an inclusive end offset (told from their quoted text)",
+                        s.inclusive_ends
+                    );
+                }
+                if s.memos > 0 {
+                    println!("  memos       {} (memos/)", s.memos);
+                }
+                for n in &s.notes {
+                    println!("note: {n}");
+                }
+                println!(
+                    "Every coding is listed in {}; next: add roles for the speakers in {} and run icamo build --study {}",
+                    into.join("refi-import.csv").display(),
+                    into.join("icamo.toml").display(),
+                    into.display()
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+/// A file name for a codebook name.
+fn file_name(name: &str) -> String {
+    let s: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let s = s.trim_matches('-').to_string();
+    if s.is_empty() { "imported".into() } else { s }
+}

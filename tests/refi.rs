@@ -1,0 +1,765 @@
+//! REFI-QDA exchange: the ATLAS.ti project in ../shared imports, icamo's exports validate
+//! against the REFI-QDA 1.0 schemas, and a study goes out and comes back unchanged.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+
+use icamo::codebook::Codebook;
+use icamo::coding::manual::{Decision, load_all_coders};
+use icamo::study::Study;
+use proptest::prelude::*;
+
+use common::{copy_dir, icamo};
+
+/// `../shared/refi-qda` beside the repository.
+fn shared() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/refi-qda")
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+/// Validates `xml` against a schema of ../shared/refi-qda with xmllint. Without xmllint the
+/// check is skipped, except in CI, which installs it.
+fn validate(xml: &str, schema: &str) {
+    let Ok(version) = Process::new("xmllint").arg("--version").output() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "xmllint is missing: CI must install libxml2-utils"
+        );
+        eprintln!("xmllint not found: schema validation skipped");
+        return;
+    };
+    assert!(version.status.success());
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("file.xml");
+    fs::write(&file, xml).unwrap();
+    let out = Process::new("xmllint")
+        .args(["--noout", "--schema"])
+        .arg(shared().join(schema))
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "the XML does not validate against {schema}:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The entries of a ZIP archive, by name.
+fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = BTreeMap::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut b = Vec::new();
+        f.read_to_end(&mut b).unwrap();
+        out.insert(f.name().unwrap().to_string(), b);
+    }
+    out
+}
+
+/// A copy of the bundled example study (transcripts, codebook, the coder's file), ingested.
+fn bundled_study() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for d in ["corpus", "codebooks", "codings"] {
+        copy_dir(&repo().join(d), &dir.path().join(d));
+    }
+    fs::copy(repo().join("icamo.toml"), dir.path().join("icamo.toml")).unwrap();
+    icamo(dir.path()).args(["-q", "ingest"]).assert().success();
+    dir
+}
+
+/// What a segment is, apart from where it stands in its source file.
+fn segment_facts(study: &Path) -> Vec<String> {
+    let study = Study::open(study).unwrap();
+    study
+        .all_segments()
+        .unwrap()
+        .into_iter()
+        .map(|s| {
+            format!(
+                "{} {} | {} | {:?} | {} | {:?} | {:?} | {} | {:?} | {:?} | {}",
+                s.id,
+                s.doc,
+                s.speaker,
+                s.respondent,
+                s.role,
+                s.case,
+                s.group,
+                s.interviewer,
+                s.lang,
+                s.start_ms,
+                s.text
+            )
+        })
+        .collect()
+}
+
+/// Every accepted coding: segment, code, coder, stance, span and note.
+fn coding_facts(study: &Path) -> Vec<String> {
+    let study = Study::open(study).unwrap();
+    let mut out: Vec<String> = load_all_coders(&study)
+        .unwrap()
+        .into_values()
+        .flatten()
+        .filter(|c| c.decision == Decision::Accept)
+        .map(|c| {
+            format!(
+                "{} {} {} {} {:?} {:?}",
+                c.segment, c.code, c.coder, c.stance, c.span, c.note
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Everything about a codebook's codes that a round trip must keep.
+fn codebook_facts(cb: &Codebook) -> Vec<String> {
+    let mut out = vec![format!("{} {:?} {:?}", cb.name, cb.language, cb.version)];
+    for g in &cb.synonyms {
+        out.push(format!(
+            "synonyms {:?}",
+            g.terms.iter().map(|t| &t.text).collect::<Vec<_>>()
+        ));
+    }
+    for c in &cb.codes {
+        let texts =
+            |r: &[icamo::codebook::Rule]| r.iter().map(|r| r.text.clone()).collect::<Vec<_>>();
+        out.push(format!(
+            "{} {:?} {:?} {} {} {:?} {:?} {:?} {:?} {:?} {} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+            c.id,
+            c.parent,
+            c.label,
+            c.kind,
+            c.codable,
+            c.color,
+            c.definition,
+            c.include,
+            c.exclude,
+            c.examples,
+            c.weight,
+            c.level,
+            c.process,
+            c.subgoal,
+            texts(&c.rules.keywords),
+            texts(&c.rules.regex),
+            texts(&c.rules.near),
+            texts(&c.rules.not),
+            c.rules.roles,
+            c.rules.speakers,
+        ));
+    }
+    out
+}
+
+/// Asserts two lists of facts are equal, showing the first that differs.
+fn assert_same(what: &str, a: &[String], b: &[String]) {
+    if let Some(i) = (0..a.len().max(b.len())).find(|&i| a.get(i) != b.get(i)) {
+        panic!(
+            "{what} differ at {i} of {}/{}:\n  before: {:?}\n  after:  {:?}",
+            a.len(),
+            b.len(),
+            a.get(i),
+            b.get(i)
+        );
+    }
+}
+
+/// The `[[configurations]]` of a codebook file as TOML values.
+fn configurations(text: &str) -> toml::Value {
+    let t: toml::Table = text.parse().unwrap();
+    t.get("configurations")
+        .cloned()
+        .unwrap_or(toml::Value::Array(vec![]))
+}
+
+#[test]
+fn the_atlas_ti_project_imports_with_its_codes_codings_and_notes() {
+    let dir = tempfile::tempdir().unwrap();
+    let into = dir.path().join("atlas");
+    let out = icamo(dir.path())
+        .args(["import", "qdpx"])
+        .arg(shared().join("fixtures/atlasti-8.4-testproject.qdpx"))
+        .arg("--into")
+        .arg(&into)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("(Project.qde)"), "{stdout}");
+
+    // The codebook: 14 codes, ATLAS.ti's "Coke::diet Coke" as a child of "Coke", colours and
+    // descriptions kept.
+    let books: Vec<PathBuf> = fs::read_dir(into.join("codebooks"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(books.len(), 1);
+    let cb = Codebook::load(&books[0]).unwrap();
+    assert_eq!(cb.codes.len(), 14);
+    let diet = cb.code("coke.diet-coke").expect("Coke::diet Coke");
+    assert_eq!(diet.parent.as_deref(), Some("coke"));
+    assert_eq!(diet.label, "diet Coke");
+    assert_eq!(diet.color.as_deref(), Some("#966450"));
+    assert_eq!(diet.definition.as_deref(), Some("non sucré"));
+    assert_eq!(cb.code("rushed").unwrap().label, "\"rushed\"");
+    assert_eq!(cb.code("milk").unwrap().color, None);
+    icamo(&into).args(["codebook", "check"]).assert().success();
+
+    // Every one of the project's 16 codings is accounted for in the ledger, with the coder and
+    // the code; the text codings wait for their text, which this export left out.
+    let ledger = fs::read_to_string(into.join("refi-import.csv")).unwrap();
+    let mut rows = csv::Reader::from_reader(ledger.as_bytes());
+    let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 16, "{ledger}");
+    assert!(rows.iter().all(|r| &r[6] == "Friedrich-Markgraf"));
+    let text_rows: Vec<_> = rows.iter().filter(|r| &r[2] == "text").collect();
+    assert_eq!(text_rows.len(), 7);
+    assert!(text_rows.iter().any(|r| &r[0] == "Mabel.txt"
+        && &r[3] == "0"
+        && &r[4] == "410"
+        && &r[5] == "cornflakes"
+        && r[9].contains("not in the archive")));
+    assert_eq!(rows.iter().filter(|r| &r[2] == "picture").count(), 2);
+    assert!(into.join("codings/Friedrich-Markgraf.csv").exists());
+
+    // Notes become memos.
+    let memo = fs::read_to_string(into.join("memos/Research-Plan.md")).unwrap();
+    assert!(memo.starts_with("# Research Plan"), "{memo}");
+    assert_eq!(fs::read_dir(into.join("memos")).unwrap().count(), 2);
+}
+
+#[test]
+fn an_exported_codebook_validates_and_reads_back_the_same() {
+    let path = repo().join("codebooks/dualiteit.toml");
+    let export = || {
+        let out = icamo(&repo()).args(["export", "qdc"]).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let qdc = export();
+    validate(&qdc, "Codebook.xsd");
+    assert_eq!(qdc, export(), "two exports are identical");
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("dualiteit.qdc");
+    fs::write(&file, &qdc).unwrap();
+    let back = dir.path().join("back.toml");
+    icamo(dir.path())
+        .args(["import", "qdc"])
+        .arg(&file)
+        .arg("--out")
+        .arg(&back)
+        .assert()
+        .success();
+    let original = Codebook::load(&path).unwrap();
+    let imported = Codebook::load(&back).unwrap();
+    assert_same(
+        "codebooks",
+        &codebook_facts(&original),
+        &codebook_facts(&imported),
+    );
+    assert_eq!(
+        configurations(&fs::read_to_string(&path).unwrap()),
+        configurations(&fs::read_to_string(&back).unwrap())
+    );
+    // Nothing is overwritten without --force.
+    let again = icamo(dir.path())
+        .args(["import", "qdc"])
+        .arg(&file)
+        .arg("--out")
+        .arg(&back)
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
+}
+
+#[test]
+fn the_bundled_study_goes_out_and_comes_back_with_the_same_segments_and_codings() {
+    let study = bundled_study();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("study.qdpx");
+    let out = icamo(study.path())
+        .args(["export", "qdpx", "--out"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("103 codes, 11 transcripts, 327 codings by 1 coder, 329 ICAMO links"),
+        "{stderr}"
+    );
+    let bytes = fs::read(&file).unwrap();
+    // Stable: a second export gives the same bytes; and it never overwrites without --force.
+    let again = icamo(study.path())
+        .args(["export", "qdpx", "--out"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
+    icamo(study.path())
+        .args(["-q", "export", "qdpx", "--force", "--out"])
+        .arg(&file)
+        .assert()
+        .success();
+    assert_eq!(bytes, fs::read(&file).unwrap());
+    let entries = unzip(&bytes);
+    let qde = String::from_utf8(entries["project.qde"].clone()).unwrap();
+    validate(&qde, "Project.xsd");
+    assert_eq!(
+        entries.keys().filter(|k| k.starts_with("sources/")).count(),
+        11
+    );
+    assert!(qde.contains("<Link "), "ICAMO edges travel as links");
+
+    let into = dir.path().join("back");
+    icamo(dir.path())
+        .args(["-q", "import", "qdpx"])
+        .arg(&file)
+        .arg("--into")
+        .arg(&into)
+        .assert()
+        .success();
+    assert_same(
+        "segments",
+        &segment_facts(study.path()),
+        &segment_facts(&into),
+    );
+    let before = coding_facts(study.path());
+    assert!(!before.is_empty());
+    assert_same("codings", &before, &coding_facts(&into));
+    let original = Codebook::load(&repo().join("codebooks/dualiteit.toml")).unwrap();
+    let books: Vec<PathBuf> = fs::read_dir(into.join("codebooks"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(books.len(), 1);
+    assert_same(
+        "codebooks",
+        &codebook_facts(&original),
+        &codebook_facts(&Codebook::load(&books[0]).unwrap()),
+    );
+    // The imported study builds.
+    icamo(&into).args(["-q", "build"]).assert().success();
+}
+
+/// Writes a qdpx archive with these entries.
+fn qdpx(dir: &Path, entries: &[(&str, &str)]) -> PathBuf {
+    let path = dir.join("p.qdpx");
+    let mut zip = zip::ZipWriter::new(fs::File::create(&path).unwrap());
+    for (name, body) in entries {
+        zip.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(body.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+    path
+}
+
+const SMALL_QDE: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="Klein">
+  <Users><User guid="11111111-1111-4111-8111-111111111111" name="Sanne de Wit"/></Users>
+  <CodeBook><Codes>
+    <Code guid="22222222-2222-4222-8222-222222222222" name="Taal" isCodable="true">
+      <Code guid="33333333-3333-4333-8333-333333333333" name="Taal leren op de werkvloer" isCodable="true"/>
+    </Code>
+  </Codes></CodeBook>
+  <Sources>
+    <TextSource guid="44444444-4444-4444-8444-444444444444" name="Interview Amal.txt" plainTextPath="internal://44444444-4444-4444-8444-444444444444.txt">
+      <PlainTextSelection guid="55555555-5555-4555-8555-555555555555" name="op mijn werk leer ik de meeste woorden" startPosition="START" endPosition="END">
+        <Coding guid="66666666-6666-4666-8666-666666666666" creatingUser="11111111-1111-4111-8111-111111111111">
+          <CodeRef targetGUID="33333333-3333-4333-8333-333333333333"/>
+        </Coding>
+      </PlainTextSelection>
+    </TextSource>
+  </Sources>
+</Project>
+"#;
+
+const SMALL_TEXT: &str = "Interviewer: Hoe gaat het met de taal?\r\nAmal: Beter. Eerlijk gezegd: op mijn werk leer ik de meeste woorden, meer dan in de klas.\r\n";
+
+/// The small project, with the selection's end written inclusive or exclusive.
+fn small_project(dir: &Path, inclusive: bool, folder: &str, qde: &str) -> PathBuf {
+    let quote = "op mijn werk leer ik de meeste woorden";
+    let start = SMALL_TEXT.chars().collect::<String>().find(quote).unwrap();
+    let start = SMALL_TEXT[..start].chars().count();
+    let end = start + quote.chars().count() - usize::from(inclusive);
+    let xml = SMALL_QDE
+        .replace("START", &start.to_string())
+        .replace("END", &end.to_string());
+    qdpx(
+        dir,
+        &[
+            (qde, &xml),
+            (
+                &format!("{folder}/44444444-4444-4444-8444-444444444444.txt"),
+                SMALL_TEXT,
+            ),
+        ],
+    )
+}
+
+#[test]
+fn an_end_offset_is_read_as_inclusive_only_where_the_quoted_text_says_so() {
+    for (inclusive, folder, qde) in [
+        (false, "sources", "project.qde"),
+        (true, "Sources", "Klein.qde"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let file = small_project(dir.path(), inclusive, folder, qde);
+        let into = dir.path().join("study");
+        let out = icamo(dir.path())
+            .args(["import", "qdpx"])
+            .arg(&file)
+            .arg("--into")
+            .arg(&into)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            stdout.contains("inclusive end offset"),
+            inclusive,
+            "{stdout}"
+        );
+        let codings = fs::read_to_string(into.join("codings/Sanne-de-Wit.csv")).unwrap();
+        // The second turn; the span is the quote's bytes in the turn's text, CR LF or not.
+        let text =
+            "Beter. Eerlijk gezegd: op mijn werk leer ik de meeste woorden, meer dan in de klas.";
+        let a = text.find("op mijn").unwrap();
+        let b = a + "op mijn werk leer ik de meeste woorden".len();
+        assert!(
+            codings.contains(&format!(
+                "interview-amal:0002,taal.taal-leren-op-de-werkvloer,none,import,{a}-{b},,accept"
+            )),
+            "{codings}"
+        );
+    }
+}
+
+#[test]
+fn a_bad_project_is_refused_with_the_reason_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let bomb = "<?xml version=\"1.0\"?>\n<!DOCTYPE p [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]>\n<Project name=\"x\">&b;</Project>";
+    let cases: Vec<(PathBuf, &str)> = vec![
+        (
+            qdpx(dir.path(), &[("project.qde", bomb)]),
+            "project.qde:2:1: a <!DOCTYPE>",
+        ),
+        (
+            {
+                let p = dir.path().join("not.qdpx");
+                fs::write(&p, "dit is geen zip").unwrap();
+                p
+            },
+            "not a REFI-QDA project",
+        ),
+        (
+            {
+                let d = dir.path().join("noqde");
+                fs::create_dir(&d).unwrap();
+                qdpx(&d, &[("sources/a.txt", "x")])
+            },
+            "no .qde file",
+        ),
+        (
+            {
+                let d = dir.path().join("truncated");
+                fs::create_dir(&d).unwrap();
+                qdpx(&d, &[("project.qde", &SMALL_QDE[..400])])
+            },
+            "project.qde:",
+        ),
+    ];
+    for (file, expected) in cases {
+        let into = dir.path().join("study");
+        let out = icamo(dir.path())
+            .args(["import", "qdpx"])
+            .arg(&file)
+            .arg("--into")
+            .arg(&into)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains(expected),
+            "expected {expected:?} in: {stderr}"
+        );
+        assert!(!into.exists(), "a failed import leaves no study behind");
+    }
+    // A path in the project that points outside the archive's sources reads nothing there.
+    let d = dir.path().join("slip");
+    fs::create_dir(&d).unwrap();
+    let sneaky = SMALL_QDE
+        .replace(
+            "internal://44444444-4444-4444-8444-444444444444.txt",
+            "internal://../../../etc/passwd",
+        )
+        .replace("START", "0")
+        .replace("END", "5");
+    let file = qdpx(&d, &[("project.qde", &sneaky), ("../../evil.txt", "x")]);
+    let into = d.join("study");
+    icamo(&d)
+        .args(["-q", "import", "qdpx"])
+        .arg(&file)
+        .arg("--into")
+        .arg(&into)
+        .assert()
+        .success();
+    assert!(!d.join("../evil.txt").exists() && !dir.path().join("evil.txt").exists());
+    let ledger = fs::read_to_string(into.join("refi-import.csv")).unwrap();
+    assert!(ledger.contains("not in the archive"), "{ledger}");
+    // And a study folder that is not empty is never written into.
+    let out = icamo(&d)
+        .args(["import", "qdpx"])
+        .arg(&file)
+        .arg("--into")
+        .arg(&into)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not empty"));
+}
+
+// ------------------------------------------------------------------------------------------
+// Round trip as a property: any small study with any codings comes back the same.
+
+const WORDS: &[&str] = &[
+    "taal",
+    "werk",
+    "inburgering",
+    "cliënt",
+    "ik",
+    "wij",
+    "niet",
+    "geen",
+    "coördinator",
+    "klantmanager",
+    "€",
+    "mooi",
+    "ja",
+    "nee",
+    "dat",
+    "is",
+    "een",
+    "goed",
+    "idee",
+    "ideeën",
+    "we",
+    "gaan",
+    "naar",
+    "de",
+    "werkvloer",
+    "😀",
+    "leren",
+    "en",
+    "werken",
+    "tegelijk",
+];
+const SPEAKERS: &[(&str, Option<&str>)] = &[
+    ("Interviewer", None),
+    ("Amal", Some("statushouder")),
+    ("Karin", Some("professional uitvoering")),
+    ("Jan de Vries", Some("werkgever")),
+];
+const CODES: &[&str] = &["a", "a.b", "c"];
+
+#[derive(Debug, Clone)]
+struct Turn {
+    speaker: usize,
+    start_ms: Option<u64>,
+    paragraphs: Vec<Vec<usize>>,
+}
+
+#[derive(Debug, Clone)]
+struct GenCoding {
+    turn: usize,
+    code: usize,
+    coder: usize,
+    stance: usize,
+    span: Option<(usize, usize)>,
+    note: Option<String>,
+}
+
+fn turn() -> impl Strategy<Value = Turn> {
+    (
+        0..SPEAKERS.len(),
+        prop::option::of(0u64..10_000_000),
+        prop::collection::vec(prop::collection::vec(0..WORDS.len(), 1..12), 1..3),
+    )
+        .prop_map(|(speaker, start_ms, paragraphs)| Turn {
+            speaker,
+            start_ms,
+            paragraphs,
+        })
+}
+
+fn coding() -> impl Strategy<Value = GenCoding> {
+    (
+        0usize..100,
+        0..CODES.len(),
+        0usize..2,
+        0usize..4,
+        prop::option::of((0usize..200, 0usize..200)),
+        prop::option::of("[a-zë ,.]{1,30}"),
+    )
+        .prop_map(|(turn, code, coder, stance, span, note)| GenCoding {
+            turn,
+            code,
+            coder,
+            stance,
+            span,
+            note: note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
+        })
+}
+
+fn text_of(t: &Turn) -> String {
+    t.paragraphs
+        .iter()
+        .map(|p| p.iter().map(|&w| WORDS[w]).collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// Writes a study with one Markdown-free text transcript and two coders' files.
+fn write_study(dir: &Path, turns: &[Turn], codings: &[GenCoding]) {
+    fs::create_dir_all(dir.join("corpus")).unwrap();
+    fs::create_dir_all(dir.join("codebooks")).unwrap();
+    fs::create_dir_all(dir.join("codings")).unwrap();
+    let mut manifest = String::from(
+        "[study]\nname = \"Eigenschap\"\nlanguage = \"nl\"\ntranscripts = [\"corpus\"]\n\n[[documents]]\nfile = \"corpus/gesprek.txt\"\ncase = \"Havenstad\"\n\n",
+    );
+    for (label, role) in SPEAKERS {
+        match role {
+            Some(r) => manifest.push_str(&format!(
+                "[[speakers]]\nlabel = \"{label}\"\nrespondent = \"R-{label}\"\nrole = \"{r}\"\n\n"
+            )),
+            None => manifest.push_str(&format!(
+                "[[speakers]]\nlabel = \"{label}\"\ninterviewer = true\n\n"
+            )),
+        }
+    }
+    fs::write(dir.join("icamo.toml"), manifest).unwrap();
+    let mut text = String::new();
+    let mut last = 0;
+    for t in turns {
+        if let Some(ms) = t.start_ms {
+            // Times in the file only ever go forward.
+            let ms = ms.max(last);
+            last = ms;
+            text.push_str(&format!(
+                "[{:02}:{:02}:{:02}.{:03}] ",
+                ms / 3_600_000,
+                ms / 60_000 % 60,
+                ms / 1000 % 60,
+                ms % 1000
+            ));
+        }
+        text.push_str(&format!("{}: {}\n\n", SPEAKERS[t.speaker].0, text_of(t)));
+    }
+    fs::write(dir.join("corpus/gesprek.txt"), text).unwrap();
+    fs::write(
+        dir.join("codebooks/proef.toml"),
+        "[codebook]\nname = \"proef\"\n\n[[codes]]\nid = \"a\"\nlabel = \"A\"\nkind = \"mechanism\"\ncolor = \"#aa0000\"\ndefinition = \"Eerste.\"\n\n[[codes]]\nid = \"a.b\"\nparent = \"a\"\nlabel = \"B\"\nkind = \"context\"\nlevel = \"institutioneel\"\n\n[codes.rules]\nkeywords = [\"taal\", \"werk*\"]\n\n[[codes]]\nid = \"c\"\nlabel = \"C\"\nkind = \"other\"\ncodable = false\n",
+    )
+    .unwrap();
+    // coder → (segment, code) → the line of the coder's file.
+    let mut files: BTreeMap<usize, BTreeMap<(String, String), String>> = BTreeMap::new();
+    for c in codings {
+        let t = c.turn % turns.len();
+        let body = text_of(&turns[t]);
+        let span = c.span.and_then(|(x, y)| {
+            let (x, y) = (x.min(y), x.max(y));
+            let bounds: Vec<usize> = body
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain([body.len()])
+                .collect();
+            let a = bounds[x % bounds.len()];
+            let b = bounds[y % bounds.len()];
+            // A span of whitespace only has no words to find again; skip it.
+            (b > a && !body[a..b].trim().is_empty() && (a, b) != (0, body.len()))
+                .then(|| {
+                    // Spans start and end on words, as a coder selects them.
+                    let s = &body[a..b];
+                    let a2 = a + (s.len() - s.trim_start().len());
+                    let b2 = b - (s.len() - s.trim_end().len());
+                    (a2, b2)
+                })
+                .filter(|&(a, b)| (a, b) != (0, body.len()))
+        });
+        let stance = ["none", "supports", "contradicts", "nuance"][c.stance];
+        let segment = format!("gesprek:{:04}", t + 1);
+        let span_text = span.map(|(a, b)| format!("{a}-{b}")).unwrap_or_default();
+        let note = c.note.clone().unwrap_or_default();
+        let note = if note.contains([',', '"']) {
+            format!("\"{note}\"")
+        } else {
+            note
+        };
+        // One coding per segment and code in a coder's file.
+        files.entry(c.coder).or_default().insert(
+            (segment.clone(), CODES[c.code].to_string()),
+            format!(
+                "{segment},{},{stance},manual,{span_text},{note},accept\n",
+                CODES[c.code]
+            ),
+        );
+    }
+    for (coder, rows) in files {
+        let mut csv = String::from("segment,code,stance,origin,span,note,decision\n");
+        for row in rows.values() {
+            csv.push_str(row);
+        }
+        fs::write(dir.join(format!("codings/coder{coder}.csv")), csv).unwrap();
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn export_then_import_gives_the_same_codebook_segments_and_codings(
+        turns in prop::collection::vec(turn(), 1..8),
+        codings in prop::collection::vec(coding(), 0..12),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let study_dir = dir.path().join("study");
+        write_study(&study_dir, &turns, &codings);
+        icamo(&study_dir).args(["-q", "ingest"]).assert().success();
+        let study = Study::open(&study_dir).unwrap();
+        let (bytes, _) = icamo::interop::qdpx::export_qdpx(&study).unwrap();
+        let file = dir.path().join("p.qdpx");
+        fs::write(&file, &bytes).unwrap();
+        let into = dir.path().join("back");
+        icamo(dir.path()).args(["-q", "import", "qdpx"]).arg(&file).arg("--into").arg(&into).assert().success();
+        prop_assert_eq!(segment_facts(&study_dir), segment_facts(&into));
+        prop_assert_eq!(coding_facts(&study_dir), coding_facts(&into));
+        let before = Codebook::load(&study_dir.join("codebooks/proef.toml")).unwrap();
+        let after = Codebook::load(&into.join("codebooks/proef.toml")).unwrap();
+        prop_assert_eq!(codebook_facts(&before), codebook_facts(&after));
+    }
+}
