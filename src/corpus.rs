@@ -183,6 +183,22 @@ impl Manifest {
     }
 
     fn validate(&self) -> Result<(), Error> {
+        for (key, entries) in [
+            ("transcripts", &self.study.transcripts),
+            ("codebooks", &self.study.codebooks),
+        ] {
+            for entry in entries {
+                if let Err(m) = inside_study(entry) {
+                    // The entry's place: its quoted text in the file, else the file as a whole.
+                    let at = self
+                        .source
+                        .find(&format!("\"{entry}\""))
+                        .or_else(|| self.source.find(&format!("'{entry}'")))
+                        .unwrap_or(0);
+                    return Err(self.error_at(at..at, format!("[study] {key}: {m}")));
+                }
+            }
+        }
         let mut ids: HashMap<String, std::ops::Range<usize>> = HashMap::new();
         let mut files: HashMap<String, std::ops::Range<usize>> = HashMap::new();
         for doc in &self.documents {
@@ -198,6 +214,7 @@ impl Manifest {
                     ),
                 ));
             }
+            inside_study(doc.file.get_ref()).map_err(|m| self.error_at(doc.file.span(), m))?;
             let file = normalise_rel(doc.file.get_ref());
             if let Some(first) = files.insert(file.clone(), doc.file.span()) {
                 let (line, _) = line_col(&self.source, first.start);
@@ -393,6 +410,32 @@ pub struct SourceDoc {
     pub kind: Option<String>,
     /// Further attributes (manifest over front matter).
     pub attributes: BTreeMap<String, String>,
+}
+
+/// Checks that a path from the manifest stays inside the study folder: relative, and never
+/// climbing above it with `..`. (A symbolic link inside the study is the user's own choice and
+/// is followed.)
+fn inside_study(path: &str) -> Result<(), String> {
+    use std::path::Component;
+    let mut depth: i64 = 0;
+    for c in Path::new(path).components() {
+        match c {
+            Component::Prefix(_) | Component::RootDir => {
+                return Err(format!(
+                    "\"{path}\" is an absolute path: icamo reads only files inside the study folder; write it relative to the folder of icamo.toml (copy or link the files into the study)"
+                ));
+            }
+            Component::ParentDir => depth -= 1,
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+        }
+        if depth < 0 {
+            return Err(format!(
+                "\"{path}\" points outside the study folder: icamo reads only files inside it; copy or link the files into the study"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The manifest applied to a study folder: finds transcripts and makes segments.

@@ -414,3 +414,51 @@ fn templates_export_and_a_broken_template_names_its_line() {
     assert!(own.starts_with("# Eigen rapport: Dualiteit"), "{own}");
     assert!(own.contains("- icamo4: 5 mechanismen\n"), "{own}");
 }
+
+#[test]
+fn html_in_a_quote_is_text_in_the_html_report_and_a_script_link_is_no_link() {
+    let dir = bundled_study();
+    // fg-uitvoering-veenoord:0034 (plain text, which keeps angle brackets) is coded with
+    // mechanism icamo1.m1.
+    let file = dir.path().join("corpus/fg-uitvoering-veenoord.txt");
+    let text = fs::read_to_string(&file).unwrap();
+    let planted = text.replacen(
+        "Bij mij is het soms wel een opening.",
+        "Bij mij is het soms wel een opening. <script>alert(1)</script> [klik](javascript:alert(2)) <img src=x onerror=alert(3)>",
+        1,
+    );
+    assert_ne!(planted, text, "the turn to plant HTML in has moved");
+    fs::write(&file, planted).unwrap();
+    // A template that shows every quote of every mechanism, and a link of its own.
+    let template = dir.path().join("all-quotes.md.j2");
+    fs::write(
+        &template,
+        "# {{ report.study }}\n\n[Eigen site](https://example.org/)\n\n{% for c in report.configurations %}{% for m in c.mechanisms %}{% for q in m.supports + m.contradicts + m.nuance %}> {{ q.text }}\n\n{% endfor %}{% endfor %}{% endfor %}",
+    )
+    .unwrap();
+    icamo(dir.path()).args(["-q", "build"]).assert().success();
+    icamo(dir.path())
+        .args(["-q", "report", "--template"])
+        .arg(&template)
+        .assert()
+        .success();
+    let html = fs::read_to_string(dir.path().join("out/report.html")).unwrap();
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "the quote is shown as text"
+    );
+    assert!(!html.contains("<script>alert"));
+    assert!(!html.contains("<img src=x"));
+    assert!(!html.contains("javascript:"), "no script link");
+    assert!(html.contains("klik"), "the link's words stay");
+    assert!(
+        html.contains("<a href=\"https://example.org/\">Eigen site</a>"),
+        "the template's own link stays"
+    );
+    // The Markdown report keeps the transcript's words as they are.
+    let md = fs::read_to_string(dir.path().join("out/report.md")).unwrap();
+    assert!(
+        md.contains("<script>alert(1)</script> [klik](javascript:alert(2))"),
+        "{md}"
+    );
+}

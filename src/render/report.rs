@@ -485,7 +485,12 @@ pub fn render(
             .expect("the default delimiters are valid"),
     );
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-    env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+    // For HTML every value from the study (quotes, labels, names of cases) is escaped, so a
+    // transcript that holds `<script>` shows it as text; the template's own HTML stays.
+    env.set_auto_escape_callback(move |_| match target {
+        Target::Markdown => minijinja::AutoEscape::None,
+        Target::Html => minijinja::AutoEscape::Html,
+    });
     let figures = figures.clone();
     env.add_function(
         "figure",
@@ -499,13 +504,14 @@ pub fn render(
                     ),
                 )
             })?;
-            Ok(Value::from(match target {
-                Target::Markdown => format!("```mermaid\n{}\n```", body.trim_end()),
-                Target::Html => format!(
+            Ok(match target {
+                Target::Markdown => Value::from(format!("```mermaid\n{}\n```", body.trim_end())),
+                // icamo's own drawing: trusted, so not escaped.
+                Target::Html => Value::from_safe_string(format!(
                     "<figure class=\"icamo\">\n{}\n</figure>",
                     inline_svg(body, &id).trim_end()
-                ),
-            }))
+                )),
+            })
         },
     );
     env.add_filter("verdict_mark", |v: String| match v.as_str() {
@@ -571,18 +577,46 @@ fn template_error(name: &str, e: &minijinja::Error) -> Error {
 
 /// The HTML page for report Markdown: a self-contained document with a little CSS.
 pub fn to_html(title: &str, markdown: &str) -> String {
-    use pulldown_cmark::{Options, Parser, html};
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_HEADING_ATTRIBUTES);
     let parser = Parser::new_ext(markdown, options);
+    // A link in a quote could still run script (`[klik](javascript:…)`): only web, mail,
+    // in-page and relative links become links; of the others only the text stays.
+    let mut skipped = Vec::new();
+    let events = parser.filter(|e| match e {
+        Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
+            let unsafe_link = !safe_url(dest_url);
+            skipped.push(unsafe_link);
+            !unsafe_link
+        }
+        Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => !skipped.pop().unwrap_or(false),
+        _ => true,
+    });
     let mut body = String::new();
-    html::push_html(&mut body, parser);
+    html::push_html(&mut body, events);
     format!(
         "<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>\n{}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
         escape_html(title),
         CSS
     )
+}
+
+/// Whether a link target is one a report may link to: http(s), mail, an in-page anchor or a
+/// relative path (no scheme before the first `/`, `?` or `#`).
+fn safe_url(url: &str) -> bool {
+    let url = url.trim().to_ascii_lowercase();
+    match url.find(':') {
+        None => true,
+        Some(colon) => {
+            let scheme = &url[..colon];
+            if scheme.contains(['/', '?', '#']) {
+                return true;
+            }
+            matches!(scheme, "http" | "https" | "mailto")
+        }
+    }
 }
 
 fn escape_html(s: &str) -> String {
