@@ -544,6 +544,37 @@ fn a_bad_project_is_refused_with_the_reason_and_nothing_is_written() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not empty"));
 }
 
+#[test]
+fn an_archive_that_unpacks_to_more_than_the_limit_is_refused() {
+    use icamo::interop::qdpx::{ImportOptions, import_qdpx};
+    let dir = tempfile::tempdir().unwrap();
+    // 2 MB of one letter: a few kilobytes packed, like a (small) zip bomb.
+    let bomb = format!("Amal: {}\n", "a".repeat(2_000_000));
+    let xml = SMALL_QDE.replace("START", "0").replace("END", "5");
+    let file = qdpx(
+        dir.path(),
+        &[
+            ("project.qde", &xml),
+            ("sources/44444444-4444-4444-8444-444444444444.txt", &bomb),
+        ],
+    );
+    assert!(fs::metadata(&file).unwrap().len() < 50_000);
+    let into = dir.path().join("study");
+    let options = |max_unpacked| ImportOptions {
+        into: into.clone(),
+        language: "nl".into(),
+        max_unpacked,
+    };
+    let e = import_qdpx(&file, &options(1_000_000))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("zip bomb"), "{e}");
+    assert!(!into.exists());
+    // Within the limit the same archive imports.
+    import_qdpx(&file, &options(10_000_000)).unwrap();
+    assert!(into.join("corpus").exists());
+}
+
 // ------------------------------------------------------------------------------------------
 // Round trip as a property: any small study with any codings comes back the same.
 

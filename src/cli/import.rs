@@ -128,6 +128,7 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
                 &qdpx::ImportOptions {
                     into: into.clone(),
                     language,
+                    max_unpacked: qdpx::DEFAULT_MAX_UNPACKED,
                 },
             )?;
             if !global.quiet {

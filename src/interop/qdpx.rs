@@ -547,7 +547,13 @@ pub struct ImportOptions {
     pub into: PathBuf,
     /// The language of the transcripts, where the project does not say (icamo's own exports do).
     pub language: String,
+    /// Most bytes unpacked from the archive in all ([`DEFAULT_MAX_UNPACKED`] by default).
+    pub max_unpacked: u64,
 }
+
+/// How many bytes an import unpacks at most: far above any real project's text (a thousand
+/// hour-long transcripts are about 100 MB), far below what a zip bomb would fill.
+pub const DEFAULT_MAX_UNPACKED: u64 = 4 * 1024 * 1024 * 1024;
 
 /// What an import did.
 #[derive(Debug, Clone, Default)]
@@ -587,35 +593,49 @@ struct LedgerRow {
     reason: String,
 }
 
-/// An entry read from the archive, with limits against zip bombs.
-fn read_entry(
-    zip: &mut zip::ZipArchive<std::fs::File>,
-    index: usize,
-    file: &Path,
-) -> Result<Vec<u8>, Error> {
-    let mut entry = zip
-        .by_index(index)
-        .map_err(|e| Error::Other(format!("{}: {e}", file.display())))?;
-    let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
-    if entry.size() > MAX_ENTRY_BYTES {
-        return Err(Error::Other(format!(
-            "{}: {name} would unpack to {} bytes, more than icamo reads from one entry ({MAX_ENTRY_BYTES}); is the archive damaged?",
-            file.display(),
-            entry.size()
-        )));
+/// The archive being imported: its entries' names, and how much has been unpacked so far,
+/// against a limit for one entry and for all together (a zip bomb stops at either).
+struct Archive {
+    zip: zip::ZipArchive<std::fs::File>,
+    names: Vec<String>,
+    file: PathBuf,
+    unpacked: u64,
+    limit: u64,
+}
+
+impl Archive {
+    /// The bytes of entry `index`.
+    fn read(&mut self, index: usize) -> Result<Vec<u8>, Error> {
+        let file = self.file.display().to_string();
+        let mut entry = self
+            .zip
+            .by_index(index)
+            .map_err(|e| Error::Other(format!("{file}: {e}")))?;
+        let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
+        let room = self
+            .limit
+            .saturating_sub(self.unpacked)
+            .min(MAX_ENTRY_BYTES);
+        let bomb = |what: &str| {
+            Error::Other(format!(
+                "{file}: {name} {what}, more than icamo unpacks from a project ({} bytes for one entry, {} in all): refusing what may be a zip bomb",
+                MAX_ENTRY_BYTES, self.limit
+            ))
+        };
+        if entry.size() > room {
+            return Err(bomb(&format!("would unpack to {} bytes", entry.size())));
+        }
+        let mut bytes = Vec::with_capacity(entry.size() as usize);
+        (&mut entry)
+            .take(room + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::Other(format!("{file}: reading {name}: {e}")))?;
+        if bytes.len() as u64 > room {
+            return Err(bomb("unpacks to more than its header said"));
+        }
+        self.unpacked += bytes.len() as u64;
+        Ok(bytes)
     }
-    let mut bytes = Vec::with_capacity(entry.size() as usize);
-    (&mut entry)
-        .take(MAX_ENTRY_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::Other(format!("{}: reading {name}: {e}", file.display())))?;
-    if bytes.len() as u64 > MAX_ENTRY_BYTES {
-        return Err(Error::Other(format!(
-            "{}: {name} unpacks to more than {MAX_ENTRY_BYTES} bytes (its header said less): refusing a zip bomb",
-            file.display()
-        )));
-    }
-    Ok(bytes)
 }
 
 /// A text source of the project, with its text if the archive has it.
@@ -642,7 +662,7 @@ pub fn import_qdpx(file: &Path, options: &ImportOptions) -> Result<ImportSummary
         )));
     }
     let handle = std::fs::File::open(file).map_err(|e| Error::io(file, e))?;
-    let mut zip = zip::ZipArchive::new(handle).map_err(|e| {
+    let zip = zip::ZipArchive::new(handle).map_err(|e| {
         Error::Other(format!(
             "{}: not a REFI-QDA project (.qdpx is a ZIP archive): {e}",
             file.display()
@@ -655,13 +675,19 @@ pub fn import_qdpx(file: &Path, options: &ImportOptions) -> Result<ImportSummary
             zip.len()
         )));
     }
-    // The names, lower-cased, to find sources whatever the folder's case.
     let names: Vec<String> = (0..zip.len())
         .map(|i| match zip.name_for_index(i) {
             Some(Ok(n)) => n.into_owned(),
             _ => String::new(),
         })
         .collect();
+    let mut archive = Archive {
+        zip,
+        names: names.clone(),
+        file: file.to_path_buf(),
+        unpacked: 0,
+        limit: options.max_unpacked,
+    };
     let qdes: Vec<usize> = (0..names.len())
         .filter(|&i| {
             let n = names[i].to_lowercase();
@@ -692,7 +718,7 @@ pub fn import_qdpx(file: &Path, options: &ImportOptions) -> Result<ImportSummary
     };
     let qde_name = names[qde].clone();
     let qde_path = PathBuf::from(format!("{}!{qde_name}", file.display()));
-    let bytes = read_entry(&mut zip, qde, file)?;
+    let bytes = archive.read(qde)?;
     let text = String::from_utf8(bytes).map_err(|e| Error::Parse {
         path: qde_path.clone(),
         line: 0,
@@ -779,10 +805,10 @@ pub fn import_qdpx(file: &Path, options: &ImportOptions) -> Result<ImportSummary
     if let Some(s) = root.child("Sources") {
         for el in &s.children {
             match el.name.as_str() {
-                "TextSource" => sources.push(text_source(el, "text", &mut zip, &names, file)?),
+                "TextSource" => sources.push(text_source(el, "text", &mut archive)?),
                 "PDFSource" => {
                     if let Some(r) = el.child("Representation") {
-                        let mut src = text_source(r, "pdf text", &mut zip, &names, file)?;
+                        let mut src = text_source(r, "pdf text", &mut archive)?;
                         src.name = el.attr("name").unwrap_or(&src.name).to_string();
                         sources.push(src);
                     }
@@ -1091,7 +1117,7 @@ pub fn import_qdpx(file: &Path, options: &ImportOptions) -> Result<ImportSummary
             .collect::<BTreeMap<_, _>>()
         {
             let name = note.attr("name").unwrap_or("memo");
-            let body = note_text(note, &mut zip, &names, file)?.unwrap_or_default();
+            let body = note_text(note, &mut archive)?.unwrap_or_default();
             let base = doc_slug(name);
             let mut slug = base.clone();
             let mut n = 2;
@@ -1288,12 +1314,10 @@ fn unplaced(
 fn text_source<'a>(
     el: &'a Element,
     kind: &'static str,
-    zip: &mut zip::ZipArchive<std::fs::File>,
-    names: &[String],
-    file: &Path,
+    archive: &mut Archive,
 ) -> Result<Source<'a>, Error> {
     let name = el.attr("name").unwrap_or("source").to_string();
-    let (text, missing) = match note_text(el, zip, names, file)? {
+    let (text, missing) = match note_text(el, archive)? {
         Some(t) => (Some(t), None),
         None => (
             None,
@@ -1313,12 +1337,7 @@ fn text_source<'a>(
 }
 
 /// The text of a source or note: its `PlainTextContent`, or the file `plainTextPath` names.
-fn note_text(
-    el: &Element,
-    zip: &mut zip::ZipArchive<std::fs::File>,
-    names: &[String],
-    file: &Path,
-) -> Result<Option<String>, Error> {
+fn note_text(el: &Element, archive: &mut Archive) -> Result<Option<String>, Error> {
     if let Some(t) = el.child_text("PlainTextContent") {
         return Ok(Some(t.to_string()));
     }
@@ -1330,20 +1349,25 @@ fn note_text(
     };
     // Only a name is looked up, never a path: nothing outside `sources/` can be reached.
     let wanted = inner.rsplit('/').next().unwrap_or(inner).to_lowercase();
-    let Some(i) = names.iter().position(|n| {
+    let Some(i) = archive.names.iter().position(|n| {
         let n = n.to_lowercase();
         n.strip_prefix("sources/") == Some(wanted.as_str())
     }) else {
         return Ok(None);
     };
-    let bytes = read_entry(zip, i, file)?;
+    let bytes = archive.read(i)?;
     // Offsets count the code points of the text as it is, CR LF and all: keep it as it is when
     // it is UTF-8, as REFI-QDA requires ([`normalise`] maps the offsets later).
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Some(text)),
         Err(e) => {
             let decoded = crate::transcript::decode(e.as_bytes()).map_err(|err| {
-                Error::Other(format!("{}: {}: {}", file.display(), names[i], err.message))
+                Error::Other(format!(
+                    "{}: {}: {}",
+                    archive.file.display(),
+                    archive.names[i],
+                    err.message
+                ))
             })?;
             Ok(Some(decoded.text))
         }
