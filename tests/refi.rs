@@ -290,6 +290,47 @@ fn an_exported_codebook_validates_and_reads_back_the_same() {
         .unwrap();
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
+
+    // Into a study: the codebook of the same name is the one it would replace (only with
+    // --force), and another codebook may not bring codes the study already has.
+    let study = bundled_study();
+    let out = icamo(study.path())
+        .args(["import", "qdc"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("codebooks/dualiteit.toml exists: give --force"),
+        "{stderr}"
+    );
+    let renamed = dir.path().join("renamed.qdc");
+    fs::write(
+        &renamed,
+        qdc.replace(
+            "icamo codebook: Dualiteit",
+            "icamo codebook: Kopie van dualiteit",
+        ),
+    )
+    .unwrap();
+    let out = icamo(study.path())
+        .args(["import", "qdc"])
+        .arg(&renamed)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("are already in") && stderr.contains("dualiteit.toml"),
+        "{stderr}"
+    );
+    assert_eq!(
+        fs::read_dir(study.path().join("codebooks"))
+            .unwrap()
+            .count(),
+        1
+    );
 }
 
 #[test]

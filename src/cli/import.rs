@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use crate::codebook::Codebook;
 use crate::error::Error;
 use crate::interop::{qdc, qdpx};
 use crate::study::write_atomic;
@@ -80,13 +81,44 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
                     )));
                 }
                 None => {
+                    // Into the study: a codebook of the same name replaces its file (with
+                    // --force); another goes beside the study's codebooks, and may not
+                    // repeat their code ids.
                     let study = global.study()?;
+                    let existing: Vec<(PathBuf, Codebook)> = study
+                        .codebook_paths()?
+                        .into_iter()
+                        .filter_map(|p| Codebook::load(&p).ok().map(|b| (p, b)))
+                        .collect();
                     let dir = study.root.join("codebooks");
-                    imported
-                        .books
-                        .iter()
-                        .map(|b| dir.join(format!("{}.toml", file_name(&b.name))))
-                        .collect()
+                    let mut targets = Vec::new();
+                    for book in &imported.books {
+                        let target = existing
+                            .iter()
+                            .find(|(_, b)| b.name == book.name)
+                            .map(|(p, _)| p.clone())
+                            .unwrap_or_else(|| dir.join(format!("{}.toml", file_name(&book.name))));
+                        let ids = Codebook::parse(&target, &book.toml)?;
+                        for (path, other) in existing.iter().filter(|(p, _)| *p != target) {
+                            let clash: Vec<&str> = ids
+                                .codes
+                                .iter()
+                                .filter(|c| other.code(&c.id).is_some())
+                                .map(|c| c.id.as_str())
+                                .take(3)
+                                .collect();
+                            if !clash.is_empty() {
+                                return Err(Error::Other(format!(
+                                    "the codes of {} ({}…) are already in {}: import it with --out into another study, or remove that codebook first",
+                                    file.display(),
+                                    clash.join(", "),
+                                    path.display()
+                                )));
+                            }
+                        }
+                        targets.push(target);
+                    }
+                    targets
                 }
             };
             for t in &targets {
@@ -169,19 +201,16 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
     }
 }
 
-/// A file name for a codebook name.
+/// A file name for a codebook name: lower case, letters and digits, one `-` between words.
 fn file_name(name: &str) -> String {
-    let s: String = name
-        .to_lowercase()
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let s = s.trim_matches('-').to_string();
+    let mut s = String::new();
+    for c in name.to_lowercase().chars() {
+        if c.is_alphanumeric() || c == '_' {
+            s.push(c);
+        } else if !s.is_empty() && !s.ends_with('-') {
+            s.push('-');
+        }
+    }
+    let s = s.trim_end_matches('-').to_string();
     if s.is_empty() { "imported".into() } else { s }
 }
