@@ -189,11 +189,18 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
                 for n in &s.notes {
                     println!("note: {n}");
                 }
+                let next = if s.speakers == 0 {
+                    format!(
+                        "give the speakers in the transcripts their roles in {} ([[speakers]]), then run icamo build --study {}",
+                        into.join("icamo.toml").display(),
+                        into.display()
+                    )
+                } else {
+                    format!("icamo build --study {}", into.display())
+                };
                 println!(
-                    "Every coding is listed in {}; next: add roles for the speakers in {} and run icamo build --study {}",
-                    into.join("refi-import.csv").display(),
-                    into.join("icamo.toml").display(),
-                    into.display()
+                    "Every coding is listed in {}. Next: {next}",
+                    into.join("refi-import.csv").display()
                 );
             }
             Ok(())

@@ -574,6 +574,8 @@ pub struct ImportSummary {
     pub inclusive_ends: usize,
     /// Notes written as memos.
     pub memos: usize,
+    /// `[[speakers]]` entries in the new manifest (from an icamo export; none otherwise).
+    pub speakers: usize,
     /// Things worth telling the user.
     pub notes: Vec<String>,
 }
@@ -956,6 +958,10 @@ pub fn import_qdpx(file: &Path, options: &ImportOptions) -> Result<ImportSummary
             &root,
         );
         write_atomic(&staging.join("icamo.toml"), manifest.as_bytes())?;
+        summary.speakers = block
+            .as_ref()
+            .and_then(|b| b.get("speakers")?.as_array().map(Vec::len))
+            .unwrap_or(0);
         for b in &codes.books {
             write_atomic(
                 &staging
