@@ -68,11 +68,6 @@ pub struct ExportSummary {
     pub rejections_left_out: usize,
 }
 
-/// A coding on its way out: who, what, where in the segment, and the stance and note.
-struct OutCoding<'a> {
-    coding: &'a Coding,
-}
-
 /// Writes the study as a `.qdpx` archive and returns its bytes.
 pub fn export_qdpx(study: &Study) -> Result<(Vec<u8>, ExportSummary), Error> {
     let books = study
@@ -107,12 +102,13 @@ pub fn export_qdpx(study: &Study) -> Result<(Vec<u8>, ExportSummary), Error> {
             .filter(|c| c.decision == Decision::Accept),
     );
     sort_codings(&mut all);
-    let mut by_segment: BTreeMap<&str, Vec<OutCoding<'_>>> = BTreeMap::new();
+    // A tag and a coder's file may say the same thing; one coding each, for a unique GUID.
+    all.dedup_by(|a, b| {
+        (&a.segment, &a.code, a.span, &a.coder) == (&b.segment, &b.code, b.span, &b.coder)
+    });
+    let mut by_segment: BTreeMap<&str, Vec<&Coding>> = BTreeMap::new();
     for c in &all {
-        by_segment
-            .entry(c.segment.as_str())
-            .or_default()
-            .push(OutCoding { coding: c });
+        by_segment.entry(c.segment.as_str()).or_default().push(c);
     }
     let coders: BTreeSet<&str> = all.iter().map(|c| c.coder.as_str()).collect();
 
@@ -225,9 +221,9 @@ pub fn export_qdpx(study: &Study) -> Result<(Vec<u8>, ExportSummary), Error> {
             let Some(codings) = by_segment.get(seg.id.as_str()) else {
                 continue;
             };
-            let mut spans: BTreeMap<Option<[usize; 2]>, Vec<&OutCoding<'_>>> = BTreeMap::new();
-            for c in codings {
-                spans.entry(c.coding.span).or_default().push(c);
+            let mut spans: BTreeMap<Option<[usize; 2]>, Vec<&Coding>> = BTreeMap::new();
+            for &c in codings {
+                spans.entry(c.span).or_default().push(c);
             }
             for (span, codings) in spans {
                 let [a, b] = span.unwrap_or([0, seg.text.len()]);
@@ -247,7 +243,6 @@ pub fn export_qdpx(study: &Study) -> Result<(Vec<u8>, ExportSummary), Error> {
                     ],
                 );
                 for c in codings {
-                    let c = c.coding;
                     let coding_key = format!("{key}|{}|{}", c.code, c.coder);
                     w.open(
                         "Coding",
