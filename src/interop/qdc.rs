@@ -642,21 +642,7 @@ fn slug(name: &str) -> String {
 /// Reads a `.qdc` file into icamo codebooks.
 pub fn import_qdc(path: &Path, language: &str) -> Result<ImportedCodes, Error> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let text = String::from_utf8(bytes).map_err(|e| Error::Parse {
-        path: path.to_path_buf(),
-        line: 0,
-        column: 0,
-        message: format!(
-            "not UTF-8 (byte {}): REFI-QDA files are UTF-8",
-            e.utf8_error().valid_up_to()
-        ),
-    })?;
-    let root = xml::parse(&text).map_err(|e| Error::Parse {
-        path: path.to_path_buf(),
-        line: e.line,
-        column: e.column,
-        message: e.message,
-    })?;
+    let root = xml::parse_file(bytes, path)?;
     if root.name != "CodeBook" {
         return Err(Error::Parse {
             path: path.to_path_buf(),

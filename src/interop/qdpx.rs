@@ -716,21 +716,7 @@ pub fn import_qdpx(file: &Path, options: &ImportOptions) -> Result<ImportSummary
     let qde_name = names[qde].clone();
     let qde_path = PathBuf::from(format!("{}!{qde_name}", file.display()));
     let bytes = archive.read(qde)?;
-    let text = String::from_utf8(bytes).map_err(|e| Error::Parse {
-        path: qde_path.clone(),
-        line: 0,
-        column: 0,
-        message: format!(
-            "not UTF-8 (byte {}): REFI-QDA files are UTF-8",
-            e.utf8_error().valid_up_to()
-        ),
-    })?;
-    let root = xml::parse(&text).map_err(|e| Error::Parse {
-        path: qde_path.clone(),
-        line: e.line,
-        column: e.column,
-        message: e.message,
-    })?;
+    let root = xml::parse_file(bytes, &qde_path)?;
     if root.name != "Project" {
         return Err(Error::Parse {
             path: qde_path.clone(),

@@ -189,6 +189,27 @@ fn element(e: &BytesStart<'_>, text: &str, at: u64) -> Result<Element, String> {
     })
 }
 
+/// Reads a REFI-QDA file's bytes (UTF-8, as the standard requires) into its root element;
+/// errors name `path` with the line and column.
+pub fn parse_file(bytes: Vec<u8>, path: &std::path::Path) -> Result<Element, crate::Error> {
+    let fail = |line, column, message| crate::Error::Parse {
+        path: path.to_path_buf(),
+        line,
+        column,
+        message,
+    };
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let (line, column) = line_col(&String::from_utf8_lossy(e.as_bytes()), at);
+        fail(
+            line,
+            column,
+            format!("not UTF-8 (byte {at}): REFI-QDA files are UTF-8"),
+        )
+    })?;
+    parse(&text).map_err(|e| fail(e.line, e.column, e.message))
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 fn line_col(text: &str, at: usize) -> (usize, usize) {
     let at = at.min(text.len());
