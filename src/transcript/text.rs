@@ -132,8 +132,9 @@ fn strip_trailing_time(s: &str) -> (&str, Option<u64>) {
             return (inner[..i].trim_end(), Some(ms));
         }
     }
-    if let Some(i) = s.rfind(char::is_whitespace) {
-        let last = &s[i + 1..];
+    // The last whitespace may be wider than one byte (U+2000 and the like).
+    if let Some((i, space)) = s.char_indices().rfind(|&(_, c)| c.is_whitespace()) {
+        let last = &s[i + space.len_utf8()..];
         if last.contains(':')
             && let Some(ms) = parse_timestamp(last)
         {
