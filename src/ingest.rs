@@ -95,6 +95,7 @@ struct Staged {
 pub fn ingest(study: &Study, options: &IngestOptions) -> Result<IngestReport, Error> {
     let started = Instant::now();
     let _lock = study.lock()?;
+    remove_rebuild_leftovers(study)?;
     let corpus = Corpus::new(&study.root, &study.manifest);
     let docs = corpus.discover()?;
     let old = study.state()?;
@@ -348,14 +349,34 @@ fn keep_previous(old: &State, id: &str, state: &mut State, rebuild: bool) {
     }
 }
 
+/// Where a rebuild builds the new index, inside `.icamo/`.
+const FRESH_INDEX: &str = "index.new";
+/// Where a rebuild moves the live index while it swaps the new one in.
+const OLD_INDEX: &str = "index.old";
+
+/// Removes what a rebuild killed midway left beside the live index. Without a live index
+/// there is nothing to remove: that ingest rebuilds, and clears both on its way.
+fn remove_rebuild_leftovers(study: &Study) -> Result<(), Error> {
+    if !study.index_dir().exists() {
+        return Ok(());
+    }
+    for name in [FRESH_INDEX, OLD_INDEX] {
+        let dir = study.state_dir().join(name);
+        if dir.exists() {
+            fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        }
+    }
+    Ok(())
+}
+
 /// Builds a fresh index beside the old one and swaps it in only when it is complete.
 fn rebuild_index(
     study: &Study,
     fill: impl FnOnce(&mut crate::index::IndexUpdate) -> Result<(), Error>,
 ) -> Result<(), Error> {
     let live = study.index_dir();
-    let fresh = study.state_dir().join("index.new");
-    let old = study.state_dir().join("index.old");
+    let fresh = study.state_dir().join(FRESH_INDEX);
+    let old = study.state_dir().join(OLD_INDEX);
     for dir in [&fresh, &old] {
         if dir.exists() {
             fs::remove_dir_all(dir).map_err(|e| Error::io(dir, e))?;
