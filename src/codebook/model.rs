@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::error::{Error, line_col};
+use crate::error::{Error, LineIndex, line_col};
 use crate::lang::Language;
 
 /// One codebook file: its header, its synonym groups and its codes, in file order.
@@ -274,8 +274,9 @@ impl Codebook {
                 message: explain(e.message().trim()),
             }
         })?;
+        let lines = LineIndex::new(text);
         let at = |span: Range<usize>| {
-            let (line, column) = line_col(text, span.start);
+            let (line, column) = lines.line_col(span.start);
             Position { line, column }
         };
         let rule = |s: Spanned<String>| Rule {

@@ -34,8 +34,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::codebook::{Code, CodeKind, Codebook, Matcher};
 use crate::error::Error;
-use crate::index::SegmentIndex;
-use crate::study::{Study, write_atomic};
+use crate::index::analysis::{AnalysedToken, Analyser};
+use crate::index::{SegmentIndex, analyse};
+use crate::study::{AtomicFile, Study};
 use crate::transcript::Segment;
 use score::{Explanation, Scorer};
 
@@ -137,15 +138,26 @@ struct Compiled<'c, 'i> {
     codes: HashMap<&'c str, &'c Code>,
 }
 
-/// What coding one document gave.
+/// What coding one document gave: its suggestions, sorted and written as JSON Lines.
 #[derive(Default)]
 struct DocCoding {
     segments: usize,
     bytes: u64,
-    suggestions: Vec<Suggestion>,
+    suggestions: usize,
+    coded_segments: usize,
+    per_kind: HashMap<CodeKind, usize>,
+    jsonl: Vec<u8>,
 }
 
+/// Documents coded at a time: enough to keep every core busy, few enough that memory holds
+/// only their suggestions, whatever the size of the corpus.
+const DOCS_PER_BATCH: usize = 32;
+
 /// Applies every codebook's rules to every stored segment and writes the suggestions.
+///
+/// Documents are coded in batches, in parallel within a batch, and each batch's suggestions are
+/// written before the next is coded, so memory does not grow with the corpus. The file appears
+/// whole when every document is coded, or not at all.
 pub fn code_study(study: &Study, codebooks: &[Codebook]) -> Result<CodeReport, Error> {
     let started = Instant::now();
     let _lock = study.lock()?;
@@ -164,60 +176,79 @@ pub fn code_study(study: &Study, codebooks: &[Codebook]) -> Result<CodeReport, E
             })
         })
         .collect::<Result<_, Error>>()?;
-
-    let docs: Vec<&String> = state.documents.keys().collect();
-    let per_doc: Vec<Result<DocCoding, Error>> = docs
-        .par_iter()
-        .map(|doc| {
-            let mut coded = DocCoding::default();
-            for segment in study
-                .document_segments(doc)?
-                .iter()
-                .filter(|s| !s.interviewer)
-            {
-                coded.segments += 1;
-                coded.bytes += segment.text.len() as u64;
-                for c in &compiled {
-                    let found = suggest_segment(segment, &c.matcher, &c.scorer, &c.codes);
-                    coded.suggestions.extend(found);
-                }
-            }
-            Ok(coded)
-        })
-        .collect();
-
-    let mut report = CodeReport::default();
-    let mut all = Vec::new();
-    for result in per_doc {
-        let coded = result?;
-        report.segments += coded.segments;
-        report.bytes += coded.bytes;
-        all.extend(coded.suggestions);
-    }
-    sort_suggestions(&mut all);
     let kinds: HashMap<&str, CodeKind> = codebooks
         .iter()
         .flat_map(|cb| cb.codes.iter().map(|c| (c.id.as_str(), c.kind)))
         .collect();
+
+    // Segment ids are `DOC:NNNN`, and document ids hold no `:`: documents taken in the order
+    // of `DOC:` give every suggestion in segment id order, as `sort_suggestions` orders them.
+    let mut docs: Vec<&String> = state.documents.keys().collect();
+    docs.sort_by_cached_key(|d| format!("{d}:"));
+
+    let mut out = AtomicFile::create(&study.state_dir().join(SUGGESTIONS_FILE))?;
+    let mut report = CodeReport::default();
+    for batch in docs.chunks(DOCS_PER_BATCH) {
+        let coded: Vec<Result<DocCoding, Error>> = batch
+            .par_iter()
+            .map(|doc| code_document(study, doc, &compiled, &kinds))
+            .collect();
+        for doc in coded {
+            let doc = doc?;
+            report.segments += doc.segments;
+            report.bytes += doc.bytes;
+            report.suggestions += doc.suggestions;
+            report.coded_segments += doc.coded_segments;
+            for (kind, n) in doc.per_kind {
+                *report.per_kind.entry(kind).or_default() += n;
+            }
+            out.write(&doc.jsonl)?;
+        }
+    }
+    out.commit()?;
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+/// Codes the respondents' segments of one document.
+fn code_document(
+    study: &Study,
+    doc: &str,
+    compiled: &[Compiled],
+    kinds: &HashMap<&str, CodeKind>,
+) -> Result<DocCoding, Error> {
+    let mut coded = DocCoding::default();
+    let mut suggestions = Vec::new();
+    let mut analyser = Analyser::default();
+    for segment in study
+        .document_segments(doc)?
+        .iter()
+        .filter(|s| !s.interviewer)
+    {
+        coded.segments += 1;
+        coded.bytes += segment.text.len() as u64;
+        for c in compiled {
+            let tokens = analyser.analyse(c.matcher.language(), &segment.text);
+            suggestions.extend(suggest_analysed(
+                segment, tokens, &c.matcher, &c.scorer, &c.codes,
+            ));
+        }
+    }
+    sort_suggestions(&mut suggestions);
     let mut last_segment = "";
-    for s in &all {
+    for s in &suggestions {
         if s.segment != last_segment {
-            report.coded_segments += 1;
+            coded.coded_segments += 1;
             last_segment = &s.segment;
         }
         if let Some(kind) = kinds.get(s.code.as_str()) {
-            *report.per_kind.entry(*kind).or_default() += 1;
+            *coded.per_kind.entry(*kind).or_default() += 1;
         }
+        serde_json::to_writer(&mut coded.jsonl, s).map_err(|e| Error::Other(e.to_string()))?;
+        coded.jsonl.push(b'\n');
     }
-    report.suggestions = all.len();
-    let mut out = Vec::with_capacity(all.len() * 300);
-    for s in &all {
-        serde_json::to_writer(&mut out, s).map_err(|e| Error::Other(e.to_string()))?;
-        out.push(b'\n');
-    }
-    write_atomic(&study.state_dir().join(SUGGESTIONS_FILE), &out)?;
-    report.elapsed = started.elapsed();
-    Ok(report)
+    coded.suggestions = suggestions.len();
+    Ok(coded)
 }
 
 /// The suggestions for one segment from one compiled codebook, unsorted.
@@ -227,11 +258,27 @@ pub fn suggest_segment(
     scorer: &Scorer,
     codes: &HashMap<&str, &Code>,
 ) -> Vec<Suggestion> {
-    let matches = matcher.match_segment(segment);
+    let tokens = analyse(matcher.language(), &segment.text);
+    suggest_analysed(segment, &tokens, matcher, scorer, codes)
+}
+
+/// [`suggest_segment`] for a segment already analysed in the matcher's language.
+fn suggest_analysed(
+    segment: &Segment,
+    tokens: &[AnalysedToken],
+    matcher: &Matcher,
+    scorer: &Scorer,
+    codes: &HashMap<&str, &Code>,
+) -> Vec<Suggestion> {
+    let matches = matcher.match_analysed(segment, tokens);
     if matches.is_empty() {
         return Vec::new();
     }
-    let vector = scorer.vector(&segment.text);
+    let vector = if scorer.language() == matcher.language() {
+        scorer.vector_of(tokens)
+    } else {
+        scorer.vector(&segment.text)
+    };
     matches
         .iter()
         .filter_map(|m| {

@@ -10,10 +10,14 @@
 //!
 //! `score = weight × (rule score + 2 × similarity)`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::RwLock;
 
+use rustc_hash::FxHasher;
+
 use crate::codebook::{Code, CodeMatch, RuleKind};
+use crate::index::analysis::AnalysedToken;
 use crate::index::{SegmentIndex, analyse};
 use crate::lang::Language;
 
@@ -35,20 +39,28 @@ pub struct Scorer<'i> {
     lang: Language,
     segments: f32,
     max_idf: f32,
-    examples: HashMap<String, Vector>,
+    examples: FxMap<String, Examples>,
     /// Rarity of stems and of exact forms, looked up in the index once each: a term-dictionary
     /// lookup per word of every coded segment was a third of the coding time.
-    stem_rarity: RwLock<HashMap<String, f32>>,
-    exact_rarity: RwLock<HashMap<String, f32>>,
+    stem_rarity: RwLock<FxMap<String, f32>>,
+    exact_rarity: RwLock<FxMap<String, f32>>,
 }
 
-/// A sparse TF-IDF vector over stems, with its norm. Ordered, so that sums are taken in the
-/// same order every run and scores come out bit-identical.
+/// A sparse TF-IDF vector over stems, sorted by stem, with its norm. Sums over it are taken
+/// in stem order, so scores come out bit-identical from run to run.
 #[derive(Debug, Clone, Default)]
 pub struct Vector {
-    weights: BTreeMap<String, f32>,
+    weights: Vec<(String, f32)>,
     norm: f32,
 }
+
+/// A code's examples as a vector to look stems up in.
+struct Examples {
+    weights: FxMap<String, f32>,
+    norm: f32,
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// Why a code scored as it did.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -95,15 +107,19 @@ impl<'i> Scorer<'i> {
             lang,
             segments,
             max_idf: (1.0 + segments).ln(),
-            examples: HashMap::new(),
-            stem_rarity: RwLock::new(HashMap::new()),
-            exact_rarity: RwLock::new(HashMap::new()),
+            examples: FxMap::default(),
+            stem_rarity: RwLock::default(),
+            exact_rarity: RwLock::default(),
         };
         for code in codes {
             if !code.examples.is_empty() {
                 let text = code.examples.join("\n");
                 let vector = scorer.vector(&text);
-                scorer.examples.insert(code.id.clone(), vector);
+                let examples = Examples {
+                    weights: vector.weights.into_iter().collect(),
+                    norm: vector.norm,
+                };
+                scorer.examples.insert(code.id.clone(), examples);
             }
         }
         scorer
@@ -117,7 +133,7 @@ impl<'i> Scorer<'i> {
     /// A cached rarity, or `lookup`'s document frequency made one.
     fn cached(
         &self,
-        cache: &RwLock<HashMap<String, f32>>,
+        cache: &RwLock<FxMap<String, f32>>,
         key: &str,
         lookup: impl FnOnce() -> u64,
     ) -> f32 {
@@ -149,22 +165,31 @@ impl<'i> Scorer<'i> {
             .fold(0.0, f32::max)
     }
 
+    /// The language whose stems the scorer compares.
+    pub fn language(&self) -> Language {
+        self.lang
+    }
+
     /// The TF-IDF vector of a text's stems (stop words left out).
     pub fn vector(&self, text: &str) -> Vector {
-        let mut tf: BTreeMap<String, f32> = BTreeMap::new();
-        for token in analyse(self.lang, text) {
-            if !token.stop {
-                *tf.entry(token.stem).or_default() += 1.0;
-            }
-        }
-        let weights: BTreeMap<String, f32> = tf
-            .into_iter()
-            .map(|(stem, n)| {
-                let w = (1.0 + n.ln()) * self.stem_rarity(&stem);
-                (stem, w)
-            })
+        self.vector_of(&analyse(self.lang, text))
+    }
+
+    /// The TF-IDF vector of a text already analysed in [`Scorer::language`].
+    pub fn vector_of(&self, tokens: &[AnalysedToken]) -> Vector {
+        let mut stems: Vec<&str> = tokens
+            .iter()
+            .filter(|t| !t.stop)
+            .map(|t| t.stem.as_str())
             .collect();
-        let norm = weights.values().map(|w| w * w).sum::<f32>().sqrt();
+        stems.sort_unstable();
+        let mut weights: Vec<(String, f32)> = Vec::new();
+        for run in stems.chunk_by(|a, b| a == b) {
+            let n = run.len() as f32;
+            let w = (1.0 + n.ln()) * self.stem_rarity(run[0]);
+            weights.push((run[0].to_string(), w));
+        }
+        let norm = weights.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
         Vector { weights, norm }
     }
 

@@ -29,9 +29,11 @@
 //! ```
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::ops::Range;
 
 use frostem::{Algorithm, Stemmer};
+use rustc_hash::FxHasher;
 use tantivy::Index;
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
@@ -81,6 +83,46 @@ pub fn analyse(lang: Language, text: &str) -> Vec<AnalysedToken> {
         .collect()
 }
 
+/// A buffer to analyse text after text into, as [`analyse`] does: the words' strings stay
+/// allocated from one text to the next, which spares [`analyse`]'s two allocations a word
+/// where many short texts are analysed one after the other (coding every segment).
+#[derive(Debug, Default)]
+pub struct Analyser {
+    tokens: Vec<AnalysedToken>,
+    len: usize,
+}
+
+impl Analyser {
+    /// The words of `text` analysed in `lang`, the same as [`analyse`] gives.
+    pub fn analyse(&mut self, lang: Language, text: &str) -> &[AnalysedToken] {
+        self.len = 0;
+        for range in word_ranges(text) {
+            if self.len == self.tokens.len() {
+                self.tokens.push(AnalysedToken {
+                    exact: String::new(),
+                    stem: String::new(),
+                    stop: false,
+                    range: 0..0,
+                    position: 0,
+                });
+            }
+            let token = &mut self.tokens[self.len];
+            token.exact.clear();
+            normalise_into(&text[range.clone()], &mut token.exact);
+            if token.exact.is_empty() {
+                continue;
+            }
+            token.stem.clear();
+            with_stem(lang, &token.exact, |stem| token.stem.push_str(stem));
+            token.stop = is_stop_word(lang, &token.exact);
+            token.range = range;
+            token.position = self.len;
+            self.len += 1;
+        }
+        &self.tokens[..self.len]
+    }
+}
+
 /// The words of `text` with their positions, byte ranges and exact forms; the first step of
 /// [`analyse`], and all the exact analyser needs.
 fn exact_words(text: &str) -> impl Iterator<Item = (usize, Range<usize>, String)> + '_ {
@@ -114,11 +156,20 @@ pub fn word_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 
 /// The exact form of one word: lower-cased, accents folded, ligatures spelt out.
 pub fn normalise(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    normalise_into(word, &mut out);
+    out
+}
+
+/// [`normalise`], appended to `out`.
+fn normalise_into(word: &str, out: &mut String) {
     // Most words of a Dutch transcript are plain ASCII: skip the per-character folding.
     if word.is_ascii() {
-        return word.to_ascii_lowercase();
+        let start = out.len();
+        out.push_str(word);
+        out[start..].make_ascii_lowercase();
+        return;
     }
-    let mut out = String::with_capacity(word.len());
     for c in word.chars().flat_map(char::to_lowercase) {
         if is_combining_mark(c) {
             continue;
@@ -128,29 +179,34 @@ pub fn normalise(word: &str) -> String {
             Folded::Str(s) => out.push_str(s),
         }
     }
-    out
 }
 
 /// The stem of an exact form (as made by [`normalise`]) in `lang`.
 pub fn stem(lang: Language, exact: &str) -> String {
+    with_stem(lang, exact, str::to_string)
+}
+
+/// Calls `f` with the stem of `exact` in `lang`.
+fn with_stem<R>(lang: Language, exact: &str, f: impl FnOnce(&str) -> R) -> R {
     // A transcript repeats its words: a per-thread cache spares the stemmer most of its work.
+    type Cache = HashMap<String, String, BuildHasherDefault<FxHasher>>;
     thread_local! {
-        static CACHE: std::cell::RefCell<[HashMap<String, String>; 2]> =
-            std::cell::RefCell::new([HashMap::new(), HashMap::new()]);
+        static CACHE: std::cell::RefCell<[Cache; 2]> = std::cell::RefCell::default();
     }
     const CACHE_LIMIT: usize = 100_000;
     CACHE.with(|caches| {
         let mut caches = caches.borrow_mut();
         let cache = &mut caches[lang as usize];
         if let Some(stem) = cache.get(exact) {
-            return stem.clone();
+            return f(stem);
         }
         let stem = stem_uncached(lang, exact);
+        let result = f(&stem);
         if cache.len() >= CACHE_LIMIT {
             cache.clear();
         }
-        cache.insert(exact.to_string(), stem.clone());
-        stem
+        cache.insert(exact.to_string(), stem);
+        result
     })
 }
 
@@ -582,4 +638,26 @@ fn fold_char(c: char) -> Folded {
         'þ' => return Folded::Str("th"),
         other => other,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_analyser_buffer_gives_what_analyse_gives() {
+        let texts = [
+            "Geen vertrouwen in de Gemeenten, zei de cliënt: \u{201c}niet één keer\u{201d}.",
+            "Ja.",
+            "",
+            "Œuvre van de coördinator, 12 werkgevers en taal-aanbieders … situaties",
+            "Ik werk bij een bakkerij.",
+        ];
+        let mut buffer = Analyser::default();
+        for lang in [Language::Dutch, Language::English] {
+            for text in texts.iter().chain(texts.iter().rev()) {
+                assert_eq!(buffer.analyse(lang, text), analyse(lang, text), "{text}");
+            }
+        }
+    }
 }
