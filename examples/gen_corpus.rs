@@ -14,8 +14,8 @@
 //! `--size` is the total size of the transcripts, approximately (at most one speaker turn
 //! over): `500KB`, `10MB`, `1.5GB`; `K`/`KB`/`M`/`MB`/`G`/`GB` are powers of 1000, `KiB`/`MiB`/`GiB`
 //! powers of 1024, and a bare number is bytes. Below about 1.6 MB files get smaller (a quarter
-//! of the total at most, so that every format has one), and below 160 KB some fall under 40 KB. The bytes are spread evenly over the four text
-//! formats (each new file takes the format that has the fewest bytes so far):
+//! of the total at most, so that every format has one), and below 160 KB some fall under 40 KB. The text is spread evenly over the five
+//! formats (each new file takes the format that has the least text so far):
 //!
 //! - Text: `[hh:mm:ss] Label: text`, one line per turn.
 //! - Markdown: front matter, a title, `## Thema` headings, `**Label:** text` paragraphs.
@@ -23,8 +23,14 @@
 //!   `<v Full Name>` voice tags, each utterance split over cues of 8–15 words.
 //! - SRT: numbered cues of at most two lines, a `Label:` prefix where the speaker changes.
 //!
-//! No DOCX: a Word file is a zip archive, so writing one needs a zip writer, and at scale it
-//! would mostly measure unzipping; the four text formats are what a study's bulk consists of.
+//! - Word (DOCX): a minimal package (`[Content_Types].xml`, `_rels/.rels`,
+//!   `word/document.xml`, deflated) with `Heading1` theme headings and one paragraph per turn,
+//!   `[hh:mm:ss] Label: text` in half the files, and in the other half a paragraph
+//!   `Label<tab>hh:mm:ss` above the turn's text, split over paragraphs, as a typist lays it out.
+//!
+//! Formats are balanced by the text they hold (the XML of a DOCX, not its compressed size), so
+//! each of the five has about a fifth of the text; `--size` counts the files' bytes, and a DOCX
+//! file is about a quarter of its text.
 //!
 //! The text is realistic Dutch: at start-up the generator reads the bundled transcripts
 //! (`corpus/*.{txt,md,srt,vtt}` of this repository, as plain text), strips labels, timestamps,
@@ -582,10 +588,11 @@ enum Fmt {
     Markdown,
     Vtt,
     Srt,
+    Docx,
 }
 
 impl Fmt {
-    const ALL: [Fmt; 4] = [Fmt::Text, Fmt::Markdown, Fmt::Vtt, Fmt::Srt];
+    const ALL: [Fmt; 5] = [Fmt::Text, Fmt::Markdown, Fmt::Vtt, Fmt::Srt, Fmt::Docx];
 
     fn ext(self) -> &'static str {
         match self {
@@ -593,6 +600,7 @@ impl Fmt {
             Fmt::Markdown => "md",
             Fmt::Vtt => "vtt",
             Fmt::Srt => "srt",
+            Fmt::Docx => "docx",
         }
     }
 
@@ -602,6 +610,7 @@ impl Fmt {
             Fmt::Markdown => "markdown",
             Fmt::Vtt => "vtt",
             Fmt::Srt => "srt",
+            Fmt::Docx => "docx",
         }
     }
 }
@@ -773,7 +782,8 @@ fn chunks(words: &[&str], lo: u64, hi: u64, rng: &mut Rng) -> Vec<(usize, usize)
     out
 }
 
-/// Writes one document's transcript to `path`; returns its size in bytes.
+/// Writes one document's transcript to `path`; returns its size in bytes and the bytes of
+/// text it holds (the same but for a DOCX, whose XML is compressed).
 fn write_doc(
     path: &Path,
     meta: &DocMeta,
@@ -781,7 +791,7 @@ fn write_doc(
     target: u64,
     rng: &mut Rng,
     pool: &Pool,
-) -> Result<u64, String> {
+) -> Result<(u64, u64), String> {
     let err = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
     let file = OpenOptions::new()
         .write(true)
@@ -801,8 +811,15 @@ fn write_doc(
             );
         }
         Fmt::Vtt => buf.push_str("WEBVTT\n\n"),
+        Fmt::Docx => {
+            buf.push_str(DOCX_BODY_START);
+            docx_paragraph(&mut buf, Some("Title"), &meta.title);
+        }
         Fmt::Text | Fmt::Srt => {}
     }
+    // A DOCX is zipped at the end: its XML is kept whole until then.
+    let mut docx_xml = String::new();
+    let label_above = fmt == Fmt::Docx && rng.chance(50);
     let guid = {
         let (a, b) = (rng.next_u64(), rng.next_u64());
         format!(
@@ -903,6 +920,44 @@ fn write_doc(
                     t = e;
                 }
             }
+            Fmt::Docx => {
+                if turn_no == next_theme {
+                    theme_no += 1;
+                    let theme = THEMES[(theme_no - 1) % THEMES.len()];
+                    line.clear();
+                    let _ = write!(line, "Thema {theme_no}: {theme}");
+                    docx_paragraph(&mut buf, Some("Heading1"), &line);
+                    next_theme += rng.range(12, 40);
+                }
+                line.clear();
+                // A paragraph of text that opens like `Word: …` would read as a new turn.
+                if label_above && sentences.iter().all(|s| after_label(s).is_none()) {
+                    let _ = write!(line, "{label}\t{}", clock(start));
+                    docx_paragraph(&mut buf, None, &line);
+                    let split = if sentences.len() >= 4 {
+                        rng.range(1, sentences.len() as u64 - 1) as usize
+                    } else {
+                        usize::MAX
+                    };
+                    line.clear();
+                    for (i, s) in sentences.iter().enumerate() {
+                        if i == split {
+                            docx_paragraph(&mut buf, None, line.trim_start());
+                            line.clear();
+                        }
+                        line.push(' ');
+                        line.push_str(s);
+                    }
+                    docx_paragraph(&mut buf, None, line.trim_start());
+                } else {
+                    let _ = write!(line, "[{}] {label}:", clock(start));
+                    for s in &sentences {
+                        line.push(' ');
+                        line.push_str(s);
+                    }
+                    docx_paragraph(&mut buf, None, &line);
+                }
+            }
             Fmt::Srt => {
                 let mut runs = chunks(&words, 6, 14, rng);
                 // A cue must not start with something the parser would take for a label.
@@ -965,15 +1020,92 @@ fn write_doc(
         }
         turn_no += 1;
         if buf.len() >= 8 * 1024 {
-            out.write_all(buf.as_bytes()).map_err(err)?;
+            if fmt == Fmt::Docx {
+                docx_xml.push_str(&buf);
+            } else {
+                out.write_all(buf.as_bytes()).map_err(err)?;
+            }
             written += buf.len() as u64;
             buf.clear();
         }
     }
+    if fmt == Fmt::Docx {
+        buf.push_str(DOCX_BODY_END);
+        docx_xml.push_str(&buf);
+        written += buf.len() as u64;
+        let file = out.into_inner().map_err(|e| err(e.into_error()))?;
+        let size = write_docx(file, &docx_xml)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        return Ok((size, written));
+    }
     out.write_all(buf.as_bytes()).map_err(err)?;
     written += buf.len() as u64;
     out.flush().map_err(err)?;
-    Ok(written)
+    Ok((written, written))
+}
+
+const DOCX_BODY_START: &str = concat!(
+    r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+    "\n",
+    r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>"#,
+);
+const DOCX_BODY_END: &str = "<w:sectPr/></w:body></w:document>\n";
+const DOCX_CONTENT_TYPES: &str = concat!(
+    r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+    r#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">"#,
+    r#"<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>"#,
+    r#"<Default Extension="xml" ContentType="application/xml"/>"#,
+    r#"<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>"#,
+    r#"</Types>"#,
+);
+const DOCX_RELS: &str = concat!(
+    r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+    r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#,
+    r#"<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>"#,
+    r#"</Relationships>"#,
+);
+
+/// Appends a paragraph (with a style, or none) holding `text`, a tab as `<w:tab/>`.
+fn docx_paragraph(buf: &mut String, style: Option<&str>, text: &str) {
+    buf.push_str("<w:p>");
+    if let Some(style) = style {
+        let _ = write!(buf, r#"<w:pPr><w:pStyle w:val="{style}"/></w:pPr>"#);
+    }
+    buf.push_str("<w:r>");
+    for (i, part) in text.split('\t').enumerate() {
+        if i > 0 {
+            buf.push_str("<w:tab/>");
+        }
+        buf.push_str(r#"<w:t xml:space="preserve">"#);
+        for c in part.chars() {
+            match c {
+                '&' => buf.push_str("&amp;"),
+                '<' => buf.push_str("&lt;"),
+                '>' => buf.push_str("&gt;"),
+                c => buf.push(c),
+            }
+        }
+        buf.push_str("</w:t>");
+    }
+    buf.push_str("</w:r></w:p>");
+}
+
+/// Writes a DOCX package whose main part is `document`; returns the file's size.
+fn write_docx(file: fs::File, document: &str) -> zip::result::ZipResult<u64> {
+    let mut zip = zip::ZipWriter::new(file);
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    for (name, body) in [
+        ("[Content_Types].xml", DOCX_CONTENT_TYPES),
+        ("_rels/.rels", DOCX_RELS),
+        ("word/document.xml", document),
+    ] {
+        zip.start_file(name, options)?;
+        zip.write_all(body.as_bytes())?;
+    }
+    let file = zip.finish()?;
+    Ok(file.metadata()?.len())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1249,7 +1381,8 @@ fn run() -> Result<(), String> {
     let mut sizes = Rng::new(args.seed, u64::MAX);
     let mut counters = Counters::default();
     let mut docs: Vec<DocMeta> = Vec::new();
-    let mut per_format = [(0u64, 0u64); 4];
+    // Files, file bytes and text bytes per format.
+    let mut per_format = [(0u64, 0u64, 0u64); 5];
     let mut total = 0u64;
     let mut reported = 0u64;
     // Small studies get smaller files, so that every format has some.
@@ -1263,8 +1396,8 @@ fn run() -> Result<(), String> {
         } else {
             sizes.range(MIN_FILE, cap.min(remaining - MIN_FILE))
         };
-        // The format with the fewest bytes so far (the first of those on a tie).
-        let f = (0..4).min_by_key(|&i| (per_format[i].1, i)).unwrap_or(0);
+        // The format with the least text so far (the first of those on a tie).
+        let f = (0..5).min_by_key(|&i| (per_format[i].2, i)).unwrap_or(0);
         let fmt = Fmt::ALL[f];
         let index = docs.len();
         let mut rng = Rng::new(args.seed, index as u64);
@@ -1275,10 +1408,11 @@ fn run() -> Result<(), String> {
         {
             fs::create_dir(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
-        let bytes = write_doc(&path, &meta, fmt, target, &mut rng, &pool)?;
+        let (bytes, text) = write_doc(&path, &meta, fmt, target, &mut rng, &pool)?;
         docs.push(meta);
         per_format[f].0 += 1;
         per_format[f].1 += bytes;
+        per_format[f].2 += text;
         total += bytes;
         let decile = (total.min(args.size) * 10 / args.size).min(10);
         if decile > reported {
@@ -1302,7 +1436,7 @@ fn run() -> Result<(), String> {
     let split: Vec<String> = Fmt::ALL
         .iter()
         .zip(&per_format)
-        .map(|(f, &(files, bytes))| {
+        .map(|(f, &(files, bytes, _))| {
             format!(
                 "{} {files} files {bytes} bytes ({:.1}%)",
                 f.name(),
