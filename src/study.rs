@@ -198,17 +198,24 @@ impl Study {
         read_segments(&self.segments_dir().join(format!("{doc}.jsonl")))
     }
 
-    /// Every stored segment, document by document in id order.
-    pub fn all_segments(&self) -> Result<Vec<Segment>, Error> {
+    /// The ids of the ingested documents, in id order: to read their segments one document at
+    /// a time ([`Study::document_segments`]) where [`Study::all_segments`] would hold a large
+    /// study's all at once.
+    pub fn document_ids(&self) -> Result<Vec<String>, Error> {
         let state = self.state()?;
         // An index without a state is an ingest that was stopped before it finished.
         let ingested = self.index_dir().exists() && self.state_dir().join("state.json").exists();
         if state.documents.is_empty() && !ingested {
             return Err(Error::NotIngested(self.root.clone()));
         }
+        Ok(state.documents.into_keys().collect())
+    }
+
+    /// Every stored segment, document by document in id order.
+    pub fn all_segments(&self) -> Result<Vec<Segment>, Error> {
         let mut all = Vec::new();
-        for doc in state.documents.keys() {
-            all.extend(self.document_segments(doc)?);
+        for doc in self.document_ids()? {
+            all.extend(self.document_segments(&doc)?);
         }
         Ok(all)
     }

@@ -26,7 +26,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use super::{SUGGESTIONS_FILE, Stance, load_suggestions};
+use super::{SUGGESTIONS_FILE, Stance, for_each_suggestion};
 use crate::error::Error;
 use crate::study::{Study, write_atomic};
 
@@ -561,6 +561,17 @@ pub struct EffectiveCoding {
 /// A coder's accept or a tag confirms a code, with its stance; a reject hides the suggestion
 /// (unless someone else confirmed the code); a suggestion nobody decided stays a suggestion.
 pub fn effective_codings(study: &Study) -> Result<Vec<EffectiveCoding>, Error> {
+    effective_codings_where(study, |_, _| true)
+}
+
+/// The effective codings `keep` keeps, given each one's code and status: as
+/// [`effective_codings`], reading the suggestions a line at a time and holding only what is
+/// kept, so that asking for a few codes, or for confirmed codings only, costs little memory
+/// however many suggestions a large study has.
+pub fn effective_codings_where(
+    study: &Study,
+    keep: impl Fn(&str, Status) -> bool,
+) -> Result<Vec<EffectiveCoding>, Error> {
     let mut decided: BTreeMap<(String, String), Vec<Coding>> = BTreeMap::new();
     let coders = load_all_coders(study)?;
     for coding in coders
@@ -573,38 +584,40 @@ pub fn effective_codings(study: &Study) -> Result<Vec<EffectiveCoding>, Error> {
             .or_default()
             .push(coding);
     }
-    let suggestions = if study.state_dir().join(SUGGESTIONS_FILE).exists() {
-        load_suggestions(study)?
-    } else {
-        Vec::new()
-    };
     let mut out = Vec::new();
+    // The decided pairs the rules suggested too (the rest are confirmed below).
     let mut suggested: HashSet<(String, String)> = HashSet::new();
-    for s in suggestions {
-        let key = (s.segment.clone(), s.code.clone());
-        suggested.insert(key.clone());
-        if let Some(codings) = decided.get(&key) {
-            if let Some(mut confirmed) = confirm(codings) {
-                confirmed.score = Some(s.score);
-                out.push(confirmed);
+    if study.state_dir().join(SUGGESTIONS_FILE).exists() {
+        for_each_suggestion(study, |s| {
+            let key = (s.segment, s.code);
+            if let Some(codings) = decided.get(&key) {
+                if let Some(mut confirmed) = confirm(codings)
+                    && keep(&confirmed.code, Status::Confirmed)
+                {
+                    confirmed.score = Some(s.score);
+                    out.push(confirmed);
+                }
+                suggested.insert(key);
+            } else if keep(&key.1, Status::Suggested) {
+                out.push(EffectiveCoding {
+                    segment: key.0,
+                    code: key.1,
+                    status: Status::Suggested,
+                    origin: Origin::Rule,
+                    stance: s.stance,
+                    disputed: false,
+                    coders: Vec::new(),
+                    score: Some(s.score),
+                    spans: s.spans,
+                });
             }
-        } else {
-            out.push(EffectiveCoding {
-                segment: s.segment,
-                code: s.code,
-                status: Status::Suggested,
-                origin: Origin::Rule,
-                stance: s.stance,
-                disputed: false,
-                coders: Vec::new(),
-                score: Some(s.score),
-                spans: s.spans,
-            });
-        }
+            Ok(())
+        })?;
     }
     for (key, codings) in &decided {
         if !suggested.contains(key)
             && let Some(confirmed) = confirm(codings)
+            && keep(&confirmed.code, Status::Confirmed)
         {
             out.push(confirmed);
         }

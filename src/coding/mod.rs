@@ -313,9 +313,23 @@ pub fn sort_suggestions(suggestions: &mut [Suggestion]) {
 
 /// The suggestions of the last `icamo code`, in file order.
 pub fn load_suggestions(study: &Study) -> Result<Vec<Suggestion>, Error> {
+    let mut all = Vec::new();
+    for_each_suggestion(study, |s| {
+        all.push(s);
+        Ok(())
+    })?;
+    Ok(all)
+}
+
+/// Calls `f` with each suggestion of the last `icamo code`, in file order, reading the file a
+/// line at a time (a large study's suggestions need not fit in memory).
+pub fn for_each_suggestion(
+    study: &Study,
+    mut f: impl FnMut(Suggestion) -> Result<(), Error>,
+) -> Result<(), Error> {
     let path = study.state_dir().join(SUGGESTIONS_FILE);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
+    let file = match std::fs::File::open(&path) {
+        Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(Error::Other(format!(
                 "the study in {} has no suggestions yet: run `icamo code` first",
@@ -324,18 +338,18 @@ pub fn load_suggestions(study: &Study) -> Result<Vec<Suggestion>, Error> {
         }
         Err(e) => return Err(Error::io(&path, e)),
     };
-    text.lines()
-        .enumerate()
-        .map(|(n, line)| {
-            serde_json::from_str(line).map_err(|e| {
-                Error::Other(format!(
-                    "{}:{}: a stored suggestion is damaged ({e}); run `icamo code` again",
-                    path.display(),
-                    n + 1
-                ))
-            })
-        })
-        .collect()
+    for (n, line) in std::io::BufRead::lines(std::io::BufReader::new(file)).enumerate() {
+        let line = line.map_err(|e| Error::io(&path, e))?;
+        let suggestion = serde_json::from_str(&line).map_err(|e| {
+            Error::Other(format!(
+                "{}:{}: a stored suggestion is damaged ({e}); run `icamo code` again",
+                path.display(),
+                n + 1
+            ))
+        })?;
+        f(suggestion)?;
+    }
+    Ok(())
 }
 
 /// A coding together with the segment it codes: a quote.
@@ -356,13 +370,13 @@ pub fn quotes(
     codes: Option<&std::collections::HashSet<String>>,
     include_suggestions: bool,
 ) -> Result<Vec<Quote>, Error> {
-    let codings: Vec<manual::EffectiveCoding> = manual::effective_codings(study)?
-        .into_iter()
-        .filter(|c| codes.is_none_or(|set| set.contains(&c.code)))
-        .filter(|c| include_suggestions || c.status == manual::Status::Confirmed)
-        .collect();
-    let mut by_doc: std::collections::BTreeMap<String, HashMap<u32, Segment>> =
-        std::collections::BTreeMap::new();
+    let codings = manual::effective_codings_where(study, |code, status| {
+        codes.is_none_or(|set| set.contains(code))
+            && (include_suggestions || status == manual::Status::Confirmed)
+    })?;
+    // Codings come in segment order, so a document's segments are read once, when its first
+    // coding comes, and dropped when the next document's does.
+    let mut doc_segments: (String, HashMap<u32, Segment>) = (String::new(), HashMap::new());
     let mut quotes = Vec::with_capacity(codings.len());
     for coding in codings {
         let Some((doc, n)) = coding.segment.rsplit_once(':') else {
@@ -371,16 +385,16 @@ pub fn quotes(
         let Ok(ordinal) = n.parse::<u32>() else {
             continue;
         };
-        if !by_doc.contains_key(doc) {
+        if doc_segments.0 != doc {
             let segments = study.document_segments(doc).unwrap_or_default();
-            by_doc.insert(
+            doc_segments = (
                 doc.to_string(),
                 segments.into_iter().map(|s| (s.ordinal, s)).collect(),
             );
         }
         // A coding of a segment the study no longer has is left out, not an error: the
         // transcript may have been edited since it was coded.
-        if let Some(segment) = by_doc.get(doc).and_then(|m| m.get(&ordinal)) {
+        if let Some(segment) = doc_segments.1.get(&ordinal) {
             quotes.push(Quote {
                 segment: segment.clone(),
                 coding,

@@ -167,29 +167,48 @@ fn as_evidence(s: &Segment, interpreted: &HashMap<String, Segment>) -> (Segment,
     (s.clone(), None)
 }
 
+/// Who the study heard, taken from its segments one document at a time, so that a large
+/// study never has all of its segments in memory: the respondents per role × case, and per
+/// document with one respondent, that respondent (whom an interpreter's turns stand for).
+#[derive(Debug, Default)]
+pub struct Population {
+    interpreted: HashMap<String, Segment>,
+    people: BTreeMap<(String, String), BTreeSet<String>>,
+}
+
+impl Population {
+    /// Adds the segments of one document (all of them, in any order).
+    pub fn add_document(&mut self, segments: &[Segment]) {
+        let interpreted = interpreted_for(segments);
+        for s in segments.iter().filter(|s| !s.interviewer) {
+            if INTERPRETER_ROLES.contains(&s.role.as_str()) && interpreted.contains_key(&s.doc) {
+                continue;
+            }
+            self.people
+                .entry((s.role.clone(), case_of(s)))
+                .or_default()
+                .insert(person(s));
+        }
+        self.interpreted.extend(interpreted);
+    }
+}
+
 /// Gathers the evidence for `wanted` codes (each with the codes under it) from `quotes`
 /// (confirmed codings, and suggestions if they were asked for), and counts respondents per
-/// role × case over `segments`, all of the study's.
+/// role × case in `population`, the study's.
 pub fn gather(
     wanted: &BTreeSet<String>,
     codes: &Codes,
     quotes: &[Quote],
-    segments: &[Segment],
+    population: &Population,
     include_suggestions: bool,
 ) -> Evidence {
-    let interpreted = interpreted_for(segments);
-    let mut people: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
-    for s in segments.iter().filter(|s| !s.interviewer) {
-        if INTERPRETER_ROLES.contains(&s.role.as_str()) && interpreted.contains_key(&s.doc) {
-            continue;
-        }
-        people
-            .entry((s.role.clone(), case_of(s)))
-            .or_default()
-            .insert(person(s));
-    }
-    let respondents: BTreeMap<(String, String), usize> =
-        people.into_iter().map(|(k, v)| (k, v.len())).collect();
+    let interpreted = &population.interpreted;
+    let respondents: BTreeMap<(String, String), usize> = population
+        .people
+        .iter()
+        .map(|(k, v)| (k.clone(), v.len()))
+        .collect();
 
     // Which wanted codes a coded code counts for: itself and every wanted ancestor.
     let mut counts_for: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -202,7 +221,7 @@ pub fn gather(
         .iter()
         .filter(|q| include_suggestions || q.coding.status == Status::Confirmed)
         .map(|q| {
-            let (segment, via) = as_evidence(&q.segment, &interpreted);
+            let (segment, via) = as_evidence(&q.segment, interpreted);
             let coding = q.coding.clone();
             (Quote { coding, segment }, via)
         })

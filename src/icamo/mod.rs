@@ -136,12 +136,15 @@ impl Model {
             .map(str::to_string)
             .collect();
         let quotes = coding::quotes(study, Some(&counted), include_suggestions)?;
-        let segments = study.all_segments()?;
+        let mut population = evidence::Population::default();
+        for doc in study.document_ids()? {
+            population.add_document(&study.document_segments(&doc)?);
+        }
         Ok(evidence::gather(
             &wanted,
             &codes,
             &quotes,
-            &segments,
+            &population,
             include_suggestions,
         ))
     }
