@@ -51,16 +51,25 @@ pub struct DocCount {
 /// The label used for segments whose document has no case.
 pub const NO_CASE: &str = "—";
 
-impl Stats {
-    /// Counts `segments`.
-    pub fn of(segments: &[Segment]) -> Stats {
-        let mut stats = Stats::default();
-        let mut speakers_by_role: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
-        let mut by_role_case: BTreeMap<&str, BTreeMap<&str, BTreeSet<String>>> = BTreeMap::new();
-        let mut docs = BTreeSet::new();
+/// Counts segments a document at a time, so a large study's segments need not all be in
+/// memory: [`Tally::add`] each document's, then [`Tally::finish`].
+#[derive(Debug, Default)]
+pub struct Tally {
+    stats: Stats,
+    speakers_by_role: BTreeMap<String, BTreeSet<String>>,
+    by_role_case: BTreeMap<String, BTreeMap<String, BTreeSet<String>>>,
+    docs: BTreeSet<String>,
+}
+
+impl Tally {
+    /// Counts `segments` (of one document or several).
+    pub fn add(&mut self, segments: &[Segment]) {
+        let stats = &mut self.stats;
         for s in segments {
             let words = s.word_count();
-            docs.insert(s.doc.as_str());
+            if !self.docs.contains(&s.doc) {
+                self.docs.insert(s.doc.clone());
+            }
             stats.segments += 1;
             stats.words += words;
             let d = stats.per_document.entry(s.doc.clone()).or_default();
@@ -80,36 +89,52 @@ impl Stats {
             let role = stats.roles.entry(s.role.clone()).or_default();
             role.segments += 1;
             role.words += words;
-            speakers_by_role
-                .entry(&s.role)
+            self.speakers_by_role
+                .entry(s.role.clone())
                 .or_default()
                 .insert(who.clone());
-            by_role_case
-                .entry(&s.role)
+            self.by_role_case
+                .entry(s.role.clone())
                 .or_default()
-                .entry(s.case.as_deref().unwrap_or(NO_CASE))
+                .entry(s.case.as_deref().unwrap_or(NO_CASE).to_string())
                 .or_default()
                 .insert(who);
         }
-        stats.documents = docs.len();
-        for (role, who) in speakers_by_role {
-            if let Some(r) = stats.roles.get_mut(role) {
+    }
+
+    /// The counts of everything added.
+    pub fn finish(self) -> Stats {
+        let mut stats = self.stats;
+        stats.documents = self.docs.len();
+        for (role, who) in self.speakers_by_role {
+            if let Some(r) = stats.roles.get_mut(&role) {
                 r.speakers = who.len();
             }
         }
-        stats.speakers_by_role_and_case = by_role_case
+        stats.speakers_by_role_and_case = self
+            .by_role_case
             .into_iter()
-            .map(|(role, cases)| {
-                (
-                    role.to_string(),
-                    cases
-                        .into_iter()
-                        .map(|(c, w)| (c.to_string(), w.len()))
-                        .collect(),
-                )
-            })
+            .map(|(role, cases)| (role, cases.into_iter().map(|(c, w)| (c, w.len())).collect()))
             .collect();
         stats
+    }
+}
+
+impl Stats {
+    /// Counts `segments`.
+    pub fn of(segments: &[Segment]) -> Stats {
+        let mut tally = Tally::default();
+        tally.add(segments);
+        tally.finish()
+    }
+
+    /// Counts the segments of an ingested study, reading one document at a time.
+    pub fn of_study(study: &crate::study::Study) -> Result<Stats, crate::error::Error> {
+        let mut tally = Tally::default();
+        for doc in study.document_ids()? {
+            tally.add(&study.document_segments(&doc)?);
+        }
+        Ok(tally.finish())
     }
 
     /// All cases that occur, sorted, with [`NO_CASE`] last.

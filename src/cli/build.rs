@@ -32,7 +32,7 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
         }
     }
     if !global.quiet {
-        let stats = Stats::of(&study.all_segments()?);
+        let stats = Stats::of_study(&study)?;
         println!();
         print!("{}", stats.to_text(&study.manifest.study.name));
     }

@@ -15,7 +15,7 @@ pub(super) struct Args {
 
 pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
     let study = global.study()?;
-    let stats = Stats::of(&study.all_segments()?);
+    let stats = Stats::of_study(&study)?;
     match args.format {
         super::OutputFormat::Text => print!("{}", stats.to_text(&study.manifest.study.name)),
         super::OutputFormat::Json => {
