@@ -10,6 +10,7 @@ of an archive joined by NUL bytes, it unpacks the .docx fixtures and joins the s
 .qde and source text. Existing corpus files are kept (the fuzzer's finds stay).
 """
 
+import re
 import shutil
 import sys
 import zipfile
@@ -22,30 +23,15 @@ ATLAS = [
     ROOT.parent / "shared" / "refi-qda" / "fixtures" / "atlasti-8.4-testproject.qdpx",
 ]
 
-# Copied from tests/refi.rs (SMALL_QDE and SMALL_TEXT).
-SMALL_QDE = """<?xml version="1.0" encoding="utf-8"?>
-<Project xmlns="urn:QDA-XML:project:1.0" name="Klein">
-  <Users><User guid="11111111-1111-4111-8111-111111111111" name="Sanne de Wit"/></Users>
-  <CodeBook><Codes>
-    <Code guid="22222222-2222-4222-8222-222222222222" name="Taal" isCodable="true">
-      <Code guid="33333333-3333-4333-8333-333333333333" name="Taal leren op de werkvloer" isCodable="true"/>
-    </Code>
-  </Codes></CodeBook>
-  <Sources>
-    <TextSource guid="44444444-4444-4444-8444-444444444444" name="Interview Amal.txt" plainTextPath="internal://44444444-4444-4444-8444-444444444444.txt">
-      <PlainTextSelection guid="55555555-5555-4555-8555-555555555555" name="op mijn werk leer ik de meeste woorden" startPosition="START" endPosition="END">
-        <Coding guid="66666666-6666-4666-8666-666666666666" creatingUser="11111111-1111-4111-8111-111111111111">
-          <CodeRef targetGUID="33333333-3333-4333-8333-333333333333"/>
-        </Coding>
-      </PlainTextSelection>
-    </TextSource>
-  </Sources>
-</Project>
-"""
-SMALL_TEXT = (
-    "Interviewer: Hoe gaat het met de taal?\r\n"
-    "Amal: Beter. Eerlijk gezegd: op mijn werk leer ik de meeste woorden, meer dan in de klas.\r\n"
-)
+# The small project of tests/refi.rs, read from there.
+def refi_test_constants():
+    text = (ROOT / "tests" / "refi.rs").read_text(encoding="utf-8")
+    qde = re.search(r'const SMALL_QDE: &str = r#"(.*?)"#;', text, re.S).group(1)
+    source = re.search(r'const SMALL_TEXT: &str = "(.*?)";', text, re.S).group(1)
+    return qde, source.replace("\\r", "\r").replace("\\n", "\n")
+
+
+SMALL_QDE, SMALL_TEXT = refi_test_constants()
 SOURCE = "44444444-4444-4444-8444-444444444444.txt"
 
 # A small codebook as icamo writes it: [icamo] blocks in descriptions, a codebook set.

@@ -346,15 +346,7 @@ pub fn read_segments(path: &Path) -> Result<Vec<Segment>, Error> {
 /// Elsewhere, or when `.icamo/tmp/` is on another file system, it is written beside `path`.
 /// The file is synced before the rename and its folder after it.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    let tmp_name = temp_name(&name, std::process::id());
+    let (dir, tmp_name) = folder_and_temp_name(path);
     if let Some(tmp_dir) = study_temp_dir(dir)
         && write_and_rename(&tmp_dir.join(&tmp_name), bytes, path).is_ok()
     {
@@ -379,15 +371,8 @@ pub struct AtomicFile {
 impl AtomicFile {
     /// Starts writing `path`.
     pub fn create(path: &Path) -> Result<AtomicFile, Error> {
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default();
-        let tmp = dir.join(temp_name(&name, std::process::id()));
+        let (dir, tmp_name) = folder_and_temp_name(path);
+        let tmp = dir.join(tmp_name);
         let file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
         Ok(AtomicFile {
             path: path.to_path_buf(),
@@ -410,13 +395,7 @@ impl AtomicFile {
             .map_err(|e| Error::io(&self.path, e.into_error()))?;
         file.sync_all().map_err(|e| Error::io(&self.path, e))?;
         fs::rename(&self.tmp, &self.path).map_err(|e| Error::io(&self.path, e))?;
-        if let Some(dir) = self.path.parent() {
-            sync_dir(if dir.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                dir
-            });
-        }
+        sync_dir(folder_and_temp_name(&self.path).0);
         Ok(())
     }
 }
@@ -427,6 +406,20 @@ impl Drop for AtomicFile {
             let _ = fs::remove_file(&self.tmp);
         }
     }
+}
+
+/// The folder of `path` (`.` for a bare file name) and the name of this process's temporary
+/// file for it.
+fn folder_and_temp_name(path: &Path) -> (&Path, String) {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    (dir, temp_name(&name, std::process::id()))
 }
 
 /// The folder inside `.icamo/` that holds [`write_atomic`]'s temporary files.
