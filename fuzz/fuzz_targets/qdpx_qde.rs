@@ -8,31 +8,11 @@
 //! points at with `plainTextPath="internal://44444444-4444-4444-8444-444444444444.txt"`).
 #![no_main]
 
-use std::io::Write;
+#[path = "../harness.rs"]
+mod harness;
 
-use icamo::interop::qdpx::{DEFAULT_MAX_UNPACKED, ImportOptions, import_qdpx};
 use libfuzzer_sys::fuzz_target;
 
-const PARTS: [&str; 2] = [
-    "project.qde",
-    "sources/44444444-4444-4444-8444-444444444444.txt",
-];
-
 fuzz_target!(|data: &[u8]| {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let file = dir.path().join("fuzz.qdpx");
-    let mut zip = zip::ZipWriter::new(std::fs::File::create(&file).expect("the archive"));
-    let options =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    for (name, body) in PARTS.iter().zip(data.splitn(PARTS.len(), |&b| b == 0)) {
-        zip.start_file(*name, options).expect("a part");
-        zip.write_all(body).expect("writing a part");
-    }
-    zip.finish().expect("an archive");
-    let options = ImportOptions {
-        into: dir.path().join("study"),
-        language: "nl".into(),
-        max_unpacked: DEFAULT_MAX_UNPACKED,
-    };
-    let _ = import_qdpx(&file, &options);
+    harness::qdpx_qde(data);
 });

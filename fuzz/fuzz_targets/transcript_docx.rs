@@ -1,9 +1,11 @@
 //! Fuzzes the Word (.docx) transcript reader: the bytes are the archive.
 #![no_main]
 
-use icamo::transcript::{Format, parse_bytes};
+#[path = "../harness.rs"]
+mod harness;
+
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = parse_bytes(Format::Docx, data);
+    harness::transcript_docx(data);
 });

@@ -1,11 +1,11 @@
 //! Fuzzes the text transcript parser: raw bytes are decoded (BOM, UTF-16, CRLF), then parsed.
 #![no_main]
 
-use icamo::transcript::{Format, decode, parse};
+#[path = "../harness.rs"]
+mod harness;
+
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(decoded) = decode(data) {
-        let _ = parse(Format::Text, &decoded.text);
-    }
+    harness::transcript(icamo::transcript::Format::Text, data);
 });
