@@ -41,7 +41,7 @@ pub fn codebook(data: &[u8]) {
     if let Ok(book) = Codebook::parse(path, text) {
         let _ = book.check();
     }
-    let _ = icamo::icamo::config::parse(path, text);
+    let _ = icamo::chain::config::parse(path, text);
 }
 
 /// REFI-QDA XML, and the codes of a `<CodeBook>` root (a `.qdc`) or of a `<Project>`'s

@@ -70,11 +70,11 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::chain::config::Configuration;
 use crate::codebook::Codebook;
 use crate::coding::Stance;
 use crate::coding::manual::{Coding, Decision, numbered_records, read_csv_bytes};
 use crate::error::{Error, Warning};
-use crate::icamo::config::Configuration;
 use crate::transcript::{Segment, UNKNOWN_ROLE};
 
 /// What a unit of coding is.

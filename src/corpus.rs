@@ -24,7 +24,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::coding::manual::{Coding, Decision, Origin, TAG_CODER, check_coder};
+use crate::coding::model::{Coding, Decision, Origin, TAG_CODER, check_coder};
 use crate::coding::tags::strip_tags;
 use crate::error::{Error, Warning, line_col};
 use crate::lang::Language;

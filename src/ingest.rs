@@ -26,8 +26,9 @@ use crate::coding::manual::{
 };
 use crate::corpus::{Corpus, SourceDoc};
 use crate::error::{Error, Warning};
+use crate::fsutil::write_atomic;
 use crate::index::{ANALYSIS_VERSION, SegmentIndex};
-use crate::study::{DocState, State, Study, read_segments, segments_jsonl, write_atomic};
+use crate::study::{DocState, State, Study, read_segments, segments_jsonl};
 use crate::transcript::{self, Format};
 
 /// How to ingest.

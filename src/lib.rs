@@ -15,12 +15,13 @@
 //! ```
 
 pub mod agree;
+pub mod chain;
 pub mod cli;
 pub mod codebook;
 pub mod coding;
 pub mod corpus;
 pub mod error;
-pub mod icamo;
+pub mod fsutil;
 pub mod index;
 pub mod ingest;
 pub mod interop;

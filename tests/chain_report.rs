@@ -9,8 +9,8 @@ use std::fs;
 use std::path::Path;
 
 use common::{copy_dir, fixtures, icamo};
-use icamo::icamo::Model;
-use icamo::icamo::evidence::Evidence;
+use icamo::chain::Model;
+use icamo::chain::evidence::Evidence;
 use serde_json::Value;
 
 fn repo() -> &'static Path {

@@ -1,10 +1,10 @@
 //! The figure renderers (DOT, SVG with both engines, PNG, Mermaid) on charts built by hand
 //! after the reference study (`shared/study/dualiteit.md`).
 
-use icamo::codebook::ContextLevel;
-use icamo::icamo::chart::{
+use icamo::chain::chart::{
     Chart, ChartConfiguration, Counts, Edge, EdgeKind, EvidenceBasis, Node, NodeKind, Step,
 };
+use icamo::codebook::ContextLevel;
 use icamo::render::svg::Engine;
 use icamo::render::{dot, mermaid, png, svg};
 use quick_xml::Reader;

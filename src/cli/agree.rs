@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::agree::{Agreement, Input, Options, Report, Unit, compare, unknown_codes};
-use crate::coding::manual::{CODINGS_DIR, Coding, check_coder, read_codings};
+use crate::chain::Model;
+use crate::coding::manual::{Coding, check_coder, read_codings};
 use crate::error::Error;
-use crate::icamo::Model;
-use crate::study::Study;
+use crate::study::{CODINGS_DIR, Study};
 
 /// Intercoder agreement: how far coders' hand codings agree, and where they differ
 ///

@@ -1,7 +1,7 @@
 //! `icamo build`: the main job, run on a study from its sources.
 
+use crate::chain::Model;
 use crate::error::Error;
-use crate::icamo::Model;
 use crate::stats::Stats;
 
 /// Run the whole pipeline on a study: ingest → code → chains → report

@@ -3,12 +3,12 @@
 use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
 
+use crate::chain::Model;
+use crate::chain::chart::Chart;
 use crate::codebook::{Diagnostic, Severity};
 use crate::error::Error;
-use crate::icamo::Model;
-use crate::icamo::chart::Chart;
+use crate::fsutil::write_atomic;
 use crate::render;
-use crate::study::write_atomic;
 
 /// Draw ICAMO configurations as figures, or check them
 ///

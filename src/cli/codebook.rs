@@ -165,7 +165,7 @@ fn check(
                     line,
                     column,
                     message,
-                }) = crate::icamo::config::load(path)
+                }) = crate::chain::config::load(path)
                 {
                     found.push(Diagnostic {
                         severity: Severity::Error,

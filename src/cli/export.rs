@@ -10,8 +10,8 @@ use serde::Serialize;
 use crate::coding::manual::{Coding, Status, effective_codings, load_all_coders};
 use crate::coding::quotes;
 use crate::error::Error;
+use crate::fsutil::write_atomic;
 use crate::interop::table;
-use crate::study::write_atomic;
 
 /// Write the study's segments, codings or a code matrix as CSV or JSON, for R, Python or a
 /// spreadsheet.

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use crate::codebook::Codebook;
 use crate::error::Error;
+use crate::fsutil::write_atomic;
 use crate::interop::{qdc, qdpx};
-use crate::study::write_atomic;
 
 /// Bring in work done in ATLAS.ti, NVivo, MAXQDA, QualCoder or another tool that speaks
 /// REFI-QDA, or an icamo export.

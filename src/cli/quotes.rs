@@ -6,9 +6,9 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use crate::chain::Model;
 use crate::coding::{Quote, Stance, quotes};
 use crate::error::Error;
-use crate::icamo::Model;
 use crate::render::site;
 
 /// List coded segments as quotes, with role labels and cases (never names).

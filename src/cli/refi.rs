@@ -4,8 +4,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
+use crate::fsutil::write_atomic;
 use crate::interop::{qdc, qdpx};
-use crate::study::write_atomic;
 
 /// Which REFI-QDA file to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,11 +3,12 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::chain::Model;
 use crate::error::Error;
-use crate::icamo::Model;
+use crate::fsutil::write_atomic;
 use crate::render;
 use crate::render::report::{ReportData, TEMPLATES, Target};
-use crate::study::{Study, write_atomic};
+use crate::study::Study;
 
 /// Write the ICAMO report, its summary and its figures
 ///

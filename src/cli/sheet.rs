@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::coding::manual::check_coder;
 use crate::coding::sheet::{apply_sheet, export_rows, sheet_csv, sheet_markdown};
 use crate::error::Error;
-use crate::study::write_atomic;
+use crate::fsutil::write_atomic;
 
 /// Decide on suggested codes in a spreadsheet: export a coding sheet, fill it in, apply it.
 ///

@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
+use crate::chain::Model;
 use crate::error::Error;
-use crate::icamo::Model;
 use crate::render::site;
 
 /// Write the quote site for advisory panels, or check one for names

@@ -53,6 +53,7 @@ mod check;
 mod matcher;
 mod model;
 mod patterns;
+mod set;
 mod syntax;
 mod tree;
 mod trie;
@@ -66,3 +67,4 @@ pub use model::{
     Code, CodeKind, Codebook, ContextLevel, Position, Rule, RuleKind, Rules, SynonymGroup,
 };
 pub use patterns::RulePattern;
+pub use set::Codes;

@@ -426,7 +426,7 @@ struct RawCodebook {
     synonyms: Vec<RawSynonyms>,
     #[serde(default)]
     codes: Vec<RawCode>,
-    /// `[[configurations]]` belong to [`crate::icamo`], which reads them from the same file.
+    /// `[[configurations]]` belong to [`crate::chain`], which reads them from the same file.
     #[serde(default)]
     #[allow(dead_code)]
     configurations: Option<serde::de::IgnoredAny>,

@@ -19,145 +19,22 @@
 //! merges all of it with the suggestions: a coder's decision or a tag always wins.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
 use serde::Serialize;
 
 use super::{SUGGESTIONS_FILE, Stance, for_each_suggestion};
 use crate::error::Error;
-use crate::study::{Study, write_atomic};
-
-/// The folder, in the study, of the coders' files.
-pub const CODINGS_DIR: &str = "codings";
+use crate::fsutil::write_atomic;
+use crate::study::{CODINGS_DIR, Study};
 
 /// The file, inside `.icamo/`, of the codings read from inline tags at ingest.
 pub const TAG_CODINGS_FILE: &str = "tag-codings.csv";
 
-/// The coder of inline tags in a document without a `coder` attribute.
-pub const TAG_CODER: &str = "transcript";
-
-/// The columns of a coder's file, in order.
-pub const CODING_COLUMNS: [&str; 7] = [
-    "segment", "code", "stance", "origin", "span", "note", "decision",
-];
-
-/// Where a coding comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Origin {
-    /// A person, in a coding sheet or by hand in the file.
-    Manual,
-    /// Brought in from another program (REFI-QDA, CSV).
-    Import,
-    /// An inline tag in a transcript.
-    Tag,
-    /// The codebook's rules: a suggestion nobody has decided on.
-    Rule,
-}
-
-impl Origin {
-    /// The name written in files.
-    pub fn name(self) -> &'static str {
-        match self {
-            Origin::Manual => "manual",
-            Origin::Import => "import",
-            Origin::Tag => "tag",
-            Origin::Rule => "rule",
-        }
-    }
-}
-
-impl fmt::Display for Origin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Origin {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_lowercase().as_str() {
-            "" | "manual" => Ok(Origin::Manual),
-            "import" => Ok(Origin::Import),
-            "tag" => Ok(Origin::Tag),
-            "rule" => Ok(Origin::Rule),
-            other => Err(format!(
-                "unknown origin \"{other}\": expected manual, tag, import or rule"
-            )),
-        }
-    }
-}
-
-/// What a coder decided about a code for a segment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Decision {
-    /// The segment has the code.
-    Accept,
-    /// The segment does not have the (suggested) code; kept so it is not offered again.
-    Reject,
-}
-
-impl Decision {
-    /// The name written in files.
-    pub fn name(self) -> &'static str {
-        match self {
-            Decision::Accept => "accept",
-            Decision::Reject => "reject",
-        }
-    }
-}
-
-/// One coder's decision about one code for one segment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Coding {
-    /// The segment id.
-    pub segment: String,
-    /// The code id.
-    pub code: String,
-    /// Where the coding comes from.
-    pub origin: Origin,
-    /// Who coded (the file name of a coder's file; the tag's coder for tags).
-    pub coder: String,
-    /// How the segment bears on the code.
-    pub stance: Stance,
-    /// Bytes of the segment's text the coding is about; `None` for the whole segment.
-    pub span: Option<[usize; 2]>,
-    /// The coder's note.
-    pub note: Option<String>,
-    /// Accepted or rejected.
-    pub decision: Decision,
-}
-
-impl Coding {
-    /// The order of every codings file: segment, code, span, coder.
-    fn sort_key(&self) -> (&str, &str, Option<[usize; 2]>, &str) {
-        (&self.segment, &self.code, self.span, &self.coder)
-    }
-}
-
-/// Sorts codings into file order.
-pub fn sort_codings(codings: &mut [Coding]) {
-    codings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-}
-
-/// Checks a coder's name: letters, digits, `-` and `_`, so it makes a safe file name.
-pub fn check_coder(name: &str) -> Result<(), String> {
-    if !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
-    {
-        Ok(())
-    } else {
-        Err(format!(
-            "\"{name}\" is not a coder name: use letters, digits, '-' and '_' (like anna or coder_2)"
-        ))
-    }
-}
+pub use super::model::{
+    CODING_COLUMNS, Coding, Decision, Origin, TAG_CODER, check_coder, sort_codings,
+};
 
 /// The file of one coder's codings: `codings/<coder>.csv` in the study.
 pub fn coder_file(study: &Study, coder: &str) -> PathBuf {

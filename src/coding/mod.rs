@@ -19,14 +19,13 @@
 
 pub mod eval;
 pub mod manual;
+pub mod model;
 pub mod score;
 pub mod sheet;
 pub mod tag_check;
 pub mod tags;
 
 use std::collections::HashMap;
-use std::fmt;
-use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -34,67 +33,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::codebook::{Code, CodeKind, Codebook, Matcher};
 use crate::error::Error;
+use crate::fsutil::AtomicFile;
 use crate::index::analysis::{AnalysedToken, Analyser};
 use crate::index::{SegmentIndex, analyse};
-use crate::study::{AtomicFile, Study};
+use crate::study::Study;
 use crate::transcript::Segment;
+pub use model::Stance;
 use score::{Explanation, Scorer};
 
 /// The file, inside `.icamo/`, that holds the suggestions of the last `icamo code`.
 pub const SUGGESTIONS_FILE: &str = "suggestions.jsonl";
-
-/// How a coded segment bears on its code (above all on a mechanism).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Stance {
-    /// The segment shows the mechanism at work (`+`).
-    Supports,
-    /// The segment shows it failing or absent (`-`).
-    Contradicts,
-    /// The segment qualifies it: for whom, when, only partly (`~`).
-    Nuance,
-    /// No stance (interventions, actors, most context).
-    #[default]
-    None,
-}
-
-impl Stance {
-    /// The one-character mark used in inline tags and sheets.
-    pub fn mark(self) -> &'static str {
-        match self {
-            Stance::Supports => "+",
-            Stance::Contradicts => "-",
-            Stance::Nuance => "~",
-            Stance::None => "",
-        }
-    }
-}
-
-impl fmt::Display for Stance {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Stance::Supports => "supports",
-            Stance::Contradicts => "contradicts",
-            Stance::Nuance => "nuance",
-            Stance::None => "none",
-        })
-    }
-}
-
-impl FromStr for Stance {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_lowercase().as_str() {
-            "+" | "supports" | "steunt" => Ok(Stance::Supports),
-            "-" | "contradicts" | "weerspreekt" => Ok(Stance::Contradicts),
-            "~" | "nuance" | "nuanceert" => Ok(Stance::Nuance),
-            "" | "none" | "geen" => Ok(Stance::None),
-            other => Err(format!(
-                "unknown stance \"{other}\": expected supports (+), contradicts (-), nuance (~) or none"
-            )),
-        }
-    }
-}
 
 /// A code the rules suggest for a segment, with its score and the reasons for it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -24,7 +24,7 @@
 
 use std::ops::Range;
 
-use super::Stance;
+use super::model::Stance;
 
 /// One code of a tag.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -59,7 +59,7 @@ impl Book {
     pub fn load(path: &Path) -> Result<Book, Error> {
         let text = crate::codebook::read_text(path)?;
         let codebook = Codebook::parse(path, &text)?;
-        crate::icamo::config::parse(path, &text)?;
+        crate::chain::config::parse(path, &text)?;
         let table: Table = text.parse().map_err(|e: toml::de::Error| Error::Codebook {
             path: path.to_path_buf(),
             line: 0,
@@ -517,7 +517,7 @@ fn finish(
             column: 0,
             message: format!("the codes it holds do not make an icamo codebook: {e}"),
         })?;
-        crate::icamo::config::parse(&path, &text)?;
+        crate::chain::config::parse(&path, &text)?;
         out.books.push(ImportedBook {
             name: book_name,
             toml: text,

@@ -33,13 +33,14 @@ use super::qdc::{self, Book};
 use super::xml::{self, Element, Writer};
 use crate::coding::Stance;
 use crate::coding::manual::{
-    CODINGS_DIR, Coding, Decision, Origin, check_coder, codings_csv, load_all_coders,
-    load_tag_codings, sort_codings,
+    Coding, Decision, Origin, check_coder, codings_csv, load_all_coders, load_tag_codings,
+    sort_codings,
 };
 use crate::corpus::Corpus;
 use crate::error::Error;
+use crate::fsutil::write_atomic;
 use crate::ingest::{IngestOptions, ingest};
-use crate::study::{Study, write_atomic};
+use crate::study::{CODINGS_DIR, Study};
 use crate::transcript::Segment;
 
 /// The namespace of a REFI-QDA project.
@@ -427,7 +428,7 @@ fn doc_values(d: &crate::corpus::SourceDoc) -> Vec<(String, String)> {
 
 /// The ICAMO edges between codes, once each, as (from, to, kind).
 fn links(books: &[Book], study: &Study) -> Result<Vec<(String, String, String)>, Error> {
-    let model = crate::icamo::Model::load(&study.codebook_paths()?)?;
+    let model = crate::chain::Model::load(&study.codebook_paths()?)?;
     let known: HashSet<&str> = books
         .iter()
         .flat_map(|b| b.codebook.codes.iter().map(|c| c.id.as_str()))

@@ -4,7 +4,7 @@
 //! chain link between the clusters it joins.
 //!
 //! ```
-//! use icamo::icamo::chart::{Chart, EvidenceBasis};
+//! use icamo::chain::chart::{Chart, EvidenceBasis};
 //! let chart = Chart {
 //!     configurations: vec![],
 //!     nodes: vec![],
@@ -20,7 +20,7 @@ use graphviz_rust::dot_structures::{
 };
 use graphviz_rust::printer::{DotPrinter, PrinterContext};
 
-use crate::icamo::chart::Chart;
+use crate::chain::chart::Chart;
 use crate::render::figure::{Block, BlockKind, Figure, LineStyle, LinkKind, figure};
 
 /// The font the figures ask for, with fallbacks.

@@ -11,8 +11,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::chain::chart::{Chart, ChartConfiguration, Counts, EdgeKind, Node};
 use crate::codebook::ContextLevel;
-use crate::icamo::chart::{Chart, ChartConfiguration, Counts, EdgeKind, Node};
 
 /// Where long labels wrap, in characters.
 pub(crate) const WRAP: usize = 32;

@@ -2,7 +2,7 @@
 //! with no program installed: one subgraph per configuration, the chain link outside them,
 //! contradicted mechanisms and counter-mechanisms marked by class.
 
-use crate::icamo::chart::Chart;
+use crate::chain::chart::Chart;
 use crate::render::figure::{BlockKind, LineStyle, LinkKind, figure};
 
 /// The flowchart's body (from `flowchart LR` on), without the Markdown fences; see

@@ -1,4 +1,4 @@
-//! Renderers: a [`crate::icamo::chart::Chart`] drawn as DOT, SVG, PNG or Mermaid, and the
+//! Renderers: a [`crate::chain::chart::Chart`] drawn as DOT, SVG, PNG or Mermaid, and the
 //! Markdown and HTML report. A renderer never opens a transcript; it draws what it is given.
 
 pub mod dot;

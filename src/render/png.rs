@@ -4,8 +4,8 @@
 use resvg::tiny_skia::{Color, Pixmap, Transform};
 use resvg::usvg::{self, fontdb};
 
+use crate::chain::chart::Chart;
 use crate::error::Error;
-use crate::icamo::chart::Chart;
 use crate::render::svg::{Engine, to_svg};
 
 /// How many pixels a PNG has per SVG pixel.

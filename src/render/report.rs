@@ -15,12 +15,12 @@ use std::path::Path;
 use minijinja::{Environment, Value, context};
 use serde::Serialize;
 
+use crate::chain::Model;
+use crate::chain::chart::{Chart, Counts, NodeKind};
+use crate::chain::evidence::{CodeEvidence, Evidence, EvidenceQuote, NO_CASE};
 use crate::codebook::ContextLevel;
 use crate::coding::Stance;
 use crate::error::Error;
-use crate::icamo::Model;
-use crate::icamo::chart::{Chart, Counts, NodeKind};
-use crate::icamo::evidence::{CodeEvidence, Evidence, EvidenceQuote, NO_CASE};
 
 /// The built-in templates, by name: the full report and the one-page summary.
 pub const TEMPLATES: [(&str, &str); 2] = [
@@ -102,7 +102,7 @@ pub struct MechanismView {
     /// Its label.
     pub label: String,
     /// Process ⇒ sub-goal steps.
-    pub steps: Vec<crate::icamo::chart::Step>,
+    pub steps: Vec<crate::chain::chart::Step>,
     /// Actors it happens in, where not the targeted ones.
     pub happens_in: Vec<String>,
     /// Interventions (or mechanisms) that set it going, as labels.
@@ -248,7 +248,7 @@ pub fn verdict(c: &Counts) -> &'static str {
     }
 }
 
-fn rows(map: &BTreeMap<String, crate::icamo::evidence::StanceCounts>) -> Vec<StanceRow> {
+fn rows(map: &BTreeMap<String, crate::chain::evidence::StanceCounts>) -> Vec<StanceRow> {
     map.iter()
         .map(|(name, c)| StanceRow {
             name: name.clone(),
@@ -300,7 +300,7 @@ impl ReportData {
                 .get(id)
                 .map_or_else(|| id.to_string(), |c| c.label.clone())
         };
-        let labels = |refs: &[crate::icamo::config::CodeRef]| -> Vec<String> {
+        let labels = |refs: &[crate::chain::config::CodeRef]| -> Vec<String> {
             refs.iter().map(|r| label(&r.id)).collect()
         };
         let cases: Vec<String> = evidence
@@ -702,7 +702,7 @@ pub fn export_templates(dir: &Path) -> Result<Vec<std::path::PathBuf>, Error> {
         written.push(path);
     }
     for ((_, source), path) in TEMPLATES.iter().zip(&written) {
-        crate::study::write_atomic(path, source.as_bytes())?;
+        crate::fsutil::write_atomic(path, source.as_bytes())?;
     }
     Ok(written)
 }

@@ -10,12 +10,12 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::chain::Model;
+use crate::chain::evidence::Evidence;
 use crate::codebook::CodeKind;
 use crate::coding::{self, manual::Status};
 use crate::corpus::Manifest;
 use crate::error::Error;
-use crate::icamo::Model;
-use crate::icamo::evidence::Evidence;
 use crate::render::svg;
 use crate::study::Study;
 use crate::transcript::{Segment, UNKNOWN_ROLE};
@@ -547,7 +547,7 @@ pub fn write(study: &Study, model: &Model, out: &Path) -> Result<PathBuf, Error>
     let page = build(study, model)?;
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     let path = out.join("index.html");
-    crate::study::write_atomic(&path, page.as_bytes())?;
+    crate::fsutil::write_atomic(&path, page.as_bytes())?;
     Ok(path)
 }
 

@@ -14,8 +14,8 @@ use ::layout::core::geometry::Point;
 use graphviz_rust::cmd::{CommandArg, Format};
 use graphviz_rust::printer::PrinterContext;
 
+use crate::chain::chart::Chart;
 use crate::error::Error;
-use crate::icamo::chart::Chart;
 use crate::render::dot::{FONT, GREY, RED, colours, to_graph};
 use crate::render::figure::{Block, BlockKind, Figure, figure, level_rank};
 use crate::render::layout::{

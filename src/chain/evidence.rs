@@ -10,11 +10,25 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
-use super::chart::Counts;
-use super::graph::Codes;
+use crate::codebook::Codes;
 use crate::coding::manual::Status;
 use crate::coding::{Quote, Stance};
 use crate::transcript::Segment;
+
+/// Evidence counts for one code.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Coded segments.
+    pub segments: usize,
+    /// Distinct respondents (speakers) among them.
+    pub respondents: usize,
+    /// Segments that support the code.
+    pub supports: usize,
+    /// Segments that contradict it.
+    pub contradicts: usize,
+    /// Segments that nuance it.
+    pub nuance: usize,
+}
 
 /// Stance counts for one group of segments (a role, a case).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

@@ -13,46 +13,27 @@ use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::{Dfs, EdgeFiltered, EdgeRef};
 
-use super::chart::EdgeKind;
+use serde::Serialize;
+
 use super::config::{CodeRef, Configuration, Slot};
-use crate::codebook::{Code, CodeKind, Codebook, Diagnostic, Severity, closest};
+use crate::codebook::{Code, CodeKind, Codebook, Codes, Diagnostic, Severity};
 
-/// The codes of several codebooks, found by id (the first codebook that has it wins).
-pub struct Codes<'a> {
-    by_id: HashMap<&'a str, (&'a Code, &'a Codebook)>,
-}
-
-impl<'a> Codes<'a> {
-    /// Every code of `books`.
-    pub fn new(books: &'a [Codebook]) -> Codes<'a> {
-        let mut by_id = HashMap::new();
-        for book in books {
-            for code in &book.codes {
-                by_id.entry(code.id.as_str()).or_insert((code, book));
-            }
-        }
-        Codes { by_id }
-    }
-
-    /// The code with this id.
-    pub fn get(&self, id: &str) -> Option<&'a Code> {
-        self.by_id.get(id).map(|(c, _)| *c)
-    }
-
-    /// The ids of the code and every code under it in its codebook's tree.
-    pub fn with_descendants(&self, id: &str) -> Vec<&'a str> {
-        match self.by_id.get(id) {
-            Some((_, book)) => book.descendants(id),
-            None => Vec::new(),
-        }
-    }
-
-    /// The known id most like `wanted`, if one is close.
-    fn closest(&self, wanted: &str) -> Option<&'a str> {
-        let mut ids: Vec<&str> = self.by_id.keys().copied().collect();
-        ids.sort_unstable();
-        closest(ids.into_iter(), wanted)
-    }
+/// How an edge connects two nodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EdgeKind {
+    /// Intervention → actor: the intervention is aimed at the actor.
+    Targets,
+    /// Intervention (or actor) → mechanism: sets the mechanism going.
+    Triggers,
+    /// Mechanism → mechanism or outcome: the sub-goal leads on to it.
+    LeadsTo,
+    /// Context factor → mechanism: the mechanism works only under the condition.
+    Moderates,
+    /// Mechanism → actor: the mechanism happens in that actor.
+    HappensIn,
+    /// Counter-mechanism → outcome: works against it.
+    Counteracts,
 }
 
 /// The configurations of a study's codebooks as one typed graph of codes.

@@ -18,10 +18,11 @@ use crate::coding;
 use crate::error::Error;
 use crate::study::Study;
 
+use crate::codebook::Codes;
 use chart::Chart;
 use config::Configuration;
 use evidence::Evidence;
-use graph::{ChainGraph, Codes};
+use graph::ChainGraph;
 
 /// A study's codebooks and the configurations declared in them.
 pub struct Model {

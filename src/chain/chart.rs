@@ -9,8 +9,11 @@ use serde::Serialize;
 
 use super::config::Configuration;
 use super::evidence::Evidence;
-use super::graph::{Codes, edges};
-use crate::codebook::{CodeKind, ContextLevel};
+// The types a chart's nodes and edges carry, so a renderer needs only this module.
+pub use super::evidence::Counts;
+pub use super::graph::EdgeKind;
+use super::graph::edges;
+use crate::codebook::{CodeKind, Codes, ContextLevel};
 
 impl Chart {
     /// The chart of `configurations` (in the order given) with the codes' labels and
@@ -278,24 +281,6 @@ pub struct Step {
     pub subgoal: String,
 }
 
-/// How an edge connects two nodes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum EdgeKind {
-    /// Intervention → actor: the intervention is aimed at the actor.
-    Targets,
-    /// Intervention (or actor) → mechanism: sets the mechanism going.
-    Triggers,
-    /// Mechanism → mechanism or outcome: the sub-goal leads on to it.
-    LeadsTo,
-    /// Context factor → mechanism: the mechanism works only under the condition.
-    Moderates,
-    /// Mechanism → actor: the mechanism happens in that actor.
-    HappensIn,
-    /// Counter-mechanism → outcome: works against it.
-    Counteracts,
-}
-
 /// A typed edge between two nodes of the chart.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Edge {
@@ -307,19 +292,4 @@ pub struct Edge {
     pub kind: EdgeKind,
     /// The configuration the edge belongs to.
     pub configuration: String,
-}
-
-/// Evidence counts for one code.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Counts {
-    /// Coded segments.
-    pub segments: usize,
-    /// Distinct respondents (speakers) among them.
-    pub respondents: usize,
-    /// Segments that support the code.
-    pub supports: usize,
-    /// Segments that contradict it.
-    pub contradicts: usize,
-    /// Segments that nuance it.
-    pub nuance: usize,
 }

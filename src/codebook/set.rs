@@ -1,0 +1,44 @@
+//! The codes of several codebooks as one set, found by id: what evidence, charts and checks
+//! look codes up in.
+
+use std::collections::HashMap;
+
+use super::{Code, Codebook, closest};
+
+/// The codes of several codebooks, found by id (the first codebook that has it wins).
+pub struct Codes<'a> {
+    by_id: HashMap<&'a str, (&'a Code, &'a Codebook)>,
+}
+
+impl<'a> Codes<'a> {
+    /// Every code of `books`.
+    pub fn new(books: &'a [Codebook]) -> Codes<'a> {
+        let mut by_id = HashMap::new();
+        for book in books {
+            for code in &book.codes {
+                by_id.entry(code.id.as_str()).or_insert((code, book));
+            }
+        }
+        Codes { by_id }
+    }
+
+    /// The code with this id.
+    pub fn get(&self, id: &str) -> Option<&'a Code> {
+        self.by_id.get(id).map(|(c, _)| *c)
+    }
+
+    /// The ids of the code and every code under it in its codebook's tree.
+    pub fn with_descendants(&self, id: &str) -> Vec<&'a str> {
+        match self.by_id.get(id) {
+            Some((_, book)) => book.descendants(id),
+            None => Vec::new(),
+        }
+    }
+
+    /// The known id most like `wanted`, if one is close.
+    pub(crate) fn closest(&self, wanted: &str) -> Option<&'a str> {
+        let mut ids: Vec<&str> = self.by_id.keys().copied().collect();
+        ids.sort_unstable();
+        closest(ids.into_iter(), wanted)
+    }
+}

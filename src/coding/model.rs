@@ -1,0 +1,185 @@
+//! The coding model: what a coder decided about a code for a segment ([`Coding`]), where it
+//! came from ([`Origin`]) and how the segment bears on the code ([`Stance`]). Plain data,
+//! shared by the transcripts' inline tags, the coders' files and the exports; it knows no
+//! study and no file.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// How a coded segment bears on its code (above all on a mechanism).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stance {
+    /// The segment shows the mechanism at work (`+`).
+    Supports,
+    /// The segment shows it failing or absent (`-`).
+    Contradicts,
+    /// The segment qualifies it: for whom, when, only partly (`~`).
+    Nuance,
+    /// No stance (interventions, actors, most context).
+    #[default]
+    None,
+}
+
+impl Stance {
+    /// The one-character mark used in inline tags and sheets.
+    pub fn mark(self) -> &'static str {
+        match self {
+            Stance::Supports => "+",
+            Stance::Contradicts => "-",
+            Stance::Nuance => "~",
+            Stance::None => "",
+        }
+    }
+}
+
+impl fmt::Display for Stance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Stance::Supports => "supports",
+            Stance::Contradicts => "contradicts",
+            Stance::Nuance => "nuance",
+            Stance::None => "none",
+        })
+    }
+}
+
+impl FromStr for Stance {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_lowercase().as_str() {
+            "+" | "supports" | "steunt" => Ok(Stance::Supports),
+            "-" | "contradicts" | "weerspreekt" => Ok(Stance::Contradicts),
+            "~" | "nuance" | "nuanceert" => Ok(Stance::Nuance),
+            "" | "none" | "geen" => Ok(Stance::None),
+            other => Err(format!(
+                "unknown stance \"{other}\": expected supports (+), contradicts (-), nuance (~) or none"
+            )),
+        }
+    }
+}
+
+/// The coder of inline tags in a document without a `coder` attribute.
+pub const TAG_CODER: &str = "transcript";
+
+/// The columns of a coder's file, in order.
+pub const CODING_COLUMNS: [&str; 7] = [
+    "segment", "code", "stance", "origin", "span", "note", "decision",
+];
+
+/// Where a coding comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    /// A person, in a coding sheet or by hand in the file.
+    Manual,
+    /// Brought in from another program (REFI-QDA, CSV).
+    Import,
+    /// An inline tag in a transcript.
+    Tag,
+    /// The codebook's rules: a suggestion nobody has decided on.
+    Rule,
+}
+
+impl Origin {
+    /// The name written in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Origin::Manual => "manual",
+            Origin::Import => "import",
+            Origin::Tag => "tag",
+            Origin::Rule => "rule",
+        }
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Origin {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_lowercase().as_str() {
+            "" | "manual" => Ok(Origin::Manual),
+            "import" => Ok(Origin::Import),
+            "tag" => Ok(Origin::Tag),
+            "rule" => Ok(Origin::Rule),
+            other => Err(format!(
+                "unknown origin \"{other}\": expected manual, tag, import or rule"
+            )),
+        }
+    }
+}
+
+/// What a coder decided about a code for a segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Decision {
+    /// The segment has the code.
+    Accept,
+    /// The segment does not have the (suggested) code; kept so it is not offered again.
+    Reject,
+}
+
+impl Decision {
+    /// The name written in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Decision::Accept => "accept",
+            Decision::Reject => "reject",
+        }
+    }
+}
+
+/// One coder's decision about one code for one segment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Coding {
+    /// The segment id.
+    pub segment: String,
+    /// The code id.
+    pub code: String,
+    /// Where the coding comes from.
+    pub origin: Origin,
+    /// Who coded (the file name of a coder's file; the tag's coder for tags).
+    pub coder: String,
+    /// How the segment bears on the code.
+    pub stance: Stance,
+    /// Bytes of the segment's text the coding is about; `None` for the whole segment.
+    pub span: Option<[usize; 2]>,
+    /// The coder's note.
+    pub note: Option<String>,
+    /// Accepted or rejected.
+    pub decision: Decision,
+}
+
+impl Coding {
+    /// The order of every codings file: segment, code, span, coder.
+    fn sort_key(&self) -> (&str, &str, Option<[usize; 2]>, &str) {
+        (&self.segment, &self.code, self.span, &self.coder)
+    }
+}
+
+/// Sorts codings into file order.
+pub fn sort_codings(codings: &mut [Coding]) {
+    codings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}
+
+/// Checks a coder's name: letters, digits, `-` and `_`, so it makes a safe file name.
+pub fn check_coder(name: &str) -> Result<(), String> {
+    if !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    {
+        Ok(())
+    } else {
+        Err(format!(
+            "\"{name}\" is not a coder name: use letters, digits, '-' and '_' (like anna or coder_2)"
+        ))
+    }
+}
