@@ -28,8 +28,9 @@ use crate::corpus::{Corpus, SourceDoc};
 use crate::error::{Error, Warning};
 use crate::fsutil::write_atomic;
 use crate::index::{ANALYSIS_VERSION, SegmentIndex};
-use crate::study::{DocState, State, Study, read_segments, segments_jsonl};
-use crate::transcript::{self, Format};
+use crate::store::{DocState, State, read_segments, segments_jsonl};
+use crate::study::Study;
+use crate::transcript::{self, Format, SegmentId};
 
 /// How to ingest.
 #[derive(Debug, Clone, Default)]
@@ -334,7 +335,7 @@ fn merge_tag_codings(old: Vec<Coding>, staged: &[Staged]) -> Vec<Coding> {
 
 /// The document id of a segment id (`int-sh:0007` → `int-sh`).
 fn document_of(segment: &str) -> &str {
-    segment.rsplit_once(':').map_or(segment, |(doc, _)| doc)
+    SegmentId::parse(segment).map_or(segment, |id| id.doc)
 }
 
 /// A transcript that failed keeps its previous version, so the next run tries it again.

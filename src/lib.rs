@@ -28,6 +28,7 @@ pub mod interop;
 pub mod lang;
 pub mod render;
 pub mod stats;
+pub mod store;
 pub mod study;
 pub mod transcript;
 

@@ -5,17 +5,13 @@
 //! [`State`]) lives in the study's `.icamo/` folder and can be rebuilt from the sources; a
 //! [`StudyLock`] keeps two writers apart.
 
-use std::collections::BTreeMap;
 use std::fs::{self, File};
-use std::io::{BufRead, BufReader, Read, Seek, Write};
+use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
-
-use serde::{Deserialize, Serialize};
 
 use crate::corpus::{MANIFEST_FILE, Manifest};
 use crate::error::Error;
-use crate::fsutil::{self, TEMP_DIR, write_atomic};
-use crate::transcript::{Format, Segment};
+use crate::fsutil::{self, TEMP_DIR};
 
 /// The folder inside a study that holds everything icamo derives.
 pub use crate::fsutil::STATE_DIR;
@@ -81,16 +77,6 @@ impl Study {
     /// `.icamo/` inside the study.
     pub fn state_dir(&self) -> PathBuf {
         self.root.join(STATE_DIR)
-    }
-
-    /// The search index folder.
-    pub fn index_dir(&self) -> PathBuf {
-        self.state_dir().join("index")
-    }
-
-    /// The folder of stored segments, one JSON Lines file per document.
-    pub fn segments_dir(&self) -> PathBuf {
-        self.state_dir().join("segments")
     }
 
     /// The codebook files the manifest names: each `codebooks` entry is a file, or a folder
@@ -166,81 +152,6 @@ impl Study {
         }
         Ok(StudyLock { _file: file })
     }
-
-    /// The state the last ingest left, or an empty one.
-    pub fn state(&self) -> Result<State, Error> {
-        let path = self.state_dir().join("state.json");
-        match fs::read_to_string(&path) {
-            Ok(text) => serde_json::from_str(&text).map_err(|e| {
-                Error::Other(format!(
-                    "{}: the ingest state is damaged ({e}); delete the {STATE_DIR} folder and run `icamo ingest` to rebuild it",
-                    path.display()
-                ))
-            }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(State::default()),
-            Err(e) => Err(Error::io(&path, e)),
-        }
-    }
-
-    /// Writes the ingest state (atomically).
-    pub fn save_state(&self, state: &State) -> Result<(), Error> {
-        let path = self.state_dir().join("state.json");
-        let mut text =
-            serde_json::to_string_pretty(state).map_err(|e| Error::Other(e.to_string()))?;
-        text.push('\n');
-        write_atomic(&path, text.as_bytes())
-    }
-
-    /// Where an ingest puts the segments it made until they are committed.
-    pub fn staging_dir(&self) -> PathBuf {
-        self.state_dir().join("staging")
-    }
-
-    /// The stored segments of one document, in order.
-    pub fn document_segments(&self, doc: &str) -> Result<Vec<Segment>, Error> {
-        read_segments(&self.segments_dir().join(format!("{doc}.jsonl")))
-    }
-
-    /// The ids of the ingested documents, in id order: to read their segments one document at
-    /// a time ([`Study::document_segments`]) where [`Study::all_segments`] would hold a large
-    /// study's all at once.
-    pub fn document_ids(&self) -> Result<Vec<String>, Error> {
-        let state = self.state()?;
-        // An index without a state is an ingest that was stopped before it finished.
-        let ingested = self.index_dir().exists() && self.state_dir().join("state.json").exists();
-        if state.documents.is_empty() && !ingested {
-            return Err(Error::NotIngested(self.root.clone()));
-        }
-        Ok(state.documents.into_keys().collect())
-    }
-
-    /// Every stored segment, document by document in id order.
-    pub fn all_segments(&self) -> Result<Vec<Segment>, Error> {
-        let mut all = Vec::new();
-        for doc in self.document_ids()? {
-            all.extend(self.document_segments(&doc)?);
-        }
-        Ok(all)
-    }
-
-    /// Stores one document's segments (atomically, one JSON object a line).
-    pub fn store_segments(&self, doc: &str, segments: &[Segment]) -> Result<(), Error> {
-        let dir = self.segments_dir();
-        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        write_atomic(
-            &dir.join(format!("{doc}.jsonl")),
-            &segments_jsonl(segments)?,
-        )
-    }
-
-    /// Removes one document's stored segments.
-    pub fn remove_segments(&self, doc: &str) -> Result<(), Error> {
-        let path = self.segments_dir().join(format!("{doc}.jsonl"));
-        match fs::remove_file(&path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(&path, e)),
-            _ => Ok(()),
-        }
-    }
 }
 
 /// The manifest `icamo init` writes, with `{name}` standing for the study's name.
@@ -286,58 +197,6 @@ impl Study {
 #[derive(Debug)]
 pub struct StudyLock {
     _file: File,
-}
-
-/// What the last ingest recorded, so the next one can skip unchanged files.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct State {
-    /// The analysis version the index was built with; a different one forces a rebuild.
-    pub analysis_version: String,
-    /// Every ingested document by id.
-    pub documents: BTreeMap<String, DocState>,
-}
-
-/// One ingested document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DocState {
-    /// Path relative to the study folder.
-    pub path: String,
-    /// The format it was parsed as.
-    pub format: Format,
-    /// BLAKE3 of the file's bytes.
-    pub content_hash: String,
-    /// Digest of the manifest entries that shape its segments.
-    pub metadata_hash: String,
-    /// Number of segments stored.
-    pub segments: usize,
-}
-
-/// Segments as JSON Lines: one object a line, in order.
-pub fn segments_jsonl(segments: &[Segment]) -> Result<Vec<u8>, Error> {
-    let mut out = Vec::with_capacity(segments.len() * 400);
-    for s in segments {
-        serde_json::to_writer(&mut out, s).map_err(|e| Error::Other(e.to_string()))?;
-        out.push(b'\n');
-    }
-    Ok(out)
-}
-
-/// Reads a JSON Lines file of segments.
-pub fn read_segments(path: &Path) -> Result<Vec<Segment>, Error> {
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut segments = Vec::new();
-    for (n, line) in BufReader::new(file).lines().enumerate() {
-        let line = line.map_err(|e| Error::io(path, e))?;
-        let segment = serde_json::from_str(&line).map_err(|e| {
-            Error::Other(format!(
-                "{}:{}: a stored segment is damaged ({e}); run `icamo ingest --rebuild`",
-                path.display(),
-                n + 1
-            ))
-        })?;
-        segments.push(segment);
-    }
-    Ok(segments)
 }
 
 #[cfg(test)]

@@ -37,7 +37,7 @@ use crate::fsutil::AtomicFile;
 use crate::index::analysis::{AnalysedToken, Analyser};
 use crate::index::{SegmentIndex, analyse};
 use crate::study::Study;
-use crate::transcript::Segment;
+use crate::transcript::{Segment, SegmentId};
 pub use model::Stance;
 use score::{Explanation, Scorer};
 
@@ -109,10 +109,8 @@ const DOCS_PER_BATCH: usize = 32;
 pub fn code_study(study: &Study, codebooks: &[Codebook]) -> Result<CodeReport, Error> {
     let started = Instant::now();
     let _lock = study.lock()?;
+    study.ensure_ingested()?;
     let state = study.state()?;
-    if state.documents.is_empty() || !study.index_dir().exists() {
-        return Err(Error::NotIngested(study.root.clone()));
-    }
     let index = SegmentIndex::open_or_create(&study.index_dir())?;
     let compiled: Vec<Compiled> = codebooks
         .iter()
@@ -327,10 +325,7 @@ pub fn quotes(
     let mut doc_segments: (String, HashMap<u32, Segment>) = (String::new(), HashMap::new());
     let mut quotes = Vec::with_capacity(codings.len());
     for coding in codings {
-        let Some((doc, n)) = coding.segment.rsplit_once(':') else {
-            continue;
-        };
-        let Ok(ordinal) = n.parse::<u32>() else {
+        let Some(SegmentId { doc, ordinal }) = SegmentId::parse(&coding.segment) else {
             continue;
         };
         if doc_segments.0 != doc {

@@ -19,7 +19,7 @@ use super::tags::find_tags;
 use crate::codebook::{Code, Codebook, Diagnostic, Severity};
 use crate::error::{Error, line_col};
 use crate::study::Study;
-use crate::transcript;
+use crate::transcript::{self, SegmentId};
 
 /// How many codes under a category a hint names.
 const HINT_CODES: usize = 5;
@@ -37,9 +37,7 @@ pub fn check_tag_codes(study: &Study, codebooks: &[Codebook]) -> Result<Vec<Diag
     // Per document, the turns whose tags name a code that cannot be applied, with those ids.
     let mut wrong: BTreeMap<&str, BTreeMap<u32, BTreeSet<&str>>> = BTreeMap::new();
     for tag in tags.iter().filter(|t| !usable(&t.code)) {
-        if let Some((doc, n)) = tag.segment.rsplit_once(':')
-            && let Ok(ordinal) = n.parse::<u32>()
-        {
+        if let Some(SegmentId { doc, ordinal }) = SegmentId::parse(&tag.segment) {
             wrong
                 .entry(doc)
                 .or_default()

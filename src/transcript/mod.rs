@@ -30,7 +30,7 @@ mod vtt;
 
 pub use decode::{Decoded, Encoding, decode};
 pub use detect::detect;
-pub use segment::{Segment, UNKNOWN_ROLE, count_words};
+pub use segment::{Segment, SegmentId, UNKNOWN_ROLE, count_words};
 
 /// A source format icamo reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]

@@ -1,5 +1,7 @@
 //! The segment: the unit everything downstream points at.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use crate::lang::Language;
@@ -56,10 +58,35 @@ pub struct Segment {
 /// The role stored for a speaker the manifest does not describe.
 pub const UNKNOWN_ROLE: &str = "onbekend";
 
+/// A segment id taken apart: `int-sh-01:0007` is turn 7 of document `int-sh-01`. Document ids
+/// hold no `:`, so the last `:` separates the two. Written back by its `Display`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SegmentId<'a> {
+    /// The document id.
+    pub doc: &'a str,
+    /// The 1-based turn (or paragraph) number.
+    pub ordinal: u32,
+}
+
+impl<'a> SegmentId<'a> {
+    /// Reads `DOC:NNNN`; `None` unless the document part is not empty and the number is 1 or more.
+    pub fn parse(id: &'a str) -> Option<SegmentId<'a>> {
+        let (doc, n) = id.rsplit_once(':')?;
+        let ordinal: u32 = n.parse().ok()?;
+        (!doc.is_empty() && ordinal > 0).then_some(SegmentId { doc, ordinal })
+    }
+}
+
+impl fmt::Display for SegmentId<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{:04}", self.doc, self.ordinal)
+    }
+}
+
 impl Segment {
     /// The id of the `ordinal`-th turn of document `doc`.
     pub fn make_id(doc: &str, ordinal: u32) -> String {
-        format!("{doc}:{ordinal:04}")
+        SegmentId { doc, ordinal }.to_string()
     }
 
     /// Number of words, counted as runs of letters or digits.
