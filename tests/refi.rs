@@ -1,5 +1,6 @@
-//! REFI-QDA exchange: the ATLAS.ti project in ../shared imports, icamo's exports validate
-//! against the REFI-QDA 1.0 schemas, and a study goes out and comes back unchanged.
+//! REFI-QDA exchange: the ATLAS.ti project in tests/fixtures/refi-qda imports, icamo's exports
+//! validate against the REFI-QDA 1.0 schemas kept beside it, and a study goes out and comes
+//! back unchanged.
 
 mod common;
 
@@ -16,17 +17,17 @@ use proptest::prelude::*;
 
 use common::{copy_dir, icamo};
 
-/// `../shared/refi-qda` beside the repository.
-fn shared() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/refi-qda")
+/// `tests/fixtures/refi-qda`: the REFI-QDA 1.0 schemas and an ATLAS.ti export (see its README).
+fn refi_qda() -> PathBuf {
+    common::fixtures().join("refi-qda")
 }
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
 }
 
-/// Validates `xml` against a schema of ../shared/refi-qda with xmllint. Without xmllint the
-/// check is skipped, except in CI, which installs it.
+/// Validates `xml` against a schema of tests/fixtures/refi-qda with xmllint. Without xmllint
+/// the check is skipped, except in CI, which installs it.
 fn validate(xml: &str, schema: &str) {
     let Ok(version) = Process::new("xmllint").arg("--version").output() else {
         assert!(
@@ -42,7 +43,7 @@ fn validate(xml: &str, schema: &str) {
     fs::write(&file, xml).unwrap();
     let out = Process::new("xmllint")
         .args(["--noout", "--schema"])
-        .arg(shared().join(schema))
+        .arg(refi_qda().join(schema))
         .arg(&file)
         .output()
         .unwrap();
@@ -188,7 +189,7 @@ fn the_atlas_ti_project_imports_with_its_codes_codings_and_notes() {
     let into = dir.path().join("atlas");
     let out = icamo(dir.path())
         .args(["import", "qdpx"])
-        .arg(shared().join("fixtures/atlasti-8.4-testproject.qdpx"))
+        .arg(refi_qda().join("atlasti-8.4-testproject.qdpx"))
         .arg("--into")
         .arg(&into)
         .output()
