@@ -15,7 +15,7 @@ use icamo::agree::{cohen_kappa, measure};
 use predicates::prelude::*;
 use serde_json::{Value, json};
 
-mod common;
+use crate::common;
 
 use common::{fixture_study, fixtures, icamo};
 

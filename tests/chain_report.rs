@@ -2,7 +2,7 @@
 //! the reference study's configurations, checks name file and line, and the main job writes
 //! the same bytes twice.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::fs;

@@ -2,7 +2,7 @@
 //! validate against the REFI-QDA 1.0 schemas kept beside it, and a study goes out and comes
 //! back unchanged.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::fs;

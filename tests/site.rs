@@ -4,8 +4,8 @@
 //! driven over the DevTools protocol, by a click in a figure, a role and typed words, showing
 //! the quotes and counts `icamo quotes --panel` gives.
 
-mod browser;
-mod common;
+use crate::browser;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::fs;
