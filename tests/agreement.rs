@@ -17,21 +17,11 @@ use serde_json::{Value, json};
 
 use crate::common;
 
-use common::{fixture_study, fixtures, icamo};
+use common::{fixture_study, fixtures, icamo, icamo_in};
 
 /// `tests/fixtures/agreement`.
 fn agreement_fixtures() -> PathBuf {
     fixtures().join("agreement")
-}
-
-/// The `icamo` binary run in `dir`, with no study from the environment (and none above a
-/// temporary folder).
-fn icamo_in(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("icamo").unwrap();
-    cmd.current_dir(dir)
-        .env_remove("ICAMO_STUDY")
-        .env("NO_COLOR", "1");
-    cmd
 }
 
 /// The JSON `icamo agree … --format json` prints.

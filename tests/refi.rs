@@ -15,15 +15,11 @@ use icamo::coding::manual::{Decision, load_all_coders};
 use icamo::study::Study;
 use proptest::prelude::*;
 
-use common::{copy_dir, icamo};
+use common::{icamo, repo};
 
 /// `tests/fixtures/refi-qda`: the REFI-QDA 1.0 schemas and an ATLAS.ti export (see its README).
 fn refi_qda() -> PathBuf {
     common::fixtures().join("refi-qda")
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
 }
 
 /// Validates `xml` against a schema of tests/fixtures/refi-qda with xmllint. Without xmllint
@@ -69,11 +65,7 @@ fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
 
 /// A copy of the bundled example study (transcripts, codebook, the coder's file), ingested.
 fn bundled_study() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for d in ["corpus", "codebooks", "codings"] {
-        copy_dir(&repo().join(d), &dir.path().join(d));
-    }
-    fs::copy(repo().join("icamo.toml"), dir.path().join("icamo.toml")).unwrap();
+    let dir = common::bundled_study();
     icamo(dir.path()).args(["-q", "ingest"]).assert().success();
     dir
 }
@@ -247,7 +239,7 @@ fn the_atlas_ti_project_imports_with_its_codes_codings_and_notes() {
 fn an_exported_codebook_validates_and_reads_back_the_same() {
     let path = repo().join("codebooks/dualiteit.toml");
     let export = || {
-        let out = icamo(&repo()).args(["export", "qdc"]).output().unwrap();
+        let out = icamo(repo()).args(["export", "qdc"]).output().unwrap();
         assert!(
             out.status.success(),
             "{}",
