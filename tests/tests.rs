@@ -17,6 +17,9 @@ mod browser;
 // examples and the `krippendorff` Python package, and the command on a two-coder study.
 mod agreement;
 
+// The library's layering, checked on the source: no two modules of src/ import each other.
+mod architecture;
+
 // The bad-input suite: every malformed file in `tests/fixtures/bad-input/cases.toml` fails as
 // its case says and changes nothing in the study.
 mod bad_input;
