@@ -157,7 +157,10 @@ fn imports(module: &str, code: &str, known: &BTreeSet<String>) -> BTreeSet<Strin
 /// Whether one module lies inside the other (the crate root contains every module).
 fn related(a: &str, b: &str) -> bool {
     let inside = |inner: &str, outer: &str| {
-        outer.is_empty() || inner.strip_prefix(outer).is_some_and(|r| r.starts_with("::"))
+        outer.is_empty()
+            || inner
+                .strip_prefix(outer)
+                .is_some_and(|r| r.starts_with("::"))
     };
     inside(a, b) || inside(b, a)
 }
@@ -214,8 +217,14 @@ fn a_cycle_through_three_files_is_found() {
         ("lib.rs", "pub mod chain;\npub mod study;\n"),
         ("study.rs", "use crate::chain::graph::Codes;\n"),
         ("chain/mod.rs", "pub mod chart;\npub mod graph;\n"),
-        ("chain/chart.rs", "use crate::study::Study;\n// use crate::nothing;\n"),
-        ("chain/graph.rs", "use super::chart::EdgeKind;\n#[cfg(test)]\nmod tests {}\n"),
+        (
+            "chain/chart.rs",
+            "use crate::study::Study;\n// use crate::nothing;\n",
+        ),
+        (
+            "chain/graph.rs",
+            "use super::chart::EdgeKind;\n#[cfg(test)]\nmod tests {}\n",
+        ),
     ] {
         std::fs::write(src.join(file), code).unwrap();
     }
@@ -224,10 +233,16 @@ fn a_cycle_through_three_files_is_found() {
 
 #[test]
 fn the_import_reader_follows_use_trees_super_and_child_modules() {
-    let known: BTreeSet<String> = ["coding", "coding::model", "coding::manual", "study", "fsutil"]
-        .into_iter()
-        .map(String::from)
-        .collect();
+    let known: BTreeSet<String> = [
+        "coding",
+        "coding::model",
+        "coding::manual",
+        "study",
+        "fsutil",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
     let code = "use crate::{fsutil::write_atomic, study::{Study, CODINGS_DIR}};\n\
                 use model::Stance;\nfn f() { super::manual::load(); }";
     let got = imports("coding", code, &known);
