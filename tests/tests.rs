@@ -1,6 +1,8 @@
 //! icamo's integration tests, in one test binary (as ripgrep does): one link step instead of
 //! one per file, and one place that lists them. Each file of `tests/` is a module here;
 //! `cargo test --test tests MODULE::` runs one of them, e.g. `cargo test --test tests refi::`.
+//! Cargo.toml sets `autotests = false`, so a new file in `tests/` runs only once it has its
+//! `mod` line below.
 //!
 //! Fixtures live in `tests/fixtures/`, insta snapshots in `tests/snapshots/` (named
 //! `tests__MODULE__NAME.snap`), and proptest keeps its regressions beside the file of the test,
