@@ -5,7 +5,7 @@ Run from anywhere: `python3 fuzz/make_seeds.py`. It copies real files from tests
 (transcripts, codebooks, bad input) and the bundled corpus, and builds small REFI-QDA seeds:
 the project of tests/refi.rs (SMALL_QDE, copied below) as .qde and as .qdpx archives, a small
 .qdc codebook with icamo's [icamo] blocks and codebook set, and the ATLAS.ti 8.4 test project
-from shared/refi-qda/fixtures/. For transcript_docx_xml and qdpx_qde, whose inputs are the parts
+from tests/fixtures/refi-qda/. For transcript_docx_xml and qdpx_qde, whose inputs are the parts
 of an archive joined by NUL bytes, it unpacks the .docx fixtures and joins the small project's
 .qde and source text. Existing corpus files are kept (the fuzzer's finds stay).
 """
@@ -20,7 +20,7 @@ FUZZ = Path(__file__).resolve().parent
 ROOT = FUZZ.parent
 FIX = ROOT / "tests" / "fixtures"
 ATLAS = [
-    ROOT.parent / "shared" / "refi-qda" / "fixtures" / "atlasti-8.4-testproject.qdpx",
+    FIX / "refi-qda" / "atlasti-8.4-testproject.qdpx",
 ]
 
 # The small project of tests/refi.rs, read from there.

@@ -15,23 +15,13 @@ use icamo::agree::{cohen_kappa, measure};
 use predicates::prelude::*;
 use serde_json::{Value, json};
 
-mod common;
+use crate::common;
 
-use common::{fixture_study, fixtures, icamo};
+use common::{fixture_study, fixtures, icamo, icamo_in};
 
 /// `tests/fixtures/agreement`.
 fn agreement_fixtures() -> PathBuf {
     fixtures().join("agreement")
-}
-
-/// The `icamo` binary run in `dir`, with no study from the environment (and none above a
-/// temporary folder).
-fn icamo_in(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("icamo").unwrap();
-    cmd.current_dir(dir)
-        .env_remove("ICAMO_STUDY")
-        .env("NO_COLOR", "1");
-    cmd
 }
 
 /// The JSON `icamo agree … --format json` prints.

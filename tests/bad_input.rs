@@ -8,7 +8,8 @@
 //! derived state in `.icamo/` included) must be byte-identical afterwards, no file may appear,
 //! and `icamo search` must still find what the earlier ingest indexed.
 //!
-//! `BAD_INPUT_CASE=WORD cargo test --test bad_input` runs only the cases whose name has WORD.
+//! `BAD_INPUT_CASE=WORD cargo test --test tests bad_input::` runs only the cases whose name has
+//! WORD.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
@@ -19,7 +20,7 @@ use std::sync::Mutex;
 
 use serde::Deserialize;
 
-mod common;
+use crate::common;
 
 use common::{copy_dir, fixtures, icamo};
 

@@ -2,30 +2,15 @@
 //! the reference study's configurations, checks name file and line, and the main job writes
 //! the same bytes twice.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::Path;
 
-use common::{copy_dir, fixtures, icamo};
+use common::{bundled_study, fixtures, icamo, repo};
 use icamo::chain::Model;
 use icamo::chain::evidence::Evidence;
 use serde_json::Value;
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The bundled study (manifest, transcripts, codebook, codings) in a temporary folder.
-fn bundled_study() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    fs::copy(repo().join("icamo.toml"), dir.path().join("icamo.toml")).unwrap();
-    for sub in ["corpus", "codebooks", "codings"] {
-        copy_dir(&repo().join(sub), &dir.path().join(sub));
-    }
-    dir
-}
 
 fn set(items: &[&str]) -> BTreeSet<String> {
     items.iter().map(|s| s.to_string()).collect()

@@ -4,10 +4,12 @@
 //! one codebook per problem `icamo codebook check` reports. The property test at the end
 //! holds the one-pass matcher to a plain reference that loops codes × rules × tokens.
 
+use crate::common;
+
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use common::icamo_cmd as icamo;
 use icamo::codebook::{CodeMatch, Codebook, Matcher, RuleHit, RuleKind, Severity};
 use icamo::index::analysis::{AnalysedToken, analyse, normalise};
 use icamo::lang::Language;
@@ -473,12 +475,6 @@ fn the_pip_synonym_phrase_is_found_through_the_exact_rule() {
 
 // ---------------------------------------------------------------------------------------------
 // The command line
-
-fn icamo() -> Command {
-    let mut cmd = Command::cargo_bin("icamo").unwrap();
-    cmd.env_remove("ICAMO_STUDY").env("NO_COLOR", "1");
-    cmd
-}
 
 #[test]
 fn codebook_check_prints_diagnostics_with_hints_and_fails_on_errors() {

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-mod common;
+use crate::common;
 
 use common::{fixture_study, icamo, json_rows};
 

@@ -2,8 +2,10 @@
 //! the defects stay fixed: every file in `tests/fixtures/fuzz/TARGET/` goes through the same
 //! entry point as fuzz target TARGET, which must return (`Ok` or `Err`) without panicking.
 
+use crate::common;
+
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use icamo::transcript::Format;
 
@@ -12,9 +14,7 @@ mod harness;
 
 /// The files kept for one target, sorted (none is fine: the target has found nothing yet).
 fn inputs(target: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/fuzz")
-        .join(target);
+    let dir = common::fixtures().join("fuzz").join(target);
     let Ok(entries) = std::fs::read_dir(&dir) else {
         return Vec::new();
     };

@@ -10,7 +10,7 @@ use icamo::study::Study;
 use predicates::prelude::*;
 use serde_json::Value;
 
-mod common;
+use crate::common;
 
 use common::{fixture_study as study, icamo};
 

@@ -1,7 +1,8 @@
-//! REFI-QDA exchange: the ATLAS.ti project in ../shared imports, icamo's exports validate
-//! against the REFI-QDA 1.0 schemas, and a study goes out and comes back unchanged.
+//! REFI-QDA exchange: the ATLAS.ti project in tests/fixtures/refi-qda imports, icamo's exports
+//! validate against the REFI-QDA 1.0 schemas kept beside it, and a study goes out and comes
+//! back unchanged.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -14,19 +15,15 @@ use icamo::coding::manual::{Decision, load_all_coders};
 use icamo::study::Study;
 use proptest::prelude::*;
 
-use common::{copy_dir, icamo};
+use common::{icamo, repo};
 
-/// `../shared/refi-qda` beside the repository.
-fn shared() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/refi-qda")
+/// `tests/fixtures/refi-qda`: the REFI-QDA 1.0 schemas and an ATLAS.ti export (see its README).
+fn refi_qda() -> PathBuf {
+    common::fixtures().join("refi-qda")
 }
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
-}
-
-/// Validates `xml` against a schema of ../shared/refi-qda with xmllint. Without xmllint the
-/// check is skipped, except in CI, which installs it.
+/// Validates `xml` against a schema of tests/fixtures/refi-qda with xmllint. Without xmllint
+/// the check is skipped, except in CI, which installs it.
 fn validate(xml: &str, schema: &str) {
     let Ok(version) = Process::new("xmllint").arg("--version").output() else {
         assert!(
@@ -42,7 +39,7 @@ fn validate(xml: &str, schema: &str) {
     fs::write(&file, xml).unwrap();
     let out = Process::new("xmllint")
         .args(["--noout", "--schema"])
-        .arg(shared().join(schema))
+        .arg(refi_qda().join(schema))
         .arg(&file)
         .output()
         .unwrap();
@@ -68,11 +65,7 @@ fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
 
 /// A copy of the bundled example study (transcripts, codebook, the coder's file), ingested.
 fn bundled_study() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for d in ["corpus", "codebooks", "codings"] {
-        copy_dir(&repo().join(d), &dir.path().join(d));
-    }
-    fs::copy(repo().join("icamo.toml"), dir.path().join("icamo.toml")).unwrap();
+    let dir = common::bundled_study();
     icamo(dir.path()).args(["-q", "ingest"]).assert().success();
     dir
 }
@@ -188,7 +181,7 @@ fn the_atlas_ti_project_imports_with_its_codes_codings_and_notes() {
     let into = dir.path().join("atlas");
     let out = icamo(dir.path())
         .args(["import", "qdpx"])
-        .arg(shared().join("fixtures/atlasti-8.4-testproject.qdpx"))
+        .arg(refi_qda().join("atlasti-8.4-testproject.qdpx"))
         .arg("--into")
         .arg(&into)
         .output()
@@ -246,7 +239,7 @@ fn the_atlas_ti_project_imports_with_its_codes_codings_and_notes() {
 fn an_exported_codebook_validates_and_reads_back_the_same() {
     let path = repo().join("codebooks/dualiteit.toml");
     let export = || {
-        let out = icamo(&repo()).args(["export", "qdc"]).output().unwrap();
+        let out = icamo(repo()).args(["export", "qdc"]).output().unwrap();
         assert!(
             out.status.success(),
             "{}",

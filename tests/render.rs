@@ -1055,7 +1055,7 @@ fn odd_charts_still_render() {
 
 /// Writes the figures of ICAMO 1 and the full chain as PNG (both engines) into
 /// `$ICAMO_RENDER_CHECK` for a person to look at: `ICAMO_RENDER_CHECK=/tmp/render-check cargo
-/// test --test render -- --ignored`.
+/// test --test tests render:: -- --ignored`.
 #[test]
 #[ignore]
 fn write_figures_for_inspection() {

@@ -4,29 +4,21 @@
 //! driven over the DevTools protocol, by a click in a figure, a role and typed words, showing
 //! the quotes and counts `icamo quotes --panel` gives.
 
-mod browser;
-mod common;
+use crate::browser;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use browser::{Browser, chromium_or_skip};
-use common::{copy_dir, icamo};
+use common::icamo;
 use serde_json::Value;
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// The bundled study in a temporary folder, with a script and HTML planted in one coded
 /// turn, built and with its site written to out/site.
 fn built_site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    fs::copy(repo().join("icamo.toml"), dir.path().join("icamo.toml")).unwrap();
-    for sub in ["corpus", "codebooks", "codings"] {
-        copy_dir(&repo().join(sub), &dir.path().join(sub));
-    }
+    let dir = common::bundled_study();
     // fg-uitvoering-veenoord:0008 is coded with a context factor, so it is on the site.
     let file = dir.path().join("corpus/fg-uitvoering-veenoord.txt");
     let text = fs::read_to_string(&file).unwrap();

@@ -1,5 +1,7 @@
 //! The transcript parsers, through the public API, on fixture files in every supported format.
 
+use crate::common;
+
 use std::path::{Path, PathBuf};
 
 use icamo::transcript::{
@@ -7,9 +9,7 @@ use icamo::transcript::{
 };
 
 fn fixture_path(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/transcripts")
-        .join(name)
+    common::fixtures().join("transcripts").join(name)
 }
 
 fn fixture(name: &str) -> Vec<u8> {

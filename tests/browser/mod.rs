@@ -4,8 +4,6 @@
 //! through `GET /json/list`, and the protocol is spoken over a minimal websocket client
 //! (text frames, masked as a client must, no extensions).
 
-#![allow(dead_code)] // each test file uses its own part of this
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};

@@ -1,16 +1,20 @@
-//! What the command-line tests share: copies of fixture studies, and the `icamo` binary run on
+//! The fixtures the tests share: the repository and its `tests/fixtures` folder, copies of a
+//! fixture study or of the bundled study in a temporary folder, and the `icamo` binary run on
 //! one of them.
-
-#![allow(dead_code)] // each test file uses its own part of this
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+/// This repository: the bundled study (`icamo.toml`, `corpus/`, `codebooks/`, `codings/`).
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
 /// `tests/fixtures` in this repository.
 pub fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+    repo().join("tests/fixtures")
 }
 
 /// Copies a folder and everything in it.
@@ -34,13 +38,35 @@ pub fn fixture_study(name: &str) -> tempfile::TempDir {
     dir
 }
 
+/// The bundled study (manifest, transcripts, codebook, codings) in a temporary folder.
+pub fn bundled_study() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(repo().join("icamo.toml"), dir.path().join("icamo.toml")).unwrap();
+    for sub in ["corpus", "codebooks", "codings"] {
+        copy_dir(&repo().join(sub), &dir.path().join(sub));
+    }
+    dir
+}
+
+/// The `icamo` binary with no colour and no study from the environment.
+pub fn icamo_cmd() -> Command {
+    let mut cmd = Command::cargo_bin("icamo").unwrap();
+    cmd.env_remove("ICAMO_STUDY").env("NO_COLOR", "1");
+    cmd
+}
+
+/// The `icamo` binary run in `dir`, with no study from the environment (and none above a
+/// temporary folder).
+pub fn icamo_in(dir: &Path) -> Command {
+    let mut cmd = icamo_cmd();
+    cmd.current_dir(dir);
+    cmd
+}
+
 /// The `icamo` binary on `study`, with no colour and no study from the environment.
 pub fn icamo(study: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("icamo").unwrap();
-    cmd.arg("--study")
-        .arg(study)
-        .env_remove("ICAMO_STUDY")
-        .env("NO_COLOR", "1");
+    let mut cmd = icamo_cmd();
+    cmd.arg("--study").arg(study);
     cmd
 }
 

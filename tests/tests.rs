@@ -1,0 +1,64 @@
+//! icamo's integration tests, in one test binary (as ripgrep does): one link step instead of
+//! one per file, and one place that lists them. Each file of `tests/` is a module here;
+//! `cargo test --test tests MODULE::` runs one of them, e.g. `cargo test --test tests refi::`.
+//! Cargo.toml sets `autotests = false`, so a new file in `tests/` runs only once it has its
+//! `mod` line below.
+//!
+//! Fixtures live in `tests/fixtures/`, insta snapshots in `tests/snapshots/` (named
+//! `tests__MODULE__NAME.snap`), and proptest keeps its regressions beside the file of the test,
+//! in `tests/MODULE.proptest-regressions`.
+
+// What the command-line tests share: the fixture folders, copies of fixture studies and of
+// the bundled study, and the `icamo` binary run on one of them.
+mod common;
+
+// A headless Chromium driven over the DevTools protocol, for the quote site's browser tests.
+mod browser;
+
+// Intercoder agreement (`icamo agree`): Krippendorff's alpha and Cohen's kappa against worked
+// examples and the `krippendorff` Python package, and the command on a two-coder study.
+mod agreement;
+
+// The library's layering, checked on the source: no two modules of src/ import each other.
+mod architecture;
+
+// The bad-input suite: every malformed file in `tests/fixtures/bad-input/cases.toml` fails as
+// its case says and changes nothing in the study.
+mod bad_input;
+
+// ICAMO configurations, `icamo chain` and `icamo report` on the bundled study (with the insta
+// snapshots of the report).
+mod chain_report;
+
+// The `icamo` command on copies of `tests/fixtures/study`: build, ingest, search, show, stats,
+// code, suggest, eval, init, locking and finding the study.
+mod cli;
+
+// Codebooks: parsing, `icamo codebook check` diagnostics, the matcher (with a property test
+// against a plain reference matcher), and the codebook commands.
+mod codebook;
+
+// `icamo export codings` and `icamo export matrix`, read back and counted against `icamo quotes`.
+mod export_tables;
+
+// The inputs the fuzz targets found, replayed through `fuzz/harness.rs`.
+mod fuzz_regressions;
+
+// The search index through the library: analysis, stemming, queries, filters and snippets.
+mod index_search;
+
+// Manual coding: inline tags, coding sheets exported, filled in and applied, coders' files.
+mod manual_coding;
+
+// REFI-QDA exchange: importing an ATLAS.ti project, exports validated against the REFI-QDA
+// schemas with xmllint, and a study that goes out and comes back unchanged (property test).
+mod refi;
+
+// The figure renderers (DOT, SVG, PNG, Mermaid) on charts built by hand.
+mod render;
+
+// `icamo site`: the quote site, its privacy check, and (with chromium) a real browser on it.
+mod site;
+
+// The transcript parsers (text, Markdown, WebVTT, SRT, DOCX) and encodings on fixture files.
+mod transcript_formats;
