@@ -26,6 +26,8 @@ pub mod index;
 pub mod ingest;
 pub mod interop;
 pub mod lang;
+pub mod manifest;
+pub mod privacy;
 pub mod render;
 pub mod stats;
 pub mod store;

@@ -9,9 +9,9 @@ use std::fs::{self, File};
 use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
-use crate::corpus::{MANIFEST_FILE, Manifest};
 use crate::error::Error;
 use crate::fsutil::{self, TEMP_DIR};
+use crate::manifest::{MANIFEST_FILE, Manifest};
 
 /// The folder inside a study that holds everything icamo derives.
 pub use crate::fsutil::STATE_DIR;

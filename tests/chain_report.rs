@@ -291,7 +291,7 @@ fn the_main_job_writes_the_report_and_the_same_bytes_twice() {
 
     let report = String::from_utf8(files[0].1.clone()).unwrap();
     // Quotes carry role labels, never the pseudonyms the transcripts use.
-    let manifest = icamo::corpus::Manifest::load(&dir.path().join("icamo.toml")).unwrap();
+    let manifest = icamo::manifest::Manifest::load(&dir.path().join("icamo.toml")).unwrap();
     for speaker in &manifest.speakers {
         assert!(
             !report.contains(&format!("*{}*", speaker.label)),

@@ -493,7 +493,7 @@ fn the_bundled_study_builds_with_every_document_and_role() {
         2
     );
     // Every real name in the pseudonym map is gone from what icamo stored.
-    let manifest = icamo::corpus::Manifest::load(&dir.path().join("icamo.toml")).unwrap();
+    let manifest = icamo::manifest::Manifest::load(&dir.path().join("icamo.toml")).unwrap();
     for (path, bytes) in snapshot(&dir.path().join(".icamo/segments")) {
         let text = String::from_utf8(bytes).unwrap();
         for real in manifest.pseudonyms.keys() {

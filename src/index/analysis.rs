@@ -34,8 +34,6 @@ use std::ops::Range;
 
 use frostem::{Algorithm, Stemmer};
 use rustc_hash::FxHasher;
-use tantivy::Index;
-use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
 use crate::lang::Language;
 
@@ -53,7 +51,7 @@ pub const DUTCH_ANALYSER: &str = "icamo_nl";
 pub const ENGLISH_ANALYSER: &str = "icamo_en";
 
 /// Words longer than this (in bytes, after folding) are analysed but not put in the index.
-const MAX_INDEXED_WORD_BYTES: usize = 255;
+pub(crate) const MAX_INDEXED_WORD_BYTES: usize = 255;
 
 /// One word of a text, as both the index and the codebook matcher see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,7 +160,7 @@ pub fn normalise(word: &str) -> String {
 }
 
 /// [`normalise`], appended to `out`.
-fn normalise_into(word: &str, out: &mut String) {
+pub(crate) fn normalise_into(word: &str, out: &mut String) {
     // Most words of a Dutch transcript are plain ASCII: skip the per-character folding.
     if word.is_ascii() {
         let start = out.len();
@@ -187,7 +185,7 @@ pub fn stem(lang: Language, exact: &str) -> String {
 }
 
 /// Calls `f` with the stem of `exact` in `lang`.
-fn with_stem<R>(lang: Language, exact: &str, f: impl FnOnce(&str) -> R) -> R {
+pub(crate) fn with_stem<R>(lang: Language, exact: &str, f: impl FnOnce(&str) -> R) -> R {
     // A transcript repeats its words: a per-thread cache spares the stemmer most of its work.
     type Cache = HashMap<String, String, BuildHasherDefault<FxHasher>>;
     thread_local! {
@@ -513,101 +511,6 @@ pub fn is_stop_word(lang: Language, exact: &str) -> bool {
     }
 }
 
-/// Registers the three analysers with `index` under [`EXACT_ANALYSER`], [`DUTCH_ANALYSER`]
-/// and [`ENGLISH_ANALYSER`].
-pub(crate) fn register_analysers(index: &Index) {
-    let manager = index.tokenizers();
-    manager.register(
-        EXACT_ANALYSER,
-        TextAnalyzer::from(IcamoTokenizer { stemmed: None }),
-    );
-    manager.register(
-        DUTCH_ANALYSER,
-        TextAnalyzer::from(IcamoTokenizer {
-            stemmed: Some(Language::Dutch),
-        }),
-    );
-    manager.register(
-        ENGLISH_ANALYSER,
-        TextAnalyzer::from(IcamoTokenizer {
-            stemmed: Some(Language::English),
-        }),
-    );
-}
-
-/// A tantivy tokenizer over [`analyse`]: exact forms when `stemmed` is `None`, else the stems
-/// of the non-stop words of that language (at their original positions).
-#[derive(Clone)]
-struct IcamoTokenizer {
-    stemmed: Option<Language>,
-}
-
-impl Tokenizer for IcamoTokenizer {
-    type TokenStream<'a> = AnalysedStream<'a>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> AnalysedStream<'a> {
-        AnalysedStream {
-            text,
-            words: Box::new(word_ranges(text)),
-            stemmed: self.stemmed,
-            exact: String::new(),
-            position: 0,
-            current: Token::default(),
-        }
-    }
-}
-
-/// The tokens of one text, analysed one at a time as tantivy asks for them, into one reused
-/// token: the same terms and positions as [`analyse`], without a string allocated per word.
-struct AnalysedStream<'a> {
-    text: &'a str,
-    words: Box<dyn Iterator<Item = Range<usize>> + 'a>,
-    stemmed: Option<Language>,
-    /// The current word's exact form.
-    exact: String,
-    /// The position of the next word (words of no letters after folding are not counted).
-    position: usize,
-    current: Token,
-}
-
-impl TokenStream for AnalysedStream<'_> {
-    fn advance(&mut self) -> bool {
-        for range in self.words.by_ref() {
-            self.exact.clear();
-            normalise_into(&self.text[range.clone()], &mut self.exact);
-            if self.exact.is_empty() {
-                continue;
-            }
-            let position = self.position;
-            self.position += 1;
-            let term = &mut self.current.text;
-            term.clear();
-            match self.stemmed {
-                None => term.push_str(&self.exact),
-                Some(lang) if is_stop_word(lang, &self.exact) => continue,
-                Some(lang) => with_stem(lang, &self.exact, |stem| term.push_str(stem)),
-            }
-            if term.len() > MAX_INDEXED_WORD_BYTES {
-                continue;
-            }
-            self.current.offset_from = range.start;
-            self.current.offset_to = range.end;
-            self.current.position = position;
-            self.current.position_length = 1;
-            return true;
-        }
-        false
-    }
-
-    fn token(&self) -> &Token {
-        &self.current
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        &mut self.current
-    }
-}
-
 /// Combining diacritics (U+0300–U+036F), as in a decomposed `ë`: part of a word, folded away.
 fn is_combining_mark(c: char) -> bool {
     ('\u{300}'..='\u{36f}').contains(&c)
@@ -669,45 +572,6 @@ mod tests {
         for lang in [Language::Dutch, Language::English] {
             for text in texts.iter().chain(texts.iter().rev()) {
                 assert_eq!(buffer.analyse(lang, text), analyse(lang, text), "{text}");
-            }
-        }
-    }
-
-    /// What the index's analysers give, as (term, position, byte range) per token.
-    fn streamed(stemmed: Option<Language>, text: &str) -> Vec<(String, usize, Range<usize>)> {
-        let mut tokenizer = IcamoTokenizer { stemmed };
-        let mut stream = tokenizer.token_stream(text);
-        let mut out = Vec::new();
-        while stream.advance() {
-            let t = stream.token();
-            out.push((t.text.clone(), t.position, t.offset_from..t.offset_to));
-        }
-        out
-    }
-
-    #[test]
-    fn the_index_analysers_give_the_words_of_analyse() {
-        let long = format!("een {} woord", "lang".repeat(70));
-        for text in [
-            "Geen vertrouwen in de Gemeenten, zei de cliënt: \u{201c}niet één keer\u{201d}.",
-            "Œuvre van de coördinator, 12 werkgevers en taal-aanbieders … situaties",
-            "",
-            long.as_str(),
-        ] {
-            let fits = |term: &str| term.len() <= MAX_INDEXED_WORD_BYTES;
-            let exact: Vec<_> = analyse(Language::Dutch, text)
-                .into_iter()
-                .filter(|t| fits(&t.exact))
-                .map(|t| (t.exact, t.position, t.range))
-                .collect();
-            assert_eq!(streamed(None, text), exact, "{text}");
-            for lang in [Language::Dutch, Language::English] {
-                let stems: Vec<_> = analyse(lang, text)
-                    .into_iter()
-                    .filter(|t| !t.stop && fits(&t.stem))
-                    .map(|t| (t.stem, t.position, t.range))
-                    .collect();
-                assert_eq!(streamed(Some(lang), text), stems, "{text}");
             }
         }
     }

@@ -50,6 +50,7 @@ mod query;
 mod schema;
 mod search;
 mod snippet;
+mod tokenizer;
 
 use std::path::{Path, PathBuf};
 
@@ -197,7 +198,7 @@ impl SegmentIndex {
         } else {
             Index::create(directory, schema, IndexSettings::default()).map_err(open_error)?
         };
-        analysis::register_analysers(&index);
+        tokenizer::register_analysers(&index);
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)

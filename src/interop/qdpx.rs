@@ -453,7 +453,7 @@ fn project_description(
     docs: &[crate::corpus::SourceDoc],
 ) -> String {
     let m = &study.manifest;
-    let pseudonyms = crate::corpus::Pseudonyms::new(&m.pseudonyms);
+    let pseudonyms = crate::privacy::Pseudonyms::new(&m.pseudonyms);
     let mut block = Table::new();
     block.insert("study".into(), Value::String(m.study.name.clone()));
     block.insert(

@@ -45,8 +45,9 @@ use serde::ser::{SerializeMap, Serializer};
 use crate::codebook::{Code, CodeKind, Codebook, ContextLevel};
 use crate::coding::Quote;
 use crate::coding::manual::{Coding, Decision, Status};
-use crate::corpus::{DocumentEntry, Manifest, Pseudonyms, SpeakerEntry};
 use crate::error::Error;
+use crate::manifest::{DocumentEntry, Manifest, SpeakerEntry};
+use crate::privacy::Pseudonyms;
 use crate::transcript::Segment;
 
 /// What joins the labels (and the ids) of a code path: `Interventies > Begeleiding > PIP`.

@@ -1,0 +1,470 @@
+//! The study's manifest (`icamo.toml`): documents, speakers, roles, cases and pseudonyms.
+//!
+//! A [`Manifest`] says where the transcripts are and what is known about each
+//! [`DocumentEntry`] and [`SpeakerEntry`]; it is checked when it is read, and every error names
+//! its line and column. [`crate::corpus`] applies it to the files on disk.
+//!
+//! ```
+//! use icamo::manifest::Manifest;
+//! let manifest = Manifest::parse(
+//!     "icamo.toml",
+//!     "[study]\nname = \"Proef\"\n\n[[speakers]]\nlabel = \"Amal\"\nrole = \"statushouder\"\n",
+//! )
+//! .unwrap();
+//! assert_eq!(manifest.study.name, "Proef");
+//! assert_eq!(manifest.speakers[0].role.as_deref(), Some("statushouder"));
+//! ```
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::error::{Error, line_col};
+use crate::lang::Language;
+use crate::transcript::Format;
+
+/// The manifest's file name inside a study folder.
+pub const MANIFEST_FILE: &str = "icamo.toml";
+
+/// The whole `icamo.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// The `[study]` table.
+    pub study: StudySection,
+    /// `[[documents]]`: what is known about each transcript.
+    #[serde(default)]
+    pub documents: Vec<DocumentEntry>,
+    /// `[[speakers]]`: speaker labels as they stand in the files.
+    #[serde(default)]
+    pub speakers: Vec<SpeakerEntry>,
+    /// `[pseudonyms]`: real name → pseudonym, applied to labels and text.
+    #[serde(default)]
+    pub pseudonyms: BTreeMap<String, String>,
+    /// Where the manifest was read from (for error messages).
+    #[serde(skip)]
+    pub path: PathBuf,
+    /// The manifest's text (for turning spans into lines).
+    #[serde(skip)]
+    source: String,
+}
+
+/// The `[study]` table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StudySection {
+    /// The study's name, shown in summaries and reports.
+    pub name: String,
+    /// The default language of the transcripts (`nl` unless said otherwise).
+    #[serde(default)]
+    pub language: Language,
+    /// Folders (or single files) holding transcripts, relative to the study folder.
+    #[serde(default = "default_transcripts")]
+    pub transcripts: Vec<String>,
+    /// Codebook files or folders, relative to the study folder; when none are listed, the
+    /// `codebooks/` folder if there is one.
+    #[serde(default)]
+    pub codebooks: Vec<String>,
+}
+
+fn default_transcripts() -> Vec<String> {
+    vec!["corpus".to_string()]
+}
+
+/// One `[[documents]]` entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentEntry {
+    /// The transcript's path, relative to the study folder.
+    pub file: Spanned<String>,
+    /// The document id; defaults to the file name without extension.
+    #[serde(default)]
+    pub id: Option<Spanned<String>>,
+    /// The case, for example the municipality.
+    #[serde(default)]
+    pub case: Option<String>,
+    /// The group, for example `focusgroep 4`.
+    #[serde(default)]
+    pub group: Option<String>,
+    /// The date of the interview, as written (ISO 8601 advised).
+    #[serde(default)]
+    pub date: Option<String>,
+    /// The kind of document: `focusgroep`, `interview`, …
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+    /// The language, where it differs from the study's.
+    #[serde(default)]
+    pub language: Option<Language>,
+    /// The format, where detection from extension and content should be overridden.
+    #[serde(default)]
+    pub format: Option<Format>,
+    /// Further attributes of the document.
+    #[serde(default)]
+    pub attributes: BTreeMap<String, String>,
+}
+
+/// One `[[speakers]]` entry: a label as it stands in the files.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpeakerEntry {
+    /// The label exactly as the transcripts give it (compared ignoring case and outer spaces).
+    pub label: Spanned<String>,
+    /// The respondent id (for example `R07`), never shown in outputs unless asked.
+    #[serde(default)]
+    pub respondent: Option<String>,
+    /// The role label outputs show (`statushouder`, `professional beleid`, …).
+    #[serde(default)]
+    pub role: Option<String>,
+    /// Whether this speaker is an interviewer or moderator.
+    #[serde(default)]
+    pub interviewer: bool,
+    /// Document ids this entry is limited to; empty means every document.
+    #[serde(default)]
+    pub documents: Vec<Spanned<String>>,
+    /// Free attributes: route, gender, age band, …
+    #[serde(default)]
+    pub attributes: BTreeMap<String, String>,
+}
+
+impl Manifest {
+    /// Reads and validates `path`. The file may be UTF-8 (with or without BOM) or UTF-16 with
+    /// BOM; any other encoding is an error with the line and column of the first bad byte.
+    pub fn load(path: &Path) -> Result<Manifest, Error> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let text = crate::transcript::decode(&bytes).map_err(|e| Error::Manifest {
+            path: path.to_path_buf(),
+            line: e.line,
+            column: e.column,
+            message: e.message,
+        })?;
+        Manifest::parse(path, &text.text)
+    }
+
+    /// Parses manifest text; `path` only names the file in errors.
+    pub fn parse(path: impl AsRef<Path>, text: &str) -> Result<Manifest, Error> {
+        let path = path.as_ref();
+        let mut manifest: Manifest = toml::from_str(text).map_err(|e| {
+            let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
+            let mut message = e.message().trim().to_string();
+            if message == "missing field `study`" {
+                message.push_str(
+                    ": a manifest starts with a [study] table that gives at least the study's name = \"...\" (see `icamo init`)",
+                );
+            }
+            Error::Manifest {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message,
+            }
+        })?;
+        manifest.path = path.to_path_buf();
+        manifest.source = text.to_string();
+        manifest.validate()?;
+        Ok(manifest)
+    }
+
+    /// An error positioned at a span of the manifest.
+    fn error_at(&self, span: std::ops::Range<usize>, message: impl Into<String>) -> Error {
+        let (line, column) = line_col(&self.source, span.start);
+        Error::Manifest {
+            path: self.path.clone(),
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+
+    fn validate(&self) -> Result<(), Error> {
+        for (key, entries) in [
+            ("transcripts", &self.study.transcripts),
+            ("codebooks", &self.study.codebooks),
+        ] {
+            for entry in entries {
+                if let Err(m) = inside_study(entry) {
+                    // The entry's place: its quoted text in the file, else the file as a whole.
+                    let at = self
+                        .source
+                        .find(&format!("\"{entry}\""))
+                        .or_else(|| self.source.find(&format!("'{entry}'")))
+                        .unwrap_or(0);
+                    return Err(self.error_at(at..at, format!("[study] {key}: {m}")));
+                }
+            }
+        }
+        let mut ids: HashMap<String, std::ops::Range<usize>> = HashMap::new();
+        let mut files: HashMap<String, std::ops::Range<usize>> = HashMap::new();
+        for doc in &self.documents {
+            let id = doc.id();
+            let span = doc.id.as_ref().map_or(doc.file.span(), |s| s.span());
+            check_document_id(&id).map_err(|m| self.error_at(span.clone(), m))?;
+            if let Some(first) = ids.insert(id.clone(), span.clone()) {
+                let (line, _) = line_col(&self.source, first.start);
+                return Err(self.error_at(
+                    span,
+                    format!(
+                        "document id \"{id}\" is used twice (first at line {line}); give one of them its own `id = \"...\"`"
+                    ),
+                ));
+            }
+            inside_study(doc.file.get_ref()).map_err(|m| self.error_at(doc.file.span(), m))?;
+            let file = normalise_rel(doc.file.get_ref());
+            if let Some(first) = files.insert(file.clone(), doc.file.span()) {
+                let (line, _) = line_col(&self.source, first.start);
+                return Err(self.error_at(
+                    doc.file.span(),
+                    format!("\"{file}\" is described twice (first at line {line})"),
+                ));
+            }
+        }
+        // (document id, or "" for every document; label) → where the entry's label is.
+        let mut labels: HashMap<(String, String), std::ops::Range<usize>> = HashMap::new();
+        for speaker in &self.speakers {
+            if speaker.label.get_ref().trim().is_empty() {
+                return Err(self.error_at(speaker.label.span(), "a speaker label is empty"));
+            }
+            // Two entries for one label in the same documents: which role would count?
+            let label = speaker.label.get_ref().trim();
+            let mut scopes: Vec<&str> = speaker
+                .documents
+                .iter()
+                .map(|d| d.get_ref().as_str())
+                .collect();
+            if scopes.is_empty() {
+                scopes.push("");
+            }
+            scopes.sort_unstable();
+            scopes.dedup();
+            for scope in scopes {
+                let key = (scope.to_string(), speaker_key(label));
+                if let Some(first) = labels.insert(key, speaker.label.span()) {
+                    let (line, _) = line_col(&self.source, first.start);
+                    let within = if scope.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" for document \"{scope}\"")
+                    };
+                    return Err(self.error_at(
+                        speaker.label.span(),
+                        format!(
+                            "speaker \"{label}\" is described twice{within} (first at line {line}): keep one entry, or limit each to its own documents with `documents = [\"...\"]`"
+                        ),
+                    ));
+                }
+            }
+            for doc in &speaker.documents {
+                if !ids.contains_key(doc.get_ref()) {
+                    let known: Vec<&str> = {
+                        let mut k: Vec<&str> = ids.keys().map(String::as_str).collect();
+                        k.sort_unstable();
+                        k
+                    };
+                    return Err(self.error_at(
+                        doc.span(),
+                        format!(
+                            "speaker \"{}\" names document \"{}\", which no [[documents]] entry has; known ids: {}",
+                            speaker.label.get_ref(),
+                            doc.get_ref(),
+                            if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                        ),
+                    ));
+                }
+            }
+        }
+        for (real, pseudonym) in &self.pseudonyms {
+            if real.trim().is_empty() || pseudonym.trim().is_empty() {
+                let message = if real.trim().is_empty() {
+                    format!(
+                        "[pseudonyms] has an empty name (with the pseudonym \"{pseudonym}\"): write the real name as it stands in the transcripts"
+                    )
+                } else {
+                    format!(
+                        "[pseudonyms] gives \"{real}\" an empty pseudonym: write the name that should stand in its place"
+                    )
+                };
+                let span = self.spans().pseudonyms.get(real).map(Spanned::span);
+                return Err(match span {
+                    Some(span) => self.error_at(span, message),
+                    None => Error::Manifest {
+                        path: self.path.clone(),
+                        line: 0,
+                        column: 0,
+                        message,
+                    },
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Where some values stand in the manifest's text, for messages about them.
+    fn spans(&self) -> ManifestSpans {
+        toml::from_str(&self.source).unwrap_or_default()
+    }
+
+    /// An error about an entry of `[study] transcripts`, at its line where it can be found.
+    pub(crate) fn transcripts_error(&self, entry: &str, message: String) -> Error {
+        let span = self
+            .spans()
+            .study
+            .transcripts
+            .into_iter()
+            .find(|t| t.get_ref() == entry)
+            .map(|t| t.span());
+        match span {
+            Some(span) => self.error_at(span, message),
+            None => Error::Manifest {
+                path: self.path.clone(),
+                line: 0,
+                column: 0,
+                message,
+            },
+        }
+    }
+
+    /// The line in the manifest where a document's entry starts, for messages.
+    pub fn document_line(&self, entry: &DocumentEntry) -> usize {
+        line_col(&self.source, entry.file.span().start).0
+    }
+}
+
+/// The positions of values the manifest types keep no span for.
+#[derive(Debug, Default, Deserialize)]
+struct ManifestSpans {
+    #[serde(default)]
+    study: StudySpans,
+    #[serde(default)]
+    pseudonyms: BTreeMap<String, Spanned<String>>,
+}
+
+/// The positions of `[study]` values.
+#[derive(Debug, Default, Deserialize)]
+struct StudySpans {
+    #[serde(default)]
+    transcripts: Vec<Spanned<String>>,
+}
+
+impl DocumentEntry {
+    /// The entry's document id: `id`, or the file name without extension.
+    pub fn id(&self) -> String {
+        match &self.id {
+            Some(id) => id.get_ref().clone(),
+            None => file_stem(Path::new(self.file.get_ref())),
+        }
+    }
+}
+
+pub(crate) fn file_stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// A path written in the manifest, with `\` as `/` and no leading `./`.
+pub(crate) fn normalise_rel(path: &str) -> String {
+    let p = path.replace('\\', "/");
+    p.trim_start_matches("./").to_string()
+}
+
+/// Document ids end up in segment ids (`doc:0007`) and file names, so they are kept plain.
+pub(crate) fn check_document_id(id: &str) -> Result<(), String> {
+    if id.is_empty() {
+        return Err("a document id is empty".into());
+    }
+    if let Some(c) = id
+        .chars()
+        .find(|c| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    {
+        return Err(format!(
+            "document id \"{id}\" contains {c:?}: use letters, digits, '-', '_' and '.' only"
+        ));
+    }
+    Ok(())
+}
+
+/// Checks that a path from the manifest stays inside the study folder: relative, and never
+/// climbing above it with `..`. (A symbolic link inside the study is the user's own choice and
+/// is followed.)
+fn inside_study(path: &str) -> Result<(), String> {
+    use std::path::Component;
+    let mut depth: i64 = 0;
+    for c in Path::new(path).components() {
+        match c {
+            Component::Prefix(_) | Component::RootDir => {
+                return Err(format!(
+                    "\"{path}\" is an absolute path: icamo reads only files inside the study folder; write it relative to the folder of icamo.toml (copy or link the files into the study)"
+                ));
+            }
+            Component::ParentDir => depth -= 1,
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+        }
+        if depth < 0 {
+            return Err(format!(
+                "\"{path}\" points outside the study folder: icamo reads only files inside it; copy or link the files into the study"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Labels are compared ignoring case and outer spaces.
+pub(crate) fn speaker_key(label: &str) -> String {
+    label.trim().to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifest_errors_name_the_line() {
+        let err = Manifest::parse("icamo.toml", "[study]\nname = \"x\"\nlanguage = \"fr\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("icamo.toml:3:"), "{err}");
+        assert!(err.contains("fr"), "{err}");
+    }
+
+    #[test]
+    fn a_speaker_described_twice_for_a_document_is_an_error() {
+        let text = "[study]\nname = \"x\"\n\n[[documents]]\nfile = \"a.txt\"\n\n[[speakers]]\nlabel = \"Amal\"\nrole = \"statushouder\"\ndocuments = [\"a\"]\n\n[[speakers]]\nlabel = \"amal \"\nrole = \"werkgever\"\ndocuments = [\"a\"]\n";
+        let err = Manifest::parse("icamo.toml", text).unwrap_err().to_string();
+        assert!(err.starts_with("icamo.toml:13:"), "{err}");
+        assert!(err.contains("first at line 8"), "{err}");
+        // One label for every document and one for a single document: the latter wins there.
+        let text = "[study]\nname = \"x\"\n\n[[documents]]\nfile = \"a.txt\"\n\n[[speakers]]\nlabel = \"Amal\"\n\n[[speakers]]\nlabel = \"Amal\"\nrole = \"werkgever\"\ndocuments = [\"a\", \"a\"]\n";
+        assert!(Manifest::parse("icamo.toml", text).is_ok());
+    }
+
+    #[test]
+    fn an_empty_pseudonym_names_its_line() {
+        let text = "[study]\nname = \"x\"\n\n[pseudonyms]\n\"Amal\" = \"Noor\"\n\"Bram\" = \"\"\n";
+        let err = Manifest::parse("icamo.toml", text).unwrap_err().to_string();
+        assert!(err.starts_with("icamo.toml:6:"), "{err}");
+        assert!(err.contains("\"Bram\" an empty pseudonym"), "{err}");
+    }
+
+    #[test]
+    fn a_manifest_in_latin1_names_the_line_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("icamo.toml");
+        std::fs::write(&path, b"[study]\nname = \"Caf\xe9\"\n").unwrap();
+        let err = Manifest::load(&path).unwrap_err().to_string();
+        assert!(err.contains("icamo.toml:2:12:"), "{err}");
+        assert!(err.contains("not UTF-8"), "{err}");
+        std::fs::write(&path, b"\xEF\xBB\xBF[study]\r\nname = \"x\"\r\n").unwrap();
+        assert_eq!(Manifest::load(&path).unwrap().study.name, "x");
+    }
+
+    #[test]
+    fn speaker_naming_an_unknown_document_is_an_error() {
+        let text =
+            "[study]\nname = \"x\"\n\n[[speakers]]\nlabel = \"Amal\"\ndocuments = [\"int-9\"]\n";
+        let err = Manifest::parse("icamo.toml", text).unwrap_err().to_string();
+        assert!(err.starts_with("icamo.toml:6:"), "{err}");
+        assert!(err.contains("int-9"), "{err}");
+    }
+}
