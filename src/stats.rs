@@ -5,6 +5,8 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::error::Error;
+use crate::store::{DocumentSink, StoredDocument};
 use crate::transcript::Segment;
 
 /// Counts over a study's stored segments. Speakers are counted, never named.
@@ -59,6 +61,13 @@ pub struct Tally {
     speakers_by_role: BTreeMap<String, BTreeSet<String>>,
     by_role_case: BTreeMap<String, BTreeMap<String, BTreeSet<String>>>,
     docs: BTreeSet<String>,
+}
+
+impl DocumentSink for Tally {
+    fn document(&mut self, doc: &StoredDocument) -> Result<(), Error> {
+        self.add(&doc.segments);
+        Ok(())
+    }
 }
 
 impl Tally {
@@ -129,11 +138,9 @@ impl Stats {
     }
 
     /// Counts the segments of an ingested study, reading one document at a time.
-    pub fn of_study(study: &crate::study::Study) -> Result<Stats, crate::error::Error> {
+    pub fn of_study(study: &crate::study::Study) -> Result<Stats, Error> {
         let mut tally = Tally::default();
-        for doc in study.document_ids()? {
-            tally.add(&study.document_segments(&doc)?);
-        }
+        study.scan(&mut [&mut tally])?;
         Ok(tally.finish())
     }
 

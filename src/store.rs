@@ -15,18 +15,57 @@
 //! ```
 //!
 //! Everything here can be rebuilt from the study's sources by `icamo ingest --rebuild`.
+//!
+//! Stages that need every stored document read them in one pass, [`Study::scan`], which hands
+//! each document to every [`DocumentSink`] (ripgrep's `Sink` is the model): a command that
+//! codes, gathers evidence and counts reads each segment file once.
 
 use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::fsutil::{STATE_DIR, write_atomic};
 use crate::study::Study;
 use crate::transcript::{Format, Segment};
+
+/// Documents read at a time by [`Study::scan`]: enough to keep every core busy for a sink that
+/// works on a batch in parallel, few enough that memory holds only their segments.
+const DOCS_PER_BATCH: usize = 32;
+
+/// One stored document as [`Study::scan`] hands it to the sinks.
+#[derive(Debug, Clone)]
+pub struct StoredDocument {
+    /// The document id.
+    pub id: String,
+    /// Its segments, in order.
+    pub segments: Vec<Segment>,
+}
+
+/// A consumer of the stored documents in one [`Study::scan`].
+///
+/// Documents come in segment id order (`DOC:` order, which is id order but for ids of which
+/// one extends another), each once. An error from a sink ends the scan and is returned.
+pub trait DocumentSink {
+    /// Takes one document.
+    fn document(&mut self, doc: &StoredDocument) -> Result<(), Error>;
+
+    /// Takes the next documents in order; by default one at a time through
+    /// [`DocumentSink::document`]. A sink with heavy work per document overrides it to work on
+    /// the batch in parallel.
+    fn batch(&mut self, docs: &[StoredDocument]) -> Result<(), Error> {
+        docs.iter().try_for_each(|d| self.document(d))
+    }
+
+    /// Whether the sink needs document `id` at all; a document no sink needs is not read.
+    fn wants(&self, _id: &str) -> bool {
+        true
+    }
+}
 
 /// The file, inside `.icamo/`, of the ingest state.
 const STATE_FILE: &str = "state.json";
@@ -100,6 +139,29 @@ impl Study {
             return Err(Error::NotIngested(self.root.clone()));
         }
         Ok(state.documents.into_keys().collect())
+    }
+
+    /// Reads every stored document once, in segment id order, and hands it to each sink in
+    /// turn. Documents are read a batch at a time, in parallel.
+    pub fn scan(&self, sinks: &mut [&mut dyn DocumentSink]) -> Result<(), Error> {
+        let mut ids = self.document_ids()?;
+        ids.sort_by_cached_key(|d| format!("{d}:"));
+        ids.retain(|id| sinks.iter().any(|s| s.wants(id)));
+        for batch in ids.chunks(DOCS_PER_BATCH) {
+            let docs = batch
+                .par_iter()
+                .map(|id| {
+                    Ok(StoredDocument {
+                        id: id.clone(),
+                        segments: self.document_segments(id)?,
+                    })
+                })
+                .collect::<Result<Vec<_>, Error>>()?;
+            for sink in sinks.iter_mut() {
+                sink.batch(&docs)?;
+            }
+        }
+        Ok(())
     }
 
     /// Every stored segment, document by document in id order.

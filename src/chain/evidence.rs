@@ -13,6 +13,8 @@ use serde::Serialize;
 use crate::codebook::Codes;
 use crate::coding::manual::Status;
 use crate::coding::{Quote, Stance};
+use crate::error::Error;
+use crate::store::{DocumentSink, StoredDocument};
 use crate::transcript::Segment;
 
 /// Evidence counts for one code.
@@ -188,6 +190,13 @@ fn as_evidence(s: &Segment, interpreted: &HashMap<String, Segment>) -> (Segment,
 pub struct Population {
     interpreted: HashMap<String, Segment>,
     people: BTreeMap<(String, String), BTreeSet<String>>,
+}
+
+impl DocumentSink for Population {
+    fn document(&mut self, doc: &StoredDocument) -> Result<(), Error> {
+        self.add_document(&doc.segments);
+        Ok(())
+    }
 }
 
 impl Population {

@@ -136,15 +136,14 @@ impl Model {
             .flat_map(|w| codes.with_descendants(w))
             .map(str::to_string)
             .collect();
-        let quotes = coding::quotes(study, Some(&counted), include_suggestions)?;
+        // One pass over the stored documents: the quotes and who the study heard.
+        let mut quotes = coding::QuoteSink::new(study, Some(&counted), include_suggestions)?;
         let mut population = evidence::Population::default();
-        for doc in study.document_ids()? {
-            population.add_document(&study.document_segments(&doc)?);
-        }
+        study.scan(&mut [&mut quotes, &mut population])?;
         Ok(evidence::gather(
             &wanted,
             &codes,
-            &quotes,
+            &quotes.finish(),
             &population,
             include_suggestions,
         ))

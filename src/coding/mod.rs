@@ -36,7 +36,8 @@ use crate::error::Error;
 use crate::fsutil::AtomicFile;
 use crate::index::analysis::{AnalysedToken, Analyser};
 use crate::index::{SegmentIndex, analyse};
-use crate::study::Study;
+use crate::store::{DocumentSink, StoredDocument};
+use crate::study::{Study, StudyLock};
 use crate::transcript::{Segment, SegmentId};
 pub use model::Stance;
 use score::{Explanation, Scorer};
@@ -97,50 +98,90 @@ struct DocCoding {
     jsonl: Vec<u8>,
 }
 
-/// Documents coded at a time: enough to keep every core busy, few enough that memory holds
-/// only their suggestions, whatever the size of the corpus.
-const DOCS_PER_BATCH: usize = 32;
-
 /// Applies every codebook's rules to every stored segment and writes the suggestions.
 ///
 /// Documents are coded in batches, in parallel within a batch, and each batch's suggestions are
 /// written before the next is coded, so memory does not grow with the corpus. The file appears
 /// whole when every document is coded, or not at all.
 pub fn code_study(study: &Study, codebooks: &[Codebook]) -> Result<CodeReport, Error> {
-    let started = Instant::now();
-    let _lock = study.lock()?;
-    study.ensure_ingested()?;
-    let state = study.state()?;
-    let index = SegmentIndex::open_or_create(&study.index_dir())?;
-    let compiled: Vec<Compiled> = codebooks
-        .iter()
-        .map(|cb| {
-            Ok(Compiled {
-                matcher: Matcher::new(cb)?,
-                scorer: Scorer::new(&index, cb.language, &cb.codes),
-                codes: cb.codes.iter().map(|c| (c.id.as_str(), c)).collect(),
-            })
+    let session = CodingSession::open(study)?;
+    let mut coder = session.coder(codebooks)?;
+    study.scan(&mut [&mut coder])?;
+    coder.finish()
+}
+
+/// What coding needs for as long as it runs: the study's write lock and its index.
+pub struct CodingSession<'s> {
+    study: &'s Study,
+    _lock: StudyLock,
+    index: SegmentIndex,
+}
+
+impl<'s> CodingSession<'s> {
+    /// Takes the study's lock and opens its index; the study must have been ingested.
+    pub fn open(study: &'s Study) -> Result<CodingSession<'s>, Error> {
+        let lock = study.lock()?;
+        study.ensure_ingested()?;
+        let index = SegmentIndex::open_or_create(&study.index_dir())?;
+        Ok(CodingSession {
+            study,
+            _lock: lock,
+            index,
         })
-        .collect::<Result<_, Error>>()?;
-    let kinds: HashMap<&str, CodeKind> = codebooks
-        .iter()
-        .flat_map(|cb| cb.codes.iter().map(|c| (c.id.as_str(), c.kind)))
-        .collect();
+    }
 
-    // Segment ids are `DOC:NNNN`, and document ids hold no `:`: documents taken in the order
-    // of `DOC:` give every suggestion in segment id order, as `sort_suggestions` orders them.
-    let mut docs: Vec<&String> = state.documents.keys().collect();
-    docs.sort_by_cached_key(|d| format!("{d}:"));
+    /// A [`Coder`] with `codebooks`, to hand to [`Study::scan`].
+    pub fn coder<'c>(&'c self, codebooks: &'c [Codebook]) -> Result<Coder<'c>, Error> {
+        let started = Instant::now();
+        let compiled = codebooks
+            .iter()
+            .map(|cb| {
+                Ok(Compiled {
+                    matcher: Matcher::new(cb)?,
+                    scorer: Scorer::new(&self.index, cb.language, &cb.codes),
+                    codes: cb.codes.iter().map(|c| (c.id.as_str(), c)).collect(),
+                })
+            })
+            .collect::<Result<_, Error>>()?;
+        let kinds = codebooks
+            .iter()
+            .flat_map(|cb| cb.codes.iter().map(|c| (c.id.as_str(), c.kind)))
+            .collect();
+        Ok(Coder {
+            compiled,
+            kinds,
+            out: AtomicFile::create(&self.study.state_dir().join(SUGGESTIONS_FILE))?,
+            report: CodeReport::default(),
+            started,
+        })
+    }
+}
 
-    let mut out = AtomicFile::create(&study.state_dir().join(SUGGESTIONS_FILE))?;
-    let mut report = CodeReport::default();
-    for batch in docs.chunks(DOCS_PER_BATCH) {
-        let coded: Vec<Result<DocCoding, Error>> = batch
+/// The codebooks' rules as a [`DocumentSink`]: codes each document it is handed and writes its
+/// suggestions; [`Coder::finish`] puts the file in place. Documents come in segment id order
+/// (see [`Study::scan`]), so the suggestions are written in the order `sort_suggestions` gives.
+pub struct Coder<'c> {
+    compiled: Vec<Compiled<'c, 'c>>,
+    kinds: HashMap<&'c str, CodeKind>,
+    out: AtomicFile,
+    report: CodeReport,
+    started: Instant,
+}
+
+impl DocumentSink for Coder<'_> {
+    fn document(&mut self, doc: &StoredDocument) -> Result<(), Error> {
+        self.batch(std::slice::from_ref(doc))
+    }
+
+    /// Codes the batch's documents in parallel, then writes their suggestions in order.
+    fn batch(&mut self, docs: &[StoredDocument]) -> Result<(), Error> {
+        let coded: Vec<Result<DocCoding, Error>> = docs
             .par_iter()
-            .map(|doc| code_document(study, doc, &compiled, &kinds))
+            .map(|doc| code_document(&doc.segments, &self.compiled, &self.kinds))
             .collect();
         for doc in coded {
             let doc = doc?;
+            let report = &mut self.report;
             report.segments += doc.segments;
             report.bytes += doc.bytes;
             report.suggestions += doc.suggestions;
@@ -148,29 +189,32 @@ pub fn code_study(study: &Study, codebooks: &[Codebook]) -> Result<CodeReport, E
             for (kind, n) in doc.per_kind {
                 *report.per_kind.entry(kind).or_default() += n;
             }
-            out.write(&doc.jsonl)?;
+            self.out.write(&doc.jsonl)?;
         }
+        Ok(())
     }
-    out.commit()?;
-    report.elapsed = started.elapsed();
-    Ok(report)
+}
+
+impl Coder<'_> {
+    /// Puts the suggestions file in place and says what was done.
+    pub fn finish(self) -> Result<CodeReport, Error> {
+        self.out.commit()?;
+        let mut report = self.report;
+        report.elapsed = self.started.elapsed();
+        Ok(report)
+    }
 }
 
 /// Codes the respondents' segments of one document.
 fn code_document(
-    study: &Study,
-    doc: &str,
+    segments: &[Segment],
     compiled: &[Compiled],
     kinds: &HashMap<&str, CodeKind>,
 ) -> Result<DocCoding, Error> {
     let mut coded = DocCoding::default();
     let mut suggestions = Vec::new();
     let mut analyser = Analyser::default();
-    for segment in study
-        .document_segments(doc)?
-        .iter()
-        .filter(|s| !s.interviewer)
-    {
+    for segment in segments.iter().filter(|s| !s.interviewer) {
         coded.segments += 1;
         coded.bytes += segment.text.len() as u64;
         for c in compiled {
@@ -316,33 +360,72 @@ pub fn quotes(
     codes: Option<&std::collections::HashSet<String>>,
     include_suggestions: bool,
 ) -> Result<Vec<Quote>, Error> {
-    let codings = manual::effective_codings_where(study, |code, status| {
-        codes.is_none_or(|set| set.contains(code))
-            && (include_suggestions || status == manual::Status::Confirmed)
-    })?;
-    // Codings come in segment order, so a document's segments are read once, when its first
-    // coding comes, and dropped when the next document's does.
-    let mut doc_segments: (String, HashMap<u32, Segment>) = (String::new(), HashMap::new());
-    let mut quotes = Vec::with_capacity(codings.len());
-    for coding in codings {
-        let Some(SegmentId { doc, ordinal }) = SegmentId::parse(&coding.segment) else {
-            continue;
-        };
-        if doc_segments.0 != doc {
-            let segments = study.document_segments(doc).unwrap_or_default();
-            doc_segments = (
-                doc.to_string(),
-                segments.into_iter().map(|s| (s.ordinal, s)).collect(),
-            );
+    let mut sink = QuoteSink::new(study, codes, include_suggestions)?;
+    study.scan(&mut [&mut sink])?;
+    Ok(sink.finish())
+}
+
+/// [`quotes`] as a [`DocumentSink`], to gather quotes in a scan that feeds other sinks too:
+/// the codings that count are read when it is made, and each is joined to its segment as the
+/// segment's document comes by. Only documents with codings are wanted.
+pub struct QuoteSink {
+    /// Document id → its codings, in segment order.
+    codings: HashMap<String, Vec<manual::EffectiveCoding>>,
+    quotes: Vec<Quote>,
+}
+
+impl QuoteSink {
+    /// The codings of `codes` (none: every code) that count: confirmed ones only unless
+    /// `include_suggestions`.
+    pub fn new(
+        study: &Study,
+        codes: Option<&std::collections::HashSet<String>>,
+        include_suggestions: bool,
+    ) -> Result<QuoteSink, Error> {
+        let found = manual::effective_codings_where(study, |code, status| {
+            codes.is_none_or(|set| set.contains(code))
+                && (include_suggestions || status == manual::Status::Confirmed)
+        })?;
+        let mut codings: HashMap<String, Vec<manual::EffectiveCoding>> = HashMap::new();
+        for coding in found {
+            if let Some(id) = SegmentId::parse(&coding.segment) {
+                codings.entry(id.doc.to_string()).or_default().push(coding);
+            }
         }
-        // A coding of a segment the study no longer has is left out, not an error: the
-        // transcript may have been edited since it was coded.
-        if let Some(segment) = doc_segments.1.get(&ordinal) {
-            quotes.push(Quote {
-                segment: segment.clone(),
-                coding,
-            });
-        }
+        Ok(QuoteSink {
+            codings,
+            quotes: Vec::new(),
+        })
     }
-    Ok(quotes)
+
+    /// The quotes, in segment order.
+    pub fn finish(self) -> Vec<Quote> {
+        self.quotes
+    }
+}
+
+impl DocumentSink for QuoteSink {
+    fn document(&mut self, doc: &StoredDocument) -> Result<(), Error> {
+        let Some(codings) = self.codings.remove(&doc.id) else {
+            return Ok(());
+        };
+        let by_ordinal: HashMap<u32, &Segment> =
+            doc.segments.iter().map(|s| (s.ordinal, s)).collect();
+        for coding in codings {
+            let ordinal = SegmentId::parse(&coding.segment).map(|id| id.ordinal);
+            // A coding of a segment the study no longer has is left out, not an error: the
+            // transcript may have been edited since it was coded.
+            if let Some(segment) = ordinal.and_then(|n| by_ordinal.get(&n)) {
+                self.quotes.push(Quote {
+                    segment: (*segment).clone(),
+                    coding,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn wants(&self, id: &str) -> bool {
+        self.codings.contains_key(id)
+    }
 }
