@@ -21,6 +21,7 @@ use graphviz_rust::dot_structures::{
 use graphviz_rust::printer::{DotPrinter, PrinterContext};
 
 use crate::chain::chart::Chart;
+use crate::render::escape_html;
 use crate::render::figure::{Block, BlockKind, Cluster, Figure, LineStyle, LinkKind, figure};
 
 /// The font the figures ask for, with fallbacks.
@@ -130,7 +131,7 @@ fn cluster_subgraph(fig: &Figure, ci: usize, cluster: &Cluster) -> Stmt {
             Id::Plain("label".into()),
             Id::Html(format!(
                 "<<FONT POINT-SIZE=\"14\"><B>{}</B></FONT>>",
-                html(&cluster.title)
+                escape_html(&cluster.title)
             )),
         ),
         attr("labeljust", "l"),
@@ -287,21 +288,6 @@ fn left_lines(lines: &[String]) -> Id {
     Id::Escaped(out)
 }
 
-/// Text escaped for a Graphviz HTML-like label.
-fn html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// A box's lines as a Graphviz HTML-like label: a borderless table, one left-aligned row
 /// per line (rows give the lines a little air, which `<BR/>` does not).
 fn html_label(block: &Block) -> String {
@@ -311,7 +297,7 @@ fn html_label(block: &Block) -> String {
         // Keep the indent of a list item's continuation lines.
         let trimmed = line.text.trim_start_matches(' ');
         let indent = "&#160;".repeat(line.text.len() - trimmed.len());
-        let text = format!("{indent}{}", html(trimmed));
+        let text = format!("{indent}{}", escape_html(trimmed));
         let cell = if trimmed.is_empty() {
             String::new()
         } else {
@@ -337,6 +323,7 @@ fn html_label(block: &Block) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::escape_html as html;
 
     #[test]
     fn quotes_and_backslashes_are_escaped() {

@@ -21,6 +21,7 @@ use crate::chain::evidence::{CodeEvidence, Evidence, EvidenceQuote, NO_CASE};
 use crate::codebook::ContextLevel;
 use crate::coding::Stance;
 use crate::error::Error;
+use crate::render::escape_html;
 
 /// The built-in templates, by name: the full report and the one-page summary.
 pub const TEMPLATES: [(&str, &str); 2] = [
@@ -617,13 +618,6 @@ fn safe_url(url: &str) -> bool {
             matches!(scheme, "http" | "https" | "mailto")
         }
     }
-}
-
-fn escape_html(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 const CSS: &str = "body { font-family: system-ui, sans-serif; line-height: 1.5; margin: 0; color: #1b1b1b; }
