@@ -408,6 +408,9 @@ pub struct Report {
     pub disagreements: Vec<Disagreement>,
 }
 
+/// Reliability data: one row per unit, one value per coder (see [`measure`]).
+type Data<V> = Vec<Vec<Option<V>>>;
+
 /// The (configuration, mechanism) pairs a coder linked a unit to.
 type Links<'a> = BTreeSet<(&'a str, &'a str)>;
 
@@ -475,51 +478,67 @@ fn role_label(segment: &Segment) -> String {
 /// Errors: fewer than two coders; `--code` that selects no coded code; sentence units
 /// without the segments, or for a segment the study does not have.
 pub fn compare(input: &Input, options: &Options) -> Result<Report, Error> {
-    let names: Vec<&str> = input.coders.keys().map(String::as_str).collect();
-    if names.len() < 2 {
-        return Err(Error::Other(format!(
-            "agreement needs two coders or more, and there {}: give two coders' files or more (icamo agree codings/anna.csv codings/bert.csv), or put them in the study's codings/ folder",
-            match names.as_slice() {
-                [] => "are none".to_string(),
-                [one] => format!("is one ({one})"),
-                _ => unreachable!(),
-            }
-        )));
+    let coders = Coders::new(input)?;
+    let codes = compared_codes(input, options)?;
+    let chosen: HashSet<&str> = codes.iter().map(String::as_str).collect();
+    let by_id: HashMap<&str, &Segment> =
+        input.segments.iter().map(|s| (s.id.as_str(), s)).collect();
+    let units = units(input, options, &coders.segments(), &by_id)?;
+
+    let mut comparison = Comparison::new(&coders, &units, &by_id, input.configurations);
+    let mut per_code = Vec::with_capacity(codes.len());
+    let mut all_presence: Data<bool> = Vec::new();
+    let mut all_stance: Data<Stance> = Vec::new();
+    for code in &codes {
+        let (presence, stance) = comparison.code(code);
+        per_code.push(CodeAgreement {
+            code: code.clone(),
+            presence: measure(&presence),
+            stance: measure(&stance),
+        });
+        all_presence.extend(presence);
+        all_stance.extend(stance);
     }
+    let configurations =
+        (!input.configurations.is_empty()).then(|| configuration_agreement(&comparison.links));
+
+    Ok(Report {
+        unit: options.unit,
+        coders: coders.summaries(input, &chosen),
+        units: units.len(),
+        overall: Overall {
+            presence: measure(&all_presence),
+            stance: measure(&all_stance),
+        },
+        codes: per_code,
+        configurations,
+        disagreements: comparison.disagreements,
+    })
+}
+
+/// The codes compared: those `--code` selects, else every code a coder's file names.
+fn compared_codes(input: &Input, options: &Options) -> Result<Vec<String>, Error> {
     let coded: BTreeSet<&str> = input
         .coders
         .values()
         .flatten()
         .map(|c| c.code.as_str())
         .collect();
-    let codes: Vec<String> = match &options.code {
+    Ok(match &options.code {
         Some(id) => select_codes(id, input.books, &coded)?.into_iter().collect(),
         None => coded.iter().map(|c| c.to_string()).collect(),
-    };
-    let chosen: HashSet<&str> = codes.iter().map(String::as_str).collect();
+    })
+}
 
-    // Each coder's rows by (segment, code), and the segments they looked at.
-    let rows: Vec<HashMap<(&str, &str), &Coding>> = input
-        .coders
-        .values()
-        .map(|codings| {
-            codings
-                .iter()
-                .map(|c| ((c.segment.as_str(), c.code.as_str()), c))
-                .collect()
-        })
-        .collect();
-    let looked: Vec<HashSet<&str>> = input
-        .coders
-        .values()
-        .map(|codings| codings.iter().map(|c| c.segment.as_str()).collect())
-        .collect();
-    let segments: BTreeSet<&str> = looked.iter().flatten().copied().collect();
-    let by_id: HashMap<&str, &Segment> =
-        input.segments.iter().map(|s| (s.id.as_str(), s)).collect();
-
+/// The units: each segment a coder looked at, or each sentence of it.
+fn units<'a>(
+    input: &Input,
+    options: &Options,
+    segments: &BTreeSet<&'a str>,
+    by_id: &HashMap<&str, &Segment>,
+) -> Result<Vec<UnitRef<'a>>, Error> {
     let mut units: Vec<UnitRef> = Vec::new();
-    for &segment in &segments {
+    for &segment in segments {
         match options.unit {
             Unit::Segment => units.push(UnitRef {
                 segment,
@@ -547,13 +566,65 @@ pub fn compare(input: &Input, options: &Options) -> Result<Report, Error> {
             }
         }
     }
+    Ok(units)
+}
 
-    // What coder `k` said about `code` in `unit`.
-    let verdict = |k: usize, unit: &UnitRef, code: &str| -> (Verdict, Option<Stance>) {
-        if !looked[k].contains(unit.segment) {
+/// The coders' decisions, found by segment and code.
+struct Coders<'a> {
+    names: Vec<&'a str>,
+    /// Each coder's rows by (segment, code).
+    rows: Vec<HashMap<(&'a str, &'a str), &'a Coding>>,
+    /// The segments each coder looked at.
+    looked: Vec<HashSet<&'a str>>,
+}
+
+impl<'a> Coders<'a> {
+    /// The coders of `input`; an error with fewer than two.
+    fn new(input: &Input<'a>) -> Result<Coders<'a>, Error> {
+        let names: Vec<&str> = input.coders.keys().map(String::as_str).collect();
+        if names.len() < 2 {
+            return Err(Error::Other(format!(
+                "agreement needs two coders or more, and there {}: give two coders' files or more (icamo agree codings/anna.csv codings/bert.csv), or put them in the study's codings/ folder",
+                match names.as_slice() {
+                    [] => "are none".to_string(),
+                    [one] => format!("is one ({one})"),
+                    _ => unreachable!(),
+                }
+            )));
+        }
+        let rows = input
+            .coders
+            .values()
+            .map(|codings| {
+                codings
+                    .iter()
+                    .map(|c| ((c.segment.as_str(), c.code.as_str()), c))
+                    .collect()
+            })
+            .collect();
+        let looked = input
+            .coders
+            .values()
+            .map(|codings| codings.iter().map(|c| c.segment.as_str()).collect())
+            .collect();
+        Ok(Coders {
+            names,
+            rows,
+            looked,
+        })
+    }
+
+    /// The segments at least one coder looked at.
+    fn segments(&self) -> BTreeSet<&'a str> {
+        self.looked.iter().flatten().copied().collect()
+    }
+
+    /// What coder `k` said about `code` in `unit`.
+    fn verdict(&self, k: usize, unit: &UnitRef, code: &str) -> (Verdict, Option<Stance>) {
+        if !self.looked[k].contains(unit.segment) {
             return (Verdict::NotLooked, None);
         }
-        let Some(c) = rows[k].get(&(unit.segment, code)) else {
+        let Some(c) = self.rows[k].get(&(unit.segment, code)) else {
             return (Verdict::NotCoded, None);
         };
         match c.decision {
@@ -565,43 +636,86 @@ pub fn compare(input: &Input, options: &Options) -> Result<Report, Error> {
                 _ => (Verdict::Accept, Some(c.stance)),
             },
         }
-    };
+    }
 
-    let coder_count = names.len();
-    let mut per_code = Vec::with_capacity(codes.len());
-    let mut all_presence: Vec<Vec<Option<bool>>> = Vec::new();
-    let mut all_stance: Vec<Vec<Option<Stance>>> = Vec::new();
-    let mut disagreements = Vec::new();
-    // Per unit and coder: the (configuration, mechanism) pairs linked.
-    let mut mechanism_configs: HashMap<&str, BTreeSet<&str>> = HashMap::new();
-    for c in input.configurations {
-        for m in c
-            .mechanisms
+    /// What each coder did among the codes compared (`chosen`).
+    fn summaries(&self, input: &Input, chosen: &HashSet<&str>) -> Vec<CoderSummary> {
+        self.names
             .iter()
-            .map(|m| &m.code)
-            .chain(&c.counter_mechanisms)
-        {
-            mechanism_configs
-                .entry(m.id.as_str())
-                .or_default()
-                .insert(c.id.as_str());
+            .enumerate()
+            .map(|(k, name)| CoderSummary {
+                coder: name.to_string(),
+                segments: self.looked[k].len(),
+                accepted: input.coders[*name]
+                    .iter()
+                    .filter(|c| c.decision == Decision::Accept && chosen.contains(c.code.as_str()))
+                    .count(),
+            })
+            .collect()
+    }
+}
+
+/// The comparison code by code: the disagreements found, and per unit and coder the
+/// (configuration, mechanism) pairs linked so far.
+struct Comparison<'a> {
+    coders: &'a Coders<'a>,
+    units: &'a [UnitRef<'a>],
+    by_id: &'a HashMap<&'a str, &'a Segment>,
+    /// The configurations each mechanism or counter-mechanism is listed under.
+    mechanism_configs: HashMap<&'a str, BTreeSet<&'a str>>,
+    /// Per unit and coder; `None` for a coder who did not look at the unit.
+    links: Vec<Vec<Option<Links<'a>>>>,
+    disagreements: Vec<Disagreement>,
+}
+
+impl<'a> Comparison<'a> {
+    fn new(
+        coders: &'a Coders<'a>,
+        units: &'a [UnitRef<'a>],
+        by_id: &'a HashMap<&'a str, &'a Segment>,
+        configurations: &'a [Configuration],
+    ) -> Comparison<'a> {
+        let mut mechanism_configs: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+        for c in configurations {
+            for m in c
+                .mechanisms
+                .iter()
+                .map(|m| &m.code)
+                .chain(&c.counter_mechanisms)
+            {
+                mechanism_configs
+                    .entry(m.id.as_str())
+                    .or_default()
+                    .insert(c.id.as_str());
+            }
+        }
+        let links = units
+            .iter()
+            .map(|u| {
+                (0..coders.names.len())
+                    .map(|k| coders.looked[k].contains(u.segment).then(BTreeSet::new))
+                    .collect()
+            })
+            .collect();
+        Comparison {
+            coders,
+            units,
+            by_id,
+            mechanism_configs,
+            links,
+            disagreements: Vec::new(),
         }
     }
-    let mut links: Vec<Vec<Option<Links>>> = units
-        .iter()
-        .map(|u| {
-            (0..coder_count)
-                .map(|k| looked[k].contains(u.segment).then(BTreeSet::new))
-                .collect()
-        })
-        .collect();
 
-    for code in &codes {
-        let mut presence = Vec::with_capacity(units.len());
+    /// The reliability data of `code`: presence for every unit, stance for the units a
+    /// coder accepted it in. Notes its disagreements and the links its accepts make.
+    fn code(&mut self, code: &'a str) -> (Data<bool>, Data<Stance>) {
+        let mut presence = Vec::with_capacity(self.units.len());
         let mut stance = Vec::new();
-        for (ui, unit) in units.iter().enumerate() {
-            let said: Vec<(Verdict, Option<Stance>)> =
-                (0..coder_count).map(|k| verdict(k, unit, code)).collect();
+        for (ui, unit) in self.units.iter().enumerate() {
+            let said: Vec<(Verdict, Option<Stance>)> = (0..self.coders.names.len())
+                .map(|k| self.coders.verdict(k, unit, code))
+                .collect();
             let values: Vec<Option<bool>> = said
                 .iter()
                 .map(|(v, _)| match v {
@@ -612,10 +726,10 @@ pub fn compare(input: &Input, options: &Options) -> Result<Report, Error> {
             let stances: Vec<Option<Stance>> = said.iter().map(|(_, s)| *s).collect();
             for (k, (v, _)) in said.iter().enumerate() {
                 if *v == Verdict::Accept
-                    && let Some(configs) = mechanism_configs.get(code.as_str())
-                    && let Some(set) = &mut links[ui][k]
+                    && let Some(configs) = self.mechanism_configs.get(code)
+                    && let Some(set) = &mut self.links[ui][k]
                 {
-                    set.extend(configs.iter().map(|c| (*c, code.as_str())));
+                    set.extend(configs.iter().map(|c| (*c, code)));
                 }
             }
             let given: Vec<bool> = values.iter().flatten().copied().collect();
@@ -626,81 +740,64 @@ pub fn compare(input: &Input, options: &Options) -> Result<Report, Error> {
                 (s.len() >= 2 && s.iter().any(|v| *v != s[0])).then_some(About::Stance)
             };
             if let Some(about) = about {
-                disagreements.push(Disagreement {
-                    code: code.clone(),
-                    unit: unit.name(),
-                    segment: unit.segment.to_string(),
-                    sentence: unit.sentence.as_ref().map(|(i, _)| i + 1),
-                    role: by_id.get(unit.segment).map(|s| role_label(s)),
-                    about,
-                    said: said
-                        .iter()
-                        .zip(&names)
-                        .map(|((verdict, stance), coder)| Said {
-                            coder: coder.to_string(),
-                            verdict: *verdict,
-                            stance: *stance,
-                        })
-                        .collect(),
-                });
+                let disagreement = self.disagreement(code, unit, about, &said);
+                self.disagreements.push(disagreement);
             }
             if stances.iter().any(Option::is_some) {
                 stance.push(stances);
             }
             presence.push(values);
         }
-        per_code.push(CodeAgreement {
-            code: code.clone(),
-            presence: measure(&presence),
-            stance: measure(&stance),
-        });
-        all_presence.extend(presence);
-        all_stance.extend(stance);
+        (presence, stance)
     }
 
-    let configurations = (!input.configurations.is_empty()).then(|| {
-        let linked: Vec<&Vec<Option<Links>>> = links
-            .iter()
-            .filter(|row| row.iter().flatten().any(|set| !set.is_empty()))
-            .collect();
-        let configuration: Vec<Vec<Option<BTreeSet<&str>>>> = linked
-            .iter()
-            .map(|row| {
-                row.iter()
-                    .map(|set| set.as_ref().map(|s| s.iter().map(|(c, _)| *c).collect()))
-                    .collect()
-            })
-            .collect();
-        let mechanism: Vec<Vec<Option<Links>>> = linked.into_iter().cloned().collect();
-        ConfigurationAgreement {
-            configuration: measure(&configuration),
-            mechanism: measure(&mechanism),
+    fn disagreement(
+        &self,
+        code: &str,
+        unit: &UnitRef,
+        about: About,
+        said: &[(Verdict, Option<Stance>)],
+    ) -> Disagreement {
+        Disagreement {
+            code: code.to_string(),
+            unit: unit.name(),
+            segment: unit.segment.to_string(),
+            sentence: unit.sentence.as_ref().map(|(i, _)| i + 1),
+            role: self.by_id.get(unit.segment).map(|s| role_label(s)),
+            about,
+            said: said
+                .iter()
+                .zip(&self.coders.names)
+                .map(|((verdict, stance), coder)| Said {
+                    coder: coder.to_string(),
+                    verdict: *verdict,
+                    stance: *stance,
+                })
+                .collect(),
         }
-    });
+    }
+}
 
-    Ok(Report {
-        unit: options.unit,
-        coders: names
-            .iter()
-            .enumerate()
-            .map(|(k, name)| CoderSummary {
-                coder: name.to_string(),
-                segments: looked[k].len(),
-                accepted: input.coders[*name]
-                    .iter()
-                    .filter(|c| c.decision == Decision::Accept && chosen.contains(c.code.as_str()))
-                    .count(),
-            })
-            .collect(),
-        units: units.len(),
-        overall: Overall {
-            presence: measure(&all_presence),
-            stance: measure(&all_stance),
-        },
-        codes: per_code,
-        configurations,
-        disagreements,
-    })
+/// Agreement on which configurations, and which mechanisms, the units that at least one
+/// coder linked are linked to.
+fn configuration_agreement(links: &[Vec<Option<Links>>]) -> ConfigurationAgreement {
+    let linked: Vec<&Vec<Option<Links>>> = links
+        .iter()
+        .filter(|row| row.iter().flatten().any(|set| !set.is_empty()))
+        .collect();
+    let configuration: Vec<Vec<Option<BTreeSet<&str>>>> = linked
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|set| set.as_ref().map(|s| s.iter().map(|(c, _)| *c).collect()))
+                .collect()
+        })
+        .collect();
+    let mechanism: Vec<Vec<Option<Links>>> = linked.into_iter().cloned().collect();
+    ConfigurationAgreement {
+        configuration: measure(&configuration),
+        mechanism: measure(&mechanism),
+    }
 }
 
 /// Warnings for the codes a coder's file names that no codebook has: one per code, at the

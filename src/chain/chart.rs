@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
 
-use super::config::Configuration;
+use super::config::{Configuration, MechanismSpec};
 use super::evidence::Evidence;
 // The types a chart's nodes and edges carry, so a renderer needs only this module.
 pub use super::evidence::Counts;
@@ -30,131 +30,27 @@ impl Chart {
             .map(|r| r.id.as_str())
             .filter(|id| outcomes.contains(id))
             .collect();
-        let node_id = |config: &str, code: &str| {
-            if shared.contains(code) {
-                code.to_string()
-            } else {
-                format!("{config}/{code}")
-            }
-        };
-        let label = |code: &str| {
-            codes
-                .get(code)
-                .map_or_else(|| code.to_string(), |c| c.label.clone())
-        };
-        let mut nodes: Vec<Node> = Vec::new();
-        let mut index: BTreeMap<String, usize> = BTreeMap::new();
-        let mut add = |nodes: &mut Vec<Node>, config: &str, code: &str, kind: NodeKind| {
-            let id = node_id(config, code);
-            if let Some(&i) = index.get(&id) {
-                let node: &mut Node = &mut nodes[i];
-                if !node.configurations.iter().any(|c| c == config) {
-                    node.configurations.push(config.to_string());
-                }
-                return id;
-            }
-            let counts = evidence.of(code).counts;
-            index.insert(id.clone(), nodes.len());
-            nodes.push(Node {
-                id: id.clone(),
-                code: code.to_string(),
-                kind,
-                configurations: vec![config.to_string()],
-                label: label(code),
-                level: None,
-                steps: Vec::new(),
-                happens_in: Vec::new(),
-                // Marked on mechanisms only: a mechanism is what the evidence tests.
-                contradicted: matches!(kind, NodeKind::Mechanism | NodeKind::CounterMechanism)
-                    && counts.contradicts > counts.supports,
-                evidence: counts,
-            });
-            id
+        let mut nodes = NodeSet {
+            codes,
+            evidence,
+            shared,
+            nodes: Vec::new(),
+            index: BTreeMap::new(),
         };
         let mut charted = Vec::new();
         let mut all_edges = Vec::new();
         for c in configurations {
-            let cid = c.id.as_str();
-            let mut cc = ChartConfiguration {
-                id: c.id.clone(),
-                title: c.title.clone(),
-                interventions: Vec::new(),
-                actors: Vec::new(),
-                beneficiaries: Vec::new(),
-                mechanisms: Vec::new(),
-                counter_mechanisms: Vec::new(),
-                outcome: String::new(),
-                context: Vec::new(),
-            };
-            for r in &c.interventions {
-                let kind = if shared.contains(r.id.as_str()) {
-                    NodeKind::Outcome
-                } else {
-                    NodeKind::Intervention
-                };
-                cc.interventions.push(add(&mut nodes, cid, &r.id, kind));
-            }
-            for r in &c.actors {
-                cc.actors.push(add(&mut nodes, cid, &r.id, NodeKind::Actor));
-            }
-            for r in &c.beneficiaries {
-                cc.beneficiaries
-                    .push(add(&mut nodes, cid, &r.id, NodeKind::Actor));
-            }
-            for m in &c.mechanisms {
-                let id = add(&mut nodes, cid, &m.code.id, NodeKind::Mechanism);
-                let node = nodes.iter_mut().find(|n| n.id == id).expect("just added");
-                node.steps = if m.steps.is_empty() {
-                    codes
-                        .get(&m.code.id)
-                        .filter(|code| code.kind == CodeKind::Mechanism)
-                        .and_then(|code| {
-                            Some(vec![Step {
-                                process: code.process.clone()?,
-                                subgoal: code.subgoal.clone()?,
-                            }])
-                        })
-                        .unwrap_or_default()
-                } else {
-                    m.steps
-                        .iter()
-                        .map(|s| Step {
-                            process: s.process.clone(),
-                            subgoal: s.subgoal.clone(),
-                        })
-                        .collect()
-                };
-                node.happens_in = m.happens_in.iter().map(|a| label(&a.id)).collect();
-                cc.mechanisms.push(id);
-                for a in &m.happens_in {
-                    let actor = add(&mut nodes, cid, &a.id, NodeKind::Actor);
-                    if !cc.actors.contains(&actor) {
-                        cc.actors.push(actor);
-                    }
-                }
-            }
-            for r in &c.counter_mechanisms {
-                cc.counter_mechanisms
-                    .push(add(&mut nodes, cid, &r.id, NodeKind::CounterMechanism));
-            }
-            cc.outcome = add(&mut nodes, cid, &c.outcome.id, NodeKind::Outcome);
-            for (level, r) in &c.context {
-                let id = add(&mut nodes, cid, &r.id, NodeKind::Context);
-                if let Some(node) = nodes.iter_mut().find(|n| n.id == id) {
-                    node.level = Some(*level);
-                }
-                cc.context.push(id);
-            }
+            charted.push(nodes.configuration(c));
             for (from, to, kind) in edges(c) {
                 all_edges.push(Edge {
-                    from: node_id(cid, &from),
-                    to: node_id(cid, &to),
+                    from: nodes.node_id(&c.id, &from),
+                    to: nodes.node_id(&c.id, &to),
                     kind,
                     configuration: c.id.clone(),
                 });
             }
-            charted.push(cc);
         }
+        let nodes = nodes.nodes;
         let known: HashSet<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
         all_edges.retain(|e| known.contains(e.from.as_str()) && known.contains(e.to.as_str()));
         Chart {
@@ -173,6 +69,156 @@ impl Chart {
         let mut s = serde_json::to_string_pretty(self).expect("a chart serialises");
         s.push('\n');
         s
+    }
+}
+
+/// A chart's nodes, added one configuration at a time; a code several configurations share
+/// (the chain link) is one node.
+struct NodeSet<'a> {
+    codes: &'a Codes<'a>,
+    evidence: &'a Evidence,
+    /// The codes that are one configuration's outcome and another's intervention.
+    shared: HashSet<&'a str>,
+    nodes: Vec<Node>,
+    /// Each node's place in `nodes`, by id.
+    index: BTreeMap<String, usize>,
+}
+
+impl NodeSet<'_> {
+    /// `<configuration>/<code>`, or the code alone for a shared one.
+    fn node_id(&self, config: &str, code: &str) -> String {
+        if self.shared.contains(code) {
+            code.to_string()
+        } else {
+            format!("{config}/{code}")
+        }
+    }
+
+    fn label(&self, code: &str) -> String {
+        self.codes
+            .get(code)
+            .map_or_else(|| code.to_string(), |c| c.label.clone())
+    }
+
+    /// The node of `code` in `config`, added when new; its id.
+    fn add(&mut self, config: &str, code: &str, kind: NodeKind) -> String {
+        let id = self.node_id(config, code);
+        if let Some(&i) = self.index.get(&id) {
+            let node: &mut Node = &mut self.nodes[i];
+            if !node.configurations.iter().any(|c| c == config) {
+                node.configurations.push(config.to_string());
+            }
+            return id;
+        }
+        let counts = self.evidence.of(code).counts;
+        self.index.insert(id.clone(), self.nodes.len());
+        self.nodes.push(Node {
+            id: id.clone(),
+            code: code.to_string(),
+            kind,
+            configurations: vec![config.to_string()],
+            label: self.label(code),
+            level: None,
+            steps: Vec::new(),
+            happens_in: Vec::new(),
+            // Marked on mechanisms only: a mechanism is what the evidence tests.
+            contradicted: matches!(kind, NodeKind::Mechanism | NodeKind::CounterMechanism)
+                && counts.contradicts > counts.supports,
+            evidence: counts,
+        });
+        id
+    }
+
+    /// Adds the nodes of `c`, in drawing order, and names them in its chart configuration.
+    fn configuration(&mut self, c: &Configuration) -> ChartConfiguration {
+        let cid = c.id.as_str();
+        let mut cc = ChartConfiguration {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            interventions: Vec::new(),
+            actors: Vec::new(),
+            beneficiaries: Vec::new(),
+            mechanisms: Vec::new(),
+            counter_mechanisms: Vec::new(),
+            outcome: String::new(),
+            context: Vec::new(),
+        };
+        for r in &c.interventions {
+            let kind = if self.shared.contains(r.id.as_str()) {
+                NodeKind::Outcome
+            } else {
+                NodeKind::Intervention
+            };
+            cc.interventions.push(self.add(cid, &r.id, kind));
+        }
+        for r in &c.actors {
+            cc.actors.push(self.add(cid, &r.id, NodeKind::Actor));
+        }
+        for r in &c.beneficiaries {
+            cc.beneficiaries.push(self.add(cid, &r.id, NodeKind::Actor));
+        }
+        for m in &c.mechanisms {
+            self.add_mechanism(cid, m, &mut cc);
+        }
+        for r in &c.counter_mechanisms {
+            cc.counter_mechanisms
+                .push(self.add(cid, &r.id, NodeKind::CounterMechanism));
+        }
+        cc.outcome = self.add(cid, &c.outcome.id, NodeKind::Outcome);
+        for (level, r) in &c.context {
+            let id = self.add(cid, &r.id, NodeKind::Context);
+            if let Some(node) = self.nodes.iter_mut().find(|n| n.id == id) {
+                node.level = Some(*level);
+            }
+            cc.context.push(id);
+        }
+        cc
+    }
+
+    /// Adds mechanism `m` with its steps, and the actors it happens in to `cc`'s actors.
+    fn add_mechanism(&mut self, cid: &str, m: &MechanismSpec, cc: &mut ChartConfiguration) {
+        let id = self.add(cid, &m.code.id, NodeKind::Mechanism);
+        let steps = mechanism_steps(self.codes, m);
+        let happens_in = m.happens_in.iter().map(|a| self.label(&a.id)).collect();
+        let node = self
+            .nodes
+            .iter_mut()
+            .find(|n| n.id == id)
+            .expect("just added");
+        node.steps = steps;
+        node.happens_in = happens_in;
+        cc.mechanisms.push(id);
+        for a in &m.happens_in {
+            let actor = self.add(cid, &a.id, NodeKind::Actor);
+            if !cc.actors.contains(&actor) {
+                cc.actors.push(actor);
+            }
+        }
+    }
+}
+
+/// A mechanism's steps: those the configuration gives, else the code's own process and
+/// sub-goal (none when it lacks either).
+fn mechanism_steps(codes: &Codes, m: &MechanismSpec) -> Vec<Step> {
+    if m.steps.is_empty() {
+        codes
+            .get(&m.code.id)
+            .filter(|code| code.kind == CodeKind::Mechanism)
+            .and_then(|code| {
+                Some(vec![Step {
+                    process: code.process.clone()?,
+                    subgoal: code.subgoal.clone()?,
+                }])
+            })
+            .unwrap_or_default()
+    } else {
+        m.steps
+            .iter()
+            .map(|s| Step {
+                process: s.process.clone(),
+                subgoal: s.subgoal.clone(),
+            })
+            .collect()
     }
 }
 

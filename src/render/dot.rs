@@ -21,7 +21,8 @@ use graphviz_rust::dot_structures::{
 use graphviz_rust::printer::{DotPrinter, PrinterContext};
 
 use crate::chain::chart::Chart;
-use crate::render::figure::{Block, BlockKind, Figure, LineStyle, LinkKind, figure};
+use crate::render::escape_html;
+use crate::render::figure::{Block, BlockKind, Cluster, Figure, LineStyle, LinkKind, figure};
 
 /// The font the figures ask for, with fallbacks.
 pub(crate) const FONT: &str = "DejaVu Sans,Verdana,Arial,sans-serif";
@@ -55,7 +56,46 @@ pub fn to_dot(chart: &Chart) -> String {
 /// The chart as graphviz-rust's syntax tree (what [`to_dot`] prints).
 pub fn to_graph(chart: &Chart) -> Graph {
     let fig = figure(chart);
-    let mut stmts = vec![
+    let mut stmts = defaults(&fig);
+    for (ci, cluster) in fig.clusters.iter().enumerate() {
+        stmts.push(cluster_subgraph(&fig, ci, cluster));
+    }
+    for &k in &fig.shared {
+        stmts.push(Stmt::Node(node(&fig, k)));
+    }
+    // The context box is placed below the mechanisms (see below); a drawn edge to them
+    // would run round the mechanisms' frame.
+    for link in fig.links.iter().filter(|l| l.kind != LinkKind::Moderates) {
+        stmts.push(Stmt::Edge(edge(
+            &fig,
+            link.from,
+            link.to,
+            link_attributes(link.kind),
+        )));
+    }
+    // Each context box hangs invisibly from the actors, so it lands in the mechanisms' rank;
+    // defined after the mechanisms' edges, it comes below them.
+    for cluster in &fig.clusters {
+        if let (Some(ctx), Some(anchor)) = (cluster.context, cluster.anchor) {
+            stmts.push(Stmt::Edge(edge(
+                &fig,
+                anchor,
+                ctx,
+                vec![attr("style", "invis")],
+            )));
+        }
+    }
+
+    Graph::DiGraph {
+        id: Id::Plain("icamo".into()),
+        strict: false,
+        stmts,
+    }
+}
+
+/// The graph's, nodes' and edges' default attributes; the legend is the graph's label.
+fn defaults(fig: &Figure) -> Vec<Stmt> {
+    vec![
         Stmt::GAttribute(GraphAttributes::Graph(vec![
             attr("rankdir", "LR"),
             attr("nodesep", "0.25"),
@@ -81,122 +121,103 @@ pub fn to_graph(chart: &Chart) -> Graph {
             attr("arrowsize", "0.7"),
             attr("penwidth", "1.1"),
         ])),
-    ];
+    ]
+}
 
-    for (ci, cluster) in fig.clusters.iter().enumerate() {
-        let mut inner = vec![Stmt::GAttribute(GraphAttributes::Graph(vec![
-            Attribute(
-                Id::Plain("label".into()),
-                Id::Html(format!(
-                    "<<FONT POINT-SIZE=\"14\"><B>{}</B></FONT>>",
-                    html(&cluster.title)
-                )),
-            ),
-            attr("labeljust", "l"),
-            attr("labelloc", "t"),
-            attr("style", "rounded,filled"),
-            attr("fillcolor", "#FAFAFA"),
-            attr("color", "#9AA5B1"),
-            attr("margin", "14"),
-        ]))];
-        for &k in &cluster.blocks {
-            inner.push(Stmt::Node(node(&fig, k)));
-        }
-        // The first mechanisms (those no other one leads to), then the counter-mechanisms, then
-        // the context box: one rank, in this order top to bottom, held by invisible edges.
-        // (dot ignores such edges inside a nested cluster, so the mechanisms get no frame.)
-        let column: Vec<usize> = cluster
-            .mechanisms
-            .iter()
-            .copied()
-            .filter(|&m| {
-                !fig.links.iter().any(|l| {
-                    l.to == m && l.kind == LinkKind::LeadsTo && cluster.mechanisms.contains(&l.from)
-                })
+/// One configuration as a titled cluster of its boxes.
+fn cluster_subgraph(fig: &Figure, ci: usize, cluster: &Cluster) -> Stmt {
+    let mut inner = vec![Stmt::GAttribute(GraphAttributes::Graph(vec![
+        Attribute(
+            Id::Plain("label".into()),
+            Id::Html(format!(
+                "<<FONT POINT-SIZE=\"14\"><B>{}</B></FONT>>",
+                escape_html(&cluster.title)
+            )),
+        ),
+        attr("labeljust", "l"),
+        attr("labelloc", "t"),
+        attr("style", "rounded,filled"),
+        attr("fillcolor", "#FAFAFA"),
+        attr("color", "#9AA5B1"),
+        attr("margin", "14"),
+    ]))];
+    for &k in &cluster.blocks {
+        inner.push(Stmt::Node(node(fig, k)));
+    }
+    inner.extend(mechanism_column(fig, cluster));
+    Stmt::Subgraph(Subgraph {
+        id: quoted(&format!("cluster_{ci}")),
+        stmts: inner,
+    })
+}
+
+/// The first mechanisms (those no other one leads to), then the counter-mechanisms, then
+/// the context box: one rank, in this order top to bottom, held by invisible edges. (dot
+/// ignores such edges inside a nested cluster, so the mechanisms get no frame.) None when
+/// the column has one box or none.
+fn mechanism_column(fig: &Figure, cluster: &Cluster) -> Option<Stmt> {
+    let column: Vec<usize> = cluster
+        .mechanisms
+        .iter()
+        .copied()
+        .filter(|&m| {
+            !fig.links.iter().any(|l| {
+                l.to == m && l.kind == LinkKind::LeadsTo && cluster.mechanisms.contains(&l.from)
             })
-            .chain(
-                cluster
-                    .blocks
-                    .iter()
-                    .copied()
-                    .filter(|&k| fig.blocks[k].kind == BlockKind::CounterMechanism),
-            )
-            .chain(cluster.context)
-            .collect();
-        if column.len() > 1 {
-            let mut same = vec![Stmt::Attribute(Attribute(
-                Id::Plain("rank".into()),
-                quoted("same"),
-            ))];
-            for &k in &column {
-                same.push(Stmt::Node(Node::new(
-                    NodeId(quoted(&fig.blocks[k].key), None),
-                    vec![],
-                )));
-            }
-            // In a left-to-right graph dot puts the head of a flat edge above its tail.
-            for pair in column.windows(2) {
-                same.push(Stmt::Edge(edge(
-                    &fig,
-                    pair[1],
-                    pair[0],
-                    vec![attr("style", "invis")],
-                )));
-            }
-            inner.push(Stmt::Subgraph(Subgraph {
-                id: Id::Anonymous(String::new()),
-                stmts: same,
-            }));
-        }
-        stmts.push(Stmt::Subgraph(Subgraph {
-            id: quoted(&format!("cluster_{ci}")),
-            stmts: inner,
-        }));
+        })
+        .chain(
+            cluster
+                .blocks
+                .iter()
+                .copied()
+                .filter(|&k| fig.blocks[k].kind == BlockKind::CounterMechanism),
+        )
+        .chain(cluster.context)
+        .collect();
+    if column.len() <= 1 {
+        return None;
     }
-    for &k in &fig.shared {
-        stmts.push(Stmt::Node(node(&fig, k)));
+    let mut same = vec![Stmt::Attribute(Attribute(
+        Id::Plain("rank".into()),
+        quoted("same"),
+    ))];
+    for &k in &column {
+        same.push(Stmt::Node(Node::new(
+            NodeId(quoted(&fig.blocks[k].key), None),
+            vec![],
+        )));
     }
+    // In a left-to-right graph dot puts the head of a flat edge above its tail.
+    for pair in column.windows(2) {
+        same.push(Stmt::Edge(edge(
+            fig,
+            pair[1],
+            pair[0],
+            vec![attr("style", "invis")],
+        )));
+    }
+    Some(Stmt::Subgraph(Subgraph {
+        id: Id::Anonymous(String::new()),
+        stmts: same,
+    }))
+}
 
-    for link in &fig.links {
-        // The context box is placed below the mechanisms (see below); a drawn edge to them
-        // would run round the mechanisms' frame.
-        if link.kind == LinkKind::Moderates {
-            continue;
-        }
-        let attrs = match link.kind {
-            // Heavier, so the mechanisms stand right after the actors.
-            LinkKind::Targets | LinkKind::Triggers => vec![attr("weight", "4")],
-            LinkKind::LeadsTo => vec![],
-            LinkKind::Counteracts => vec![
-                attr("color", RED),
-                attr("style", "dashed"),
-                attr("arrowhead", "tee"),
-                attr("fontcolor", RED),
-                attr("fontname", FONT),
-                attr("fontsize", "9"),
-                attr("label", "werkt tegen"),
-            ],
-            LinkKind::Moderates => vec![],
-        };
-        stmts.push(Stmt::Edge(edge(&fig, link.from, link.to, attrs)));
-    }
-    // Each context box hangs invisibly from the actors, so it lands in the mechanisms' rank;
-    // defined after the mechanisms' edges, it comes below them.
-    for cluster in &fig.clusters {
-        if let (Some(ctx), Some(anchor)) = (cluster.context, cluster.anchor) {
-            stmts.push(Stmt::Edge(edge(
-                &fig,
-                anchor,
-                ctx,
-                vec![attr("style", "invis")],
-            )));
-        }
-    }
-
-    Graph::DiGraph {
-        id: Id::Plain("icamo".into()),
-        strict: false,
-        stmts,
+/// How an edge of a kind of link is drawn.
+fn link_attributes(kind: LinkKind) -> Vec<Attribute> {
+    match kind {
+        // Heavier, so the mechanisms stand right after the actors.
+        LinkKind::Targets | LinkKind::Triggers => vec![attr("weight", "4")],
+        LinkKind::LeadsTo => vec![],
+        LinkKind::Counteracts => vec![
+            attr("color", RED),
+            attr("style", "dashed"),
+            attr("arrowhead", "tee"),
+            attr("fontcolor", RED),
+            attr("fontname", FONT),
+            attr("fontsize", "9"),
+            attr("label", "werkt tegen"),
+        ],
+        LinkKind::Moderates => vec![],
     }
 }
 
@@ -267,21 +288,6 @@ fn left_lines(lines: &[String]) -> Id {
     Id::Escaped(out)
 }
 
-/// Text escaped for a Graphviz HTML-like label.
-fn html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// A box's lines as a Graphviz HTML-like label: a borderless table, one left-aligned row
 /// per line (rows give the lines a little air, which `<BR/>` does not).
 fn html_label(block: &Block) -> String {
@@ -291,7 +297,7 @@ fn html_label(block: &Block) -> String {
         // Keep the indent of a list item's continuation lines.
         let trimmed = line.text.trim_start_matches(' ');
         let indent = "&#160;".repeat(line.text.len() - trimmed.len());
-        let text = format!("{indent}{}", html(trimmed));
+        let text = format!("{indent}{}", escape_html(trimmed));
         let cell = if trimmed.is_empty() {
             String::new()
         } else {
@@ -317,6 +323,7 @@ fn html_label(block: &Block) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::escape_html as html;
 
     #[test]
     fn quotes_and_backslashes_are_escaped() {

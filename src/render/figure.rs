@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::chain::chart::{Chart, ChartConfiguration, Counts, EdgeKind, Node};
+use crate::chain::chart::{Chart, ChartConfiguration, Counts, EdgeKind, Node, Step};
 use crate::codebook::ContextLevel;
 
 /// Where long labels wrap, in characters.
@@ -324,14 +324,123 @@ fn heading(lines: &mut Vec<Line>, text: &str) {
     });
 }
 
+/// The [`CONTRADICTED`] mark, when the box's node is contradicted.
+fn push_warning(lines: &mut Vec<Line>, contradicted: bool) {
+    if contradicted {
+        lines.push(Line {
+            style: LineStyle::Warning,
+            text: CONTRADICTED.to_string(),
+        });
+    }
+}
+
+/// A mechanism step as one line of text: `process ⇒ sub-goal`, either side left out when
+/// empty.
+pub(crate) fn step_text(step: &Step) -> String {
+    match (step.process.trim(), step.subgoal.trim()) {
+        ("", g) => format!("⇒ {g}"),
+        (p, "") => p.to_string(),
+        (p, g) => format!("{p} ⇒ {g}"),
+    }
+}
+
+/// Which drawn configurations use each node, and as what: a node several of them use is
+/// drawn once, outside them all, with a note of the roles it plays.
+struct Uses<'a> {
+    configurations: BTreeMap<&'a str, BTreeSet<usize>>,
+    as_outcome: BTreeMap<&'a str, Vec<String>>,
+    as_intervention: BTreeMap<&'a str, Vec<String>>,
+}
+
+impl<'a> Uses<'a> {
+    fn new(chart: &'a Chart) -> Uses<'a> {
+        let mut uses = Uses {
+            configurations: BTreeMap::new(),
+            as_outcome: BTreeMap::new(),
+            as_intervention: BTreeMap::new(),
+        };
+        for (ci, c) in chart.configurations.iter().enumerate() {
+            let all = c
+                .interventions
+                .iter()
+                .chain(&c.actors)
+                .chain(&c.beneficiaries)
+                .chain(&c.mechanisms)
+                .chain(&c.counter_mechanisms)
+                .chain(std::iter::once(&c.outcome))
+                .chain(&c.context);
+            for id in all {
+                uses.configurations
+                    .entry(id.as_str())
+                    .or_default()
+                    .insert(ci);
+            }
+            uses.as_outcome
+                .entry(c.outcome.as_str())
+                .or_default()
+                .push(short_name(&c.id));
+            for i in &c.interventions {
+                uses.as_intervention
+                    .entry(i.as_str())
+                    .or_default()
+                    .push(short_name(&c.id));
+            }
+        }
+        uses
+    }
+
+    fn is_shared(&self, id: &str) -> bool {
+        self.configurations.get(id).is_some_and(|s| s.len() > 1)
+    }
+}
+
+/// The boxes of one configuration that its links run between.
+struct ClusterBoxes<'c> {
+    /// Where the configuration starts: its shared interventions and its interventions box.
+    entry: Vec<usize>,
+    actors: Option<usize>,
+    /// Each mechanism's node id and box.
+    mechanisms: Vec<(&'c str, usize)>,
+    counter_mechanisms: Vec<usize>,
+    outcome: usize,
+    context: Option<usize>,
+}
+
+impl ClusterBoxes<'_> {
+    /// The boxes the mechanisms hang from: the actors, else the entry boxes.
+    fn targets(&self) -> Vec<usize> {
+        match self.actors {
+            Some(a) => vec![a],
+            None => self.entry.clone(),
+        }
+    }
+}
+
+/// Builds a [`Figure`] one configuration at a time, sharing boxes by key.
 struct Builder<'a> {
     chart: &'a Chart,
     nodes: BTreeMap<&'a str, &'a Node>,
+    uses: Uses<'a>,
     blocks: Vec<Block>,
     keys: BTreeMap<String, usize>,
+    /// The shared boxes, in the order first met.
+    shared: Vec<usize>,
+    links: BTreeSet<Link>,
 }
 
 impl<'a> Builder<'a> {
+    fn new(chart: &'a Chart) -> Builder<'a> {
+        Builder {
+            chart,
+            nodes: chart.nodes.iter().map(|n| (n.id.as_str(), n)).collect(),
+            uses: Uses::new(chart),
+            blocks: Vec::new(),
+            keys: BTreeMap::new(),
+            shared: Vec::new(),
+            links: BTreeSet::new(),
+        }
+    }
+
     fn label(&self, id: &str) -> String {
         self.nodes
             .get(id)
@@ -352,9 +461,203 @@ impl<'a> Builder<'a> {
         i
     }
 
+    fn link(&mut self, from: usize, to: usize, kind: LinkKind) {
+        self.links.insert(Link { from, to, kind });
+    }
+
     fn has_edge(&self, config: &str, from: &str, to: &str, kinds: &[EdgeKind]) -> bool {
         self.chart.edges.iter().any(|e| {
             e.from == from && e.to == to && kinds.contains(&e.kind) && e.configuration == config
+        })
+    }
+
+    /// The box of a node several configurations share, made when first met but kept out of
+    /// the configurations' lists.
+    fn shared_block(&mut self, id: &str) -> usize {
+        let label = self.label(id);
+        let mut lines = Vec::new();
+        push_wrapped(&mut lines, LineStyle::Strong, &label);
+        if let Some(o) = self.uses.as_outcome.get(id) {
+            push_wrapped(
+                &mut lines,
+                LineStyle::Note,
+                &format!("uitkomst van {}", dutch_list(o)),
+            );
+        }
+        if let Some(i) = self.uses.as_intervention.get(id) {
+            push_wrapped(
+                &mut lines,
+                LineStyle::Note,
+                &format!("interventie in {}", dutch_list(i)),
+            );
+        }
+        let contradicted = self.contradicted(id);
+        push_warning(&mut lines, contradicted);
+        let i = self.add(Block {
+            key: id.to_string(),
+            kind: BlockKind::ChainLink,
+            contradicted,
+            lines,
+            labels: vec![label],
+            columns: Vec::new(),
+            header: 0,
+        });
+        if !self.shared.contains(&i) {
+            self.shared.push(i);
+        }
+        i
+    }
+
+    /// One configuration's boxes and links, in drawing order.
+    fn cluster(&mut self, c: &ChartConfiguration) -> Cluster {
+        let mut mine = Vec::new();
+        let numbers: BTreeMap<&str, String> = c
+            .mechanisms
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.as_str(), format!("M{}", i + 1)))
+            .collect();
+
+        // Interventions: the shared ones stand alone, the rest are listed in one box.
+        let mut entry: Vec<usize> = Vec::new();
+        for i in &c.interventions {
+            if self.uses.is_shared(i) {
+                entry.push(self.shared_block(i));
+            }
+        }
+        if let Some(block) = self.interventions_block(c, &numbers) {
+            let k = self.add(block);
+            mine.push(k);
+            entry.push(k);
+        }
+
+        // Actors and beneficiaries in one box.
+        let actors = self.actors_block(c).map(|block| self.add(block));
+        mine.extend(actors);
+
+        // Mechanisms and counter-mechanisms.
+        let mut mechanisms = Vec::new();
+        for m in &c.mechanisms {
+            let block = self.mechanism_block(m, None, &numbers[m.as_str()]);
+            let k = self.add(block);
+            mine.push(k);
+            mechanisms.push((m.as_str(), k));
+        }
+        let mut counter_mechanisms = Vec::new();
+        for m in &c.counter_mechanisms {
+            let block = self.mechanism_block(m, Some("Tegenmechanisme"), "");
+            let k = self.add(block);
+            mine.push(k);
+            counter_mechanisms.push(k);
+        }
+
+        // The outcome.
+        let outcome = if self.uses.is_shared(&c.outcome) {
+            self.shared_block(&c.outcome)
+        } else {
+            let block = self.outcome_block(c);
+            let k = self.add(block);
+            mine.push(k);
+            k
+        };
+
+        // The context, per level.
+        let context = self.context_block(c).map(|block| self.add(block));
+        mine.extend(context);
+
+        let boxes = ClusterBoxes {
+            entry,
+            actors,
+            mechanisms,
+            counter_mechanisms,
+            outcome,
+            context,
+        };
+        self.link_cluster(c, &boxes);
+        Cluster {
+            id: c.id.clone(),
+            title: cluster_title(c),
+            blocks: mine,
+            mechanisms: boxes.mechanisms.iter().map(|&(_, k)| k).collect(),
+            context,
+            anchor: boxes.targets().first().copied(),
+        }
+    }
+
+    /// The box listing the interventions no other configuration shares, each with the
+    /// mechanisms it sets going where the chart says so for only some; none without them.
+    fn interventions_block(
+        &self,
+        c: &ChartConfiguration,
+        numbers: &BTreeMap<&str, String>,
+    ) -> Option<Block> {
+        let own: Vec<&String> = c
+            .interventions
+            .iter()
+            .filter(|i| !self.uses.is_shared(i))
+            .collect();
+        if own.is_empty() {
+            return None;
+        }
+        let mut lines = Vec::new();
+        heading(&mut lines, "Interventies");
+        let mut labels = Vec::new();
+        for i in &own {
+            let label = self.label(i);
+            let triggered: Vec<&str> = c
+                .mechanisms
+                .iter()
+                .filter(|m| self.has_edge(&c.id, i, m, &[EdgeKind::Triggers]))
+                .map(|m| numbers[m.as_str()].as_str())
+                .collect();
+            let text = if triggered.is_empty() || triggered.len() == c.mechanisms.len() {
+                label.clone()
+            } else {
+                format!("{label} → {}", triggered.join(", "))
+            };
+            push_item(&mut lines, &text);
+            labels.push(label);
+        }
+        Some(Block {
+            key: format!("{}/interventies", c.id),
+            kind: BlockKind::Interventions,
+            contradicted: false,
+            lines,
+            labels,
+            columns: Vec::new(),
+            header: 0,
+        })
+    }
+
+    /// The box listing the actors and beneficiaries; none without either.
+    fn actors_block(&self, c: &ChartConfiguration) -> Option<Block> {
+        if c.actors.is_empty() && c.beneficiaries.is_empty() {
+            return None;
+        }
+        let mut lines = Vec::new();
+        let mut labels = Vec::new();
+        for (title, ids) in [
+            ("Actoren", &c.actors),
+            ("Ten behoeve van", &c.beneficiaries),
+        ] {
+            if ids.is_empty() {
+                continue;
+            }
+            heading(&mut lines, title);
+            for a in ids {
+                let label = self.label(a);
+                push_item(&mut lines, &label);
+                labels.push(label);
+            }
+        }
+        Some(Block {
+            key: format!("{}/actoren", c.id),
+            kind: BlockKind::Actors,
+            contradicted: false,
+            lines,
+            labels,
+            columns: Vec::new(),
+            header: 0,
         })
     }
 
@@ -374,11 +677,7 @@ impl<'a> Builder<'a> {
         if let Some(n) = node {
             let many = n.steps.len() > 1;
             for (i, s) in n.steps.iter().enumerate() {
-                let text = match (s.process.trim(), s.subgoal.trim()) {
-                    ("", g) => format!("⇒ {g}"),
-                    (p, "") => p.to_string(),
-                    (p, g) => format!("{p} ⇒ {g}"),
-                };
+                let text = step_text(s);
                 let text = if many {
                     format!("{}) {text}", i + 1)
                 } else {
@@ -403,12 +702,7 @@ impl<'a> Builder<'a> {
             }
         }
         let contradicted = self.contradicted(id);
-        if contradicted {
-            lines.push(Line {
-                style: LineStyle::Warning,
-                text: CONTRADICTED.to_string(),
-            });
-        }
+        push_warning(&mut lines, contradicted);
         Block {
             key: id.to_string(),
             kind: if heading_text.is_some() {
@@ -423,368 +717,150 @@ impl<'a> Builder<'a> {
             header: 0,
         }
     }
-}
 
-/// Builds the figure of `chart`.
-pub(crate) fn figure(chart: &Chart) -> Figure {
-    let mut b = Builder {
-        chart,
-        nodes: chart.nodes.iter().map(|n| (n.id.as_str(), n)).collect(),
-        blocks: Vec::new(),
-        keys: BTreeMap::new(),
-    };
-
-    // Which drawn configurations use each node, and as what.
-    let mut uses: BTreeMap<&str, BTreeSet<usize>> = BTreeMap::new();
-    let mut as_outcome: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    let mut as_intervention: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for (ci, c) in chart.configurations.iter().enumerate() {
-        let all = c
-            .interventions
-            .iter()
-            .chain(&c.actors)
-            .chain(&c.beneficiaries)
-            .chain(&c.mechanisms)
-            .chain(&c.counter_mechanisms)
-            .chain(std::iter::once(&c.outcome))
-            .chain(&c.context);
-        for id in all {
-            uses.entry(id.as_str()).or_default().insert(ci);
-        }
-        as_outcome
-            .entry(c.outcome.as_str())
-            .or_default()
-            .push(short_name(&c.id));
-        for i in &c.interventions {
-            as_intervention
-                .entry(i.as_str())
-                .or_default()
-                .push(short_name(&c.id));
-        }
-    }
-    let is_shared = |id: &str| uses.get(id).is_some_and(|s| s.len() > 1);
-
-    let mut clusters = Vec::new();
-    let mut shared = Vec::new();
-    let mut links = BTreeSet::new();
-    // Shared boxes are made when first met, but kept out of the configurations' lists.
-    let mut shared_block = |b: &mut Builder, id: &str| -> usize {
-        let label = b.label(id);
+    /// The box of an outcome no other configuration shares.
+    fn outcome_block(&self, c: &ChartConfiguration) -> Block {
+        let label = self.label(&c.outcome);
         let mut lines = Vec::new();
+        heading(&mut lines, "Uitkomst");
         push_wrapped(&mut lines, LineStyle::Strong, &label);
-        if let Some(o) = as_outcome.get(id) {
-            push_wrapped(
-                &mut lines,
-                LineStyle::Note,
-                &format!("uitkomst van {}", dutch_list(o)),
-            );
-        }
-        if let Some(i) = as_intervention.get(id) {
-            push_wrapped(
-                &mut lines,
-                LineStyle::Note,
-                &format!("interventie in {}", dutch_list(i)),
-            );
-        }
-        let contradicted = b.contradicted(id);
-        if contradicted {
-            lines.push(Line {
-                style: LineStyle::Warning,
-                text: CONTRADICTED.to_string(),
-            });
-        }
-        let i = b.add(Block {
-            key: id.to_string(),
-            kind: BlockKind::ChainLink,
+        let contradicted = self.contradicted(&c.outcome);
+        push_warning(&mut lines, contradicted);
+        Block {
+            key: c.outcome.clone(),
+            kind: BlockKind::Outcome,
             contradicted,
             lines,
             labels: vec![label],
             columns: Vec::new(),
             header: 0,
-        });
-        if !shared.contains(&i) {
-            shared.push(i);
         }
-        i
-    };
+    }
 
-    for c in &chart.configurations {
-        let mut mine = Vec::new();
-        let numbers: BTreeMap<&str, String> = c
-            .mechanisms
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (m.as_str(), format!("M{}", i + 1)))
-            .collect();
-
-        // Interventions: the shared ones stand alone, the rest are listed in one box.
-        let mut entry: Vec<usize> = Vec::new();
-        let own: Vec<&String> = c.interventions.iter().filter(|i| !is_shared(i)).collect();
-        for i in c.interventions.iter().filter(|i| is_shared(i)) {
-            entry.push(shared_block(&mut b, i));
+    /// The context box: one column of factors per level, individual first; none without
+    /// factors.
+    fn context_block(&self, c: &ChartConfiguration) -> Option<Block> {
+        if c.context.is_empty() {
+            return None;
         }
-        if !own.is_empty() {
-            let mut lines = Vec::new();
-            heading(&mut lines, "Interventies");
-            let mut labels = Vec::new();
-            for i in &own {
-                let label = b.label(i);
-                // Which mechanisms it sets going, where the chart says so for only some.
-                let triggered: Vec<&str> = c
-                    .mechanisms
-                    .iter()
-                    .filter(|m| b.has_edge(&c.id, i, m, &[EdgeKind::Triggers]))
-                    .map(|m| numbers[m.as_str()].as_str())
-                    .collect();
-                let text = if triggered.is_empty() || triggered.len() == c.mechanisms.len() {
-                    label.clone()
-                } else {
-                    format!("{label} → {}", triggered.join(", "))
-                };
-                push_item(&mut lines, &text);
-                labels.push(label);
+        let mut by_level: Vec<(u8, Option<ContextLevel>, Vec<String>)> = Vec::new();
+        for f in &c.context {
+            let level = self.nodes.get(f.as_str()).and_then(|n| n.level);
+            let rank = level_rank(level);
+            let label = self.label(f);
+            match by_level.iter_mut().find(|(r, _, _)| *r == rank) {
+                Some((_, _, v)) => v.push(label),
+                None => by_level.push((rank, level, vec![label])),
             }
-            let k = b.add(Block {
-                key: format!("{}/interventies", c.id),
-                kind: BlockKind::Interventions,
-                contradicted: false,
-                lines,
-                labels,
-                columns: Vec::new(),
-                header: 0,
-            });
-            mine.push(k);
-            entry.push(k);
         }
-
-        // Actors and beneficiaries in one box.
-        let mut actor_box = None;
-        if !c.actors.is_empty() || !c.beneficiaries.is_empty() {
-            let mut lines = Vec::new();
-            let mut labels = Vec::new();
-            if !c.actors.is_empty() {
-                heading(&mut lines, "Actoren");
-                for a in &c.actors {
-                    let label = b.label(a);
-                    push_item(&mut lines, &label);
-                    labels.push(label);
-                }
+        by_level.sort_by_key(|(r, _, _)| *r);
+        let mut lines = Vec::new();
+        let mut labels = Vec::new();
+        let mut columns = Vec::new();
+        heading(&mut lines, "Context (mits)");
+        for (_, level, factors) in by_level {
+            let mut column = vec![Line {
+                style: LineStyle::Strong,
+                text: level_heading(level).to_string(),
+            }];
+            for f in factors {
+                push_item(&mut column, &f);
+                labels.push(f);
             }
-            if !c.beneficiaries.is_empty() {
-                heading(&mut lines, "Ten behoeve van");
-                for a in &c.beneficiaries {
-                    let label = b.label(a);
-                    push_item(&mut lines, &label);
-                    labels.push(label);
-                }
-            }
-            let k = b.add(Block {
-                key: format!("{}/actoren", c.id),
-                kind: BlockKind::Actors,
-                contradicted: false,
-                lines,
-                labels,
-                columns: Vec::new(),
-                header: 0,
-            });
-            mine.push(k);
-            actor_box = Some(k);
+            lines.extend(column.iter().cloned());
+            columns.push(column);
         }
+        Some(Block {
+            key: format!("{}/context", c.id),
+            kind: BlockKind::Context,
+            contradicted: false,
+            lines,
+            labels,
+            columns,
+            header: 1,
+        })
+    }
 
-        // Mechanisms and counter-mechanisms.
-        let mut mechs = Vec::new();
-        for m in &c.mechanisms {
-            let block = b.mechanism_block(m, None, &numbers[m.as_str()]);
-            let k = b.add(block);
-            mine.push(k);
-            mechs.push((m.as_str(), k));
-        }
-        let mut counters = Vec::new();
-        for m in &c.counter_mechanisms {
-            let block = b.mechanism_block(m, Some("Tegenmechanisme"), "");
-            let k = b.add(block);
-            mine.push(k);
-            counters.push(k);
-        }
-
-        // The outcome.
-        let outcome = if is_shared(&c.outcome) {
-            shared_block(&mut b, &c.outcome)
-        } else {
-            let label = b.label(&c.outcome);
-            let mut lines = Vec::new();
-            heading(&mut lines, "Uitkomst");
-            push_wrapped(&mut lines, LineStyle::Strong, &label);
-            let contradicted = b.contradicted(&c.outcome);
-            if contradicted {
-                lines.push(Line {
-                    style: LineStyle::Warning,
-                    text: CONTRADICTED.to_string(),
-                });
-            }
-            let k = b.add(Block {
-                key: c.outcome.clone(),
-                kind: BlockKind::Outcome,
-                contradicted,
-                lines,
-                labels: vec![label],
-                columns: Vec::new(),
-                header: 0,
-            });
-            mine.push(k);
-            k
-        };
-
-        // The context, per level.
-        let mut context = None;
-        if !c.context.is_empty() {
-            let mut by_level: Vec<(u8, Option<ContextLevel>, Vec<String>)> = Vec::new();
-            for f in &c.context {
-                let level = b.nodes.get(f.as_str()).and_then(|n| n.level);
-                let rank = level_rank(level);
-                let label = b.label(f);
-                match by_level.iter_mut().find(|(r, _, _)| *r == rank) {
-                    Some((_, _, v)) => v.push(label),
-                    None => by_level.push((rank, level, vec![label])),
-                }
-            }
-            by_level.sort_by_key(|(r, _, _)| *r);
-            let mut lines = Vec::new();
-            let mut labels = Vec::new();
-            let mut columns = Vec::new();
-            heading(&mut lines, "Context (mits)");
-            for (_, level, factors) in by_level {
-                let mut column = vec![Line {
-                    style: LineStyle::Strong,
-                    text: level_heading(level).to_string(),
-                }];
-                for f in factors {
-                    push_item(&mut column, &f);
-                    labels.push(f);
-                }
-                lines.extend(column.iter().cloned());
-                columns.push(column);
-            }
-            let k = b.add(Block {
-                key: format!("{}/context", c.id),
-                kind: BlockKind::Context,
-                contradicted: false,
-                lines,
-                labels,
-                columns,
-                header: 1,
-            });
-            mine.push(k);
-            context = Some(k);
-        }
-
-        // Links.
+    /// The links between one configuration's boxes.
+    fn link_cluster(&mut self, c: &ChartConfiguration, boxes: &ClusterBoxes) {
+        let mechs = &boxes.mechanisms;
         let first_mechs: Vec<usize> = mechs
             .iter()
             .filter(|(m, _)| {
                 !mechs
                     .iter()
-                    .any(|(o, _)| o != m && b.has_edge(&c.id, o, m, &[EdgeKind::LeadsTo]))
+                    .any(|(o, _)| o != m && self.has_edge(&c.id, o, m, &[EdgeKind::LeadsTo]))
             })
             .map(|&(_, k)| k)
             .collect();
-        let targets: Vec<usize> = match actor_box {
-            Some(a) => {
-                for &e in &entry {
-                    links.insert(Link {
-                        from: e,
-                        to: a,
-                        kind: LinkKind::Targets,
-                    });
-                }
-                vec![a]
-            }
-            None => entry.clone(),
-        };
-        for &t in &targets {
-            for &m in first_mechs.iter().chain(&counters) {
-                links.insert(Link {
-                    from: t,
-                    to: m,
-                    kind: if actor_box.is_some() {
-                        LinkKind::Triggers
-                    } else {
-                        LinkKind::Targets
-                    },
-                });
+        if let Some(a) = boxes.actors {
+            for &e in &boxes.entry {
+                self.link(e, a, LinkKind::Targets);
             }
         }
-        for &(m, km) in &mechs {
+        let targets = boxes.targets();
+        let into_mechanisms = if boxes.actors.is_some() {
+            LinkKind::Triggers
+        } else {
+            LinkKind::Targets
+        };
+        for &t in &targets {
+            for &m in first_mechs.iter().chain(&boxes.counter_mechanisms) {
+                self.link(t, m, into_mechanisms);
+            }
+        }
+        for &(m, km) in mechs {
             let mut onward = false;
-            for &(o, ko) in &mechs {
-                if o != m && b.has_edge(&c.id, m, o, &[EdgeKind::LeadsTo]) {
-                    links.insert(Link {
-                        from: km,
-                        to: ko,
-                        kind: LinkKind::LeadsTo,
-                    });
+            for &(o, ko) in mechs {
+                if o != m && self.has_edge(&c.id, m, o, &[EdgeKind::LeadsTo]) {
+                    self.link(km, ko, LinkKind::LeadsTo);
                     onward = true;
                 }
             }
             // A mechanism the chart leads nowhere still serves the outcome.
-            if !onward || b.has_edge(&c.id, m, &c.outcome, &[EdgeKind::LeadsTo]) {
-                links.insert(Link {
-                    from: km,
-                    to: outcome,
-                    kind: LinkKind::LeadsTo,
-                });
+            if !onward || self.has_edge(&c.id, m, &c.outcome, &[EdgeKind::LeadsTo]) {
+                self.link(km, boxes.outcome, LinkKind::LeadsTo);
             }
         }
-        for &k in &counters {
-            links.insert(Link {
-                from: k,
-                to: outcome,
-                kind: LinkKind::Counteracts,
-            });
+        for &k in &boxes.counter_mechanisms {
+            self.link(k, boxes.outcome, LinkKind::Counteracts);
         }
-        if mechs.is_empty() && counters.is_empty() {
+        if mechs.is_empty() && boxes.counter_mechanisms.is_empty() {
             for &t in &targets {
-                links.insert(Link {
-                    from: t,
-                    to: outcome,
-                    kind: LinkKind::LeadsTo,
-                });
+                self.link(t, boxes.outcome, LinkKind::LeadsTo);
             }
         }
-        if let (Some(ctx), Some(&(_, m))) = (context, mechs.last()) {
-            links.insert(Link {
-                from: ctx,
-                to: m,
-                kind: LinkKind::Moderates,
-            });
+        if let (Some(ctx), Some(&(_, m))) = (boxes.context, mechs.last()) {
+            self.link(ctx, m, LinkKind::Moderates);
         }
-
-        clusters.push(Cluster {
-            id: c.id.clone(),
-            title: cluster_title(c),
-            blocks: mine,
-            mechanisms: mechs.iter().map(|&(_, k)| k).collect(),
-            context,
-            anchor: targets.first().copied(),
-        });
     }
+}
 
+/// How to read the figure: the evidence counts (and what they count) and the marks.
+fn legend(chart: &Chart) -> Vec<String> {
     let basis = if chart.evidence.include_suggestions {
         "inclusief niet-bevestigde suggesties"
     } else {
         "alleen bevestigde coderingen"
     };
+    vec![
+        format!(
+            "Mechanisme: proces ⇒ subdoel · bewijs: gecodeerde fragmenten, + ondersteunt, − weerspreekt, ~ nuanceert ({basis})"
+        ),
+        "Rood gestreept: weersproken door het bewijs, of een tegenmechanisme (werkt tegen de uitkomst)".to_string(),
+    ]
+}
+
+/// Builds the figure of `chart`.
+pub(crate) fn figure(chart: &Chart) -> Figure {
+    let mut b = Builder::new(chart);
+    let clusters = chart.configurations.iter().map(|c| b.cluster(c)).collect();
     Figure {
         blocks: b.blocks,
         clusters,
-        shared,
-        links: links.into_iter().collect(),
-        legend: vec![
-            format!(
-                "Mechanisme: proces ⇒ subdoel · bewijs: gecodeerde fragmenten, + ondersteunt, − weerspreekt, ~ nuanceert ({basis})"
-            ),
-            "Rood gestreept: weersproken door het bewijs, of een tegenmechanisme (werkt tegen de uitkomst)".to_string(),
-        ],
+        shared: b.shared,
+        links: b.links.into_iter().collect(),
+        legend: legend(chart),
     }
 }
 

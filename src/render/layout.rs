@@ -18,7 +18,7 @@ use ::layout::core::style::{LineStyleKind, StyleAttr};
 use ::layout::std_shapes::shapes::{Arrow, Element, LineEndKind, ShapeKind};
 use ::layout::topo::layout::VisualGraph;
 
-use crate::render::figure::{Block, BlockKind, Figure, Line, LineStyle, LinkKind};
+use crate::render::figure::{Block, BlockKind, Cluster, Figure, Line, LineStyle, LinkKind};
 use crate::render::metrics::text_width;
 
 // Sizes, in pixels.
@@ -343,148 +343,18 @@ fn bezier(path: &[(Point, Point)]) -> Vec<Seg> {
     segs
 }
 
+/// The items at the two ends of each edge layout-rs draws, by link index.
+type Ends = BTreeMap<usize, (Item, Item)>;
+
 fn lay_out_panel(fig: &Figure, ci: usize, owner: &[Option<usize>]) -> Panel {
     let cluster = &fig.clusters[ci];
-    let mut vg = VisualGraph::new(Orientation::LeftToRight);
-    let mut handles: BTreeMap<Item, _> = BTreeMap::new();
-    let mut add = |vg: &mut VisualGraph, item: Item, size: Point| {
-        *handles
-            .entry(item)
-            .or_insert_with(|| vg.add_node(element(size, item)))
-    };
-    for &k in &cluster.blocks {
-        if Some(k) != cluster.context {
-            add(&mut vg, Item::Block(k), block_size(&fig.blocks[k]));
-        }
-    }
-    let stub = Point::new(2.0, 2.0);
     let mine = |k: usize| owner[k] == Some(ci);
-    let mut edges = Vec::new();
-    let mut ends: BTreeMap<usize, (Item, Item)> = BTreeMap::new();
-    for (i, link) in fig.links.iter().enumerate() {
-        if link.kind == LinkKind::Moderates || !(mine(link.from) || mine(link.to)) {
-            continue;
-        }
-        let counter = link.kind == LinkKind::Counteracts;
-        let from = if mine(link.from) {
-            Item::Block(link.from)
-        } else {
-            Item::Stub(link.from, false)
-        };
-        let (to, head) = if mine(link.to) {
-            (Item::Block(link.to), true)
-        } else {
-            (Item::Stub(link.to, counter), false)
-        };
-        let hf = add(&mut vg, from, stub);
-        let ht = add(&mut vg, to, stub);
-        edges.push((i, hf, ht, head));
-        ends.insert(i, (from, to));
-    }
-    // Keep the mechanisms in the column right after the actors: layout-rs sinks a node with
-    // as many edges out as in towards its successor, so give each one a second edge in.
-    let feeds_actors: Vec<Item> = fig
-        .links
-        .iter()
-        .filter(|l| l.kind == LinkKind::Targets && fig.blocks[l.to].kind == BlockKind::Actors)
-        .filter(|l| mine(l.to))
-        .map(|l| {
-            if mine(l.from) {
-                Item::Block(l.from)
-            } else {
-                Item::Stub(l.from, false)
-            }
-        })
-        .collect();
-    if let Some(&source) = feeds_actors.first() {
-        for link in &fig.links {
-            if link.kind == LinkKind::Triggers
-                && mine(link.to)
-                && let (Some(&hs), Some(&hm)) =
-                    (handles.get(&source), handles.get(&Item::Block(link.to)))
-            {
-                vg.add_edge(Arrow::invisible(), hs, hm);
-            }
-        }
-    }
-    for (i, hf, ht, head) in edges {
-        vg.add_edge(arrow(format!("e{i}"), head), hf, ht);
-    }
-    let mut canvas = Canvas::default();
-    if vg.num_nodes() > 0 {
-        vg.do_it(false, false, false, &mut canvas);
-    }
+    let (mut canvas, ends) = run_layout_rs(fig, cluster, mine);
+    even_columns(&mut canvas.rects);
+    straighten_edges(&mut canvas, &ends);
 
-    // The boxes of one layout-rs column get the column's width, so that an edge to one box
-    // cannot cut the corner of a wider one beside it.
-    let mut widths: Vec<(f64, f64)> = Vec::new();
-    for (item, r) in &canvas.rects {
-        if let Item::Block(_) = item {
-            let cx = r.x + r.w / 2.0;
-            match widths.iter_mut().find(|(c, _)| (c - cx).abs() < 0.5) {
-                Some((_, w)) => *w = w.max(r.w),
-                None => widths.push((cx, r.w)),
-            }
-        }
-    }
-    for (item, r) in &mut canvas.rects {
-        if let Item::Block(_) = item {
-            let cx = r.x + r.w / 2.0;
-            if let Some(&(_, w)) = widths.iter().find(|(c, _)| (c - cx).abs() < 0.5) {
-                r.x = cx - w / 2.0;
-                r.w = w;
-            }
-        }
-    }
-    // Edges leave a box from the middle of its right side and enter the next from the middle
-    // of its left side, horizontally.
-    let rect_of = |item: Item| {
-        canvas
-            .rects
-            .iter()
-            .find(|(i, _)| *i == item)
-            .map(|&(_, r)| r)
-    };
-    let mut arrows = canvas.arrows.clone();
-    for (i, path) in &mut arrows {
-        let (Some(&(from, to)), true) = (ends.get(i), path.len() >= 2) else {
-            continue;
-        };
-        let (Some(a), Some(b)) = (rect_of(from), rect_of(to)) else {
-            continue;
-        };
-        let start = Point::new(a.right(), a.y + a.h / 2.0);
-        let end = Point::new(b.x, b.y + b.h / 2.0);
-        // Leave alone an edge layout-rs turned round (a cycle), or one going backwards.
-        if end.x <= start.x || path[0].0.distance_to(start) > path[0].0.distance_to(end) {
-            continue;
-        }
-        let last = path.len() - 1;
-        let pull = ((end.x - start.x) / 2.0).min(30.0);
-        path[0] = (start, Point::new(start.x + pull, start.y));
-        path[last] = (Point::new(end.x - pull, end.y), end);
-    }
-    canvas.arrows = arrows;
-
-    // Bounds of what layout-rs drew.
-    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-    for (_, r) in &canvas.rects {
-        x0 = x0.min(r.x);
-        y0 = y0.min(r.y);
-        x1 = x1.max(r.right());
-        y1 = y1.max(r.bottom());
-    }
-    for (_, path) in &canvas.arrows {
-        for (a, b) in path {
-            x0 = x0.min(a.x).min(b.x);
-            y0 = y0.min(a.y).min(b.y);
-            x1 = x1.max(a.x).max(b.x);
-            y1 = y1.max(a.y).max(b.y);
-        }
-    }
-    if canvas.rects.is_empty() {
-        (x0, y0, x1, y1) = (0.0, 0.0, 0.0, 0.0);
-    }
+    // Into the panel's coordinates: the title on top, what layout-rs drew below it.
+    let (x0, y0, x1, y1) = bounds(&canvas);
     let title_w = text_width(&cluster.title, TITLE_SIZE, true).ceil();
     let title_h = line_height(TITLE_SIZE);
     let top = PANEL_PAD + title_h + PANEL_GAP;
@@ -513,6 +383,179 @@ fn lay_out_panel(fig: &Figure, ci: usize, owner: &[Option<usize>]) -> Panel {
             }
         }
     }
+    let mut paths = edge_paths(fig, &canvas, d, mine);
+
+    // The context box below the boxes, under the mechanisms, tied to the lowest one above it.
+    let mut width = content.w.max(title_w);
+    let mut height = content.bottom();
+    if let Some(ctx) = cluster.context {
+        let r = place_context(fig, cluster, ctx, content, &boxes, &mut paths);
+        width = width.max(r.right() - PANEL_PAD);
+        height = r.bottom();
+        boxes.push((ctx, r));
+    }
+    let size = Point::new(width + 2.0 * PANEL_PAD, height + PANEL_PAD);
+    stretch_junctions(size, &mut entries, &mut exits, &mut paths);
+    Panel {
+        cluster: ci,
+        size,
+        boxes,
+        paths,
+        entries,
+        exits,
+    }
+}
+
+/// One configuration laid out by layout-rs, its context box left out (it goes below), and
+/// the ends of each edge drawn. A box of another configuration (a shared one) is drawn as a
+/// junction: a stub on the panel's edge.
+fn run_layout_rs(
+    fig: &Figure,
+    cluster: &Cluster,
+    mine: impl Fn(usize) -> bool + Copy,
+) -> (Canvas, Ends) {
+    let mut vg = VisualGraph::new(Orientation::LeftToRight);
+    let mut handles: BTreeMap<Item, _> = BTreeMap::new();
+    let mut add = |vg: &mut VisualGraph, item: Item, size: Point| {
+        *handles
+            .entry(item)
+            .or_insert_with(|| vg.add_node(element(size, item)))
+    };
+    for &k in &cluster.blocks {
+        if Some(k) != cluster.context {
+            add(&mut vg, Item::Block(k), block_size(&fig.blocks[k]));
+        }
+    }
+    let stub = Point::new(2.0, 2.0);
+    let item = |k: usize| {
+        if mine(k) {
+            Item::Block(k)
+        } else {
+            Item::Stub(k, false)
+        }
+    };
+    let mut edges = Vec::new();
+    let mut ends = Ends::new();
+    for (i, link) in fig.links.iter().enumerate() {
+        if link.kind == LinkKind::Moderates || !(mine(link.from) || mine(link.to)) {
+            continue;
+        }
+        let counter = link.kind == LinkKind::Counteracts;
+        let from = item(link.from);
+        let (to, head) = if mine(link.to) {
+            (Item::Block(link.to), true)
+        } else {
+            (Item::Stub(link.to, counter), false)
+        };
+        let hf = add(&mut vg, from, stub);
+        let ht = add(&mut vg, to, stub);
+        edges.push((i, hf, ht, head));
+        ends.insert(i, (from, to));
+    }
+    // Keep the mechanisms in the column right after the actors: layout-rs sinks a node with
+    // as many edges out as in towards its successor, so give each one a second edge in.
+    let feeds_actors: Vec<Item> = fig
+        .links
+        .iter()
+        .filter(|l| l.kind == LinkKind::Targets && fig.blocks[l.to].kind == BlockKind::Actors)
+        .filter(|l| mine(l.to))
+        .map(|l| item(l.from))
+        .collect();
+    if let Some(&source) = feeds_actors.first() {
+        for link in &fig.links {
+            if link.kind == LinkKind::Triggers
+                && mine(link.to)
+                && let (Some(&hs), Some(&hm)) =
+                    (handles.get(&source), handles.get(&Item::Block(link.to)))
+            {
+                vg.add_edge(Arrow::invisible(), hs, hm);
+            }
+        }
+    }
+    for (i, hf, ht, head) in edges {
+        vg.add_edge(arrow(format!("e{i}"), head), hf, ht);
+    }
+    let mut canvas = Canvas::default();
+    if vg.num_nodes() > 0 {
+        vg.do_it(false, false, false, &mut canvas);
+    }
+    (canvas, ends)
+}
+
+/// The boxes of one layout-rs column get the column's width, so that an edge to one box
+/// cannot cut the corner of a wider one beside it.
+fn even_columns(rects: &mut [(Item, Rect)]) {
+    let mut widths: Vec<(f64, f64)> = Vec::new();
+    for (item, r) in rects.iter() {
+        if let Item::Block(_) = item {
+            let cx = r.x + r.w / 2.0;
+            match widths.iter_mut().find(|(c, _)| (c - cx).abs() < 0.5) {
+                Some((_, w)) => *w = w.max(r.w),
+                None => widths.push((cx, r.w)),
+            }
+        }
+    }
+    for (item, r) in rects.iter_mut() {
+        if let Item::Block(_) = item {
+            let cx = r.x + r.w / 2.0;
+            if let Some(&(_, w)) = widths.iter().find(|(c, _)| (c - cx).abs() < 0.5) {
+                r.x = cx - w / 2.0;
+                r.w = w;
+            }
+        }
+    }
+}
+
+/// Edges leave a box from the middle of its right side and enter the next from the middle
+/// of its left side, horizontally.
+fn straighten_edges(canvas: &mut Canvas, ends: &Ends) {
+    let rects = &canvas.rects;
+    let rect_of = |item: Item| rects.iter().find(|(i, _)| *i == item).map(|&(_, r)| r);
+    for (i, path) in &mut canvas.arrows {
+        let (Some(&(from, to)), true) = (ends.get(i), path.len() >= 2) else {
+            continue;
+        };
+        let (Some(a), Some(b)) = (rect_of(from), rect_of(to)) else {
+            continue;
+        };
+        let start = Point::new(a.right(), a.y + a.h / 2.0);
+        let end = Point::new(b.x, b.y + b.h / 2.0);
+        // Leave alone an edge layout-rs turned round (a cycle), or one going backwards.
+        if end.x <= start.x || path[0].0.distance_to(start) > path[0].0.distance_to(end) {
+            continue;
+        }
+        let last = path.len() - 1;
+        let pull = ((end.x - start.x) / 2.0).min(30.0);
+        path[0] = (start, Point::new(start.x + pull, start.y));
+        path[last] = (Point::new(end.x - pull, end.y), end);
+    }
+}
+
+/// Bounds of what layout-rs drew: left, top, right, bottom (all 0 when it drew no box).
+fn bounds(canvas: &Canvas) -> (f64, f64, f64, f64) {
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for (_, r) in &canvas.rects {
+        x0 = x0.min(r.x);
+        y0 = y0.min(r.y);
+        x1 = x1.max(r.right());
+        y1 = y1.max(r.bottom());
+    }
+    for (_, path) in &canvas.arrows {
+        for (a, b) in path {
+            x0 = x0.min(a.x).min(b.x);
+            y0 = y0.min(a.y).min(b.y);
+            x1 = x1.max(a.x).max(b.x);
+            y1 = y1.max(a.y).max(b.y);
+        }
+    }
+    if canvas.rects.is_empty() {
+        return (0.0, 0.0, 0.0, 0.0);
+    }
+    (x0, y0, x1, y1)
+}
+
+/// The edges layout-rs drew, moved by `d`; an edge into a junction has no arrowhead.
+fn edge_paths(fig: &Figure, canvas: &Canvas, d: Point, mine: impl Fn(usize) -> bool) -> Vec<Path> {
     let mut paths = Vec::new();
     for (i, path) in &canvas.arrows {
         if path.len() < 2 {
@@ -528,70 +571,82 @@ fn lay_out_panel(fig: &Figure, ci: usize, owner: &[Option<usize>]) -> Panel {
         };
         paths.push(Path { segs, stroke });
     }
+    paths
+}
 
-    // The context box below the boxes, under the mechanisms, tied to the lowest one above it.
-    let mut width = content.w.max(title_w);
-    let mut height = content.bottom();
-    if let Some(ctx) = cluster.context {
-        let size = block_size(&fig.blocks[ctx]);
-        let mech_x = boxes
-            .iter()
-            .filter(|(k, _)| cluster.mechanisms.contains(k))
-            .map(|(_, r)| r.x)
-            .fold(f64::MAX, f64::min);
-        let x = if mech_x == f64::MAX {
-            PANEL_PAD
-        } else {
-            mech_x
-        };
-        let r = Rect {
-            x,
-            y: content.bottom() + PANEL_GAP,
-            w: size.x,
-            h: size.y,
-        };
-        // The lowest mechanism whose column the context box is under, if nothing is between.
-        let above = boxes
-            .iter()
-            .filter(|(k, b)| {
-                cluster.mechanisms.contains(k) && b.x < r.right() - 20.0 && b.right() > r.x + 20.0
-            })
-            .max_by(|a, b| a.1.bottom().total_cmp(&b.1.bottom()))
-            .map(|&(_, b)| b);
-        if let Some(m) = above {
-            let tx = (m.x.max(r.x) + m.right().min(r.right())) / 2.0;
-            let clear = boxes.iter().all(|(_, b)| {
-                *b == m || b.x > tx || b.right() < tx || b.y > r.y || b.bottom() < m.bottom()
-            }) && paths.iter().all(|p| {
-                p.segs
-                    .iter()
-                    .flat_map(Seg::points)
-                    .all(|pt| pt.y < m.bottom() || pt.y > r.y || (pt.x - tx).abs() > 12.0)
+/// Where the cluster's context box `ctx` goes: below `content`, under the mechanisms. Adds
+/// its tie to the lowest mechanism above it when nothing is in between.
+fn place_context(
+    fig: &Figure,
+    cluster: &Cluster,
+    ctx: usize,
+    content: Rect,
+    boxes: &[(usize, Rect)],
+    paths: &mut Vec<Path>,
+) -> Rect {
+    let size = block_size(&fig.blocks[ctx]);
+    let mech_x = boxes
+        .iter()
+        .filter(|(k, _)| cluster.mechanisms.contains(k))
+        .map(|(_, r)| r.x)
+        .fold(f64::MAX, f64::min);
+    let x = if mech_x == f64::MAX {
+        PANEL_PAD
+    } else {
+        mech_x
+    };
+    let r = Rect {
+        x,
+        y: content.bottom() + PANEL_GAP,
+        w: size.x,
+        h: size.y,
+    };
+    // The lowest mechanism whose column the context box is under, if nothing is between.
+    let above = boxes
+        .iter()
+        .filter(|(k, b)| {
+            cluster.mechanisms.contains(k) && b.x < r.right() - 20.0 && b.right() > r.x + 20.0
+        })
+        .max_by(|a, b| a.1.bottom().total_cmp(&b.1.bottom()))
+        .map(|&(_, b)| b);
+    if let Some(m) = above {
+        let tx = (m.x.max(r.x) + m.right().min(r.right())) / 2.0;
+        let clear = boxes.iter().all(|(_, b)| {
+            *b == m || b.x > tx || b.right() < tx || b.y > r.y || b.bottom() < m.bottom()
+        }) && paths.iter().all(|p| {
+            p.segs
+                .iter()
+                .flat_map(Seg::points)
+                .all(|pt| pt.y < m.bottom() || pt.y > r.y || (pt.x - tx).abs() > 12.0)
+        });
+        if clear {
+            paths.push(Path {
+                segs: vec![
+                    Seg::M(Point::new(tx, r.y)),
+                    Seg::L(Point::new(tx, m.bottom())),
+                ],
+                stroke: Stroke::Tie,
             });
-            if clear {
-                paths.push(Path {
-                    segs: vec![
-                        Seg::M(Point::new(tx, r.y)),
-                        Seg::L(Point::new(tx, m.bottom())),
-                    ],
-                    stroke: Stroke::Tie,
-                });
-            }
         }
-        width = width.max(r.right() - PANEL_PAD);
-        height = r.bottom();
-        boxes.push((ctx, r));
     }
-    let size = Point::new(width + 2.0 * PANEL_PAD, height + PANEL_PAD);
-    // Junctions sit on the frame: stretch their edges to it.
-    for (_, p) in &mut entries {
+    r
+}
+
+/// Junctions sit on the frame of a panel of `size`: stretch their edges to it.
+fn stretch_junctions(
+    size: Point,
+    entries: &mut [(usize, Point)],
+    exits: &mut [(usize, bool, Point)],
+    paths: &mut Vec<Path>,
+) {
+    for (_, p) in entries {
         paths.push(Path {
             segs: vec![Seg::M(Point::new(0.0, p.y)), Seg::L(*p)],
             stroke: Stroke::Edge { arrow: false },
         });
         p.x = 0.0;
     }
-    for (_, counter, p) in &mut exits {
+    for (_, counter, p) in exits {
         paths.push(Path {
             segs: vec![Seg::M(*p), Seg::L(Point::new(size.x, p.y))],
             stroke: if *counter {
@@ -601,14 +656,6 @@ fn lay_out_panel(fig: &Figure, ci: usize, owner: &[Option<usize>]) -> Panel {
             },
         });
         p.x = size.x;
-    }
-    Panel {
-        cluster: ci,
-        size,
-        boxes,
-        paths,
-        entries,
-        exits,
     }
 }
 
@@ -637,30 +684,26 @@ fn s_curve(a: Point, b: Point, stroke: Stroke) -> Path {
     }
 }
 
-/// Lays the figure out.
-pub(crate) fn lay_out(fig: &Figure, legend: (f64, usize)) -> Scene {
-    let (legend_width, legend_lines) = legend;
-    let owner = owners(fig);
-    let panels: Vec<Panel> = (0..fig.clusters.len())
-        .map(|ci| lay_out_panel(fig, ci, &owner))
-        .collect();
+/// The panels whose exits lead to shared box `s`.
+fn producers(panels: &[Panel], s: usize) -> Vec<usize> {
+    panels
+        .iter()
+        .filter(|p| p.exits.iter().any(|&(k, _, _)| k == s))
+        .map(|p| p.cluster)
+        .collect()
+}
 
-    // Stages along the chain: a configuration comes after those producing its shared entries.
-    let producers = |s: usize| -> Vec<usize> {
-        panels
-            .iter()
-            .filter(|p| p.exits.iter().any(|&(k, _, _)| k == s))
-            .map(|p| p.cluster)
-            .collect()
-    };
+/// Stages along the chain, per panel: a configuration comes after those producing its shared
+/// entries.
+fn stages(panels: &[Panel]) -> Vec<usize> {
     let mut stage = vec![0usize; panels.len()];
     for _ in 0..panels.len() {
         let mut changed = false;
-        for p in &panels {
+        for p in panels {
             let want = p
                 .entries
                 .iter()
-                .flat_map(|&(s, _)| producers(s))
+                .flat_map(|&(s, _)| producers(panels, s))
                 .filter(|&q| q != p.cluster)
                 .map(|q| stage[q] + 1)
                 .max()
@@ -674,10 +717,15 @@ pub(crate) fn lay_out(fig: &Figure, legend: (f64, usize)) -> Scene {
             break;
         }
     }
-    // A shared box stands in the gap after its producers (or before its first consumer).
+    stage
+}
+
+/// The gap each shared box stands in: the one after its producers' stage (or before its
+/// first consumer's); -1 is the gap before the first stage.
+fn shared_columns(fig: &Figure, panels: &[Panel], stage: &[usize]) -> BTreeMap<usize, isize> {
     let mut shared_col: BTreeMap<usize, isize> = BTreeMap::new();
     for &s in &fig.shared {
-        let prod = producers(s);
+        let prod = producers(panels, s);
         let col = if prod.is_empty() {
             panels
                 .iter()
@@ -690,8 +738,146 @@ pub(crate) fn lay_out(fig: &Figure, legend: (f64, usize)) -> Scene {
         };
         shared_col.insert(s, col);
     }
-    let stages = stage.iter().copied().max().map_or(0, |m| m + 1);
+    shared_col
+}
 
+/// Where the panels and the shared boxes go, placed from left to right: a gap of shared
+/// boxes, a stage of panels, a gap, and so on.
+struct Placement<'f> {
+    fig: &'f Figure,
+    panels: &'f [Panel],
+    shared_col: BTreeMap<usize, isize>,
+    /// Each panel's top-left corner.
+    panel_at: Vec<Point>,
+    shared_at: BTreeMap<usize, Rect>,
+    /// The left edge of what comes next.
+    x: f64,
+}
+
+impl Placement<'_> {
+    /// Places the shared boxes of gap `col`, when it has any.
+    fn place_shared(&mut self, col: isize) {
+        let members: Vec<usize> = self
+            .shared_col
+            .iter()
+            .filter(|&(_, &c)| c == col)
+            .map(|(&s, _)| s)
+            .collect();
+        if members.is_empty() {
+            return;
+        }
+        self.x += CHANNEL;
+        // Ideal height: the mean of the junctions that lead into it (or out of it).
+        let mut wanted: Vec<(f64, usize)> = members
+            .iter()
+            .map(|&s| {
+                let ys: Vec<f64> = self
+                    .panels
+                    .iter()
+                    .flat_map(|p| {
+                        let at = self.panel_at[p.cluster];
+                        p.exits
+                            .iter()
+                            .filter(move |&&(k, _, _)| k == s)
+                            .map(move |&(_, _, pt)| pt.y + at.y)
+                    })
+                    .collect();
+                let y = if ys.is_empty() {
+                    MARGIN
+                } else {
+                    ys.iter().sum::<f64>() / ys.len() as f64
+                };
+                (y, s)
+            })
+            .collect();
+        wanted.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let width = members
+            .iter()
+            .map(|&s| block_size(&self.fig.blocks[s]).x)
+            .fold(0.0, f64::max);
+        let mut floor = MARGIN;
+        for (y, s) in wanted {
+            let size = block_size(&self.fig.blocks[s]);
+            let top = (y - size.y / 2.0).max(floor);
+            self.shared_at.insert(
+                s,
+                Rect {
+                    x: self.x + (width - size.x) / 2.0,
+                    y: top,
+                    w: size.x,
+                    h: size.y,
+                },
+            );
+            floor = top + size.y + STACK_GAP;
+        }
+        self.x += width + CHANNEL;
+    }
+
+    /// Places the panels of one stage in a column, one under the other.
+    fn place_stage(&mut self, members: &[usize]) {
+        let col_w = members
+            .iter()
+            .map(|&p| self.panels[p].size.x)
+            .fold(0.0, f64::max);
+        let mut floor = MARGIN;
+        for &p in members {
+            let panel = &self.panels[p];
+            // Line the first entry up with the shared box it comes from.
+            let wanted = panel
+                .entries
+                .iter()
+                .find_map(|&(s, pt)| self.shared_at.get(&s).map(|r| r.y + r.h / 2.0 - pt.y))
+                .unwrap_or(floor);
+            let top = wanted.max(floor);
+            // Panels with exits line up on the right, so their edges leave from one line.
+            let left = if panel.exits.is_empty() {
+                self.x
+            } else {
+                self.x + col_w - panel.size.x
+            };
+            self.panel_at[p] = Point::new(left, top);
+            floor = top + panel.size.y + STACK_GAP;
+        }
+        self.x += col_w;
+    }
+}
+
+/// Lays the figure out.
+pub(crate) fn lay_out(fig: &Figure, legend: (f64, usize)) -> Scene {
+    let owner = owners(fig);
+    let panels: Vec<Panel> = (0..fig.clusters.len())
+        .map(|ci| lay_out_panel(fig, ci, &owner))
+        .collect();
+    let stage = stages(&panels);
+    let stages = stage.iter().copied().max().map_or(0, |m| m + 1);
+    let mut placement = Placement {
+        fig,
+        panels: &panels,
+        shared_col: shared_columns(fig, &panels, &stage),
+        panel_at: vec![Point::zero(); panels.len()],
+        shared_at: BTreeMap::new(),
+        x: MARGIN,
+    };
+    placement.place_shared(-1);
+    for st in 0..stages {
+        let members: Vec<usize> = (0..panels.len()).filter(|&p| stage[p] == st).collect();
+        placement.place_stage(&members);
+        placement.place_shared(st as isize);
+    }
+    draw(&placement, legend)
+}
+
+/// The scene of the placed panels: panels, their boxes and paths, the shared boxes, the edges
+/// between, and the legend below.
+fn draw(placement: &Placement, legend: (f64, usize)) -> Scene {
+    let (legend_width, legend_lines) = legend;
+    let Placement {
+        fig,
+        panels,
+        panel_at,
+        shared_at,
+        ..
+    } = placement;
     let mut scene = Scene {
         width: 0.0,
         height: 0.0,
@@ -700,98 +886,9 @@ pub(crate) fn lay_out(fig: &Figure, legend: (f64, usize)) -> Scene {
         paths: Vec::new(),
         legend: Point::zero(),
     };
-    let mut panel_at: Vec<Point> = vec![Point::zero(); panels.len()];
-    let mut shared_at: BTreeMap<usize, Rect> = BTreeMap::new();
-    let mut x = MARGIN;
-    let place_shared =
-        |col: isize, x: &mut f64, scene_shared: &mut BTreeMap<usize, Rect>, panel_at: &[Point]| {
-            let members: Vec<usize> = shared_col
-                .iter()
-                .filter(|&(_, &c)| c == col)
-                .map(|(&s, _)| s)
-                .collect();
-            if members.is_empty() {
-                return;
-            }
-            *x += CHANNEL;
-            // Ideal height: the mean of the junctions that lead into it (or out of it).
-            let mut wanted: Vec<(f64, usize)> = members
-                .iter()
-                .map(|&s| {
-                    let ys: Vec<f64> = panels
-                        .iter()
-                        .flat_map(|p| {
-                            let at = panel_at[p.cluster];
-                            p.exits
-                                .iter()
-                                .filter(move |&&(k, _, _)| k == s)
-                                .map(move |&(_, _, pt)| pt.y + at.y)
-                        })
-                        .collect();
-                    let y = if ys.is_empty() {
-                        MARGIN
-                    } else {
-                        ys.iter().sum::<f64>() / ys.len() as f64
-                    };
-                    (y, s)
-                })
-                .collect();
-            wanted.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            let width = members
-                .iter()
-                .map(|&s| block_size(&fig.blocks[s]).x)
-                .fold(0.0, f64::max);
-            let mut floor = MARGIN;
-            for (y, s) in wanted {
-                let size = block_size(&fig.blocks[s]);
-                let top = (y - size.y / 2.0).max(floor);
-                scene_shared.insert(
-                    s,
-                    Rect {
-                        x: *x + (width - size.x) / 2.0,
-                        y: top,
-                        w: size.x,
-                        h: size.y,
-                    },
-                );
-                floor = top + size.y + STACK_GAP;
-            }
-            *x += width + CHANNEL;
-        };
-    place_shared(-1, &mut x, &mut shared_at, &panel_at);
-    for st in 0..stages {
-        let members: Vec<usize> = (0..panels.len()).filter(|&p| stage[p] == st).collect();
-        let col_w = members
-            .iter()
-            .map(|&p| panels[p].size.x)
-            .fold(0.0, f64::max);
-        let mut floor = MARGIN;
-        for &p in &members {
-            let panel = &panels[p];
-            // Line the first entry up with the shared box it comes from.
-            let wanted = panel
-                .entries
-                .iter()
-                .find_map(|&(s, pt)| shared_at.get(&s).map(|r| r.y + r.h / 2.0 - pt.y))
-                .unwrap_or(floor);
-            let top = wanted.max(floor);
-            // Panels with exits line up on the right, so their edges leave from one line.
-            let left = if panel.exits.is_empty() {
-                x
-            } else {
-                x + col_w - panel.size.x
-            };
-            panel_at[p] = Point::new(left, top);
-            floor = top + panel.size.y + STACK_GAP;
-        }
-        x += col_w;
-        place_shared(st as isize, &mut x, &mut shared_at, &panel_at);
-    }
-
-    // Draw: panels, their boxes and paths, the shared boxes, and the edges between.
     let mut bottom: f64 = MARGIN;
     let mut right: f64 = MARGIN;
-    for p in &panels {
+    for p in panels.iter() {
         let at = panel_at[p.cluster];
         let frame = Rect {
             x: at.x,
@@ -812,37 +909,12 @@ pub(crate) fn lay_out(fig: &Figure, legend: (f64, usize)) -> Scene {
             });
         }
     }
-    for (&s, &r) in &shared_at {
+    for (&s, &r) in shared_at {
         scene.boxes.push((s, r));
         bottom = bottom.max(r.bottom());
         right = right.max(r.right());
     }
-    for p in &panels {
-        let at = panel_at[p.cluster];
-        for &(s, counter, pt) in &p.exits {
-            if let Some(r) = shared_at.get(&s) {
-                let stroke = if counter {
-                    Stroke::Counter { arrow: true }
-                } else {
-                    Stroke::Edge { arrow: true }
-                };
-                scene.paths.push(s_curve(
-                    pt.add(at),
-                    Point::new(r.x, r.y + r.h / 2.0),
-                    stroke,
-                ));
-            }
-        }
-        for &(s, pt) in &p.entries {
-            if let Some(r) = shared_at.get(&s) {
-                scene.paths.push(s_curve(
-                    Point::new(r.right(), r.y + r.h / 2.0),
-                    pt.add(at),
-                    Stroke::Edge { arrow: false },
-                ));
-            }
-        }
-    }
+    scene.paths.extend(paths_between(placement));
     // Links between two shared boxes (a configuration with nothing else to draw).
     for link in &fig.links {
         if let (Some(a), Some(b)) = (shared_at.get(&link.from), shared_at.get(&link.to)) {
@@ -860,6 +932,39 @@ pub(crate) fn lay_out(fig: &Figure, legend: (f64, usize)) -> Scene {
         + MARGIN)
         .ceil();
     scene
+}
+
+/// The edges between panels and shared boxes: from each exit to its shared box, and from a
+/// shared box to each entry.
+fn paths_between(placement: &Placement) -> Vec<Path> {
+    let mut paths = Vec::new();
+    for p in placement.panels {
+        let at = placement.panel_at[p.cluster];
+        for &(s, counter, pt) in &p.exits {
+            if let Some(r) = placement.shared_at.get(&s) {
+                let stroke = if counter {
+                    Stroke::Counter { arrow: true }
+                } else {
+                    Stroke::Edge { arrow: true }
+                };
+                paths.push(s_curve(
+                    pt.add(at),
+                    Point::new(r.x, r.y + r.h / 2.0),
+                    stroke,
+                ));
+            }
+        }
+        for &(s, pt) in &p.entries {
+            if let Some(r) = placement.shared_at.get(&s) {
+                paths.push(s_curve(
+                    Point::new(r.right(), r.y + r.h / 2.0),
+                    pt.add(at),
+                    Stroke::Edge { arrow: false },
+                ));
+            }
+        }
+    }
+    paths
 }
 
 #[cfg(test)]

@@ -10,3 +10,19 @@ pub mod png;
 pub mod report;
 pub mod site;
 pub mod svg;
+
+/// Text escaped for HTML (and Graphviz's HTML-like labels): `&`, `<`, `>` and `"` as
+/// entities, so it is safe in element content and in double-quoted attribute values.
+pub(crate) fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

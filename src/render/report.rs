@@ -16,11 +16,13 @@ use minijinja::{Environment, Value, context};
 use serde::Serialize;
 
 use crate::chain::Model;
-use crate::chain::chart::{Chart, Counts, NodeKind};
+use crate::chain::chart::{Chart, Counts, Node, NodeKind};
+use crate::chain::config::{CodeRef, Configuration};
 use crate::chain::evidence::{CodeEvidence, Evidence, EvidenceQuote, NO_CASE};
-use crate::codebook::ContextLevel;
+use crate::codebook::{Codes, ContextLevel};
 use crate::coding::Stance;
 use crate::error::Error;
+use crate::render::escape_html;
 
 /// The built-in templates, by name: the full report and the one-page summary.
 pub const TEMPLATES: [(&str, &str); 2] = [
@@ -294,14 +296,9 @@ fn quotes(ev: &CodeEvidence, stance: Stance) -> Vec<QuoteView> {
 impl ReportData {
     /// The report's data for `study_name` from the model and the evidence.
     pub fn new(study_name: &str, model: &Model, evidence: &Evidence) -> ReportData {
-        let codes = model.codes();
-        let label = |id: &str| {
-            codes
-                .get(id)
-                .map_or_else(|| id.to_string(), |c| c.label.clone())
-        };
-        let labels = |refs: &[crate::chain::config::CodeRef]| -> Vec<String> {
-            refs.iter().map(|r| label(&r.id)).collect()
+        let views = Views {
+            codes: model.codes(),
+            evidence,
         };
         let cases: Vec<String> = evidence
             .respondents
@@ -313,117 +310,11 @@ impl ReportData {
         let mut matrix = Vec::new();
         let mut configurations = Vec::new();
         for c in model.configurations() {
-            let mut context = ContextView::default();
-            for (level, r) in &c.context {
-                let list = match level {
-                    ContextLevel::Individual => &mut context.individueel,
-                    ContextLevel::Institutional => &mut context.institutioneel,
-                    ContextLevel::Societal => &mut context.maatschappelijk,
-                };
-                list.push(label(&r.id));
+            let view = views.configuration(c);
+            for m in view.mechanisms.iter().chain(&view.counter_mechanisms) {
+                matrix.push(matrix_row(m, evidence, &cases));
             }
-            let all_context: Vec<String> = context
-                .individueel
-                .iter()
-                .chain(&context.institutioneel)
-                .chain(&context.maatschappelijk)
-                .map(|s| lower_first(s))
-                .collect();
-            let chart = Chart::new(&[c], &codes, evidence);
-            let mechanism = |id: &str, kind: NodeKind, triggered_by: Vec<String>| {
-                let node = chart
-                    .nodes
-                    .iter()
-                    .find(|n| n.code == id && n.kind == kind)
-                    .expect("a configuration's chart has its mechanisms");
-                let ev = evidence.of(id);
-                let interventions = if triggered_by.is_empty() {
-                    labels(&c.interventions)
-                } else {
-                    triggered_by.clone()
-                };
-                MechanismView {
-                    id: id.to_string(),
-                    label: node.label.clone(),
-                    steps: node.steps.clone(),
-                    happens_in: node.happens_in.clone(),
-                    triggered_by,
-                    sentence: Sentence {
-                        interventie: join_nl(
-                            &interventions
-                                .iter()
-                                .map(|s| lower_first(s))
-                                .collect::<Vec<_>>(),
-                        ),
-                        actoren: join_nl(
-                            &labels(&c.actors)
-                                .iter()
-                                .map(|s| lower_first(s))
-                                .collect::<Vec<_>>(),
-                        ),
-                        proces: node
-                            .steps
-                            .first()
-                            .map_or_else(|| lower_first(&node.label), |s| lower_first(&s.process)),
-                        subdoel: node
-                            .steps
-                            .last()
-                            .map_or_else(String::new, |s| lower_first(&s.subgoal)),
-                        uitkomst: lower_first(&label(&c.outcome.id)),
-                        context: join_with(&all_context, "; "),
-                    },
-                    verdict: verdict(&ev.counts).to_string(),
-                    contradicted: node.contradicted,
-                    counts: ev.counts.clone(),
-                    by_role: rows(&ev.by_role),
-                    by_case: rows(&ev.by_case),
-                    supports: quotes(&ev, Stance::Supports),
-                    contradicts: quotes(&ev, Stance::Contradicts),
-                    nuance: quotes(&ev, Stance::Nuance),
-                    other: quotes(&ev, Stance::None),
-                }
-            };
-            let mechanisms: Vec<MechanismView> = c
-                .mechanisms
-                .iter()
-                .map(|m| {
-                    mechanism(
-                        &m.code.id,
-                        NodeKind::Mechanism,
-                        m.triggered_by.iter().map(|t| label(&t.id)).collect(),
-                    )
-                })
-                .collect();
-            let counter: Vec<MechanismView> = c
-                .counter_mechanisms
-                .iter()
-                .map(|r| mechanism(&r.id, NodeKind::CounterMechanism, Vec::new()))
-                .collect();
-            for m in mechanisms.iter().chain(&counter) {
-                let ev = evidence.of(&m.id);
-                let cell = |case: &String, contra: bool| {
-                    ev.by_case
-                        .get(case)
-                        .map_or(0, |s| if contra { s.contradicts } else { s.segments })
-                };
-                matrix.push(MatrixRow {
-                    id: m.id.clone(),
-                    label: m.label.clone(),
-                    cells: cases.iter().map(|k| cell(k, false)).collect(),
-                    contradicting: cases.iter().map(|k| cell(k, true)).collect(),
-                });
-            }
-            configurations.push(ConfigurationView {
-                id: c.id.clone(),
-                title: c.title.clone(),
-                interventions: labels(&c.interventions),
-                actors: labels(&c.actors),
-                beneficiaries: labels(&c.beneficiaries),
-                outcome: label(&c.outcome.id),
-                context,
-                mechanisms,
-                counter_mechanisms: counter,
-            });
+            configurations.push(view);
         }
         ReportData {
             study: study_name.to_string(),
@@ -438,22 +329,169 @@ impl ReportData {
             include_suggestions: evidence.include_suggestions,
             codings: evidence.codings,
             configurations,
-            respondents: evidence
-                .respondents
-                .iter()
-                .map(|((role, case), &n)| RespondentCell {
-                    role: role.clone(),
-                    case: if case == NO_CASE {
-                        "(geen casus)".into()
-                    } else {
-                        case.clone()
-                    },
-                    respondents: n,
-                    single: n == 1,
-                })
-                .collect(),
+            respondents: respondent_cells(evidence),
             cases,
             matrix,
+        }
+    }
+}
+
+/// Respondents per role and case, counts only.
+fn respondent_cells(evidence: &Evidence) -> Vec<RespondentCell> {
+    evidence
+        .respondents
+        .iter()
+        .map(|((role, case), &n)| RespondentCell {
+            role: role.clone(),
+            case: if case == NO_CASE {
+                "(geen casus)".into()
+            } else {
+                case.clone()
+            },
+            respondents: n,
+            single: n == 1,
+        })
+        .collect()
+}
+
+/// A mechanism's row of the case × mechanism matrix, in `cases` order.
+fn matrix_row(m: &MechanismView, evidence: &Evidence, cases: &[String]) -> MatrixRow {
+    let ev = evidence.of(&m.id);
+    let cell = |case: &String, contra: bool| {
+        ev.by_case
+            .get(case)
+            .map_or(0, |s| if contra { s.contradicts } else { s.segments })
+    };
+    MatrixRow {
+        id: m.id.clone(),
+        label: m.label.clone(),
+        cells: cases.iter().map(|k| cell(k, false)).collect(),
+        contradicting: cases.iter().map(|k| cell(k, true)).collect(),
+    }
+}
+
+/// Makes the views of configurations and mechanisms: the codes' labels, the evidence.
+struct Views<'a> {
+    codes: Codes<'a>,
+    evidence: &'a Evidence,
+}
+
+impl Views<'_> {
+    /// A code's label (its id when no codebook has it).
+    fn label(&self, id: &str) -> String {
+        self.codes
+            .get(id)
+            .map_or_else(|| id.to_string(), |c| c.label.clone())
+    }
+
+    fn labels(&self, refs: &[CodeRef]) -> Vec<String> {
+        refs.iter().map(|r| self.label(&r.id)).collect()
+    }
+
+    /// One configuration with its context per level and its mechanisms' evidence.
+    fn configuration(&self, c: &Configuration) -> ConfigurationView {
+        let mut context = ContextView::default();
+        for (level, r) in &c.context {
+            let list = match level {
+                ContextLevel::Individual => &mut context.individueel,
+                ContextLevel::Institutional => &mut context.institutioneel,
+                ContextLevel::Societal => &mut context.maatschappelijk,
+            };
+            list.push(self.label(&r.id));
+        }
+        let all_context: Vec<String> = context
+            .individueel
+            .iter()
+            .chain(&context.institutioneel)
+            .chain(&context.maatschappelijk)
+            .map(|s| lower_first(s))
+            .collect();
+        let chart = Chart::new(&[c], &self.codes, self.evidence);
+        let of = |id: &str, kind: NodeKind, triggered_by: Vec<String>| {
+            let node = chart
+                .nodes
+                .iter()
+                .find(|n| n.code == id && n.kind == kind)
+                .expect("a configuration's chart has its mechanisms");
+            self.mechanism(c, node, &all_context, triggered_by)
+        };
+        let mechanisms: Vec<MechanismView> = c
+            .mechanisms
+            .iter()
+            .map(|m| {
+                of(
+                    &m.code.id,
+                    NodeKind::Mechanism,
+                    m.triggered_by.iter().map(|t| self.label(&t.id)).collect(),
+                )
+            })
+            .collect();
+        let counter: Vec<MechanismView> = c
+            .counter_mechanisms
+            .iter()
+            .map(|r| of(&r.id, NodeKind::CounterMechanism, Vec::new()))
+            .collect();
+        ConfigurationView {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            interventions: self.labels(&c.interventions),
+            actors: self.labels(&c.actors),
+            beneficiaries: self.labels(&c.beneficiaries),
+            outcome: self.label(&c.outcome.id),
+            context,
+            mechanisms,
+            counter_mechanisms: counter,
+        }
+    }
+
+    /// A mechanism (or counter-mechanism) of `c`, drawn as `node`, with its causal sentence,
+    /// evidence tables and quotes. `all_context` is the configuration's context factors,
+    /// lower-cased.
+    fn mechanism(
+        &self,
+        c: &Configuration,
+        node: &Node,
+        all_context: &[String],
+        triggered_by: Vec<String>,
+    ) -> MechanismView {
+        let id = node.code.as_str();
+        let ev = self.evidence.of(id);
+        let interventions = if triggered_by.is_empty() {
+            self.labels(&c.interventions)
+        } else {
+            triggered_by.clone()
+        };
+        let lower_all =
+            |items: &[String]| -> Vec<String> { items.iter().map(|s| lower_first(s)).collect() };
+        MechanismView {
+            id: id.to_string(),
+            label: node.label.clone(),
+            steps: node.steps.clone(),
+            happens_in: node.happens_in.clone(),
+            triggered_by,
+            sentence: Sentence {
+                interventie: join_nl(&lower_all(&interventions)),
+                actoren: join_nl(&lower_all(&self.labels(&c.actors))),
+                proces: node
+                    .steps
+                    .first()
+                    .map_or_else(|| lower_first(&node.label), |s| lower_first(&s.process)),
+                subdoel: node
+                    .steps
+                    .last()
+                    .map_or_else(String::new, |s| lower_first(&s.subgoal)),
+                uitkomst: lower_first(&self.label(&c.outcome.id)),
+                context: join_with(all_context, "; "),
+            },
+            verdict: verdict(&ev.counts).to_string(),
+            contradicted: node.contradicted,
+            counts: ev.counts.clone(),
+            by_role: rows(&ev.by_role),
+            by_case: rows(&ev.by_case),
+            supports: quotes(&ev, Stance::Supports),
+            contradicts: quotes(&ev, Stance::Contradicts),
+            nuance: quotes(&ev, Stance::Nuance),
+            other: quotes(&ev, Stance::None),
         }
     }
 }
@@ -617,13 +655,6 @@ fn safe_url(url: &str) -> bool {
             matches!(scheme, "http" | "https" | "mailto")
         }
     }
-}
-
-fn escape_html(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 const CSS: &str = "body { font-family: system-ui, sans-serif; line-height: 1.5; margin: 0; color: #1b1b1b; }

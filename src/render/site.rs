@@ -11,11 +11,14 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::chain::Model;
+use crate::chain::chart::Chart;
 use crate::chain::evidence::Evidence;
-use crate::codebook::CodeKind;
+use crate::codebook::{CodeKind, Codes};
 use crate::coding::{self, manual::Status};
 use crate::error::Error;
 use crate::manifest::Manifest;
+use crate::render::escape_html;
+use crate::render::figure::{short_name, step_text};
 use crate::render::svg;
 use crate::study::Study;
 use crate::transcript::{Segment, UNKNOWN_ROLE};
@@ -306,204 +309,32 @@ pub fn script_json<T: Serialize>(value: &T) -> String {
     out
 }
 
-fn html(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// The quote site of `study` as one HTML page: only confirmed codings, under the
 /// [`PanelRules`]. Fails when the configurations do not check.
 pub fn build(study: &Study, model: &Model) -> Result<String, Error> {
     model.ensure_sound()?;
-    let rules = PanelRules::new(study)?;
-    let codes = model.codes();
-    let evidence: Evidence = model.evidence(study, &[], false)?;
-    let chart = model.chart(&[], &evidence)?;
-
-    // The codes a quote can be found by: mechanisms and context factors, with those under them.
-    let mut filterable: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut configs = Vec::new();
-    for c in model.configurations() {
-        let m: Vec<String> = c
-            .mechanisms
-            .iter()
-            .map(|m| m.code.id.clone())
-            .chain(c.counter_mechanisms.iter().map(|r| r.id.clone()))
-            .collect();
-        let ctx: Vec<String> = c.context.iter().map(|(_, r)| r.id.clone()).collect();
-        for id in m.iter().chain(&ctx) {
-            filterable.insert(
-                id.clone(),
-                codes
-                    .with_descendants(id)
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect(),
-            );
-        }
-        let title = rules.redact(&c.title);
-        configs.push(ConfigData {
-            id: c.id.clone(),
-            title,
-            m,
-            c: ctx,
-        });
-    }
-    let findable = findable_codes(model);
-
-    // Quotes: one per segment that carries a findable code, with every code it carries.
-    let mut by_segment: BTreeMap<String, (Segment, Vec<(String, String)>)> = BTreeMap::new();
-    for q in coding::quotes(study, None, false)? {
-        if q.coding.status != Status::Confirmed {
-            continue;
-        }
-        by_segment
-            .entry(q.segment.id.clone())
-            .or_insert_with(|| (q.segment.clone(), Vec::new()))
-            .1
-            .push((q.coding.code.clone(), q.coding.stance.to_string()));
-    }
-    let mut quotes = Vec::new();
-    let mut carried: BTreeSet<String> = BTreeSet::new();
-    for (segment, mut k) in by_segment.into_values() {
-        if !k.iter().any(|(c, _)| findable.contains(c)) {
-            continue;
-        }
-        k.sort();
-        k.dedup();
-        carried.extend(k.iter().map(|(c, _)| c.clone()));
-        quotes.push(QuoteData {
-            t: rules.redact(&segment.text),
-            r: rules.role(&segment),
-            c: rules.case(&segment),
-            k,
-        });
-    }
-
-    let mut code_data = BTreeMap::new();
-    for id in filterable.keys().chain(&carried) {
-        if code_data.contains_key(id) {
-            continue;
-        }
-        let code = codes.get(id);
-        let kind = code.map_or(CodeKind::Other, |c| c.kind);
-        let in_filter = filterable.get(id);
-        let steps: Vec<String> = chart
-            .nodes
-            .iter()
-            .find(|n| &n.code == id)
-            .map(|n| {
-                n.steps
-                    .iter()
-                    .map(|s| match (s.process.trim(), s.subgoal.trim()) {
-                        ("", g) => format!("⇒ {g}"),
-                        (p, "") => p.to_string(),
-                        (p, g) => format!("{p} ⇒ {g}"),
-                    })
-                    .map(|s| rules.redact(&s))
-                    .collect()
-            })
-            .unwrap_or_default();
-        code_data.insert(
-            id.clone(),
-            CodeData {
-                l: rules.redact(code.map_or(id.as_str(), |c| c.label.trim())),
-                k: kind_letter(kind),
-                d: in_filter
-                    .and(code)
-                    .and_then(|c| c.definition.as_deref())
-                    .map(|d| rules.redact(d.trim())),
-                s: steps,
-                u: in_filter.cloned().unwrap_or_default(),
-            },
-        );
-    }
-
-    // Glossary: the interventions and context factors the configurations name, by label.
-    let mut glossary: BTreeMap<String, String> = BTreeMap::new();
-    for c in model.configurations() {
-        for id in c
-            .interventions
-            .iter()
-            .chain(c.context.iter().map(|(_, r)| r))
-            .map(|r| &r.id)
-        {
-            if let Some(code) = codes.get(id)
-                && let Some(d) = code.definition.as_deref()
-            {
-                glossary.insert(rules.redact(code.label.trim()), rules.redact(d.trim()));
-            }
-        }
-    }
-
-    // Per configuration: its mechanisms and context factors as links, then its figure.
-    let mut figures = String::new();
-    let quoted = |id: &str| {
-        let set = filterable.get(id);
-        quotes
-            .iter()
-            .filter(|q| q.k.iter().any(|(c, _)| set.is_some_and(|s| s.contains(c))))
-            .count()
+    let site = Site {
+        model,
+        rules: PanelRules::new(study)?,
+        codes: model.codes(),
+        evidence: model.evidence(study, &[], false)?,
     };
-    let link = |kind: char, id: &str, text: &str| {
-        format!(
-            "<li><a class=\"fig-link\" href=\"#{kind}={}\">{}</a> <span class=\"n\">({})</span></li>\n",
-            html(id),
-            html(text),
-            quoted(id)
-        )
-    };
-    for c in model.configurations() {
-        let title = rules.redact(&c.title);
-        let _ = write!(
-            figures,
-            "<section class=\"cfg\" aria-labelledby=\"kop-{id}\">\n<h3 id=\"kop-{id}\">{} — {}</h3>\n<p class=\"lbl\">Mechanismen (aantal citaten)</p>\n<ul class=\"ways\">\n",
-            html(&crate::render::figure::short_name(&c.id)),
-            html(&title),
-            id = html(&c.id),
-        );
-        for (i, m) in c.mechanisms.iter().enumerate() {
-            let l = rules.redact(
-                codes
-                    .get(&m.code.id)
-                    .map_or(m.code.id.as_str(), |x| x.label.trim()),
-            );
-            figures.push_str(&link('m', &m.code.id, &format!("M{} · {l}", i + 1)));
-        }
-        for r in &c.counter_mechanisms {
-            let l = rules.redact(codes.get(&r.id).map_or(r.id.as_str(), |x| x.label.trim()));
-            figures.push_str(&link('m', &r.id, &format!("Tegenmechanisme · {l}")));
-        }
-        let _ = write!(
-            figures,
-            "</ul>\n<details class=\"ctx\"><summary>Contextfactoren ({})</summary>\n<ul class=\"ways\">\n",
-            c.context.len()
-        );
-        for (_, r) in &c.context {
-            let l = rules.redact(codes.get(&r.id).map_or(r.id.as_str(), |x| x.label.trim()));
-            figures.push_str(&link('c', &r.id, &l));
-        }
-        let one = model.chart(std::slice::from_ref(&c.id), &evidence)?;
-        let svg = svg::to_svg_linked(&one);
-        let svg = svg.find("<svg").map_or(svg.as_str(), |i| &svg[i..]);
-        let _ = write!(
-            figures,
-            "</ul>\n</details>\n<details class=\"fig\"><summary>Figuur {}</summary>\n<div class=\"fig-scroll\">{}</div>\n</details>\n</section>\n",
-            html(&crate::render::figure::short_name(&c.id)),
-            rules.redact(svg.trim_end()),
-        );
-    }
+    let chart = model.chart(&[], &site.evidence)?;
+
+    let (configs, filterable) = site.configurations();
+    let (quotes, carried) = site.quotes(study)?;
+    let code_data = site.code_data(&chart, &filterable, &carried);
+    let glossary = site.glossary();
+    let figures = site.figures(&filterable, &quotes)?;
 
     let data = Data {
         configs,
         codes: code_data,
         quotes,
-        glossary: glossary.into_iter().map(|(l, d)| Term { l, d }).collect(),
+        glossary,
     };
-    let name = rules.redact(&study.manifest.study.name);
-    let title = html(&name);
+    let name = site.rules.redact(&study.manifest.study.name);
+    let title = escape_html(&name);
     let json = script_json(&data);
     Ok(fill(
         PAGE,
@@ -515,6 +346,220 @@ pub fn build(study: &Study, model: &Model) -> Result<String, Error> {
             ("/*{{js}}*/", JS),
         ],
     ))
+}
+
+/// The codes a quote can be found by, each with the code and the codes under it.
+type Filterable = BTreeMap<String, Vec<String>>;
+
+/// What the site is built from: the model, its codes, the evidence of confirmed codings, and
+/// the privacy rules every text it shows passes through.
+struct Site<'a> {
+    model: &'a Model,
+    rules: PanelRules,
+    codes: Codes<'a>,
+    evidence: Evidence,
+}
+
+impl Site<'_> {
+    /// A code's label as shown (the id for a code no codebook has), redacted.
+    fn label(&self, id: &str) -> String {
+        self.rules
+            .redact(self.codes.get(id).map_or(id, |x| x.label.trim()))
+    }
+
+    /// The configurations, and the codes a quote can be found by: their mechanisms and context
+    /// factors, with the codes under them.
+    fn configurations(&self) -> (Vec<ConfigData>, Filterable) {
+        let mut filterable = Filterable::new();
+        let mut configs = Vec::new();
+        for c in self.model.configurations() {
+            let m: Vec<String> = c
+                .mechanisms
+                .iter()
+                .map(|m| m.code.id.clone())
+                .chain(c.counter_mechanisms.iter().map(|r| r.id.clone()))
+                .collect();
+            let ctx: Vec<String> = c.context.iter().map(|(_, r)| r.id.clone()).collect();
+            for id in m.iter().chain(&ctx) {
+                filterable.insert(
+                    id.clone(),
+                    self.codes
+                        .with_descendants(id)
+                        .into_iter()
+                        .map(str::to_string)
+                        .collect(),
+                );
+            }
+            let title = self.rules.redact(&c.title);
+            configs.push(ConfigData {
+                id: c.id.clone(),
+                title,
+                m,
+                c: ctx,
+            });
+        }
+        (configs, filterable)
+    }
+
+    /// The quotes: one per segment that carries a findable code, with every code it carries
+    /// (confirmed codings only); and the codes they carry.
+    fn quotes(&self, study: &Study) -> Result<(Vec<QuoteData>, BTreeSet<String>), Error> {
+        let findable = findable_codes(self.model);
+        let mut by_segment: BTreeMap<String, (Segment, Vec<(String, String)>)> = BTreeMap::new();
+        for q in coding::quotes(study, None, false)? {
+            if q.coding.status != Status::Confirmed {
+                continue;
+            }
+            by_segment
+                .entry(q.segment.id.clone())
+                .or_insert_with(|| (q.segment.clone(), Vec::new()))
+                .1
+                .push((q.coding.code.clone(), q.coding.stance.to_string()));
+        }
+        let mut quotes = Vec::new();
+        let mut carried: BTreeSet<String> = BTreeSet::new();
+        for (segment, mut k) in by_segment.into_values() {
+            if !k.iter().any(|(c, _)| findable.contains(c)) {
+                continue;
+            }
+            k.sort();
+            k.dedup();
+            carried.extend(k.iter().map(|(c, _)| c.clone()));
+            quotes.push(QuoteData {
+                t: self.rules.redact(&segment.text),
+                r: self.rules.role(&segment),
+                c: self.rules.case(&segment),
+                k,
+            });
+        }
+        Ok((quotes, carried))
+    }
+
+    /// What the page knows of each code it filters by or a quote carries: label, kind, and
+    /// for the codes it filters by their definition and the codes under them.
+    fn code_data(
+        &self,
+        chart: &Chart,
+        filterable: &Filterable,
+        carried: &BTreeSet<String>,
+    ) -> BTreeMap<String, CodeData> {
+        let mut code_data = BTreeMap::new();
+        for id in filterable.keys().chain(carried) {
+            if code_data.contains_key(id) {
+                continue;
+            }
+            let code = self.codes.get(id);
+            let kind = code.map_or(CodeKind::Other, |c| c.kind);
+            let in_filter = filterable.get(id);
+            let steps: Vec<String> = chart
+                .nodes
+                .iter()
+                .find(|n| &n.code == id)
+                .map(|n| {
+                    n.steps
+                        .iter()
+                        .map(step_text)
+                        .map(|s| self.rules.redact(&s))
+                        .collect()
+                })
+                .unwrap_or_default();
+            code_data.insert(
+                id.clone(),
+                CodeData {
+                    l: self.label(id),
+                    k: kind_letter(kind),
+                    d: in_filter
+                        .and(code)
+                        .and_then(|c| c.definition.as_deref())
+                        .map(|d| self.rules.redact(d.trim())),
+                    s: steps,
+                    u: in_filter.cloned().unwrap_or_default(),
+                },
+            );
+        }
+        code_data
+    }
+
+    /// The glossary: the interventions and context factors the configurations name, by label.
+    fn glossary(&self) -> Vec<Term> {
+        let mut glossary: BTreeMap<String, String> = BTreeMap::new();
+        for c in self.model.configurations() {
+            for id in c
+                .interventions
+                .iter()
+                .chain(c.context.iter().map(|(_, r)| r))
+                .map(|r| &r.id)
+            {
+                if let Some(code) = self.codes.get(id)
+                    && let Some(d) = code.definition.as_deref()
+                {
+                    glossary.insert(
+                        self.rules.redact(code.label.trim()),
+                        self.rules.redact(d.trim()),
+                    );
+                }
+            }
+        }
+        glossary.into_iter().map(|(l, d)| Term { l, d }).collect()
+    }
+
+    /// Per configuration: its mechanisms and context factors as links, then its figure.
+    fn figures(&self, filterable: &Filterable, quotes: &[QuoteData]) -> Result<String, Error> {
+        let quoted = |id: &str| {
+            let set = filterable.get(id);
+            quotes
+                .iter()
+                .filter(|q| q.k.iter().any(|(c, _)| set.is_some_and(|s| s.contains(c))))
+                .count()
+        };
+        let link = |kind: char, id: &str, text: &str| {
+            format!(
+                "<li><a class=\"fig-link\" href=\"#{kind}={}\">{}</a> <span class=\"n\">({})</span></li>\n",
+                escape_html(id),
+                escape_html(text),
+                quoted(id)
+            )
+        };
+        let mut figures = String::new();
+        for c in self.model.configurations() {
+            let title = self.rules.redact(&c.title);
+            let _ = write!(
+                figures,
+                "<section class=\"cfg\" aria-labelledby=\"kop-{id}\">\n<h3 id=\"kop-{id}\">{} — {}</h3>\n<p class=\"lbl\">Mechanismen (aantal citaten)</p>\n<ul class=\"ways\">\n",
+                escape_html(&short_name(&c.id)),
+                escape_html(&title),
+                id = escape_html(&c.id),
+            );
+            for (i, m) in c.mechanisms.iter().enumerate() {
+                let l = self.label(&m.code.id);
+                figures.push_str(&link('m', &m.code.id, &format!("M{} · {l}", i + 1)));
+            }
+            for r in &c.counter_mechanisms {
+                let l = self.label(&r.id);
+                figures.push_str(&link('m', &r.id, &format!("Tegenmechanisme · {l}")));
+            }
+            let _ = write!(
+                figures,
+                "</ul>\n<details class=\"ctx\"><summary>Contextfactoren ({})</summary>\n<ul class=\"ways\">\n",
+                c.context.len()
+            );
+            for (_, r) in &c.context {
+                figures.push_str(&link('c', &r.id, &self.label(&r.id)));
+            }
+            let one = self
+                .model
+                .chart(std::slice::from_ref(&c.id), &self.evidence)?;
+            let svg = svg::to_svg_linked(&one);
+            let svg = svg.find("<svg").map_or(svg.as_str(), |i| &svg[i..]);
+            let _ = write!(
+                figures,
+                "</ul>\n</details>\n<details class=\"fig\"><summary>Figuur {}</summary>\n<div class=\"fig-scroll\">{}</div>\n</details>\n</section>\n",
+                escape_html(&short_name(&c.id)),
+                self.rules.redact(svg.trim_end()),
+            );
+        }
+        Ok(figures)
+    }
 }
 
 /// `template` with each marker replaced by its value, in one pass (a value is never searched
