@@ -129,9 +129,8 @@ impl Model {
         include_suggestions: bool,
     ) -> Result<Evidence, Error> {
         let codes = self.codes();
-        let mut wanted = self.named_codes();
-        wanted.extend(extra.iter().cloned());
-        let counted: HashSet<String> = wanted
+        let counted: HashSet<String> = self
+            .wanted(extra)
             .iter()
             .flat_map(|w| codes.with_descendants(w))
             .map(str::to_string)
@@ -140,13 +139,33 @@ impl Model {
         let mut quotes = coding::QuoteSink::new(study, Some(&counted), include_suggestions)?;
         let mut population = evidence::Population::default();
         study.scan(&mut [&mut quotes, &mut population])?;
-        Ok(evidence::gather(
-            &wanted,
-            &codes,
-            &quotes.finish(),
-            &population,
+        Ok(self.evidence_of(&quotes.finish(), &population, extra, include_suggestions))
+    }
+
+    /// The evidence for every code the configurations name, and for `extra` codes, from
+    /// `quotes` gathered in a scan that fed other sinks too; quotes of other codes are passed
+    /// over.
+    pub fn evidence_of(
+        &self,
+        quotes: &[coding::Quote],
+        population: &evidence::Population,
+        extra: &[String],
+        include_suggestions: bool,
+    ) -> Evidence {
+        evidence::gather(
+            &self.wanted(extra),
+            &self.codes(),
+            quotes,
+            population,
             include_suggestions,
-        ))
+        )
+    }
+
+    /// The codes the configurations name, and `extra`.
+    fn wanted(&self, extra: &[String]) -> BTreeSet<String> {
+        let mut wanted = self.named_codes();
+        wanted.extend(extra.iter().cloned());
+        wanted
     }
 
     /// The chart of the configurations `ids` (all for none) with `evidence`.

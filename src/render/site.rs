@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::chain::Model;
 use crate::chain::chart::Chart;
-use crate::chain::evidence::Evidence;
+use crate::chain::evidence::{Evidence, Population};
 use crate::codebook::{CodeKind, Codes};
 use crate::coding::{self, manual::Status};
 use crate::error::Error;
@@ -20,6 +20,7 @@ use crate::manifest::Manifest;
 use crate::render::escape_html;
 use crate::render::figure::{short_name, step_text};
 use crate::render::svg;
+use crate::store::{DocumentSink, StoredDocument};
 use crate::study::Study;
 use crate::transcript::{Segment, UNKNOWN_ROLE};
 
@@ -107,6 +108,26 @@ pub fn find_word(text: &str, word: &str) -> Vec<usize> {
     out
 }
 
+/// Everyone who speaks in a study's transcripts, per role label and case: what [`PanelRules`]
+/// needs to know which role × case cells have one person.
+#[derive(Debug, Default)]
+pub struct PanelPeople(BTreeMap<(String, String), BTreeSet<String>>);
+
+impl DocumentSink for PanelPeople {
+    fn document(&mut self, doc: &StoredDocument) -> Result<(), Error> {
+        for s in &doc.segments {
+            if let Some(case) = &s.case {
+                let person = s.respondent.clone().unwrap_or_else(|| s.speaker.clone());
+                self.0
+                    .entry((role_label(s), case.clone()))
+                    .or_default()
+                    .insert(person);
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The privacy rules of the quote site, which `icamo quotes --panel` applies too: role labels
 /// only, names and respondent ids in text replaced, and the case left off a quote whose role
 /// has only one person in that case (so role and case together do not point at someone).
@@ -119,24 +140,22 @@ impl PanelRules {
     /// The rules for `study`: its manifest's names and ids, and its role × case cells with
     /// one person (respondent id, else speaker) among everyone who speaks in its transcripts.
     pub fn new(study: &Study) -> Result<PanelRules, Error> {
-        let mut people: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
-        for s in study.all_segments()? {
-            if let Some(case) = &s.case {
-                let person = s.respondent.clone().unwrap_or_else(|| s.speaker.clone());
-                people
-                    .entry((role_label(&s), case.clone()))
-                    .or_default()
-                    .insert(person);
-            }
-        }
-        Ok(PanelRules {
+        let mut people = PanelPeople::default();
+        study.scan(&mut [&mut people])?;
+        Ok(PanelRules::of(study, people))
+    }
+
+    /// The rules for `study` with `people` gathered in a scan that fed other sinks too.
+    pub fn of(study: &Study, people: PanelPeople) -> PanelRules {
+        PanelRules {
             terms: identifying_terms(&study.manifest),
             single: people
+                .0
                 .into_iter()
                 .filter(|(_, p)| p.len() < 2)
                 .map(|(k, _)| k)
                 .collect(),
-        })
+        }
     }
 
     /// The role label shown for a segment.
@@ -313,16 +332,23 @@ pub fn script_json<T: Serialize>(value: &T) -> String {
 /// [`PanelRules`]. Fails when the configurations do not check.
 pub fn build(study: &Study, model: &Model) -> Result<String, Error> {
     model.ensure_sound()?;
+    // One pass over the stored documents: every confirmed quote, who the study heard, and who
+    // speaks per role and case.
+    let mut all_quotes = coding::QuoteSink::new(study, None, false)?;
+    let mut population = Population::default();
+    let mut people = PanelPeople::default();
+    study.scan(&mut [&mut all_quotes, &mut population, &mut people])?;
+    let all_quotes = all_quotes.finish();
     let site = Site {
         model,
-        rules: PanelRules::new(study)?,
+        rules: PanelRules::of(study, people),
         codes: model.codes(),
-        evidence: model.evidence(study, &[], false)?,
+        evidence: model.evidence_of(&all_quotes, &population, &[], false),
     };
     let chart = model.chart(&[], &site.evidence)?;
 
     let (configs, filterable) = site.configurations();
-    let (quotes, carried) = site.quotes(study)?;
+    let (quotes, carried) = site.quotes(all_quotes);
     let code_data = site.code_data(&chart, &filterable, &carried);
     let glossary = site.glossary();
     let figures = site.figures(&filterable, &quotes)?;
@@ -403,10 +429,10 @@ impl Site<'_> {
 
     /// The quotes: one per segment that carries a findable code, with every code it carries
     /// (confirmed codings only); and the codes they carry.
-    fn quotes(&self, study: &Study) -> Result<(Vec<QuoteData>, BTreeSet<String>), Error> {
+    fn quotes(&self, all: Vec<coding::Quote>) -> (Vec<QuoteData>, BTreeSet<String>) {
         let findable = findable_codes(self.model);
         let mut by_segment: BTreeMap<String, (Segment, Vec<(String, String)>)> = BTreeMap::new();
-        for q in coding::quotes(study, None, false)? {
+        for q in all {
             if q.coding.status != Status::Confirmed {
                 continue;
             }
@@ -432,7 +458,7 @@ impl Site<'_> {
                 k,
             });
         }
-        Ok((quotes, carried))
+        (quotes, carried)
     }
 
     /// What the page knows of each code it filters by or a quote carries: label, kind, and
