@@ -1,9 +1,10 @@
 //! The ingest stage: transcripts on disk → stored segments and the search index.
 //!
 //! [`ingest`] takes the study's lock, finds every transcript, parses only those whose bytes or
-//! manifest entries changed since the last run, and then writes: the index in one commit, the
-//! segment files, and last the [`State`]. A transcript that fails to parse
-//! stops the run before anything is written, unless `keep_going` is set.
+//! manifest entries changed since the last run, feeding each one's segments to the index as it
+//! is parsed, and then writes: the index in one commit, the segment files, and last the
+//! [`State`]. A transcript that fails to parse stops the run before anything is visible,
+//! unless `keep_going` is set.
 //!
 //! ```no_run
 //! use icamo::{ingest::{ingest, IngestOptions}, study::Study};
@@ -27,8 +28,8 @@ use crate::coding::manual::{
 use crate::corpus::{Corpus, SourceDoc};
 use crate::error::{Error, Warning};
 use crate::fsutil::write_atomic;
-use crate::index::{ANALYSIS_VERSION, SegmentIndex};
-use crate::store::{DocState, State, read_segments, segments_jsonl};
+use crate::index::{ANALYSIS_VERSION, IndexUpdate, SegmentIndex};
+use crate::store::{DocState, State, segments_jsonl};
 use crate::study::Study;
 use crate::transcript::{self, Format, SegmentId};
 
@@ -90,10 +91,11 @@ struct Staged {
 
 /// Brings the study's segments and index up to date with its transcripts.
 ///
-/// Memory stays bounded by the largest transcript, whatever the size of the corpus: changed
-/// transcripts are parsed in parallel into `.icamo/staging/`, one file per document, and only
-/// when every one of them parsed (or `keep_going` is set) are they streamed into the index,
-/// committed, and moved into place.
+/// Memory stays bounded by the largest transcript and the index writer's budget, whatever the
+/// size of the corpus: changed transcripts are parsed in parallel, each document's segments
+/// added to one index update as soon as it is parsed and written to `.icamo/staging/`. Only
+/// when every one of them parsed (or `keep_going` is set) is the update committed and are the
+/// segment files moved into place; otherwise the update is dropped and readers never see it.
 pub fn ingest(study: &Study, options: &IngestOptions) -> Result<IngestReport, Error> {
     let started = Instant::now();
     let _lock = study.lock()?;
@@ -171,44 +173,8 @@ pub fn ingest(study: &Study, options: &IngestOptions) -> Result<IngestReport, Er
         }
     }
 
-    // 2. Parse the changed ones, in parallel, into the staging folder.
-    let staging = study.staging_dir();
-    if staging.exists() {
-        fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
-    }
-    fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
-    let parse_started = Instant::now();
-    let progress = progress_bar(options.progress, pending.iter().map(|p| p.size).sum());
-    let outcomes: Vec<Result<Staged, Error>> = pending
-        .par_iter()
-        .map(|p| {
-            let outcome = stage(&corpus, p, &staging);
-            progress.inc(p.size);
-            outcome
-        })
-        .collect();
-    progress.finish_and_clear();
-    report.parse_time = parse_started.elapsed();
-    let mut staged = Vec::new();
-    for (p, outcome) in pending.iter().zip(outcomes) {
-        match outcome {
-            Ok(s) => {
-                report.bytes_parsed += p.size;
-                report.warnings.extend(s.warnings.iter().cloned());
-                staged.push(s);
-            }
-            Err(e) => {
-                report.failed.push(e);
-                keep_previous(&old, &p.doc.id, &mut state, rebuild);
-            }
-        }
-    }
-    if !report.failed.is_empty() && !options.keep_going {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(Error::Ingest(std::mem::take(&mut report.failed)));
-    }
-
-    // 3. Stream the staged segments into the index and commit once.
+    // 2. Parse the changed ones in parallel, each straight into the index update (invisible
+    //    until the commit) and into the staging folder (moved into place after the commit).
     let present: BTreeSet<&str> = docs.iter().map(|d| d.id.as_str()).collect();
     report.removed = old
         .documents
@@ -216,30 +182,56 @@ pub fn ingest(study: &Study, options: &IngestOptions) -> Result<IngestReport, Er
         .filter(|id| !present.contains(id.as_str()))
         .cloned()
         .collect();
-    let index_started = Instant::now();
-    let staged_file = |id: &str| staging.join(format!("{id}.jsonl"));
-    let indexing = index_progress(options.progress, staged.len() as u64);
-    let add_staged = |update: &mut crate::index::IndexUpdate| -> Result<(), Error> {
-        for s in &staged {
-            update.add(&read_segments(&staged_file(&s.id))?)?;
-            indexing.inc(1);
-        }
-        Ok(())
+    let staging = study.staging_dir();
+    if staging.exists() {
+        fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+    }
+    fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+    let mut target = match index {
+        Some(index) if !rebuild => IndexTarget::Live(index),
+        _ => IndexTarget::fresh(study)?,
     };
-    match index {
-        Some(mut index) if !rebuild => {
-            let mut replace: Vec<String> = staged.iter().map(|s| s.id.clone()).collect();
-            replace.extend(report.removed.iter().cloned());
-            if !replace.is_empty() {
-                let mut update = index.begin_update(&replace)?;
-                add_staged(&mut update)?;
-                update.commit()?;
+    let mut staged = Vec::new();
+    if target.is_fresh() || !pending.is_empty() || !report.removed.is_empty() {
+        let parse_started = Instant::now();
+        let update = target.index().begin_update(&report.removed)?;
+        let progress = progress_bar(options.progress, pending.iter().map(|p| p.size).sum());
+        let outcomes: Vec<Result<Staged, Error>> = pending
+            .par_iter()
+            .map(|p| {
+                let outcome = stage(&corpus, p, &staging, &update);
+                progress.inc(p.size);
+                outcome
+            })
+            .collect();
+        progress.finish_and_clear();
+        report.parse_time = parse_started.elapsed();
+        for (p, outcome) in pending.iter().zip(outcomes) {
+            match outcome {
+                Ok(s) => {
+                    report.bytes_parsed += p.size;
+                    report.warnings.extend(s.warnings.iter().cloned());
+                    staged.push(s);
+                }
+                Err(e) => {
+                    report.failed.push(e);
+                    keep_previous(&old, &p.doc.id, &mut state, rebuild);
+                }
             }
         }
-        _ => rebuild_index(study, add_staged)?,
+        if !report.failed.is_empty() && !options.keep_going {
+            // The update is dropped uncommitted: the index stays as it was.
+            drop(update);
+            target.discard(study)?;
+            let _ = fs::remove_dir_all(&staging);
+            return Err(Error::Ingest(std::mem::take(&mut report.failed)));
+        }
+        // 3. Commit the index once, and swap a rebuilt one in.
+        let index_started = Instant::now();
+        update.commit()?;
+        target.put_in_place(study)?;
+        report.index_time = index_started.elapsed();
     }
-    indexing.finish_and_clear();
-    report.index_time = index_started.elapsed();
 
     // 4. Move the segments into place, then the tag codings, then record the state.
     let tags = merge_tag_codings(old_tags.unwrap_or_default(), &staged);
@@ -247,7 +239,8 @@ pub fn ingest(study: &Study, options: &IngestOptions) -> Result<IngestReport, Er
     fs::create_dir_all(&segments_dir).map_err(|e| Error::io(&segments_dir, e))?;
     for s in staged {
         let target = segments_dir.join(format!("{}.jsonl", s.id));
-        fs::rename(staged_file(&s.id), &target).map_err(|e| Error::io(&target, e))?;
+        fs::rename(staging.join(format!("{}.jsonl", s.id)), &target)
+            .map_err(|e| Error::io(&target, e))?;
         report.segments_written += s.segments;
         report.parsed.push(s.id.clone());
         state.documents.insert(s.id, s.state);
@@ -277,8 +270,14 @@ fn hash_file(path: &Path) -> std::io::Result<String> {
     Ok(hasher.finalize().to_hex().to_string())
 }
 
-/// Parses one transcript and writes its segments to the staging folder.
-fn stage(corpus: &Corpus, p: &Pending, staging: &Path) -> Result<Staged, Error> {
+/// Parses one transcript, writes its segments to the staging folder, and puts them in the
+/// index update in place of the document's old ones.
+fn stage(
+    corpus: &Corpus,
+    p: &Pending,
+    staging: &Path,
+    update: &IndexUpdate,
+) -> Result<Staged, Error> {
     let bytes =
         fs::read(corpus.path_of(&p.doc)).map_err(|e| Error::io(Path::new(&p.doc.path), e))?;
     let format = if corpus.format_is_explicit(&p.doc) {
@@ -305,6 +304,7 @@ fn stage(corpus: &Corpus, p: &Pending, staging: &Path) -> Result<Staged, Error> 
     warnings.extend(made.warnings);
     let path = staging.join(format!("{}.jsonl", p.doc.id));
     fs::write(&path, segments_jsonl(&segments)?).map_err(|e| Error::io(&path, e))?;
+    update.replace(&p.doc.id, &segments)?;
     Ok(Staged {
         id: p.doc.id.clone(),
         state: DocState {
@@ -371,33 +371,64 @@ fn remove_rebuild_leftovers(study: &Study) -> Result<(), Error> {
     Ok(())
 }
 
-/// Builds a fresh index beside the old one and swaps it in only when it is complete.
-fn rebuild_index(
-    study: &Study,
-    fill: impl FnOnce(&mut crate::index::IndexUpdate) -> Result<(), Error>,
-) -> Result<(), Error> {
-    let live = study.index_dir();
-    let fresh = study.state_dir().join(FRESH_INDEX);
-    let old = study.state_dir().join(OLD_INDEX);
-    for dir in [&fresh, &old] {
-        if dir.exists() {
-            fs::remove_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+/// The index an ingest writes to: the live one, updated in place, or a fresh one built beside
+/// it and swapped in only when it is complete (a rebuild).
+enum IndexTarget {
+    Live(SegmentIndex),
+    Fresh(SegmentIndex),
+}
+
+impl IndexTarget {
+    /// An empty index in `.icamo/index.new`, replacing what a killed rebuild left there.
+    fn fresh(study: &Study) -> Result<IndexTarget, Error> {
+        let fresh = study.state_dir().join(FRESH_INDEX);
+        let old = study.state_dir().join(OLD_INDEX);
+        for dir in [&fresh, &old] {
+            if dir.exists() {
+                fs::remove_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            }
+        }
+        Ok(IndexTarget::Fresh(SegmentIndex::open_or_create(&fresh)?))
+    }
+
+    fn is_fresh(&self) -> bool {
+        matches!(self, IndexTarget::Fresh(_))
+    }
+
+    fn index(&mut self) -> &mut SegmentIndex {
+        match self {
+            IndexTarget::Live(index) | IndexTarget::Fresh(index) => index,
         }
     }
-    {
-        let mut index = SegmentIndex::open_or_create(&fresh)?;
-        let mut update = index.begin_update(&[])?;
-        fill(&mut update)?;
-        update.commit()?;
+
+    /// After a commit: a fresh index takes the live one's place.
+    fn put_in_place(self, study: &Study) -> Result<(), Error> {
+        let IndexTarget::Fresh(index) = self else {
+            return Ok(());
+        };
+        drop(index);
+        let live = study.index_dir();
+        let fresh = study.state_dir().join(FRESH_INDEX);
+        let old = study.state_dir().join(OLD_INDEX);
+        if live.exists() {
+            fs::rename(&live, &old).map_err(|e| Error::io(&live, e))?;
+        }
+        fs::rename(&fresh, &live).map_err(|e| Error::io(&fresh, e))?;
+        if old.exists() {
+            fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+        }
+        Ok(())
     }
-    if live.exists() {
-        fs::rename(&live, &old).map_err(|e| Error::io(&live, e))?;
+
+    /// After a failed run: a fresh index is removed; the live one was never changed.
+    fn discard(self, study: &Study) -> Result<(), Error> {
+        if let IndexTarget::Fresh(index) = self {
+            drop(index);
+            let fresh = study.state_dir().join(FRESH_INDEX);
+            fs::remove_dir_all(&fresh).map_err(|e| Error::io(&fresh, e))?;
+        }
+        Ok(())
     }
-    fs::rename(&fresh, &live).map_err(|e| Error::io(&fresh, e))?;
-    if old.exists() {
-        fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
-    }
-    Ok(())
 }
 
 fn remove_orphan_segment_files(study: &Study, state: &State) -> Result<(), Error> {
@@ -415,19 +446,6 @@ fn remove_orphan_segment_files(study: &Study, state: &State) -> Result<(), Error
         }
     }
     Ok(())
-}
-
-fn index_progress(enabled: bool, documents: u64) -> ProgressBar {
-    if !enabled || documents == 0 {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(Some(documents), ProgressDrawTarget::stderr());
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} indexing [{bar:30}] {pos}/{len} documents")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    bar
 }
 
 fn progress_bar(enabled: bool, total: u64) -> ProgressBar {

@@ -220,7 +220,7 @@ impl SegmentIndex {
         docs.extend(add.iter().map(|s| s.doc.clone()));
         docs.sort_unstable();
         docs.dedup();
-        let mut update = self.begin_update(&docs)?;
+        let update = self.begin_update(&docs)?;
         update.add(add)?;
         update.commit()
     }
@@ -301,9 +301,19 @@ pub struct IndexUpdate<'a> {
 }
 
 impl IndexUpdate<'_> {
+    /// Replaces every segment of document `doc` with `segments`. Needs only `&self`, so the
+    /// threads that parse transcripts can each feed the update as they go (tantivy's writer
+    /// takes adds and deletes from any thread): a delete reaches only what was added before it,
+    /// so the document's new segments stay.
+    pub fn replace(&self, doc: &str, segments: &[Segment]) -> Result<(), IndexError> {
+        self.writer
+            .delete_term(Term::from_field_text(self.index.fields.doc, doc));
+        self.add(segments)
+    }
+
     /// Adds segments. Their documents must have been named in `remove_docs` if they were in
     /// the index before, or the old segments stay beside the new ones.
-    pub fn add(&mut self, segments: &[Segment]) -> Result<(), IndexError> {
+    pub fn add(&self, segments: &[Segment]) -> Result<(), IndexError> {
         for segment in segments {
             self.writer
                 .add_document(self.index.fields.document(segment))
