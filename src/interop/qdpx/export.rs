@@ -441,6 +441,7 @@ fn render(segments: &[&Segment]) -> (String, Vec<usize>) {
     (text, starts)
 }
 
+/// The name of a coding's note: its code and stance.
 fn coding_note_name(c: &Coding) -> String {
     format!("icamo: {} ({})", c.code, c.stance)
 }
@@ -602,6 +603,7 @@ fn project_description(
     qdc::describe(Some(&text), block)
 }
 
+/// A map of strings as a TOML table.
 fn string_table(map: &BTreeMap<String, String>) -> Value {
     Value::Table(
         map.iter()
