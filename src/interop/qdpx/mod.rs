@@ -18,13 +18,14 @@
 //! project, `Sources/` in any case, with or without the namespace, and end offsets that are
 //! inclusive where the selection's quoted text shows they are. Every coding of the project,
 //! placed or not (a picture region, a source whose text is not in the archive), is listed in
-//! `refi-import.csv` with the reason, so nothing is dropped without a trace.
+//! `refi-import.csv` with the reason, so nothing is dropped without a trace. The caller ingests
+//! the new study ([`Imported`]).
 
 mod export;
 mod import;
 
 pub use export::{ExportSummary, export_qdpx};
-pub use import::{DEFAULT_MAX_UNPACKED, ImportOptions, ImportSummary, import_qdpx};
+pub use import::{DEFAULT_MAX_UNPACKED, ImportOptions, ImportSummary, Imported, import_qdpx};
 
 /// The namespace of a REFI-QDA project.
 pub const PROJECT_NS: &str = "urn:QDA-XML:project:1.0";

@@ -5,7 +5,8 @@
 //! destination: the transcripts, the manifest (`manifest`), the codebooks, the coders' files
 //! with every selection placed on the turns it covers (`codings`, `offsets`), the ledger of
 //! every coding (`ledger`) and the memos (`memos`). Only a complete study is moved into
-//! place.
+//! place. The caller ingests it: the import parses the new transcripts only to place the
+//! codings on their turns.
 
 mod archive;
 mod codings;
@@ -21,11 +22,11 @@ use std::path::{Path, PathBuf};
 use self::archive::Archive;
 use self::offsets::SourceText;
 use self::plan::{Plan, qdc_slug};
+use crate::corpus::Corpus;
 use crate::error::Error;
 use crate::fsutil::write_atomic;
-use crate::ingest::{IngestOptions, ingest};
 use crate::study::{CODINGS_DIR, Study};
-use crate::transcript::Segment;
+use crate::transcript::{self, Format, Segment};
 
 /// How to import a project.
 #[derive(Debug, Clone)]
@@ -67,10 +68,35 @@ pub struct ImportSummary {
     pub notes: Vec<String>,
 }
 
-/// Imports a `.qdpx` project as a new study in `options.into`.
-pub fn import_qdpx(file: &Path, options: &ImportOptions) -> Result<ImportSummary, Error> {
+/// A project imported as a new study, which the caller ingests next.
+#[derive(Debug)]
+pub struct Imported {
+    /// The new study, in its folder.
+    pub study: Study,
+    /// What the import did.
+    pub summary: ImportSummary,
+    /// Whether the folder was there (empty) before the import.
+    folder_existed: bool,
+}
+
+impl Imported {
+    /// Removes the new study, leaving its folder as the import found it: for a caller whose
+    /// next step (ingest) failed, so that a failed import leaves no study behind.
+    pub fn discard(&self) -> Result<(), Error> {
+        let root = &self.study.root;
+        std::fs::remove_dir_all(root).map_err(|e| Error::io(root, e))?;
+        if self.folder_existed {
+            std::fs::create_dir(root).map_err(|e| Error::io(root, e))?;
+        }
+        Ok(())
+    }
+}
+
+/// Imports a `.qdpx` project as a new study in `options.into`, not yet ingested.
+pub fn import_qdpx(file: &Path, options: &ImportOptions) -> Result<Imported, Error> {
     let into = &options.into;
     refuse_a_folder_in_use(into)?;
+    let folder_existed = into.exists();
     let mut archive = Archive::open(file, options.max_unpacked)?;
     let qde = archive.qde()?;
     let plan = Plan::read(&qde, &options.language, &mut archive)?;
@@ -86,7 +112,11 @@ pub fn import_qdpx(file: &Path, options: &ImportOptions) -> Result<ImportSummary
         std::fs::remove_dir(into).map_err(|e| Error::io(into, e))?;
     }
     std::fs::rename(&staging, into).map_err(|e| Error::io(into, e))?;
-    Ok(summary)
+    Ok(Imported {
+        study: Study::open(into)?,
+        summary,
+        folder_existed,
+    })
 }
 
 /// Refuses a destination that is not empty: icamo never writes over a study.
@@ -147,7 +177,7 @@ fn write_study(dir: &Path, plan: &Plan<'_>, archive: &mut Archive) -> Result<Imp
         let file = format!("{}.toml", qdc_slug(&b.name));
         write_atomic(&dir.join("codebooks").join(file), b.toml.as_bytes())?;
     }
-    let turns = ingest_turns(&Study::open(dir)?, &mut summary.notes)?;
+    let turns = turns(&Study::open(dir)?)?;
     let placed = codings::place(plan, &texts, &turns);
     summary.placed = placed.placed;
     summary.inclusive_ends = placed.inclusive_ends;
@@ -177,25 +207,25 @@ fn write_transcripts<'p>(
     Ok(texts)
 }
 
-/// Ingests the new study and returns its segments by document; a transcript that could not
-/// be read becomes a note.
-fn ingest_turns(
-    study: &Study,
-    notes: &mut Vec<String>,
-) -> Result<HashMap<String, Vec<Segment>>, Error> {
-    let report = ingest(
-        study,
-        &IngestOptions {
-            keep_going: true,
-            ..Default::default()
-        },
-    )?;
-    for f in &report.failed {
-        notes.push(format!("a transcript could not be read: {f}"));
-    }
-    let mut by_doc: HashMap<String, Vec<Segment>> = HashMap::new();
-    for s in study.all_segments()? {
-        by_doc.entry(s.doc.clone()).or_default().push(s);
+/// The turns ingest will make of the new transcripts, by document id: the same parse of the
+/// same files as ingest's, so the codings are placed on the segments the ingested study will
+/// hold. A transcript that does not parse has none here; ingest reports it.
+fn turns(study: &Study) -> Result<HashMap<String, Vec<Segment>>, Error> {
+    let corpus = Corpus::new(&study.root, &study.manifest);
+    let mut by_doc = HashMap::new();
+    for doc in corpus.discover()? {
+        let Ok(bytes) = std::fs::read(corpus.path_of(&doc)) else {
+            continue;
+        };
+        let format = if corpus.format_is_explicit(&doc) {
+            doc.format
+        } else {
+            transcript::detect(Path::new(&doc.path), &bytes).unwrap_or(Format::Text)
+        };
+        if let Ok(parsed) = transcript::parse_bytes(format, &bytes) {
+            let segments = corpus.segments(&doc, &parsed).segments;
+            by_doc.insert(doc.id, segments);
+        }
     }
     Ok(by_doc)
 }
