@@ -1,10 +1,11 @@
 //! `icamo import qdc|qdpx FILE`: codebooks and projects from other QDA tools (REFI-QDA 1.0).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::codebook::Codebook;
 use crate::error::Error;
 use crate::fsutil::write_atomic;
+use crate::ingest::{IngestOptions, ingest};
 use crate::interop::{qdc, qdpx};
 
 /// Bring in work done in ATLAS.ti, NVivo, MAXQDA, QualCoder or another tool that speaks
@@ -68,144 +69,189 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
             out,
             force,
             language,
-        } => {
-            let imported = qdc::import_qdc(&file, &language)?;
-            let targets: Vec<PathBuf> = match &out {
-                Some(out) if imported.books.len() == 1 => vec![out.clone()],
-                Some(out) => {
-                    return Err(Error::Other(format!(
-                        "{} holds {} icamo codebooks; give --out a folder instead of {}, or leave it out",
-                        file.display(),
-                        imported.books.len(),
-                        out.display()
-                    )));
-                }
-                None => {
-                    // Into the study: a codebook of the same name replaces its file (with
-                    // --force); another goes beside the study's codebooks, and may not
-                    // repeat their code ids.
-                    let study = global.study()?;
-                    let existing: Vec<(PathBuf, Codebook)> = study
-                        .codebook_paths()?
-                        .into_iter()
-                        .filter_map(|p| Codebook::load(&p).ok().map(|b| (p, b)))
-                        .collect();
-                    let dir = study.root.join("codebooks");
-                    let mut targets = Vec::new();
-                    for book in &imported.books {
-                        let target = existing
-                            .iter()
-                            .find(|(_, b)| b.name == book.name)
-                            .map(|(p, _)| p.clone())
-                            .unwrap_or_else(|| dir.join(format!("{}.toml", file_name(&book.name))));
-                        let ids = Codebook::parse(&target, &book.toml)?;
-                        for (path, other) in existing.iter().filter(|(p, _)| *p != target) {
-                            let clash: Vec<&str> = ids
-                                .codes
-                                .iter()
-                                .filter(|c| other.code(&c.id).is_some())
-                                .map(|c| c.id.as_str())
-                                .take(3)
-                                .collect();
-                            if !clash.is_empty() {
-                                return Err(Error::Other(format!(
-                                    "the codes of {} ({}…) are already in {}: import it with --out into another study, or remove that codebook first",
-                                    file.display(),
-                                    clash.join(", "),
-                                    path.display()
-                                )));
-                            }
-                        }
-                        targets.push(target);
-                    }
-                    targets
-                }
-            };
-            for t in &targets {
-                if t.exists() && !force {
-                    return Err(Error::Other(format!(
-                        "{} exists: give --force to replace it, or --out another file",
-                        t.display()
-                    )));
-                }
-            }
-            for (book, target) in imported.books.iter().zip(&targets) {
-                if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-                }
-                write_atomic(target, book.toml.as_bytes())?;
-                if !global.quiet {
-                    println!(
-                        "codebook \"{}\": {} codes → {}",
-                        book.name,
-                        book.codes,
-                        target.display()
-                    );
-                }
-            }
-            if !global.quiet {
-                for n in &imported.notes {
-                    println!("note: {n}");
-                }
-            }
-            Ok(())
-        }
+        } => import_codebook(&file, out.as_deref(), force, &language, global),
         What::Qdpx {
             file,
             into,
             language,
-        } => {
-            let s = qdpx::import_qdpx(
-                &file,
-                &qdpx::ImportOptions {
-                    into: into.clone(),
-                    language,
-                    max_unpacked: qdpx::DEFAULT_MAX_UNPACKED,
-                },
-            )?;
-            if !global.quiet {
-                println!(
-                    "imported {} ({}) into {}",
-                    file.display(),
-                    s.qde,
-                    into.display()
-                );
-                println!("  codes       {}", s.codes);
-                println!("  transcripts {}", s.documents);
-                println!("  coders      {}", s.coders);
-                println!("  codings     {} placed on turns", s.placed);
-                for (reason, n) in &s.unplaced {
-                    println!("              {n} not placed: {reason}");
-                }
-                if s.inclusive_ends > 0 {
-                    println!(
-                        "  {} selections had an inclusive end offset (told from their quoted text)",
-                        s.inclusive_ends
-                    );
-                }
-                if s.memos > 0 {
-                    println!("  memos       {} (memos/)", s.memos);
-                }
-                for n in &s.notes {
-                    println!("note: {n}");
-                }
-                let next = if s.speakers == 0 {
-                    format!(
-                        "give the speakers in the transcripts their roles in {} ([[speakers]]), then run icamo build --study {}",
-                        into.join("icamo.toml").display(),
-                        into.display()
-                    )
-                } else {
-                    format!("icamo build --study {}", into.display())
-                };
-                println!(
-                    "Every coding is listed in {}. Next: {next}",
-                    into.join("refi-import.csv").display()
-                );
-            }
-            Ok(())
+        } => import_project(&file, &into, language, global),
+    }
+}
+
+/// `icamo import qdc`: the codebooks of the file into `out`, or into the study.
+fn import_codebook(
+    file: &Path,
+    out: Option<&Path>,
+    force: bool,
+    language: &str,
+    global: &super::Global,
+) -> Result<(), Error> {
+    let imported = qdc::import_qdc(file, language)?;
+    let targets: Vec<PathBuf> = match out {
+        Some(out) if imported.books.len() == 1 => vec![out.to_path_buf()],
+        Some(out) => {
+            return Err(Error::Other(format!(
+                "{} holds {} icamo codebooks; give --out a folder instead of {}, or leave it out",
+                file.display(),
+                imported.books.len(),
+                out.display()
+            )));
+        }
+        None => targets_in_study(file, &imported, global)?,
+    };
+    for t in &targets {
+        if t.exists() && !force {
+            return Err(Error::Other(format!(
+                "{} exists: give --force to replace it, or --out another file",
+                t.display()
+            )));
         }
     }
+    for (book, target) in imported.books.iter().zip(&targets) {
+        if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        write_atomic(target, book.toml.as_bytes())?;
+        if !global.quiet {
+            println!(
+                "codebook \"{}\": {} codes → {}",
+                book.name,
+                book.codes,
+                target.display()
+            );
+        }
+    }
+    if !global.quiet {
+        for n in &imported.notes {
+            println!("note: {n}");
+        }
+    }
+    Ok(())
+}
+
+/// Where the imported codebooks go in the study: a codebook of the same name replaces its file
+/// (with --force); another goes beside the study's codebooks, and may not repeat their code ids.
+fn targets_in_study(
+    file: &Path,
+    imported: &qdc::ImportedCodes,
+    global: &super::Global,
+) -> Result<Vec<PathBuf>, Error> {
+    let study = global.study()?;
+    let existing: Vec<(PathBuf, Codebook)> = study
+        .codebook_paths()?
+        .into_iter()
+        .filter_map(|p| Codebook::load(&p).ok().map(|b| (p, b)))
+        .collect();
+    let dir = study.root.join("codebooks");
+    let mut targets = Vec::new();
+    for book in &imported.books {
+        let target = existing
+            .iter()
+            .find(|(_, b)| b.name == book.name)
+            .map(|(p, _)| p.clone())
+            .unwrap_or_else(|| dir.join(format!("{}.toml", file_name(&book.name))));
+        let ids = Codebook::parse(&target, &book.toml)?;
+        for (path, other) in existing.iter().filter(|(p, _)| *p != target) {
+            let clash: Vec<&str> = ids
+                .codes
+                .iter()
+                .filter(|c| other.code(&c.id).is_some())
+                .map(|c| c.id.as_str())
+                .take(3)
+                .collect();
+            if !clash.is_empty() {
+                return Err(Error::Other(format!(
+                    "the codes of {} ({}…) are already in {}: import it with --out into another study, or remove that codebook first",
+                    file.display(),
+                    clash.join(", "),
+                    path.display()
+                )));
+            }
+        }
+        targets.push(target);
+    }
+    Ok(targets)
+}
+
+/// `icamo import qdpx`: the project as a new study in `into`, ingested at once. When ingest
+/// fails the new study is removed again: a failed import leaves no study behind.
+fn import_project(
+    file: &Path,
+    into: &Path,
+    language: String,
+    global: &super::Global,
+) -> Result<(), Error> {
+    let imported = qdpx::import_qdpx(
+        file,
+        &qdpx::ImportOptions {
+            into: into.to_path_buf(),
+            language,
+            max_unpacked: qdpx::DEFAULT_MAX_UNPACKED,
+        },
+    )?;
+    let options = IngestOptions {
+        keep_going: true,
+        ..Default::default()
+    };
+    let report = match ingest(&imported.study, &options) {
+        Ok(report) => report,
+        Err(e) => {
+            let _ = imported.discard();
+            return Err(e);
+        }
+    };
+    let mut summary = imported.summary;
+    for f in &report.failed {
+        summary
+            .notes
+            .push(format!("a transcript could not be read: {f}"));
+    }
+    if !global.quiet {
+        print_project_summary(file, into, &summary);
+    }
+    Ok(())
+}
+
+/// What the import of a project did, and what to do next.
+fn print_project_summary(file: &Path, into: &Path, s: &qdpx::ImportSummary) {
+    println!(
+        "imported {} ({}) into {}",
+        file.display(),
+        s.qde,
+        into.display()
+    );
+    println!("  codes       {}", s.codes);
+    println!("  transcripts {}", s.documents);
+    println!("  coders      {}", s.coders);
+    println!("  codings     {} placed on turns", s.placed);
+    for (reason, n) in &s.unplaced {
+        println!("              {n} not placed: {reason}");
+    }
+    if s.inclusive_ends > 0 {
+        println!(
+            "  {} selections had an inclusive end offset (told from their quoted text)",
+            s.inclusive_ends
+        );
+    }
+    if s.memos > 0 {
+        println!("  memos       {} (memos/)", s.memos);
+    }
+    for n in &s.notes {
+        println!("note: {n}");
+    }
+    let next = if s.speakers == 0 {
+        format!(
+            "give the speakers in the transcripts their roles in {} ([[speakers]]), then run icamo build --study {}",
+            into.join("icamo.toml").display(),
+            into.display()
+        )
+    } else {
+        format!("icamo build --study {}", into.display())
+    };
+    println!(
+        "Every coding is listed in {}. Next: {next}",
+        into.join("refi-import.csv").display()
+    );
 }
 
 /// A file name for a codebook name: lower case, letters and digits, one `-` between words.
