@@ -16,7 +16,7 @@ use crate::manifest::{
     DocumentEntry, Manifest, SpeakerEntry, check_document_id, file_stem, normalise_rel, speaker_key,
 };
 use crate::privacy::Pseudonyms;
-use crate::transcript::{Format, ParsedTranscript, Segment, Turn, UNKNOWN_ROLE};
+use crate::transcript::{self, Format, ParsedTranscript, Segment, Turn, UNKNOWN_ROLE};
 
 /// A transcript found on disk, with everything the manifest and the file say about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -261,6 +261,36 @@ impl<'m> Corpus<'m> {
         self.speakers.get(&key).copied()
     }
 
+    /// Reads, parses and segments one document: the one way a source on disk becomes
+    /// segments, for ingest and for an import that places codings on them.
+    pub fn read(&self, doc: &SourceDoc) -> Result<ReadDocument, Error> {
+        let path = Path::new(&doc.path);
+        let bytes = std::fs::read(self.path_of(doc)).map_err(|e| Error::io(path, e))?;
+        let format = if self.format_is_explicit(doc) {
+            doc.format
+        } else {
+            transcript::detect(path, &bytes).unwrap_or(Format::Text)
+        };
+        let parsed = transcript::parse_bytes(format, &bytes).map_err(|e| Error::Parse {
+            path: PathBuf::from(&doc.path),
+            line: e.line,
+            column: e.column,
+            message: e.message,
+        })?;
+        let mut made = self.segments(doc, &parsed);
+        if parsed.turns.is_empty() {
+            made.warnings.insert(
+                0,
+                Warning {
+                    path: PathBuf::from(&doc.path),
+                    line: 0,
+                    message: format!("no speaker turns found (read as {format})"),
+                },
+            );
+        }
+        Ok(ReadDocument { format, made })
+    }
+
     /// Turns a parsed transcript into segments, and warns about speakers the manifest lacks.
     ///
     /// Inline coding tags (`{{icamo1.m3 +}}`, see [`crate::coding::tags`]) are taken out of
@@ -395,6 +425,15 @@ impl<'m> Corpus<'m> {
             text,
         }
     }
+}
+
+/// One document read by [`Corpus::read`].
+#[derive(Debug, Clone)]
+pub struct ReadDocument {
+    /// The format it was parsed as.
+    pub format: Format,
+    /// Its segments, inline tags and warnings.
+    pub made: DocumentSegments,
 }
 
 /// What [`Corpus::segments`] makes of one transcript.

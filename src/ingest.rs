@@ -16,7 +16,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -31,7 +31,7 @@ use crate::fsutil::write_atomic;
 use crate::index::{ANALYSIS_VERSION, IndexUpdate, SegmentIndex};
 use crate::store::{DocState, State, segments_jsonl};
 use crate::study::Study;
-use crate::transcript::{self, Format, SegmentId};
+use crate::transcript::SegmentId;
 
 /// How to ingest.
 #[derive(Debug, Clone, Default)]
@@ -278,30 +278,10 @@ fn stage(
     staging: &Path,
     update: &IndexUpdate,
 ) -> Result<Staged, Error> {
-    let bytes =
-        fs::read(corpus.path_of(&p.doc)).map_err(|e| Error::io(Path::new(&p.doc.path), e))?;
-    let format = if corpus.format_is_explicit(&p.doc) {
-        p.doc.format
-    } else {
-        transcript::detect(Path::new(&p.doc.path), &bytes).unwrap_or(Format::Text)
-    };
-    let transcript = transcript::parse_bytes(format, &bytes).map_err(|e| Error::Parse {
-        path: PathBuf::from(&p.doc.path),
-        line: e.line,
-        column: e.column,
-        message: e.message,
-    })?;
-    let mut warnings = Vec::new();
-    if transcript.turns.is_empty() {
-        warnings.push(Warning {
-            path: PathBuf::from(&p.doc.path),
-            line: 0,
-            message: format!("no speaker turns found (read as {format})"),
-        });
-    }
-    let made = corpus.segments(&p.doc, &transcript);
-    let segments = made.segments;
-    warnings.extend(made.warnings);
+    let read = corpus.read(&p.doc)?;
+    let format = read.format;
+    let segments = read.made.segments;
+    let warnings = read.made.warnings;
     let path = staging.join(format!("{}.jsonl", p.doc.id));
     fs::write(&path, segments_jsonl(&segments)?).map_err(|e| Error::io(&path, e))?;
     update.replace(&p.doc.id, &segments)?;
@@ -316,7 +296,7 @@ fn stage(
         },
         warnings,
         segments: segments.len(),
-        tags: made.tags,
+        tags: read.made.tags,
     })
 }
 

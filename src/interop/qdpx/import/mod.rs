@@ -26,7 +26,7 @@ use crate::corpus::Corpus;
 use crate::error::Error;
 use crate::fsutil::write_atomic;
 use crate::study::{CODINGS_DIR, Study};
-use crate::transcript::{self, Format, Segment};
+use crate::transcript::Segment;
 
 /// How to import a project.
 #[derive(Debug, Clone)]
@@ -207,24 +207,15 @@ fn write_transcripts<'p>(
     Ok(texts)
 }
 
-/// The turns ingest will make of the new transcripts, by document id: the same parse of the
-/// same files as ingest's, so the codings are placed on the segments the ingested study will
+/// The turns ingest will make of the new transcripts, by document id: [`Corpus::read`], as
+/// ingest reads them, so the codings are placed on the segments the ingested study will
 /// hold. A transcript that does not parse has none here; ingest reports it.
 fn turns(study: &Study) -> Result<HashMap<String, Vec<Segment>>, Error> {
     let corpus = Corpus::new(&study.root, &study.manifest);
     let mut by_doc = HashMap::new();
     for doc in corpus.discover()? {
-        let Ok(bytes) = std::fs::read(corpus.path_of(&doc)) else {
-            continue;
-        };
-        let format = if corpus.format_is_explicit(&doc) {
-            doc.format
-        } else {
-            transcript::detect(Path::new(&doc.path), &bytes).unwrap_or(Format::Text)
-        };
-        if let Ok(parsed) = transcript::parse_bytes(format, &bytes) {
-            let segments = corpus.segments(&doc, &parsed).segments;
-            by_doc.insert(doc.id, segments);
+        if let Ok(read) = corpus.read(&doc) {
+            by_doc.insert(doc.id, read.made.segments);
         }
     }
     Ok(by_doc)
