@@ -1,7 +1,7 @@
 //! icamo: realist evaluation from transcripts.
 //!
 //! The pipeline runs one way: transcripts are parsed into [`transcript::Segment`]s
-//! ([`transcript`]), which the manifest ([`corpus`]) gives speakers, roles and cases;
+//! ([`transcript`]), which the [`manifest`] gives speakers, roles and cases ([`corpus`]);
 //! [`ingest`] stores them and builds the search [`index`]; [`stats`] summarises a study.
 //! A [`study::Study`] is the folder all of this happens in.
 //!
@@ -13,6 +13,8 @@
 //! print!("{}", stats.to_text(&study.manifest.study.name));
 //! # Ok::<(), icamo::Error>(())
 //! ```
+
+#![deny(missing_docs)]
 
 pub mod agree;
 pub mod chain;

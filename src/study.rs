@@ -2,8 +2,8 @@
 //!
 //! A [`Study`] is found from `--study`, `$ICAMO_STUDY`, or the nearest folder upwards holding
 //! an `icamo.toml`. Everything icamo derives (the index, the stored segments, the ingest
-//! [`State`]) lives in the study's `.icamo/` folder and can be rebuilt from the sources; a
-//! [`StudyLock`] keeps two writers apart.
+//! [`State`](crate::store::State)) lives in the study's `.icamo/` folder ([`crate::store`]) and
+//! can be rebuilt from the sources; a [`StudyLock`] keeps two writers apart.
 
 use std::fs::{self, File};
 use std::io::{Read, Seek, Write};

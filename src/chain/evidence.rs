@@ -141,7 +141,7 @@ fn person(s: &Segment) -> String {
 
 /// Role labels of interpreters. An interpreter's turn carries the words of the respondent they
 /// interpret for, so in a document with one respondent it counts as that respondent's evidence
-/// (and is quoted as "<role> (via tolk)"); the interpreter is not counted as a respondent.
+/// (and is quoted as "`<role>` (via tolk)"); the interpreter is not counted as a respondent.
 pub const INTERPRETER_ROLES: [&str; 2] = ["tolk", "interpreter"];
 
 /// Per document with exactly one respondent besides interviewers and interpreters: that

@@ -131,8 +131,8 @@ pub struct MechanismView {
     pub other: Vec<QuoteView>,
 }
 
-/// The slots of "Als <interventie>, gericht op <actoren>, dan <proces> waardoor <subdoel>, wat
-/// vervolgens leidt tot <uitkomst>, mits <context>".
+/// The slots of "Als `<interventie>`, gericht op `<actoren>`, dan `<proces>` waardoor
+/// `<subdoel>`, wat vervolgens leidt tot `<uitkomst>`, mits `<context>`".
 #[derive(Debug, Clone, Serialize)]
 pub struct Sentence {
     /// Interventions, joined ("A, B en C").
