@@ -22,9 +22,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::coding::manual::{
-    Coding, TAG_CODINGS_FILE, codings_csv, load_tag_codings, sort_codings,
-};
+use crate::coding::manual::{Coding, codings_csv, load_tag_codings, sort_codings};
 use crate::corpus::{Corpus, SourceDoc};
 use crate::error::{Error, Warning};
 use crate::fsutil::write_atomic;
@@ -130,7 +128,7 @@ pub fn ingest(study: &Study, options: &IngestOptions) -> Result<IngestReport, Er
     };
     let mut pending = Vec::new();
     // The tag codings are derived with the segments: without their file, parse again.
-    let tags_file = study.state_dir().join(TAG_CODINGS_FILE);
+    let tags_file = study.tag_codings_path();
     // A damaged one is derived data too: parse everything again and write it anew.
     let old_tags = if tags_file.is_file() {
         load_tag_codings(study).ok()
@@ -331,19 +329,14 @@ fn keep_previous(old: &State, id: &str, state: &mut State, rebuild: bool) {
     }
 }
 
-/// Where a rebuild builds the new index, inside `.icamo/`.
-const FRESH_INDEX: &str = "index.new";
-/// Where a rebuild moves the live index while it swaps the new one in.
-const OLD_INDEX: &str = "index.old";
-
 /// Removes what a rebuild killed midway left beside the live index. Without a live index
 /// there is nothing to remove: that ingest rebuilds, and clears both on its way.
 fn remove_rebuild_leftovers(study: &Study) -> Result<(), Error> {
     if !study.index_dir().exists() {
         return Ok(());
     }
-    for name in [FRESH_INDEX, OLD_INDEX] {
-        let dir = study.state_dir().join(name);
+    let (fresh, old) = study.rebuild_index_dirs();
+    for dir in [fresh, old] {
         if dir.exists() {
             fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         }
@@ -361,8 +354,7 @@ enum IndexTarget {
 impl IndexTarget {
     /// An empty index in `.icamo/index.new`, replacing what a killed rebuild left there.
     fn fresh(study: &Study) -> Result<IndexTarget, Error> {
-        let fresh = study.state_dir().join(FRESH_INDEX);
-        let old = study.state_dir().join(OLD_INDEX);
+        let (fresh, old) = study.rebuild_index_dirs();
         for dir in [&fresh, &old] {
             if dir.exists() {
                 fs::remove_dir_all(dir).map_err(|e| Error::io(dir, e))?;
@@ -388,8 +380,7 @@ impl IndexTarget {
         };
         drop(index);
         let live = study.index_dir();
-        let fresh = study.state_dir().join(FRESH_INDEX);
-        let old = study.state_dir().join(OLD_INDEX);
+        let (fresh, old) = study.rebuild_index_dirs();
         if live.exists() {
             fs::rename(&live, &old).map_err(|e| Error::io(&live, e))?;
         }
@@ -404,7 +395,7 @@ impl IndexTarget {
     fn discard(self, study: &Study) -> Result<(), Error> {
         if let IndexTarget::Fresh(index) = self {
             drop(index);
-            let fresh = study.state_dir().join(FRESH_INDEX);
+            let (fresh, _) = study.rebuild_index_dirs();
             fs::remove_dir_all(&fresh).map_err(|e| Error::io(&fresh, e))?;
         }
         Ok(())

@@ -8,8 +8,9 @@
 //!   index/                the tantivy index
 //!   segments/DOC.jsonl    each document's segments, in order
 //!   staging/              an ingest's segments until it commits
-//!   suggestions.jsonl     the rules' suggestions (coding::SUGGESTIONS_FILE)
-//!   tag-codings.csv       the inline tags' codings (coding::manual::TAG_CODINGS_FILE)
+//!   index.new, index.old  a rebuild's index until it is swapped in (ingest)
+//!   suggestions.jsonl     the rules' suggestions (coding)
+//!   tag-codings.csv       the inline tags' codings (ingest writes, coding::manual reads)
 //!   tmp/                  write_atomic's temporary files (fsutil)
 //!   lock                  the study's write lock (Study::lock)
 //! ```
@@ -89,6 +90,30 @@ impl Study {
     /// The search index folder.
     pub fn index_dir(&self) -> PathBuf {
         self.state_dir().join("index")
+    }
+
+    /// Where a rebuild builds its index (`new`), and where it moves the live one while it swaps
+    /// (`old`): beside the live index, so a killed rebuild leaves the live one whole.
+    pub fn rebuild_index_dirs(&self) -> (PathBuf, PathBuf) {
+        (
+            self.state_dir().join("index.new"),
+            self.state_dir().join("index.old"),
+        )
+    }
+
+    /// The rules' suggestions of the last `icamo code`, as JSON Lines.
+    pub fn suggestions_path(&self) -> PathBuf {
+        self.state_dir().join("suggestions.jsonl")
+    }
+
+    /// The codings of the transcripts' inline tags, as ingest last read them.
+    pub fn tag_codings_path(&self) -> PathBuf {
+        self.state_dir().join("tag-codings.csv")
+    }
+
+    /// The file whose operating-system lock is the study's write lock.
+    pub fn lock_path(&self) -> PathBuf {
+        self.state_dir().join("lock")
     }
 
     /// The folder of stored segments, one JSON Lines file per document.

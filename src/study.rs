@@ -119,7 +119,7 @@ impl Study {
     pub fn lock(&self) -> Result<StudyLock, Error> {
         let dir = self.state_dir();
         fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        let path = dir.join("lock");
+        let path = self.lock_path();
         let mut file = File::options()
             .read(true)
             .write(true)

@@ -24,13 +24,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::{SUGGESTIONS_FILE, Stance, for_each_suggestion};
+use super::{Stance, for_each_suggestion};
 use crate::error::Error;
 use crate::fsutil::write_atomic;
 use crate::study::{CODINGS_DIR, Study};
-
-/// The file, inside `.icamo/`, of the codings read from inline tags at ingest.
-pub const TAG_CODINGS_FILE: &str = "tag-codings.csv";
 
 pub use super::model::{
     CODING_COLUMNS, Coding, Decision, Origin, TAG_CODER, check_coder, sort_codings,
@@ -86,7 +83,7 @@ pub fn load_all_coders(study: &Study) -> Result<BTreeMap<String, Vec<Coding>>, E
 
 /// The codings ingest read from inline tags (none before the first ingest).
 pub fn load_tag_codings(study: &Study) -> Result<Vec<Coding>, Error> {
-    let path = study.state_dir().join(TAG_CODINGS_FILE);
+    let path = study.tag_codings_path();
     if !path.exists() {
         return Ok(Vec::new());
     }
@@ -464,7 +461,7 @@ pub fn effective_codings_where(
     let mut out = Vec::new();
     // The decided pairs the rules suggested too (the rest are confirmed below).
     let mut suggested: HashSet<(String, String)> = HashSet::new();
-    if study.state_dir().join(SUGGESTIONS_FILE).exists() {
+    if study.suggestions_path().exists() {
         for_each_suggestion(study, |s| {
             let key = (s.segment, s.code);
             if let Some(codings) = decided.get(&key) {

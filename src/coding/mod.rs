@@ -42,9 +42,6 @@ use crate::transcript::{Segment, SegmentId};
 pub use model::Stance;
 use score::{Explanation, Scorer};
 
-/// The file, inside `.icamo/`, that holds the suggestions of the last `icamo code`.
-pub const SUGGESTIONS_FILE: &str = "suggestions.jsonl";
-
 /// A code the rules suggest for a segment, with its score and the reasons for it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Suggestion {
@@ -150,7 +147,7 @@ impl<'s> CodingSession<'s> {
         Ok(Coder {
             compiled,
             kinds,
-            out: AtomicFile::create(&self.study.state_dir().join(SUGGESTIONS_FILE))?,
+            out: AtomicFile::create(&self.study.suggestions_path())?,
             report: CodeReport::default(),
             started,
         })
@@ -317,7 +314,7 @@ pub fn for_each_suggestion(
     study: &Study,
     mut f: impl FnMut(Suggestion) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    let path = study.state_dir().join(SUGGESTIONS_FILE);
+    let path = study.suggestions_path();
     let file = match std::fs::File::open(&path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
