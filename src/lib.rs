@@ -18,7 +18,6 @@
 
 pub mod agree;
 pub mod chain;
-pub mod cli;
 pub mod codebook;
 pub mod coding;
 pub mod corpus;

@@ -1,17 +1,24 @@
-//! The `icamo` command: parses the command line and hands each command to `icamo::cli`.
+//! The `icamo` command: parses the command line and hands each command to [`cli`], which calls
+//! the `icamo` library.
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
+mod cli;
+
+// `cli/import.rs` still names these library modules as `crate::…`, as it did when the command
+// line lived in the library.
+use icamo::{codebook, error, fsutil, ingest, interop};
+
 fn main() -> ExitCode {
     quiet_on_closed_pipe();
-    let cli = icamo::cli::Cli::parse();
-    match icamo::cli::run(cli) {
+    let cli = cli::Cli::parse();
+    match cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::from(icamo::cli::exit_code(&e))
+            ExitCode::from(cli::exit_code(&e))
         }
     }
 }

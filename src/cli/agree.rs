@@ -4,11 +4,11 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::agree::{Agreement, Input, Options, Report, Unit, compare, unknown_codes};
-use crate::chain::Model;
-use crate::coding::manual::{Coding, check_coder, read_codings};
-use crate::error::Error;
-use crate::study::{CODINGS_DIR, Study};
+use icamo::agree::{Agreement, Input, Options, Report, Unit, compare, unknown_codes};
+use icamo::chain::Model;
+use icamo::coding::manual::{Coding, check_coder, read_codings};
+use icamo::error::Error;
+use icamo::study::{CODINGS_DIR, Study};
 
 /// Intercoder agreement: how far coders' hand codings agree, and where they differ
 ///
@@ -365,8 +365,8 @@ fn text(report: &Report, no_roles: bool) -> String {
             d.unit,
             d.role.as_deref().unwrap_or("?"),
             match d.about {
-                crate::agree::About::Presence => "",
-                crate::agree::About::Stance => "stance: ",
+                icamo::agree::About::Presence => "",
+                icamo::agree::About::Stance => "stance: ",
             },
             said.join(" · ")
         ));
@@ -392,8 +392,8 @@ fn disagreements_csv(report: &Report) -> Result<String, Error> {
             d.sentence.map(|s| s.to_string()).unwrap_or_default(),
             d.role.clone().unwrap_or_default(),
             match d.about {
-                crate::agree::About::Presence => "presence".into(),
-                crate::agree::About::Stance => "stance".into(),
+                icamo::agree::About::Presence => "presence".into(),
+                icamo::agree::About::Stance => "stance".into(),
             },
         ];
         row.extend(d.said.iter().map(|s| s.label()));

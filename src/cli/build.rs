@@ -1,8 +1,8 @@
 //! `icamo build`: the main job, run on a study from its sources.
 
-use crate::chain::Model;
-use crate::error::Error;
-use crate::stats::Stats;
+use icamo::chain::Model;
+use icamo::error::Error;
+use icamo::stats::Stats;
 
 /// Run the whole pipeline on a study: ingest → code → chains → report
 ///

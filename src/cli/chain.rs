@@ -3,12 +3,12 @@
 use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
 
-use crate::chain::Model;
-use crate::chain::chart::Chart;
-use crate::codebook::{Diagnostic, Severity};
-use crate::error::Error;
-use crate::fsutil::write_atomic;
-use crate::render;
+use icamo::chain::Model;
+use icamo::chain::chart::Chart;
+use icamo::codebook::{Diagnostic, Severity};
+use icamo::error::Error;
+use icamo::fsutil::write_atomic;
+use icamo::render;
 
 /// Draw ICAMO configurations as figures, or check them
 ///

@@ -2,11 +2,11 @@
 
 use std::path::PathBuf;
 
-use crate::codebook::Codebook;
-use crate::coding::code_study;
-use crate::coding::tag_check::check_tag_codes;
-use crate::error::Error;
-use crate::study::Study;
+use icamo::codebook::Codebook;
+use icamo::coding::code_study;
+use icamo::coding::tag_check::check_tag_codes;
+use icamo::error::Error;
+use icamo::study::Study;
 
 /// Apply the codebooks' rules to every segment and rank the codes each one suggests.
 ///

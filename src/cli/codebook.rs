@@ -4,10 +4,10 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::codebook::{Codebook, Diagnostic, Severity};
-use crate::coding::tag_check::check_tag_codes;
-use crate::error::Error;
-use crate::study::Study;
+use icamo::codebook::{Codebook, Diagnostic, Severity};
+use icamo::coding::tag_check::check_tag_codes;
+use icamo::error::Error;
+use icamo::study::Study;
 
 /// Check, show or export codebooks
 ///
@@ -165,7 +165,7 @@ fn check(
                     line,
                     column,
                     message,
-                }) = crate::chain::config::load(path)
+                }) = icamo::chain::config::load(path)
                 {
                     found.push(Diagnostic {
                         severity: Severity::Error,

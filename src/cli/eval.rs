@@ -3,9 +3,9 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::coding::eval::{evaluate, read_gold};
-use crate::coding::load_suggestions;
-use crate::error::Error;
+use icamo::coding::eval::{evaluate, read_gold};
+use icamo::coding::load_suggestions;
+use icamo::error::Error;
 
 /// Measure the suggestions of `icamo code` against a hand-coded gold file.
 ///
@@ -62,7 +62,7 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
         "  {:<14} {:>9} {:>6} {:>6}   {:>9} {:>6} {:>5}",
         "kind", "precision", "recall", "F1", "suggested", "gold", "both"
     );
-    let row = |name: &str, s: &crate::coding::eval::Scores| {
+    let row = |name: &str, s: &icamo::coding::eval::Scores| {
         println!(
             "  {:<14} {:>9.2} {:>6.2} {:>6.2}   {:>9} {:>6} {:>5}",
             name, s.precision, s.recall, s.f1, s.suggested, s.gold, s.true_positives

@@ -1,5 +1,5 @@
 //! `icamo export`: segments, codings and code matrices as CSV or JSON, for other tools; the
-//! tables themselves are made in [`crate::interop::table`].
+//! tables themselves are made in [`icamo::interop::table`].
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::coding::manual::{Coding, Status, effective_codings, load_all_coders};
-use crate::coding::quotes;
-use crate::error::Error;
-use crate::fsutil::write_atomic;
-use crate::interop::table;
+use icamo::coding::manual::{Coding, Status, effective_codings, load_all_coders};
+use icamo::coding::quotes;
+use icamo::error::Error;
+use icamo::fsutil::write_atomic;
+use icamo::interop::table;
 
 /// Write the study's segments, codings or a code matrix as CSV or JSON, for R, Python or a
 /// spreadsheet.

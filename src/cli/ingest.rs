@@ -1,8 +1,8 @@
 //! `icamo ingest`: parse the transcripts and build or refresh the index.
 
-use crate::error::Error;
-use crate::ingest::{IngestOptions, IngestReport, ingest};
-use crate::study::Study;
+use icamo::error::Error;
+use icamo::ingest::{IngestOptions, IngestReport, ingest};
+use icamo::study::Study;
 
 /// Parse every transcript and build or refresh the search index.
 ///

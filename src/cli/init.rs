@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
-use crate::error::Error;
-use crate::study::{INIT_FOLDERS, Study};
+use icamo::error::Error;
+use icamo::study::{INIT_FOLDERS, Study};
 
 /// Make a new study: icamo.toml, corpus/, codebooks/ and templates/.
 ///

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::error::Error;
-use crate::study::Study;
+use icamo::error::Error;
+use icamo::study::Study;
 
 mod agree;
 mod build;
@@ -165,8 +165,8 @@ fn clock(ms: u64) -> String {
 }
 
 /// The label an output shows for a segment's speaker: the role, unless names were asked for.
-fn who(segment: &crate::transcript::Segment, names: bool) -> String {
-    let role = if segment.interviewer && segment.role == crate::transcript::UNKNOWN_ROLE {
+fn who(segment: &icamo::transcript::Segment, names: bool) -> String {
+    let role = if segment.interviewer && segment.role == icamo::transcript::UNKNOWN_ROLE {
         "interviewer"
     } else {
         segment.role.as_str()

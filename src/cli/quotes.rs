@@ -6,10 +6,10 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::chain::Model;
-use crate::coding::{Quote, Stance, quotes};
-use crate::error::Error;
-use crate::render::site;
+use icamo::chain::Model;
+use icamo::coding::{Quote, Stance, quotes};
+use icamo::error::Error;
+use icamo::render::site;
 
 /// List coded segments as quotes, with role labels and cases (never names).
 ///
@@ -165,8 +165,8 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
             code: &q.coding.code,
             stance: q.coding.stance.to_string(),
             status: match q.coding.status {
-                crate::coding::manual::Status::Confirmed => "confirmed",
-                crate::coding::manual::Status::Suggested => "suggested",
+                icamo::coding::manual::Status::Confirmed => "confirmed",
+                icamo::coding::manual::Status::Suggested => "suggested",
             },
             text: match &rules {
                 Some(r) => Cow::Owned(r.redact(&q.segment.text)),

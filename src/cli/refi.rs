@@ -3,9 +3,9 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::error::Error;
-use crate::fsutil::write_atomic;
-use crate::interop::{qdc, qdpx};
+use icamo::error::Error;
+use icamo::fsutil::write_atomic;
+use icamo::interop::{qdc, qdpx};
 
 /// Which REFI-QDA file to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

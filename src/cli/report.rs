@@ -3,12 +3,12 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::chain::Model;
-use crate::error::Error;
-use crate::fsutil::write_atomic;
-use crate::render;
-use crate::render::report::{ReportData, TEMPLATES, Target};
-use crate::study::Study;
+use icamo::chain::Model;
+use icamo::error::Error;
+use icamo::fsutil::write_atomic;
+use icamo::render;
+use icamo::render::report::{ReportData, TEMPLATES, Target};
+use icamo::study::Study;
 
 /// Write the ICAMO report, its summary and its figures
 ///

@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use crate::error::Error;
-use crate::index::{SearchRequest, SegmentIndex};
+use icamo::error::Error;
+use icamo::index::{SearchRequest, SegmentIndex};
 
 /// Search the study's segments
 ///
@@ -62,7 +62,7 @@ pub(super) struct Args {
 
 /// With --code: the ids of the segments coded with it (or a code under it), else `None`.
 fn coded_segments(
-    study: &crate::study::Study,
+    study: &icamo::study::Study,
     args: &Args,
 ) -> Result<Option<std::collections::HashSet<String>>, Error> {
     let Some(id) = &args.code else {
@@ -78,14 +78,14 @@ fn coded_segments(
             "no code \"{id}\" in the study's codebooks"
         )));
     }
-    let stance: Option<crate::coding::Stance> = args
+    let stance: Option<icamo::coding::Stance> = args
         .stance
         .as_deref()
         .map(str::parse)
         .transpose()
         .map_err(Error::Other)?;
     Ok(Some(
-        crate::coding::quotes(study, Some(&codes), args.include_suggestions)?
+        icamo::coding::quotes(study, Some(&codes), args.include_suggestions)?
             .into_iter()
             .filter(|q| stance.is_none_or(|s| q.coding.stance == s))
             .map(|q| q.segment.id)

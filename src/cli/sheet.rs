@@ -3,10 +3,10 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::coding::manual::check_coder;
-use crate::coding::sheet::{apply_sheet, export_rows, sheet_csv, sheet_markdown};
-use crate::error::Error;
-use crate::fsutil::write_atomic;
+use icamo::coding::manual::check_coder;
+use icamo::coding::sheet::{apply_sheet, export_rows, sheet_csv, sheet_markdown};
+use icamo::error::Error;
+use icamo::fsutil::write_atomic;
 
 /// Decide on suggested codes in a spreadsheet: export a coding sheet, fill it in, apply it.
 ///

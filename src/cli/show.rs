@@ -1,7 +1,7 @@
 //! `icamo show SEGMENT`: one turn in its context.
 
-use crate::error::Error;
-use crate::transcript::Segment;
+use icamo::error::Error;
+use icamo::transcript::Segment;
 
 /// Show one segment (speaker turn) with the turns around it.
 ///

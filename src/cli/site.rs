@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
-use crate::chain::Model;
-use crate::error::Error;
-use crate::render::site;
+use icamo::chain::Model;
+use icamo::error::Error;
+use icamo::render::site;
 
 /// Write the quote site for advisory panels, or check one for names
 ///

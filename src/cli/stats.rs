@@ -1,7 +1,7 @@
 //! `icamo stats`: what the study holds.
 
-use crate::error::Error;
-use crate::stats::Stats;
+use icamo::error::Error;
+use icamo::stats::Stats;
 
 /// Summarise the ingested study: documents, segments, words, and speakers per role and case.
 ///

@@ -1,7 +1,7 @@
 //! `icamo suggest SEGMENT`: the ranked codes of one segment, and why.
 
-use crate::coding::load_suggestions;
-use crate::error::Error;
+use icamo::coding::load_suggestions;
+use icamo::error::Error;
 
 /// Show the codes the rules suggest for one segment, best first, and why each scored as it did.
 ///
@@ -51,7 +51,7 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
         return Ok(());
     }
     for (rank, s) in suggestions.iter().enumerate() {
-        let stance = if s.stance == crate::coding::Stance::None {
+        let stance = if s.stance == icamo::coding::Stance::None {
             String::new()
         } else {
             format!(
