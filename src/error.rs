@@ -76,9 +76,41 @@ pub enum Error {
     /// The study has not been ingested yet.
     #[error("the study in {} has not been ingested yet: run `icamo ingest` first", .0.display())]
     NotIngested(PathBuf),
-    /// A segment id that the study does not have.
+    /// A segment id that the study does not have, or that is not a segment id at all.
     #[error("{0}")]
     UnknownSegment(String),
+    /// A code id that none of the codebooks has.
+    #[error("{message}")]
+    UnknownCode {
+        /// The id asked for.
+        id: String,
+        /// What was wrong and where to find the ids there are.
+        message: String,
+    },
+    /// A configuration (or mechanism) id that none of the codebooks declares.
+    #[error("{message}")]
+    UnknownConfiguration {
+        /// The id asked for.
+        id: String,
+        /// What was wrong, with the ids there are.
+        message: String,
+    },
+    /// The study has no codebook, and none was given.
+    #[error(
+        "the study in {} has no codebook: put a .toml codebook in its codebooks/ folder (or list files under `codebooks` in icamo.toml), or give --codebook FILE",
+        .0.display()
+    )]
+    NoCodebook(PathBuf),
+    /// Options that do not go together, or an option's value that is not one of its kind (the
+    /// checks the command-line parser cannot make).
+    #[error("{0}")]
+    Usage(String),
+    /// A file to write exists, and replacing it was not asked for.
+    #[error("{} exists: give --force to replace it, or another --out", .0.display())]
+    Exists(PathBuf),
+    /// Some transcripts failed with `--keep-going`; the others were ingested.
+    #[error("{0} transcript(s) could not be ingested (see above)")]
+    IngestIncomplete(usize),
     /// The search index failed.
     #[error(transparent)]
     Index(#[from] IndexError),
@@ -89,6 +121,17 @@ pub enum Error {
         path: PathBuf,
         /// Each wrong row: its 1-based line and what was wrong with it.
         problems: Vec<(usize, String)>,
+    },
+    /// A result could not be written as JSON.
+    #[error("{0}")]
+    Json(#[from] serde_json::Error),
+    /// A table could not be written as CSV; `writing` names it when the message should.
+    #[error("{}{source}", writing.map(|w| format!("writing {w}: ")).unwrap_or_default())]
+    Csv {
+        /// What was being written ("codings", "the sheet"), if the message names it.
+        writing: Option<&'static str>,
+        /// What the CSV writer said.
+        source: csv::Error,
     },
     /// Anything else, said plainly.
     #[error("{0}")]
@@ -142,6 +185,22 @@ impl Error {
         }
     }
 
+    /// A CSV error while writing `writing` ("codings", "the sheet"; `None`: the bare message).
+    pub fn csv(writing: Option<&'static str>, source: impl Into<csv::Error>) -> Error {
+        Error::Csv {
+            writing,
+            source: source.into(),
+        }
+    }
+
+    /// `code` (asked for by id) is in none of the codebooks.
+    pub fn unknown_code(id: &str) -> Error {
+        Error::UnknownCode {
+            id: id.to_string(),
+            message: format!("no code \"{id}\" in the study's codebooks"),
+        }
+    }
+
     /// Whether the error is the user's input (as opposed to the machine failing).
     pub fn is_bad_input(&self) -> bool {
         matches!(
@@ -150,7 +209,11 @@ impl Error {
                 | Error::Codebook { .. }
                 | Error::Parse { .. }
                 | Error::Ingest(_)
+                | Error::IngestIncomplete(_)
                 | Error::UnknownSegment(_)
+                | Error::UnknownCode { .. }
+                | Error::UnknownConfiguration { .. }
+                | Error::Usage(_)
                 | Error::Rows { .. }
         )
     }

@@ -99,14 +99,17 @@ impl Model {
                             .iter()
                             .map(|c| c.id.as_str())
                             .collect();
-                        Error::Other(format!(
-                            "no configuration \"{id}\" in the codebooks; known: {}",
-                            if known.is_empty() {
-                                "none (declare [[configurations]] in a codebook)".to_string()
-                            } else {
-                                known.join(", ")
-                            }
-                        ))
+                        Error::UnknownConfiguration {
+                            id: id.clone(),
+                            message: format!(
+                                "no configuration \"{id}\" in the codebooks; known: {}",
+                                if known.is_empty() {
+                                    "none (declare [[configurations]] in a codebook)".to_string()
+                                } else {
+                                    known.join(", ")
+                                }
+                            ),
+                        }
                     })
             })
             .collect()

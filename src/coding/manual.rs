@@ -96,7 +96,7 @@ pub fn codings_csv(codings: &[Coding], coder: bool) -> Result<Vec<u8>, Error> {
     let mut out = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
-    let csv_error = |e: csv::Error| Error::Other(format!("writing codings: {e}"));
+    let csv_error = |e| Error::csv(Some("codings"), e);
     let mut header = CODING_COLUMNS.to_vec();
     if coder {
         header.push("coder");
@@ -120,7 +120,7 @@ pub fn codings_csv(codings: &[Coding], coder: bool) -> Result<Vec<u8>, Error> {
         out.write_record(&row).map_err(csv_error)?;
     }
     out.into_inner()
-        .map_err(|e| Error::Other(format!("writing codings: {e}")))
+        .map_err(|e| Error::csv(Some("codings"), e.into_error()))
 }
 
 /// Reads a codings file. `coder` is the coder of every row (a coder's file); without it the
@@ -404,6 +404,16 @@ pub enum Status {
     Confirmed,
     /// Only the rules suggest it; nobody has decided.
     Suggested,
+}
+
+impl Status {
+    /// The name output shows: `confirmed` or `suggested`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Confirmed => "confirmed",
+            Status::Suggested => "suggested",
+        }
+    }
 }
 
 /// The coding of one code for one segment that counts, after coders, tags and suggestions.

@@ -231,7 +231,7 @@ fn code_document(
         if let Some(kind) = kinds.get(s.code.as_str()) {
             *coded.per_kind.entry(*kind).or_default() += 1;
         }
-        serde_json::to_writer(&mut coded.jsonl, s).map_err(|e| Error::Other(e.to_string()))?;
+        serde_json::to_writer(&mut coded.jsonl, s)?;
         coded.jsonl.push(b'\n');
     }
     coded.suggestions = suggestions.len();

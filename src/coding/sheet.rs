@@ -94,9 +94,12 @@ pub fn export_rows(
         Some(id) => {
             let ids: HashSet<&str> = codebooks.iter().flat_map(|cb| cb.descendants(id)).collect();
             if ids.is_empty() {
-                return Err(Error::Other(format!(
-                    "--code {id}: no code has that id in the codebooks; `icamo codebook show` lists them"
-                )));
+                return Err(Error::UnknownCode {
+                    id: id.to_string(),
+                    message: format!(
+                        "--code {id}: no code has that id in the codebooks; `icamo codebook show` lists them"
+                    ),
+                });
             }
             Some(ids)
         }
@@ -194,7 +197,7 @@ fn mark(text: &str, spans: &[[usize; 2]]) -> String {
 /// A sheet as CSV: the header of [`SHEET_COLUMNS`] and one row per open suggestion, with the
 /// columns to fill in left empty.
 pub fn sheet_csv(rows: &[SheetRow]) -> Result<Vec<u8>, Error> {
-    let csv_error = |e: csv::Error| Error::Other(format!("writing the sheet: {e}"));
+    let csv_error = |e| Error::csv(Some("the sheet"), e);
     let mut out = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
@@ -219,7 +222,7 @@ pub fn sheet_csv(rows: &[SheetRow]) -> Result<Vec<u8>, Error> {
         .map_err(csv_error)?;
     }
     out.into_inner()
-        .map_err(|e| Error::Other(format!("writing the sheet: {e}")))
+        .map_err(|e| Error::csv(Some("the sheet"), e.into_error()))
 }
 
 /// A sheet as Markdown to read (the CSV is the one to fill in): a list per code.
