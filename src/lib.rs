@@ -3,7 +3,9 @@
 //! The pipeline runs one way: transcripts are parsed into [`transcript::Segment`]s
 //! ([`transcript`]), which the [`manifest`] gives speakers, roles and cases ([`corpus`]);
 //! [`ingest`] stores them and builds the search [`index`]; [`stats`] summarises a study.
-//! A [`study::Study`] is the folder all of this happens in.
+//! A [`study::Study`] is the folder all of this happens in. [`pipeline::build`] runs every
+//! stage on a study, as `icamo build` does; [`quotes`] and [`export`] give what a study holds
+//! as quotes and as tables. The `icamo` command is a thin layer over these.
 //!
 //! ```no_run
 //! use icamo::{ingest, stats::Stats, study::Study};
@@ -22,13 +24,16 @@ pub mod codebook;
 pub mod coding;
 pub mod corpus;
 pub mod error;
+pub mod export;
 pub mod fsutil;
 pub mod index;
 pub mod ingest;
 pub mod interop;
 pub mod lang;
 pub mod manifest;
+pub mod pipeline;
 pub mod privacy;
+pub mod quotes;
 pub mod render;
 pub mod stats;
 pub mod store;

@@ -1,0 +1,354 @@
+//! The whole run on a study, as `icamo build` does it: ingest → code → chains → outputs.
+//!
+//! Each stage is a plain function from the study (and what the stage before made) to its own
+//! result: [`ingest`] parses the transcripts into the store and the search index, [`code`]
+//! applies the codebooks' rules, and [`report`] gathers the configurations' evidence, draws
+//! the figures and writes the report, the summary and the figures into `out/`. [`build`] runs
+//! them in that order: a study without codebooks stops after ingesting, one whose codebooks
+//! declare no configurations after coding. Each stage tells a [`Progress`] what it did as soon
+//! as it is done, which is how `icamo` prints its lines in order while the run goes on.
+//!
+//! ```no_run
+//! use icamo::{pipeline, study::Study};
+//! let study = Study::locate(None)?;
+//! let built = pipeline::build(&study, &pipeline::BuildOptions::default(), &mut ())?;
+//! if let Some(written) = built.written {
+//!     println!("{} files written in {}", written.changed.len(), written.dir.display());
+//! }
+//! # Ok::<(), icamo::Error>(())
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::chain::Model;
+use crate::chain::chart::Chart;
+use crate::chain::evidence::Evidence;
+use crate::codebook::{Codebook, Diagnostic};
+use crate::coding::tag_check::check_tag_codes;
+use crate::coding::{CodeReport, code_study};
+use crate::error::Error;
+use crate::fsutil::write_atomic;
+use crate::ingest::{IngestOptions, IngestReport};
+use crate::render;
+use crate::render::report::{ReportData, TEMPLATES, Target};
+use crate::study::Study;
+
+/// How to build: how to ingest, and how to write the report.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Passed on to [`ingest`].
+    pub ingest: IngestOptions,
+    /// Passed on to [`report`].
+    pub report: ReportOptions,
+}
+
+/// How to write the report.
+#[derive(Debug, Clone, Default)]
+pub struct ReportOptions {
+    /// Count suggestions nobody has confirmed as evidence too (the report says so).
+    pub include_suggestions: bool,
+    /// A report template (report.md.j2) to use instead of the study's or the built-in one.
+    pub template: Option<PathBuf>,
+    /// The output folder; `None`: out/ in the study.
+    pub out: Option<PathBuf>,
+}
+
+/// What coding did: the suggestions written, and the check of the inline tags' code ids.
+#[derive(Debug)]
+pub struct Coded {
+    /// The suggestions' summary.
+    pub report: CodeReport,
+    /// Tags naming codes no codebook has; an error when the tags could not be read, which does
+    /// not stop a run (the suggestions are written by then).
+    pub tags: Result<Vec<Diagnostic>, Error>,
+}
+
+/// What one report run wrote.
+#[derive(Debug)]
+pub struct Written {
+    /// The output folder.
+    pub dir: PathBuf,
+    /// Files whose content changed.
+    pub changed: Vec<PathBuf>,
+    /// Files that were already up to date, and were left untouched.
+    pub unchanged: usize,
+    /// Codings counted as evidence.
+    pub codings: usize,
+    /// Whether suggestions nobody confirmed were counted.
+    pub include_suggestions: bool,
+}
+
+/// What [`build`] did, stage by stage; a stage the study had nothing for is `None`.
+#[derive(Debug)]
+pub struct Built {
+    /// The ingest.
+    pub ingested: IngestReport,
+    /// The coding, when the study has codebooks.
+    pub coded: Option<Coded>,
+    /// The report, when the codebooks declare configurations.
+    pub written: Option<Written>,
+}
+
+/// What a run tells as it goes: each method is called once, as soon as its stage is done, and
+/// an error it returns (a closed output, say) stops the run. The defaults ignore everything;
+/// `&mut ()` is a `Progress` that is told nothing.
+pub trait Progress {
+    /// The transcripts are ingested; `report.failed` lists those that were not (the run then
+    /// stops with [`Error::IngestIncomplete`]).
+    fn ingested(&mut self, study: &Study, report: &IngestReport) -> Result<(), Error> {
+        let _ = (study, report);
+        Ok(())
+    }
+
+    /// The segments are coded.
+    fn coded(&mut self, coded: &Coded) -> Result<(), Error> {
+        let _ = coded;
+        Ok(())
+    }
+
+    /// The report, the summary and the figures are written.
+    fn reported(&mut self, study: &Study, written: &Written) -> Result<(), Error> {
+        let _ = (study, written);
+        Ok(())
+    }
+}
+
+impl Progress for () {}
+
+/// Runs every stage on `study`, in order: [`ingest`], then [`code`] with the study's
+/// codebooks, then [`report`] on the configurations they declare.
+pub fn build(
+    study: &Study,
+    options: &BuildOptions,
+    progress: &mut dyn Progress,
+) -> Result<Built, Error> {
+    let ingested = ingest(study, &options.ingest, progress)?;
+    let mut built = Built {
+        ingested,
+        coded: None,
+        written: None,
+    };
+    let paths = study.codebook_paths()?;
+    if paths.is_empty() {
+        return Ok(built);
+    }
+    built.coded = Some(code(study, &load_codebooks(study, &[])?, progress)?);
+    let model = Model::load(&paths)?;
+    if !model.configurations().is_empty() {
+        built.written = Some(report(study, &model, &options.report, progress)?);
+    }
+    Ok(built)
+}
+
+/// Parses the transcripts that changed into the store and the index. With `keep_going`, the
+/// transcripts that failed are listed to `progress`, and then the run stops.
+pub fn ingest(
+    study: &Study,
+    options: &IngestOptions,
+    progress: &mut dyn Progress,
+) -> Result<IngestReport, Error> {
+    let report = crate::ingest::ingest(study, options)?;
+    progress.ingested(study, &report)?;
+    if !report.failed.is_empty() {
+        return Err(Error::IngestIncomplete(report.failed.len()));
+    }
+    Ok(report)
+}
+
+/// Applies the codebooks' rules to every stored segment, and checks the inline tags' code ids
+/// against the codebooks.
+pub fn code(
+    study: &Study,
+    codebooks: &[Codebook],
+    progress: &mut dyn Progress,
+) -> Result<Coded, Error> {
+    let coded = Coded {
+        report: code_study(study, codebooks)?,
+        tags: check_tag_codes(study, codebooks),
+    };
+    progress.coded(&coded)?;
+    Ok(coded)
+}
+
+/// Writes the report (Markdown and HTML), the summary and the figures of the configurations
+/// into the output folder. A file whose content did not change is left untouched.
+pub fn report(
+    study: &Study,
+    model: &Model,
+    options: &ReportOptions,
+    progress: &mut dyn Progress,
+) -> Result<Written, Error> {
+    model.ensure_sound()?;
+    if model.configurations().is_empty() {
+        return Err(Error::Other(
+            "the codebooks declare no [[configurations]]; a report needs at least one (see codebooks/dualiteit.toml)".into(),
+        ));
+    }
+    let dir = options
+        .out
+        .clone()
+        .unwrap_or_else(|| study.root.join("out"));
+    let evidence = model.evidence(study, &[], options.include_suggestions)?;
+    let figures = Figures::draw(model, &evidence)?;
+    let mut files = figures.files(&dir);
+    files.extend(documents(study, model, &evidence, &figures, options, &dir)?);
+    let (changed, unchanged) = write_changed(files)?;
+    let written = Written {
+        dir,
+        changed,
+        unchanged,
+        codings: evidence.codings,
+        include_suggestions: options.include_suggestions,
+    };
+    progress.reported(study, &written)?;
+    Ok(written)
+}
+
+/// The codebook files a run uses: those given, or else the study's; an error when there is
+/// none.
+pub fn codebook_files(study: &Study, explicit: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    if !explicit.is_empty() {
+        return Ok(explicit.to_vec());
+    }
+    let paths = study.codebook_paths()?;
+    if paths.is_empty() {
+        return Err(Error::NoCodebook(study.root.clone()));
+    }
+    Ok(paths)
+}
+
+/// The codebooks a run uses (see [`codebook_files`]), read.
+pub fn load_codebooks(study: &Study, explicit: &[PathBuf]) -> Result<Vec<Codebook>, Error> {
+    codebook_files(study, explicit)?
+        .iter()
+        .map(|p| Codebook::load(p))
+        .collect()
+}
+
+/// The report's figures: the chain of every configuration ("keten") and one per
+/// configuration, as charts, as SVG (for HTML) and as Mermaid (for Markdown).
+struct Figures {
+    charts: Vec<(String, Chart)>,
+    svg: BTreeMap<String, String>,
+    mermaid: BTreeMap<String, String>,
+}
+
+impl Figures {
+    fn draw(model: &Model, evidence: &Evidence) -> Result<Figures, Error> {
+        let mut charts = vec![("keten".to_string(), model.chart(&[], evidence)?)];
+        for c in model.configurations() {
+            charts.push((
+                c.id.clone(),
+                model.chart(std::slice::from_ref(&c.id), evidence)?,
+            ));
+        }
+        let mut svg = BTreeMap::new();
+        let mut mermaid = BTreeMap::new();
+        for (name, chart) in &charts {
+            svg.insert(
+                name.clone(),
+                render::svg::to_svg(chart, render::svg::Engine::Builtin)?,
+            );
+            mermaid.insert(name.clone(), render::mermaid::to_mermaid(chart));
+        }
+        Ok(Figures {
+            charts,
+            svg,
+            mermaid,
+        })
+    }
+
+    /// figures/NAME.svg for each chart, in chart order, and figures/keten.json.
+    fn files(&self, dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+        let figures = dir.join("figures");
+        let mut files: Vec<(PathBuf, Vec<u8>)> = self
+            .charts
+            .iter()
+            .map(|(name, _)| {
+                (
+                    figures.join(format!("{name}.svg")),
+                    self.svg[name].clone().into_bytes(),
+                )
+            })
+            .collect();
+        if let Some((_, chain)) = self.charts.first() {
+            files.push((figures.join("keten.json"), chain.to_json().into_bytes()));
+        }
+        files
+    }
+}
+
+/// report.md, report.html and summary.md, from their templates.
+fn documents(
+    study: &Study,
+    model: &Model,
+    evidence: &Evidence,
+    figures: &Figures,
+    options: &ReportOptions,
+    dir: &Path,
+) -> Result<Vec<(PathBuf, Vec<u8>)>, Error> {
+    let name = &study.manifest.study.name;
+    let data = ReportData::new(name, model, evidence);
+    let [report_builtin, summary_builtin] = TEMPLATES;
+    let (report_name, report) = template(study, options.template.as_deref(), report_builtin)?;
+    let (summary_name, summary) = template(study, None, summary_builtin)?;
+    let markdown = render::report::render(
+        &report_name,
+        &report,
+        &data,
+        Target::Markdown,
+        &figures.mermaid,
+    )?;
+    let html_markdown =
+        render::report::render(&report_name, &report, &data, Target::Html, &figures.svg)?;
+    let html = render::report::to_html(name, &html_markdown);
+    let summary = render::report::render(
+        &summary_name,
+        &summary,
+        &data,
+        Target::Markdown,
+        &figures.mermaid,
+    )?;
+    Ok(vec![
+        (dir.join("report.md"), markdown.into_bytes()),
+        (dir.join("report.html"), html.into_bytes()),
+        (dir.join("summary.md"), summary.into_bytes()),
+    ])
+}
+
+/// The template to use for the built-in `(name, source)`, with the name errors show: the file
+/// given, else one of that name in the study's templates/ folder, else the built-in one.
+fn template(
+    study: &Study,
+    given: Option<&Path>,
+    (name, builtin): (&str, &str),
+) -> Result<(String, String), Error> {
+    let in_study = study.root.join("templates").join(name);
+    let path = match given {
+        Some(path) => path.to_path_buf(),
+        None if in_study.is_file() => in_study,
+        None => return Ok((name.to_string(), builtin.to_string())),
+    };
+    let source = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+    Ok((path.display().to_string(), source))
+}
+
+/// Writes each file whose content differs from what is there; returns the files written and
+/// how many were already up to date.
+fn write_changed(files: Vec<(PathBuf, Vec<u8>)>) -> Result<(Vec<PathBuf>, usize), Error> {
+    let mut changed = Vec::new();
+    let mut unchanged = 0;
+    for (path, bytes) in files {
+        if std::fs::read(&path).is_ok_and(|old| old == bytes) {
+            unchanged += 1;
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        write_atomic(&path, &bytes)?;
+        changed.push(path);
+    }
+    Ok((changed, unchanged))
+}

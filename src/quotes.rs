@@ -1,0 +1,293 @@
+//! Quotes as a researcher asks for them: the codings that count for a code, for a mechanism or
+//! configuration, or for everything the quote site shows, filtered by stance, role and case,
+//! each with its speaker's role and case (never a name), laid out as text, Markdown, CSV or
+//! JSON.
+//!
+//! [`codes`] turns a [`Selection`] into the code ids it means (a code with the codes under it;
+//! a configuration's mechanisms); [`select`] gives the [`QuoteRow`]s of a [`Query`] on those
+//! codes; [`write()`] lays them out in a [`Format`]. Under `panel` the quote site's privacy rules
+//! ([`PanelRules`]) decide the role, the case and the text, and rows carry no segment id.
+//!
+//! ```no_run
+//! use icamo::{quotes, study::Study};
+//! let study = Study::locate(None)?;
+//! let selection = quotes::Selection { code: Some("icamo1.m3".into()), ..Default::default() };
+//! let query = quotes::Query { codes: quotes::codes(&study, &selection)?, ..Default::default() };
+//! let rows = quotes::select(&study, &query)?;
+//! print!("{}", String::from_utf8_lossy(&quotes::write(&rows, quotes::Format::Markdown)?));
+//! # Ok::<(), icamo::Error>(())
+//! ```
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::chain::Model;
+use crate::codebook::Codebook;
+use crate::coding::manual::Status;
+use crate::coding::{Quote, Stance};
+use crate::error::Error;
+use crate::pipeline::{codebook_files, load_codebooks};
+use crate::render::site::{self, PanelRules};
+use crate::study::Study;
+
+/// Which codes to take quotes of.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// This code and the codes under it.
+    pub code: Option<String>,
+    /// This mechanism (and the codes under it), or every mechanism of this configuration.
+    pub mechanism: Option<String>,
+    /// Without `code` or `mechanism`: the codes the quote site shows (its mechanisms and
+    /// context factors); `None` then means every code.
+    pub panel: bool,
+    /// Codebook files; none: the study's.
+    pub codebooks: Vec<PathBuf>,
+}
+
+/// Which quotes to give, and how to show them.
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    /// The codes (see [`codes`]); `None`: every code.
+    pub codes: Option<HashSet<String>>,
+    /// Only codings with this stance.
+    pub stance: Option<Stance>,
+    /// Only segments whose role, as shown, is this.
+    pub role: Option<String>,
+    /// Only segments whose case, as shown, is this.
+    pub case: Option<String>,
+    /// Count the rules' suggestions nobody has decided on, too.
+    pub include_suggestions: bool,
+    /// Apply the quote site's privacy rules.
+    pub panel: bool,
+}
+
+/// One quote as output shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuoteRow {
+    /// The segment id; empty under `panel`.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub segment: String,
+    /// The document id; empty under `panel`.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub doc: String,
+    /// The speaker's role label.
+    pub role: String,
+    /// The case; empty when there is none, or when the panel rules leave it off.
+    pub case: String,
+    /// The code.
+    pub code: String,
+    /// The coding's stance.
+    pub stance: Stance,
+    /// Confirmed by a person, or only suggested.
+    pub status: Status,
+    /// The segment's text (redacted under `panel`).
+    pub text: String,
+}
+
+/// How [`write()`] lays quotes out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Each quote in double quotes, with role, case, code and stance under it.
+    Text,
+    /// Markdown block quotes.
+    Markdown,
+    /// CSV with a header line.
+    Csv,
+    /// One JSON array.
+    Json,
+}
+
+/// The code ids `selection` means: `None` for every code. An id no codebook has is an error.
+pub fn codes(study: &Study, selection: &Selection) -> Result<Option<HashSet<String>>, Error> {
+    let model = if selection.mechanism.is_some() || selection.panel {
+        Some(Model::load(&codebook_files(study, &selection.codebooks)?)?)
+    } else {
+        None
+    };
+    Ok(match (&selection.code, &selection.mechanism, &model) {
+        (_, Some(id), Some(model)) => Some(mechanism_codes(model, id)?),
+        (None, _, Some(model)) => Some(site::findable_codes(model).into_iter().collect()),
+        (None, _, _) => None,
+        (Some(id), _, _) => Some(codes_under(
+            &load_codebooks(study, &selection.codebooks)?,
+            id,
+        )?),
+    })
+}
+
+/// `id` and the codes under it, in any of `codebooks`; an error when none has it.
+pub fn codes_under(codebooks: &[Codebook], id: &str) -> Result<HashSet<String>, Error> {
+    let set: HashSet<String> = codebooks
+        .iter()
+        .flat_map(|cb| cb.descendants(id).into_iter().map(str::to_string))
+        .collect();
+    if set.is_empty() {
+        return Err(Error::unknown_code(id));
+    }
+    Ok(set)
+}
+
+/// A mechanism (and the codes under it) or a configuration's mechanisms, as the quote site's
+/// mechanism filter takes them.
+fn mechanism_codes(model: &Model, id: &str) -> Result<HashSet<String>, Error> {
+    let set = site::mechanism_codes(model, id).ok_or_else(|| {
+        let known: Vec<&str> = model
+            .configurations()
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect();
+        Error::UnknownConfiguration {
+            id: id.to_string(),
+            message: format!(
+                "no mechanism or configuration \"{id}\" in the study's codebooks; configurations: {}",
+                known.join(", ")
+            ),
+        }
+    })?;
+    Ok(set.into_iter().collect())
+}
+
+/// The quotes `query` asks for, in segment order.
+pub fn select(study: &Study, query: &Query) -> Result<Vec<QuoteRow>, Error> {
+    let rules = if query.panel {
+        Some(PanelRules::new(study)?)
+    } else {
+        None
+    };
+    let shown = Shown {
+        rules: rules.as_ref(),
+    };
+    let found = crate::coding::quotes(study, query.codes.as_ref(), query.include_suggestions)?;
+    Ok(found
+        .iter()
+        .filter(|q| query.stance.is_none_or(|s| q.coding.stance == s))
+        .filter(|q| query.role.as_ref().is_none_or(|r| &shown.role(q) == r))
+        .filter(|q| {
+            query
+                .case
+                .as_ref()
+                .is_none_or(|c| shown.case(q).as_ref() == Some(c))
+        })
+        .map(|q| shown.row(q))
+        .collect())
+}
+
+/// How a quote is shown: as stored, or under the panel rules.
+struct Shown<'r> {
+    rules: Option<&'r PanelRules>,
+}
+
+impl Shown<'_> {
+    fn role(&self, q: &Quote) -> String {
+        match self.rules {
+            Some(r) => r.role(&q.segment),
+            None => q.segment.role.clone(),
+        }
+    }
+
+    fn case(&self, q: &Quote) -> Option<String> {
+        match self.rules {
+            Some(r) => r.case(&q.segment),
+            None => q.segment.case.clone(),
+        }
+    }
+
+    fn row(&self, q: &Quote) -> QuoteRow {
+        // Under the panel rules there is nothing to trace a quote back to a transcript by.
+        let (segment, doc, text) = match self.rules {
+            Some(r) => (String::new(), String::new(), r.redact(&q.segment.text)),
+            None => (
+                q.segment.id.clone(),
+                q.segment.doc.clone(),
+                q.segment.text.clone(),
+            ),
+        };
+        QuoteRow {
+            segment,
+            doc,
+            role: self.role(q),
+            case: self.case(q).unwrap_or_default(),
+            code: q.coding.code.clone(),
+            stance: q.coding.stance,
+            status: q.coding.status,
+            text,
+        }
+    }
+}
+
+/// The rows laid out in `format`.
+pub fn write(rows: &[QuoteRow], format: Format) -> Result<Vec<u8>, Error> {
+    Ok(match format {
+        Format::Text => to_text(rows).into_bytes(),
+        Format::Markdown => to_markdown(rows).into_bytes(),
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            for r in rows {
+                w.serialize(r).map_err(|e| Error::csv(None, e))?;
+            }
+            w.into_inner()
+                .map_err(|e| Error::csv(None, e.into_error()))?
+        }
+        Format::Json => {
+            let mut json = serde_json::to_vec_pretty(rows)?;
+            json.push(b'\n');
+            json
+        }
+    })
+}
+
+/// Each quote on one line in double quotes, with its place, code, stance and status under it.
+fn to_text(rows: &[QuoteRow]) -> String {
+    let mut out = String::new();
+    for r in rows {
+        let mut place = vec![r.role.as_str()];
+        if !r.case.is_empty() {
+            place.push(&r.case);
+        }
+        let stance = if r.stance == Stance::None {
+            String::new()
+        } else {
+            format!(" {}", r.stance)
+        };
+        let trace = if r.segment.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", r.segment)
+        };
+        let _ = writeln!(out, "\"{}\"", r.text.replace('\n', " "));
+        let _ = writeln!(
+            out,
+            "    — {}  [{}{stance}, {}{trace}]\n",
+            place.join(", "),
+            r.code,
+            r.status.name(),
+        );
+    }
+    out
+}
+
+/// Each quote as a Markdown block quote, with its role, case, code and segment.
+fn to_markdown(rows: &[QuoteRow]) -> String {
+    let mut out = String::new();
+    for r in rows {
+        // Under the panel rules there is no segment id to trace back to.
+        let trace = if r.segment.is_empty() {
+            String::new()
+        } else {
+            format!(", `{}`", r.segment)
+        };
+        let _ = writeln!(
+            out,
+            "> {}\n>\n> — *{}*{}{} ({}{trace})\n",
+            r.text.replace('\n', "\n> "),
+            r.role,
+            if r.case.is_empty() { "" } else { ", " },
+            r.case,
+            r.code,
+        );
+    }
+    out
+}
