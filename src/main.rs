@@ -1,6 +1,7 @@
 //! The `icamo` command: parses the command line and hands each command to [`cli`], which calls
 //! the `icamo` library.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -12,32 +13,30 @@ mod cli;
 use icamo::{codebook, error, fsutil, ingest, interop};
 
 fn main() -> ExitCode {
-    quiet_on_closed_pipe();
     let cli = cli::Cli::parse();
     match cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if closed_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            let _ = writeln!(std::io::stderr(), "error: {e}");
             ExitCode::from(cli::exit_code(&e))
         }
     }
 }
 
-/// `icamo search … | head` closes the pipe early; like other Unix tools, stop quietly then
-/// instead of reporting a panic. Every file icamo writes goes through a temporary file and a
-/// rename, so stopping mid-output leaves nothing half-written.
-fn quiet_on_closed_pipe() {
-    let default = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        let payload = info.payload();
-        let message = payload
-            .downcast_ref::<String>()
-            .map(String::as_str)
-            .or_else(|| payload.downcast_ref::<&str>().copied())
-            .unwrap_or("");
-        if message.contains("Broken pipe") {
-            std::process::exit(0);
+/// Whether the error, or one it wraps, is a write to a pipe whose reader has gone: `icamo
+/// search … | head -1` ends that way, and like other Unix tools icamo then stops quietly. Every
+/// file it writes goes through a temporary file and a rename, so nothing is left half-written.
+fn closed_pipe(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(error);
+    while let Some(error) = next {
+        if error
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+        {
+            return true;
         }
-        default(info);
-    }));
+        next = error.source();
+    }
+    false
 }

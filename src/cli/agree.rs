@@ -10,6 +10,8 @@ use icamo::coding::manual::{Coding, check_coder, read_codings};
 use icamo::error::Error;
 use icamo::study::{CODINGS_DIR, Study};
 
+use super::emit::{Target, emit, note};
+
 /// Intercoder agreement: how far coders' hand codings agree, and where they differ
 ///
 /// Compares coders' files (codings/<coder>.csv; the coder is the file name) and reports,
@@ -104,7 +106,7 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
     if !global.quiet && !model.books.is_empty() {
         for (_, path) in &files {
             for w in unknown_codes(path, path, &model.books)? {
-                eprintln!("warning: {w}");
+                note!("warning: {w}");
             }
         }
     }
@@ -119,7 +121,7 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
                 .filter(|s| !known.contains(s))
                 .collect();
             if let Some(first) = unknown.first() {
-                eprintln!(
+                note!(
                     "warning: {}: {} coding{} on segments the study does not have (first: {first}); they count in the agreement as coded",
                     path.display(),
                     unknown.len(),
@@ -133,7 +135,7 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
         && let Some(id) = &args.code
         && model.books.iter().all(|b| b.code(id).is_none())
     {
-        eprintln!(
+        note!(
             "warning: no codebook has the code \"{id}\"; comparing \"{id}\" and the codes whose id starts with \"{id}.\""
         );
     }
@@ -151,16 +153,12 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
         code: args.code.clone(),
     };
     let report = compare(&input, &options)?;
-    match args.format {
-        Format::Json => {
-            let json =
-                serde_json::to_string_pretty(&report).map_err(|e| Error::Other(e.to_string()))?;
-            println!("{json}");
-        }
-        Format::Csv => print!("{}", disagreements_csv(&report)?),
-        Format::Text => print!("{}", text(&report, segments.is_empty())),
-    }
-    Ok(())
+    let out = match args.format {
+        Format::Json => super::json(&report)?,
+        Format::Csv => disagreements_csv(&report)?,
+        Format::Text => text(&report, segments.is_empty()).into_bytes(),
+    };
+    emit(&out, Target::Stdout)
 }
 
 /// The coders and their files: those given (the coder is the file name), else every `.csv`
@@ -376,11 +374,11 @@ fn text(report: &Report, no_roles: bool) -> String {
 
 /// The disagreements as CSV: code, unit, segment, sentence, role, about, then a column per
 /// coder with what they said.
-fn disagreements_csv(report: &Report) -> Result<String, Error> {
+fn disagreements_csv(report: &Report) -> Result<Vec<u8>, Error> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
-    let error = |e: csv::Error| Error::Other(format!("writing CSV: {e}"));
+    let error = |e| Error::csv(Some("CSV"), e);
     let mut header: Vec<&str> = vec!["code", "unit", "segment", "sentence", "role", "about"];
     header.extend(report.coders.iter().map(|c| c.coder.as_str()));
     w.write_record(&header).map_err(error)?;
@@ -399,8 +397,5 @@ fn disagreements_csv(report: &Report) -> Result<String, Error> {
         row.extend(d.said.iter().map(|s| s.label()));
         w.write_record(&row).map_err(error)?;
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| Error::Other(format!("writing CSV: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| Error::Other(e.to_string()))
+    w.into_inner().map_err(|e| error(e.into_error().into()))
 }

@@ -1,8 +1,10 @@
 //! `icamo build`: the main job, run on a study from its sources.
 
-use icamo::chain::Model;
 use icamo::error::Error;
+use icamo::pipeline::{self, BuildOptions};
 use icamo::stats::Stats;
+
+use super::emit::{Target, emit, say};
 
 /// Run the whole pipeline on a study: ingest → code → chains → report
 ///
@@ -21,20 +23,18 @@ pub(super) struct Args {
 
 pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
     let study = global.study()?;
-    super::ingest::run(&study, &args.options, global)?;
-    let paths = study.codebook_paths()?;
-    if !paths.is_empty() {
-        let codebooks = super::code::load(&study, &[])?;
-        super::code::run(&study, &codebooks, global)?;
-        let model = Model::load(&paths)?;
-        if !model.configurations().is_empty() {
-            super::report::run(&study, &model, &args.report, global)?;
-        }
-    }
+    let options = BuildOptions {
+        ingest: args.options.to_ingest(global),
+        report: args.report.into(),
+    };
+    pipeline::build(&study, &options, &mut super::Printer::new(global))?;
     if !global.quiet {
         let stats = Stats::of_study(&study)?;
-        println!();
-        print!("{}", stats.to_text(&study.manifest.study.name));
+        say!()?;
+        emit(
+            stats.to_text(&study.manifest.study.name).as_bytes(),
+            Target::Stdout,
+        )?;
     }
     Ok(())
 }

@@ -1,14 +1,15 @@
 //! `icamo chain`: check the ICAMO configurations and draw them.
 
-use std::io::{IsTerminal, Write as _};
-use std::path::{Path, PathBuf};
+use std::io::IsTerminal;
+use std::path::PathBuf;
 
 use icamo::chain::Model;
 use icamo::chain::chart::Chart;
 use icamo::codebook::{Diagnostic, Severity};
 use icamo::error::Error;
-use icamo::fsutil::write_atomic;
 use icamo::render;
+
+use super::emit::{Target, emit, note, say};
 
 /// Draw ICAMO configurations as figures, or check them
 ///
@@ -95,7 +96,7 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
         return check(&codebook, global);
     }
     let study = global.study()?;
-    let paths = super::codebook_files(&study, &args.codebook)?;
+    let paths = icamo::pipeline::codebook_files(&study, &args.codebook)?;
     let model = Model::load(&paths)?;
     model.ensure_sound()?;
     // --all is the default; the flag is there to say so on a command line.
@@ -108,27 +109,23 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
         EngineArg::Dot => render::svg::Engine::Dot,
     };
     let bytes = draw(&chart, args.format, engine)?;
-    match &args.out {
-        Some(path) => {
-            write_atomic(path, &bytes)?;
-            if !global.quiet {
-                eprintln!("wrote {}", path.display());
-            }
-            Ok(())
-        }
-        None if args.format == Format::Png && std::io::stdout().is_terminal() => Err(Error::Other(
+    // A figure replaces the file it is written to, without --force.
+    let target = Target::new(args.out.as_deref(), true);
+    if matches!(target, Target::Stdout)
+        && args.format == Format::Png
+        && std::io::stdout().is_terminal()
+    {
+        return Err(Error::Usage(
             "a PNG is not for the terminal: give --out FILE.png, or pipe the output".into(),
-        )),
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            match stdout.write_all(&bytes).and_then(|()| stdout.flush()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    Err(Error::io(Path::new("standard output"), e))
-                }
-                _ => Ok(()),
-            }
-        }
+        ));
     }
+    emit(&bytes, target)?;
+    if let Some(path) = &args.out
+        && !global.quiet
+    {
+        note!("wrote {}", path.display());
+    }
+    Ok(())
 }
 
 /// The chart in `format`.
@@ -147,14 +144,14 @@ fn check(explicit: &[PathBuf], global: &super::Global) -> Result<(), Error> {
     let study;
     let paths = if explicit.is_empty() {
         study = global.study()?;
-        super::codebook_files(&study, &[])?
+        icamo::pipeline::codebook_files(&study, &[])?
     } else {
         explicit.to_vec()
     };
     let model = Model::load(&paths)?;
     let found: Vec<Diagnostic> = model.check();
     for d in &found {
-        eprintln!("{d}");
+        note!("{d}");
     }
     let errors = found
         .iter()
@@ -163,14 +160,14 @@ fn check(explicit: &[PathBuf], global: &super::Global) -> Result<(), Error> {
     let warnings = found.len() - errors;
     let configurations = model.configurations().len();
     if !global.quiet {
-        println!(
+        say!(
             "{configurations} configuration{}, {} codes in the graph, {} edges: {errors} error{}, {warnings} warning{}",
             if configurations == 1 { "" } else { "s" },
             model.chain.graph.node_count(),
             model.chain.graph.edge_count(),
             if errors == 1 { "" } else { "s" },
             if warnings == 1 { "" } else { "s" },
-        );
+        )?;
     }
     if errors > 0 {
         return Err(Error::Other(format!(

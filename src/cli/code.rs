@@ -2,11 +2,10 @@
 
 use std::path::PathBuf;
 
-use icamo::codebook::Codebook;
-use icamo::coding::code_study;
-use icamo::coding::tag_check::check_tag_codes;
 use icamo::error::Error;
-use icamo::study::Study;
+use icamo::pipeline::{self, Coded};
+
+use super::emit::{note, say};
 
 /// Apply the codebooks' rules to every segment and rank the codes each one suggests.
 ///
@@ -24,30 +23,26 @@ pub(super) struct Args {
 
 pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
     let study = global.study()?;
-    let codebooks = load(&study, &args.codebook)?;
-    run(&study, &codebooks, global)
+    let codebooks = pipeline::load_codebooks(&study, &args.codebook)?;
+    pipeline::code(&study, &codebooks, &mut super::Printer::new(global))?;
+    Ok(())
 }
 
-/// Codes the study and prints what happened; shared with `icamo build`.
-pub(super) fn run(
-    study: &Study,
-    codebooks: &[Codebook],
-    global: &super::Global,
-) -> Result<(), Error> {
-    let report = code_study(study, codebooks)?;
-    // The suggestions are written; a tag-codings file that cannot be read is no reason to fail.
-    match check_tag_codes(study, codebooks) {
+/// Prints what coding did: the inline tags with unknown codes, and a summary unless `quiet`.
+pub(super) fn print(coded: &Coded, quiet: bool) -> Result<(), Error> {
+    match &coded.tags {
         Ok(found) => {
             for d in found {
-                eprintln!("{d}");
+                note!("{d}");
             }
         }
-        Err(e) => eprintln!("warning: the inline tags were not checked: {e}"),
+        Err(e) => note!("warning: the inline tags were not checked: {e}"),
     }
-    if !global.quiet {
+    if !quiet {
+        let report = &coded.report;
         let mb = report.bytes as f64 / 1_000_000.0;
         let secs = report.elapsed.as_secs_f64();
-        println!(
+        say!(
             "coded {} segments ({:.2} MB in {:.2} s, {:.1} MB/s): {} suggestions in {} segments",
             report.segments,
             mb,
@@ -55,20 +50,12 @@ pub(super) fn run(
             if secs > 0.0 { mb / secs } else { 0.0 },
             report.suggestions,
             report.coded_segments
-        );
+        )?;
         let mut kinds: Vec<_> = report.per_kind.iter().collect();
         kinds.sort_by_key(|(k, _)| k.to_string());
         for (kind, n) in kinds {
-            println!("  {:<14} {n:>7}", kind.to_string());
+            say!("  {:<14} {n:>7}", kind.to_string())?;
         }
     }
     Ok(())
-}
-
-/// The codebooks named on the command line, or else the study's; at least one.
-pub(super) fn load(study: &Study, explicit: &[PathBuf]) -> Result<Vec<Codebook>, Error> {
-    super::codebook_files(study, explicit)?
-        .iter()
-        .map(|p| Codebook::load(p))
-        .collect()
 }

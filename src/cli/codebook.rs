@@ -1,13 +1,14 @@
 //! `icamo codebook`: check, show and export the study's codebooks.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use icamo::codebook::{Codebook, Diagnostic, Severity};
 use icamo::coding::tag_check::check_tag_codes;
 use icamo::error::Error;
 use icamo::study::Study;
+
+use super::emit::{Target, emit, note};
 
 /// Check, show or export codebooks
 ///
@@ -70,7 +71,7 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
         Command::Show(files) => show(&files.paths(global)?, &mut out),
         Command::Patterns(args) => patterns(&args.files.paths(global)?, args.with_ids, &mut out),
     };
-    print(&out)?;
+    emit(out.as_bytes(), Target::Stdout)?;
     result
 }
 
@@ -93,7 +94,7 @@ fn patterns(paths: &[PathBuf], with_ids: bool, out: &mut String) -> Result<(), E
             .filter(|d| d.severity == Severity::Error)
             .count();
         if errors > 0 {
-            eprintln!(
+            note!(
                 "warning: {} has {errors} error{}; rules that do not read are left out (see `icamo codebook check`)",
                 path.display(),
                 plural(errors)
@@ -111,27 +112,13 @@ fn patterns(paths: &[PathBuf], with_ids: bool, out: &mut String) -> Result<(), E
     Ok(())
 }
 
-/// Writes `text` to standard output; a reader that stopped early (`| head`) is no error.
-fn print(text: &str) -> Result<(), Error> {
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(Error::io(Path::new("standard output"), e))
-        }
-        _ => Ok(()),
-    }
-}
-
 impl Files {
     /// The files given, or the study's codebooks.
     fn paths(&self, global: &super::Global) -> Result<Vec<PathBuf>, Error> {
         if !self.codebook.is_empty() {
             return Ok(self.codebook.clone());
         }
-        super::codebook_files(&global.study()?, &[])
+        icamo::pipeline::codebook_files(&global.study()?, &[])
     }
 }
 

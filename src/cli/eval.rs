@@ -1,11 +1,14 @@
 //! `icamo eval GOLD`: how good the suggestions are, against a hand-coded gold file.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use icamo::coding::eval::{evaluate, read_gold};
+use icamo::coding::eval::{Evaluation, Scores, evaluate, read_gold};
 use icamo::coding::load_suggestions;
 use icamo::error::Error;
+
+use super::emit::{Target, emit};
 
 /// Measure the suggestions of `icamo code` against a hand-coded gold file.
 ///
@@ -30,7 +33,7 @@ pub(super) struct Args {
 
 pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
     let study = global.study()?;
-    let codebooks = super::code::load(&study, &args.codebook)?;
+    let codebooks = icamo::pipeline::load_codebooks(&study, &args.codebook)?;
     let kinds: HashMap<String, _> = codebooks
         .iter()
         .flat_map(|cb| cb.codes.iter().map(|c| (c.id.clone(), c.kind)))
@@ -51,19 +54,27 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
         });
     }
     let e = evaluate(&gold, &load_suggestions(&study)?, &kinds);
-    if args.format == super::OutputFormat::Json {
-        let json = serde_json::to_string_pretty(&e).map_err(|e| Error::Other(e.to_string()))?;
-        println!("{json}");
-        return Ok(());
-    }
-    println!("{} gold segments, {} codings", e.segments, e.overall.gold);
-    println!();
-    println!(
+    let out = match args.format {
+        super::OutputFormat::Json => super::json(&e)?,
+        super::OutputFormat::Text => text(&e).into_bytes(),
+    };
+    emit(&out, Target::Stdout)
+}
+
+/// The scores as tables for reading.
+fn text(e: &Evaluation) -> String {
+    let mut out = format!(
+        "{} gold segments, {} codings\n\n",
+        e.segments, e.overall.gold
+    );
+    let _ = writeln!(
+        out,
         "  {:<14} {:>9} {:>6} {:>6}   {:>9} {:>6} {:>5}",
         "kind", "precision", "recall", "F1", "suggested", "gold", "both"
     );
-    let row = |name: &str, s: &icamo::coding::eval::Scores| {
-        println!(
+    let mut row = |name: &str, s: &Scores| {
+        let _ = writeln!(
+            out,
             "  {:<14} {:>9.2} {:>6.2} {:>6.2}   {:>9} {:>6} {:>5}",
             name, s.precision, s.recall, s.f1, s.suggested, s.gold, s.true_positives
         );
@@ -72,16 +83,17 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
         row(kind, scores);
     }
     row("all", &e.overall);
-    println!();
-    println!(
-        "  mechanisms: top 1 {:.2}, top 3 {:.2} over {} gold segments with a mechanism",
+    let _ = writeln!(
+        out,
+        "\n  mechanisms: top 1 {:.2}, top 3 {:.2} over {} gold segments with a mechanism",
         e.top1, e.top3, e.mechanism_segments
     );
     if e.stance_compared > 0 {
-        println!(
+        let _ = writeln!(
+            out,
             "  stance: the suggested stance agrees on {} of {} mechanisms found by both",
             e.stance_agreed, e.stance_compared
         );
     }
-    Ok(())
+    out
 }

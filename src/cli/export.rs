@@ -1,17 +1,14 @@
-//! `icamo export`: segments, codings and code matrices as CSV or JSON, for other tools; the
-//! tables themselves are made in [`icamo::interop::table`].
+//! `icamo export`: segments, codings and code matrices as CSV or JSON, for other tools (made
+//! by [`icamo::export`]), and the REFI-QDA files (see [`super::refi`]).
 
-use std::collections::BTreeMap;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use serde::Serialize;
-
-use icamo::coding::manual::{Coding, Status, effective_codings, load_all_coders};
-use icamo::coding::quotes;
 use icamo::error::Error;
-use icamo::fsutil::write_atomic;
-use icamo::interop::table;
+use icamo::export::{self, Table};
+use icamo::interop::table::MatrixBy;
+use icamo::study::Study;
+
+use super::emit::{Target, emit};
 
 /// Write the study's segments, codings or a code matrix as CSV or JSON, for R, Python or a
 /// spreadsheet.
@@ -129,182 +126,66 @@ enum By {
     Role,
 }
 
-#[derive(Serialize)]
-struct SegmentRow<'a> {
-    segment: &'a str,
-    doc: &'a str,
-    role: &'a str,
-    case: &'a str,
-    group: &'a str,
-    interviewer: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    speaker: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    respondent: Option<&'a str>,
-    start_ms: Option<u64>,
-    end_ms: Option<u64>,
-    codes: String,
-    text: &'a str,
+impl Args {
+    /// The table asked for; `None` for the REFI-QDA files.
+    fn table(&self) -> Option<Table> {
+        match self.what {
+            What::Segments => Some(Table::Segments),
+            What::Codings => Some(Table::Codings),
+            // clap requires --by with matrix.
+            What::Matrix => Some(Table::Matrix(match self.by {
+                Some(By::Role) => MatrixBy::Role,
+                Some(By::Case) | None => MatrixBy::Case,
+            })),
+            What::Qdc | What::Qdpx => None,
+        }
+    }
+
+    fn format(&self) -> Option<export::Format> {
+        self.format.map(|f| match f {
+            Format::Jsonl => export::Format::Jsonl,
+            Format::Csv => export::Format::Csv,
+            Format::Json => export::Format::Json,
+        })
+    }
 }
 
 pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
-    let format = match (args.what, args.format) {
-        (What::Matrix, None) => Format::Csv,
-        (_, None) => Format::Jsonl,
-        (What::Matrix, Some(Format::Jsonl)) => {
-            return Err(Error::Other(
-                "export matrix is written as --format csv or --format json, not jsonl".into(),
-            ));
-        }
-        (What::Segments | What::Codings, Some(Format::Json)) => {
-            return Err(Error::Other(
-                "export segments and codings are written as --format jsonl (one JSON object a line) or --format csv; json is for export matrix".into(),
-            ));
-        }
-        (_, Some(format)) => format,
-    };
+    let table = args.table();
+    let format = table
+        .map(|t| export::format(t, args.format()))
+        .transpose()?;
     if args.what != What::Matrix && (args.by.is_some() || args.binary) {
-        return Err(Error::Other(
+        return Err(Error::Usage(
             "--by and --binary only apply to export matrix, as in: icamo export matrix --by case --binary".into(),
         ));
     }
     let study = global.study()?;
-    let mut out = Vec::new();
-    match args.what {
-        What::Segments => {
-            let mut codes: BTreeMap<String, Vec<String>> = BTreeMap::new();
-            for c in effective_codings(&study)? {
-                if c.status == Status::Confirmed || args.include_suggestions {
-                    codes.entry(c.segment).or_default().push(c.code);
-                }
-            }
-            let segments = study.all_segments()?;
-            let rows = segments.iter().map(|s| SegmentRow {
-                segment: &s.id,
-                doc: &s.doc,
-                role: &s.role,
-                case: s.case.as_deref().unwrap_or(""),
-                group: s.group.as_deref().unwrap_or(""),
-                interviewer: s.interviewer,
-                speaker: args.names.then_some(s.speaker.as_str()),
-                respondent: if args.names {
-                    s.respondent.as_deref()
-                } else {
-                    None
-                },
-                start_ms: s.start_ms,
-                end_ms: s.end_ms,
-                codes: codes.get(&s.id).map(|c| c.join(";")).unwrap_or_default(),
-                text: &s.text,
-            });
-            write_rows(&mut out, format, rows)?;
-        }
-        What::Codings | What::Matrix => {
-            // Codings are exported without codebooks too (then without labels and paths); a
-            // matrix has one row per code and needs them.
-            let codebooks = if args.what == What::Codings
-                && args.codebook.is_empty()
-                && study.codebook_paths()?.is_empty()
-            {
-                Vec::new()
-            } else {
-                super::code::load(&study, &args.codebook)?
-            };
-            let found = quotes(&study, None, args.include_suggestions)?;
-            let segments = study.all_segments()?;
-            let decisions: Vec<Coding> = load_all_coders(&study)?.into_values().flatten().collect();
-            let sources = table::Sources {
-                manifest: &study.manifest,
-                segments: &segments,
-                codebooks: &codebooks,
-                quotes: &found,
-                decisions: &decisions,
-            };
-            out = match (args.what, args.by) {
-                (What::Matrix, Some(by)) => {
-                    let options = table::MatrixOptions {
-                        by: match by {
-                            By::Case => table::MatrixBy::Case,
-                            By::Role => table::MatrixBy::Role,
-                        },
-                        binary: args.binary,
-                        include_suggestions: args.include_suggestions,
-                    };
-                    let matrix = table::matrix(&sources, options);
-                    match format {
-                        Format::Json => matrix.to_json()?,
-                        _ => matrix.to_table().to_csv()?,
-                    }
-                }
-                _ => {
-                    let rows = table::codings_table(&sources, args.names);
-                    match format {
-                        Format::Csv => rows.to_csv()?,
-                        _ => rows.to_jsonl()?,
-                    }
-                }
-            };
-        }
-        What::Qdc | What::Qdpx => {
-            if args.format.is_some() || args.names || args.include_suggestions {
-                return Err(Error::Other(
-                    "--format, --names and --include-suggestions do not apply to qdc and qdpx: a REFI-QDA file has one form, and holds what coders accepted".into(),
-                ));
-            }
-            let what = if args.what == What::Qdc {
-                super::refi::Refi::Qdc
-            } else {
-                super::refi::Refi::Qdpx
-            };
-            return super::refi::export(
-                what,
-                args.out.as_deref(),
-                args.force,
-                &args.codebook,
-                global,
-            );
-        }
-    }
-    match &args.out {
-        Some(path) => {
-            if path.exists() && !args.force {
-                return Err(Error::Other(format!(
-                    "{} exists: give --force to replace it, or another --out",
-                    path.display()
-                )));
-            }
-            write_atomic(path, &out)
-        }
-        None => match std::io::stdout().write_all(&out) {
-            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                Err(Error::io(Path::new("standard output"), e))
-            }
-            _ => Ok(()),
-        },
-    }
+    let (Some(table), Some(format)) = (table, format) else {
+        return refi(&args, &study, global);
+    };
+    let options = export::Options {
+        names: args.names,
+        include_suggestions: args.include_suggestions,
+        binary: args.binary,
+        codebooks: args.codebook.clone(),
+    };
+    let out = export::table(&study, table, format, &options)?;
+    emit(&out, Target::new(args.out.as_deref(), args.force))
 }
 
-/// Rows of a serialisable type as JSON Lines or CSV (segments).
-fn write_rows<T: Serialize>(
-    out: &mut Vec<u8>,
-    format: Format,
-    rows: impl Iterator<Item = T>,
-) -> Result<(), Error> {
-    let fail = |e: &dyn std::fmt::Display| Error::Other(e.to_string());
-    match format {
-        Format::Jsonl => {
-            for row in rows {
-                serde_json::to_writer(&mut *out, &row).map_err(|e| fail(&e))?;
-                out.push(b'\n');
-            }
-        }
-        Format::Csv | Format::Json => {
-            let mut w = csv::Writer::from_writer(&mut *out);
-            for row in rows {
-                w.serialize(row).map_err(|e| fail(&e))?;
-            }
-            w.flush().map_err(|e| fail(&e))?;
-        }
+/// `export qdc` and `export qdpx`.
+fn refi(args: &Args, study: &Study, global: &super::Global) -> Result<(), Error> {
+    if args.format.is_some() || args.names || args.include_suggestions {
+        return Err(Error::Usage(
+            "--format, --names and --include-suggestions do not apply to qdc and qdpx: a REFI-QDA file has one form, and holds what coders accepted".into(),
+        ));
     }
-    Ok(())
+    let what = if args.what == What::Qdc {
+        super::refi::Refi::Qdc
+    } else {
+        super::refi::Refi::Qdpx
+    };
+    let target = Target::new(args.out.as_deref(), args.force);
+    super::refi::export(study, what, target, &args.codebook, global)
 }

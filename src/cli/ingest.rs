@@ -1,8 +1,11 @@
 //! `icamo ingest`: parse the transcripts and build or refresh the index.
 
 use icamo::error::Error;
-use icamo::ingest::{IngestOptions, IngestReport, ingest};
+use icamo::ingest::{IngestOptions, IngestReport};
+use icamo::pipeline;
 use icamo::study::Study;
+
+use super::emit::{note, say};
 
 /// Parse every transcript and build or refresh the search index.
 ///
@@ -26,32 +29,33 @@ pub(super) struct Options {
     rebuild: bool,
 }
 
+impl Options {
+    /// The library's options; a progress bar unless `--quiet`.
+    pub(super) fn to_ingest(&self, global: &super::Global) -> IngestOptions {
+        IngestOptions {
+            keep_going: self.keep_going,
+            rebuild: self.rebuild,
+            progress: !global.quiet,
+        }
+    }
+}
+
 pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
     let study = global.study()?;
-    run(&study, &args.options, global)?;
+    let options = args.options.to_ingest(global);
+    pipeline::ingest(&study, &options, &mut super::Printer::new(global))?;
     Ok(())
 }
 
-/// Ingests and prints what happened; shared with `icamo build`.
-pub(super) fn run(
-    study: &Study,
-    options: &Options,
-    global: &super::Global,
-) -> Result<IngestReport, Error> {
-    let report = ingest(
-        study,
-        &IngestOptions {
-            keep_going: options.keep_going,
-            rebuild: options.rebuild,
-            progress: !global.quiet,
-        },
-    )?;
+/// Prints what an ingest did: warnings, a summary unless `quiet`, and the transcripts that
+/// failed.
+pub(super) fn print(study: &Study, report: &IngestReport, quiet: bool) -> Result<(), Error> {
     for w in &report.warnings {
-        eprintln!("warning: {w}");
+        note!("warning: {w}");
     }
-    if !global.quiet {
+    if !quiet {
         let mb = report.bytes_parsed as f64 / 1_000_000.0;
-        println!(
+        say!(
             "ingested {}: {} parsed, {} unchanged, {} removed; {} segments written ({:.2} MB in {:.2} s: parsing {:.2} s, indexing {:.2} s){}",
             study.root.display(),
             report.parsed.len(),
@@ -67,20 +71,16 @@ pub(super) fn run(
             } else {
                 ""
             }
-        );
+        )?;
     }
     if !report.failed.is_empty() {
-        eprintln!(
+        note!(
             "{} transcript(s) failed and were left as they were:",
             report.failed.len()
         );
         for e in &report.failed {
-            eprintln!("  {e}");
+            note!("  {e}");
         }
-        return Err(Error::Other(format!(
-            "{} transcript(s) could not be ingested (see above)",
-            report.failed.len()
-        )));
     }
-    Ok(report)
+    Ok(())
 }

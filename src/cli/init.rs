@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use icamo::error::Error;
 use icamo::study::{INIT_FOLDERS, Study};
 
+use super::emit::say;
+
 /// Make a new study: icamo.toml, corpus/, codebooks/ and templates/.
 ///
 /// Never overwrites: a folder that already has an icamo.toml is left alone.
@@ -18,19 +20,19 @@ pub(super) struct Args {
 pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
     let study = Study::init(&args.dir)?;
     if !global.quiet {
-        println!(
+        say!(
             "new study \"{}\" in {}",
             study.manifest.study.name,
             args.dir.display()
-        );
-        println!("  icamo.toml     describe documents, speakers, roles, cases and pseudonyms");
+        )?;
+        say!("  icamo.toml     describe documents, speakers, roles, cases and pseudonyms")?;
         for folder in INIT_FOLDERS {
-            println!("  {folder}/");
+            say!("  {folder}/")?;
         }
-        println!(
+        say!(
             "Put transcripts (.txt .md .vtt .srt .docx) in corpus/, then run: icamo ingest --study {}",
             args.dir.display()
-        );
+        )?;
     }
     Ok(())
 }

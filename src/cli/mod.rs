@@ -1,12 +1,17 @@
 //! The command line: one file per command, each an `Args` and an `execute` that calls the
-//! library. No analysis happens here.
+//! library and writes what it gives through [`emit`]. No analysis happens here.
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use icamo::coding::Stance;
 use icamo::error::Error;
+use icamo::ingest::IngestReport;
+use icamo::pipeline;
 use icamo::study::Study;
+
+mod emit;
 
 mod agree;
 mod build;
@@ -33,8 +38,12 @@ A study is a folder with an icamo.toml. Without --study, icamo uses $ICAMO_STUDY
 nearest folder from here upwards that has an icamo.toml; inside the icamo repository that is
 the bundled example study.
 
-Exit status: 0 success; 1 an error (bad input is named with its file and line, and nothing
-is changed); 2 wrong use of the command line; 3 the study is locked by another icamo process.
+Exit status:
+  0  success; also when the reader of the output stops early (icamo search x | head -1)
+  1  an error: bad input (named with its file and line; nothing is changed), an unknown
+     code, configuration or segment, options that do not go together, or the machine failing
+  2  the command line could not be parsed: an unknown command or option, a missing value
+  3  the study is locked by another icamo process
 
 Start with: icamo build, then icamo search 'werkgever*' --role werkgever";
 
@@ -102,7 +111,8 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     }
 }
 
-/// The exit status for an error (see `--help`).
+/// The exit status for an error (see `--help`; clap exits with 2 itself). Options that do
+/// not go together ([`Error::Usage`]) exit with 1, as they always have.
 pub fn exit_code(error: &Error) -> u8 {
     match error {
         Error::Locked { .. } => 3,
@@ -122,20 +132,44 @@ impl Global {
     }
 }
 
-/// The codebook files given on the command line, or else the study's; an error when there is
-/// none.
-fn codebook_files(study: &Study, explicit: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
-    if !explicit.is_empty() {
-        return Ok(explicit.to_vec());
+/// Prints what each stage of a run did, as soon as it is done: what `icamo build` shows, and
+/// `icamo ingest`, `code` and `report` each their part of it.
+struct Printer {
+    quiet: bool,
+}
+
+impl Printer {
+    fn new(global: &Global) -> Printer {
+        Printer {
+            quiet: global.quiet,
+        }
     }
-    let paths = study.codebook_paths()?;
-    if paths.is_empty() {
-        return Err(Error::Other(format!(
-            "the study in {} has no codebook: put a .toml codebook in its codebooks/ folder (or list files under `codebooks` in icamo.toml), or give --codebook FILE",
-            study.root.display()
-        )));
+}
+
+impl pipeline::Progress for Printer {
+    fn ingested(&mut self, study: &Study, report: &IngestReport) -> Result<(), Error> {
+        ingest::print(study, report, self.quiet)
     }
-    Ok(paths)
+
+    fn coded(&mut self, coded: &pipeline::Coded) -> Result<(), Error> {
+        code::print(coded, self.quiet)
+    }
+
+    fn reported(&mut self, study: &Study, written: &pipeline::Written) -> Result<(), Error> {
+        report::print(study, written, self.quiet)
+    }
+}
+
+/// The stance given with `--stance`, if any.
+fn stance(given: Option<&str>) -> Result<Option<Stance>, Error> {
+    given.map(str::parse).transpose().map_err(Error::Usage)
+}
+
+/// `value` as pretty JSON on a line of its own.
+fn json<T: serde::Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, Error> {
+    let mut json = serde_json::to_vec_pretty(value)?;
+    json.push(b'\n');
+    Ok(json)
 }
 
 /// Output format of commands that print records.

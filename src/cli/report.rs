@@ -1,14 +1,14 @@
 //! `icamo report`: the Markdown and HTML report, the summary and the figures, into one folder.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use icamo::chain::Model;
 use icamo::error::Error;
-use icamo::fsutil::write_atomic;
+use icamo::pipeline::{self, Written};
 use icamo::render;
-use icamo::render::report::{ReportData, TEMPLATES, Target};
 use icamo::study::Study;
+
+use super::emit::say;
 
 /// Write the ICAMO report, its summary and its figures
 ///
@@ -40,7 +40,7 @@ use icamo::study::Study;
 #[command(verbatim_doc_comment)]
 pub(super) struct Args {
     #[command(flatten)]
-    pub(super) options: ReportOptions,
+    options: ReportOptions,
     /// Write the built-in templates into DIR for editing, and stop.
     #[arg(long, value_name = "DIR", conflicts_with_all = ["template", "out"])]
     export_templates: Option<PathBuf>,
@@ -51,148 +51,61 @@ pub(super) struct Args {
 pub(super) struct ReportOptions {
     /// Count suggestions nobody has confirmed as evidence too (the report says so).
     #[arg(long)]
-    pub(super) include_suggestions: bool,
+    include_suggestions: bool,
     /// A report template (report.md.j2) to use instead of the built-in one.
     #[arg(long, value_name = "FILE")]
-    pub(super) template: Option<PathBuf>,
+    template: Option<PathBuf>,
     /// The output folder; default: out/ in the study.
     #[arg(long, value_name = "DIR")]
-    pub(super) out: Option<PathBuf>,
+    out: Option<PathBuf>,
+}
+
+impl From<ReportOptions> for pipeline::ReportOptions {
+    fn from(o: ReportOptions) -> pipeline::ReportOptions {
+        pipeline::ReportOptions {
+            include_suggestions: o.include_suggestions,
+            template: o.template,
+            out: o.out,
+        }
+    }
 }
 
 pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
     if let Some(dir) = args.export_templates {
         for path in render::report::export_templates(&dir)? {
-            println!("{}", path.display());
+            say!("{}", path.display())?;
         }
         return Ok(());
     }
     let study = global.study()?;
-    let model = Model::load(&super::codebook_files(&study, &[])?)?;
-    run(&study, &model, &args.options, global).map(|_| ())
+    let model = Model::load(&pipeline::codebook_files(&study, &[])?)?;
+    let options = args.options.into();
+    pipeline::report(&study, &model, &options, &mut super::Printer::new(global))?;
+    Ok(())
 }
 
-/// What one report run wrote.
-pub(super) struct Written {
-    /// Files whose content changed.
-    pub changed: Vec<PathBuf>,
-    /// Files that were already up to date.
-    pub unchanged: usize,
-}
-
-/// Renders everything into the output folder.
-pub(super) fn run(
-    study: &Study,
-    model: &Model,
-    options: &ReportOptions,
-    global: &super::Global,
-) -> Result<Written, Error> {
-    model.ensure_sound()?;
-    if model.configurations().is_empty() {
-        return Err(Error::Other(
-            "the codebooks declare no [[configurations]]; a report needs at least one (see codebooks/dualiteit.toml)".into(),
-        ));
+/// Prints what a report run wrote, unless `quiet`.
+pub(super) fn print(study: &Study, written: &Written, quiet: bool) -> Result<(), Error> {
+    if quiet {
+        return Ok(());
     }
-    let dir = options
-        .out
-        .clone()
-        .unwrap_or_else(|| study.root.join("out"));
-    let evidence = model.evidence(study, &[], options.include_suggestions)?;
-    let data = ReportData::new(&study.manifest.study.name, model, &evidence);
-
-    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    let mut mermaid = BTreeMap::new();
-    let mut svgs = BTreeMap::new();
-    let mut charts = vec![("keten".to_string(), model.chart(&[], &evidence)?)];
-    for c in model.configurations() {
-        charts.push((
-            c.id.clone(),
-            model.chart(std::slice::from_ref(&c.id), &evidence)?,
-        ));
-    }
-    for (name, chart) in &charts {
-        let svg = render::svg::to_svg(chart, render::svg::Engine::Builtin)?;
-        files.push((
-            dir.join("figures").join(format!("{name}.svg")),
-            svg.clone().into_bytes(),
-        ));
-        svgs.insert(name.clone(), svg);
-        mermaid.insert(name.clone(), render::mermaid::to_mermaid(chart));
-    }
-    files.push((
-        dir.join("figures").join("keten.json"),
-        charts[0].1.to_json().into_bytes(),
-    ));
-
-    let (report_name, report_source) = template(study, options.template.as_deref(), 0)?;
-    let (summary_name, summary_source) = template(study, None, 1)?;
-    let markdown = render::report::render(
-        &report_name,
-        &report_source,
-        &data,
-        Target::Markdown,
-        &mermaid,
-    )?;
-    let html_markdown =
-        render::report::render(&report_name, &report_source, &data, Target::Html, &svgs)?;
-    let html = render::report::to_html(&study.manifest.study.name, &html_markdown);
-    let summary = render::report::render(
-        &summary_name,
-        &summary_source,
-        &data,
-        Target::Markdown,
-        &mermaid,
-    )?;
-    files.push((dir.join("report.md"), markdown.into_bytes()));
-    files.push((dir.join("report.html"), html.into_bytes()));
-    files.push((dir.join("summary.md"), summary.into_bytes()));
-
-    let mut written = Written {
-        changed: Vec::new(),
-        unchanged: 0,
-    };
-    for (path, bytes) in files {
-        if std::fs::read(&path).is_ok_and(|old| old == bytes) {
-            written.unchanged += 1;
-            continue;
+    let shown = written
+        .dir
+        .strip_prefix(&study.root)
+        .unwrap_or(&written.dir);
+    say!(
+        "report: {} file{} written, {} unchanged, in {} ({} codings counted as evidence{})",
+        written.changed.len(),
+        if written.changed.len() == 1 { "" } else { "s" },
+        written.unchanged,
+        display(shown),
+        written.codings,
+        if written.include_suggestions {
+            ", suggestions included"
+        } else {
+            ", confirmed only"
         }
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        }
-        write_atomic(&path, &bytes)?;
-        written.changed.push(path);
-    }
-    if !global.quiet {
-        let shown = dir.strip_prefix(&study.root).unwrap_or(&dir);
-        println!(
-            "report: {} file{} written, {} unchanged, in {} ({} codings counted as evidence{})",
-            written.changed.len(),
-            if written.changed.len() == 1 { "" } else { "s" },
-            written.unchanged,
-            display(shown),
-            evidence.codings,
-            if options.include_suggestions {
-                ", suggestions included"
-            } else {
-                ", confirmed only"
-            }
-        );
-    }
-    Ok(written)
-}
-
-/// The template `TEMPLATES[which]` to use, with the name errors show: the file given, else
-/// one of that name in the study's templates/ folder, else the built-in one.
-fn template(study: &Study, given: Option<&Path>, which: usize) -> Result<(String, String), Error> {
-    let (name, builtin) = TEMPLATES[which];
-    let in_study = study.root.join("templates").join(name);
-    let path = match given {
-        Some(path) => path.to_path_buf(),
-        None if in_study.is_file() => in_study,
-        None => return Ok((name.to_string(), builtin.to_string())),
-    };
-    let source = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-    Ok((path.display().to_string(), source))
+    )
 }
 
 fn display(p: &Path) -> String {

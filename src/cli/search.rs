@@ -1,9 +1,16 @@
 //! `icamo search`: ranked segments with highlighted snippets.
 
+use std::collections::HashSet;
+use std::fmt::Write as _;
+
 use serde::Serialize;
 
 use icamo::error::Error;
-use icamo::index::{SearchRequest, SegmentIndex};
+use icamo::index::{Hit, SearchRequest, SegmentIndex};
+use icamo::pipeline;
+use icamo::quotes::{self, Query};
+
+use super::emit::{Target, emit, note};
 
 /// Search the study's segments
 ///
@@ -64,33 +71,19 @@ pub(super) struct Args {
 fn coded_segments(
     study: &icamo::study::Study,
     args: &Args,
-) -> Result<Option<std::collections::HashSet<String>>, Error> {
+) -> Result<Option<HashSet<String>>, Error> {
     let Some(id) = &args.code else {
         return Ok(None);
     };
-    let codebooks = super::code::load(study, &args.codebook)?;
-    let codes: std::collections::HashSet<String> = codebooks
-        .iter()
-        .flat_map(|cb| cb.descendants(id).into_iter().map(str::to_string))
-        .collect();
-    if codes.is_empty() {
-        return Err(Error::Other(format!(
-            "no code \"{id}\" in the study's codebooks"
-        )));
-    }
-    let stance: Option<icamo::coding::Stance> = args
-        .stance
-        .as_deref()
-        .map(str::parse)
-        .transpose()
-        .map_err(Error::Other)?;
-    Ok(Some(
-        icamo::coding::quotes(study, Some(&codes), args.include_suggestions)?
-            .into_iter()
-            .filter(|q| stance.is_none_or(|s| q.coding.stance == s))
-            .map(|q| q.segment.id)
-            .collect(),
-    ))
+    let codes = quotes::codes_under(&pipeline::load_codebooks(study, &args.codebook)?, id)?;
+    let query = Query {
+        codes: Some(codes),
+        stance: super::stance(args.stance.as_deref())?,
+        include_suggestions: args.include_suggestions,
+        ..Query::default()
+    };
+    let rows = quotes::select(study, &query)?;
+    Ok(Some(rows.into_iter().map(|r| r.segment).collect()))
 }
 
 #[derive(Serialize)]
@@ -134,55 +127,70 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
         hits.retain(|h| coded.contains(&h.segment.id));
         hits.truncate(args.limit.max(1));
     }
-    match args.format {
-        super::OutputFormat::Json => {
-            let out: Vec<JsonHit> = hits
-                .iter()
-                .map(|h| JsonHit {
-                    segment: &h.segment.id,
-                    doc: &h.segment.doc,
-                    role: &h.segment.role,
-                    speaker: args.names.then_some(h.segment.speaker.as_str()),
-                    case: h.segment.case.as_deref(),
-                    group: h.segment.group.as_deref(),
-                    start_ms: h.segment.start_ms,
-                    score: h.score,
-                    snippet: &h.snippet.text,
-                    highlights: h
-                        .snippet
-                        .highlights
-                        .iter()
-                        .map(|r| [r.start, r.end])
-                        .collect(),
-                    text: &h.segment.text,
-                })
-                .collect();
-            let json =
-                serde_json::to_string_pretty(&out).map_err(|e| Error::Other(e.to_string()))?;
-            println!("{json}");
-        }
-        super::OutputFormat::Text => {
-            let (open, close) = if super::use_colour() {
-                ("\x1b[1;33m", "\x1b[0m")
-            } else {
-                ("**", "**")
-            };
-            if hits.is_empty() && !global.quiet {
-                eprintln!("no segments match {:?}", args.query);
-            }
-            for h in &hits {
-                let s = &h.segment;
-                let mut place = vec![super::who(s, args.names)];
-                place.extend(s.case.clone());
-                place.extend(s.group.clone());
-                if let Some(ms) = s.start_ms {
-                    place.push(super::clock(ms));
-                }
-                println!("{}  {}  (score {:.2})", s.id, place.join(" · "), h.score);
-                println!("    {}", h.snippet.marked(open, close).replace('\n', " "));
-                println!();
-            }
-        }
+    if hits.is_empty() && args.format == super::OutputFormat::Text && !global.quiet {
+        note!("no segments match {:?}", args.query);
     }
-    Ok(())
+    let out = match args.format {
+        super::OutputFormat::Json => json(&hits, args.names)?,
+        super::OutputFormat::Text => text(&hits, args.names).into_bytes(),
+    };
+    emit(&out, Target::Stdout)
+}
+
+/// The hits as one JSON array.
+fn json(hits: &[Hit], names: bool) -> Result<Vec<u8>, Error> {
+    let rows: Vec<JsonHit> = hits
+        .iter()
+        .map(|h| JsonHit {
+            segment: &h.segment.id,
+            doc: &h.segment.doc,
+            role: &h.segment.role,
+            speaker: names.then_some(h.segment.speaker.as_str()),
+            case: h.segment.case.as_deref(),
+            group: h.segment.group.as_deref(),
+            start_ms: h.segment.start_ms,
+            score: h.score,
+            snippet: &h.snippet.text,
+            highlights: h
+                .snippet
+                .highlights
+                .iter()
+                .map(|r| [r.start, r.end])
+                .collect(),
+            text: &h.segment.text,
+        })
+        .collect();
+    super::json(&rows)
+}
+
+/// The hits for reading: id, who and where, score, and the snippet with its matches marked.
+fn text(hits: &[Hit], names: bool) -> String {
+    let (open, close) = if super::use_colour() {
+        ("\x1b[1;33m", "\x1b[0m")
+    } else {
+        ("**", "**")
+    };
+    let mut out = String::new();
+    for h in hits {
+        let s = &h.segment;
+        let mut place = vec![super::who(s, names)];
+        place.extend(s.case.clone());
+        place.extend(s.group.clone());
+        if let Some(ms) = s.start_ms {
+            place.push(super::clock(ms));
+        }
+        let _ = writeln!(
+            out,
+            "{}  {}  (score {:.2})",
+            s.id,
+            place.join(" · "),
+            h.score
+        );
+        let _ = writeln!(
+            out,
+            "    {}\n",
+            h.snippet.marked(open, close).replace('\n', " ")
+        );
+    }
+    out
 }

@@ -8,6 +8,8 @@ use icamo::coding::sheet::{apply_sheet, export_rows, sheet_csv, sheet_markdown};
 use icamo::error::Error;
 use icamo::fsutil::write_atomic;
 
+use super::emit::say;
+
 /// Decide on suggested codes in a spreadsheet: export a coding sheet, fill it in, apply it.
 ///
 /// A sheet has one row per suggested (segment, code), with the matched words in «guillemets»:
@@ -92,10 +94,10 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
 
 fn export(args: ExportArgs, global: &super::Global) -> Result<(), Error> {
     if let Some(coder) = &args.coder {
-        check_coder(coder).map_err(Error::Other)?;
+        check_coder(coder).map_err(Error::Usage)?;
     }
     let study = global.study()?;
-    let codebooks = super::code::load(&study, &args.codebook)?;
+    let codebooks = icamo::pipeline::load_codebooks(&study, &args.codebook)?;
     let export = export_rows(
         &study,
         &codebooks,
@@ -111,7 +113,7 @@ fn export(args: ExportArgs, global: &super::Global) -> Result<(), Error> {
     });
     let md_path = csv_path.with_extension("md");
     if csv_path == md_path {
-        return Err(Error::Other(format!(
+        return Err(Error::Usage(format!(
             "--out {}: give the sheet a .csv name; its Markdown view is written beside it as .md",
             csv_path.display()
         )));
@@ -141,26 +143,26 @@ fn export(args: ExportArgs, global: &super::Global) -> Result<(), Error> {
     write_atomic(&csv_path, &sheet_csv(&export.rows)?)?;
     write_atomic(&md_path, markdown.as_bytes())?;
     if !global.quiet {
-        println!(
+        say!(
             "{} suggestions to decide on in {} (to read: {})",
             export.rows.len(),
             csv_path.display(),
             file_name(&md_path)
-        );
+        )?;
         if export.decided > 0 {
-            println!("  {} already decided, left out", export.decided);
+            say!("  {} already decided, left out", export.decided)?;
         }
         if export.stale > 0 {
-            println!(
+            say!(
                 "  {} suggestions for codes or segments the study no longer has were left out: run `icamo code` again",
                 export.stale
-            );
+            )?;
         }
         if let Some(coder) = &args.coder {
-            println!(
+            say!(
                 "fill in the decision column, then: icamo sheet apply {} --coder {coder}",
                 csv_path.display()
-            );
+            )?;
         }
     }
     Ok(())
@@ -168,24 +170,24 @@ fn export(args: ExportArgs, global: &super::Global) -> Result<(), Error> {
 
 fn apply(args: ApplyArgs, global: &super::Global) -> Result<(), Error> {
     let study = global.study()?;
-    let codebooks = super::code::load(&study, &args.codebook)?;
+    let codebooks = icamo::pipeline::load_codebooks(&study, &args.codebook)?;
     let applied = apply_sheet(&study, &codebooks, &args.file, &args.coder, args.replace)?;
     if !global.quiet {
-        println!(
+        say!(
             "{} decisions read ({} accept, {} reject, {} change of code), {} rows without a decision",
             applied.accepted + applied.rejected + applied.changed,
             applied.accepted,
             applied.rejected,
             applied.changed,
             applied.skipped
-        );
-        println!(
+        )?;
+        say!(
             "{}: {} codings added, {} replaced, {} already recorded",
             applied.file.display(),
             applied.added,
             applied.replaced,
             applied.unchanged
-        );
+        )?;
     }
     Ok(())
 }

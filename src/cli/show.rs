@@ -1,7 +1,11 @@
 //! `icamo show SEGMENT`: one turn in its context.
 
+use std::fmt::Write as _;
+
 use icamo::error::Error;
 use icamo::transcript::Segment;
+
+use super::emit::{Target, emit};
 
 /// Show one segment (speaker turn) with the turns around it.
 ///
@@ -41,14 +45,17 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
     };
     let from = pos.saturating_sub(args.context);
     let to = (pos + args.context + 1).min(segments.len());
+    let mut out = String::new();
     for (i, s) in segments[from..to].iter().enumerate() {
         let current = from + i == pos;
-        print_segment(s, current, &doc_state.path, args.names);
+        show_segment(&mut out, s, current, &doc_state.path, args.names);
     }
-    Ok(())
+    emit(out.as_bytes(), Target::Stdout)
 }
 
-fn print_segment(s: &Segment, current: bool, path: &str, names: bool) {
+/// One turn: id, who, when and where in the transcript, then its paragraphs; the turn asked
+/// for marked with `>`.
+fn show_segment(out: &mut String, s: &Segment, current: bool, path: &str, names: bool) {
     let mut head = vec![super::who(s, names)];
     head.extend(s.case.clone());
     head.extend(s.group.clone());
@@ -58,16 +65,17 @@ fn print_segment(s: &Segment, current: bool, path: &str, names: bool) {
         _ => {}
     }
     let marker = if current { ">" } else { " " };
-    println!(
+    let _ = writeln!(
+        out,
         "{marker} {}  {}  ({path}:{})",
         s.id,
         head.join(" · "),
         s.line
     );
     for paragraph in s.text.split("\n\n") {
-        println!("{marker}     {paragraph}");
+        let _ = writeln!(out, "{marker}     {paragraph}");
     }
-    println!();
+    out.push('\n');
 }
 
 /// Splits `doc:0007` (or `doc:7`) into the document id and the turn number.

@@ -6,6 +6,8 @@ use icamo::chain::Model;
 use icamo::error::Error;
 use icamo::render::site;
 
+use super::emit::note;
+
 /// Write the quote site for advisory panels, or check one for names
 ///
 /// Writes one self-contained index.html (default: out/site/ in the study) that opens from
@@ -44,7 +46,7 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
         let found = site::check(&dir, &study.manifest)?;
         if found.is_empty() {
             if !global.quiet {
-                eprintln!(
+                note!(
                     "{}: no real names, pseudonyms, speaker labels or respondent ids found",
                     dir.display()
                 );
@@ -59,13 +61,13 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
             lines.join("\n")
         )));
     }
-    let model = Model::load(&super::codebook_files(&study, &[])?)?;
+    let model = Model::load(&icamo::pipeline::codebook_files(&study, &[])?)?;
     let out = args
         .out
         .unwrap_or_else(|| study.root.join("out").join("site"));
     let path = site::write(&study, &model, &out)?;
     if !global.quiet {
-        eprintln!("wrote {}", path.display());
+        note!("wrote {}", path.display());
     }
     Ok(())
 }

@@ -3,6 +3,8 @@
 use icamo::error::Error;
 use icamo::stats::Stats;
 
+use super::emit::{Target, emit};
+
 /// Summarise the ingested study: documents, segments, words, and speakers per role and case.
 ///
 /// Speakers are counted, never named.
@@ -16,13 +18,9 @@ pub(super) struct Args {
 pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
     let study = global.study()?;
     let stats = Stats::of_study(&study)?;
-    match args.format {
-        super::OutputFormat::Text => print!("{}", stats.to_text(&study.manifest.study.name)),
-        super::OutputFormat::Json => {
-            let json =
-                serde_json::to_string_pretty(&stats).map_err(|e| Error::Other(e.to_string()))?;
-            println!("{json}");
-        }
-    }
-    Ok(())
+    let out = match args.format {
+        super::OutputFormat::Text => stats.to_text(&study.manifest.study.name).into_bytes(),
+        super::OutputFormat::Json => super::json(&stats)?,
+    };
+    emit(&out, Target::Stdout)
 }

@@ -1,7 +1,12 @@
 //! `icamo suggest SEGMENT`: the ranked codes of one segment, and why.
 
-use icamo::coding::load_suggestions;
+use std::fmt::Write as _;
+
+use icamo::coding::{Suggestion, load_suggestions};
 use icamo::error::Error;
+use icamo::transcript::Segment;
+
+use super::emit::{Target, emit};
 
 /// Show the codes the rules suggest for one segment, best first, and why each scored as it did.
 ///
@@ -30,6 +35,13 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
         .into_iter()
         .filter(|s| s.segment == segment.id)
         .collect();
+    let out = explain(segment, &suggestions);
+    emit(out.as_bytes(), Target::Stdout)
+}
+
+/// The segment with every match highlighted, then each suggested code with its score, the
+/// patterns that matched and what they contributed.
+fn explain(segment: &Segment, suggestions: &[Suggestion]) -> String {
     let (open, close) = if super::use_colour() {
         ("\x1b[1;33m", "\x1b[0m")
     } else {
@@ -40,15 +52,15 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
         .flat_map(|s| s.spans.iter().copied())
         .collect();
     spans.sort_unstable();
-    println!("{}  {}", segment.id, super::who(segment, false));
-    println!(
-        "    {}",
+    let mut out = format!("{}  {}\n", segment.id, super::who(segment, false));
+    let _ = writeln!(
+        out,
+        "    {}\n",
         highlight(&segment.text, &spans, open, close).replace('\n', " ")
     );
-    println!();
     if suggestions.is_empty() {
-        println!("no code suggested: none of the rules matched this segment");
-        return Ok(());
+        out.push_str("no code suggested: none of the rules matched this segment\n");
+        return out;
     }
     for (rank, s) in suggestions.iter().enumerate() {
         let stance = if s.stance == icamo::coding::Stance::None {
@@ -64,9 +76,16 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
                 }
             )
         };
-        println!("{}. {}  score {:.2}{stance}", rank + 1, s.code, s.score);
+        let _ = writeln!(
+            out,
+            "{}. {}  score {:.2}{stance}",
+            rank + 1,
+            s.code,
+            s.score
+        );
         for p in &s.why.patterns {
-            println!(
+            let _ = writeln!(
+                out,
                 "     {:<9} {:<28} matched \"{}\"{}  rarity {:.2} → {:.2}",
                 p.kind,
                 p.pattern,
@@ -80,7 +99,8 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
                 p.contribution
             );
         }
-        println!(
+        let _ = writeln!(
+            out,
             "     rules {:.2} + 2 × example similarity {:.2}{}",
             s.why.rule_score,
             s.why.similarity,
@@ -91,7 +111,7 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
             }
         );
     }
-    Ok(())
+    out
 }
 
 /// `text` with the byte ranges in `spans` (sorted) wrapped in `open` and `close`; overlapping
