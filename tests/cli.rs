@@ -2,6 +2,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::{Output, Stdio};
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -9,7 +10,7 @@ use serde_json::Value;
 
 use crate::common;
 
-use common::{copy_dir, fixture_study, fixtures, icamo};
+use common::{bundled_study, copy_dir, fixture_study, fixtures, icamo};
 
 /// A fresh copy of the small test study.
 fn study() -> tempfile::TempDir {
@@ -712,4 +713,42 @@ fn eval_measures_the_suggestions_against_a_gold_file() {
         .code(1)
         .stderr(predicate::str::contains("bad-gold.csv:2:"))
         .stderr(predicate::str::contains("unknown code \"int.pipp\""));
+}
+
+/// `icamo ARGS` on `study` with its standard output a pipe whose reader has gone before the
+/// first byte is written, as `| head -1` leaves it once it has its line.
+fn into_closed_pipe(study: &Path, args: &[&str]) -> Output {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_icamo"))
+        .arg("--study")
+        .arg(study)
+        .args(args)
+        .env_remove("ICAMO_STUDY")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_reader_that_stops_early_ends_the_command_quietly() {
+    let dir = bundled_study();
+    icamo(dir.path()).args(["ingest", "-q"]).assert().success();
+    for args in [
+        &["search", "werkgever"][..],
+        &["export", "segments"],
+        &["quotes", "--code", "icamo1.m3"],
+        &["quotes", "--code", "icamo1.m3", "--format", "csv"],
+        &["chain", "--all", "--format", "dot"],
+    ] {
+        // Each has something to write…
+        let out = icamo(dir.path()).args(args).output().unwrap();
+        assert!(out.status.success() && !out.stdout.is_empty(), "{args:?}");
+        // …and stops with status 0 and not a word when nobody reads it.
+        let out = into_closed_pipe(dir.path(), args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{args:?}");
+    }
 }
