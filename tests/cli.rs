@@ -752,3 +752,28 @@ fn a_reader_that_stops_early_ends_the_command_quietly() {
         assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{args:?}");
     }
 }
+
+#[test]
+fn help_names_every_exit_status_and_the_usage_errors_end_as_it_says() {
+    let out = common::icamo_cmd().arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    for status in [
+        "0  success",
+        "1  an error",
+        "2  the command line",
+        "3  the study is locked",
+    ] {
+        assert!(help.contains(status), "{status}\n{help}");
+    }
+    let dir = study();
+    // Options clap knows exclude each other: 2.
+    icamo(dir.path())
+        .args(["quotes", "--code", "int", "--mechanism", "icamo1"])
+        .assert()
+        .code(2);
+    // Options only the command can tell do not go together: 1.
+    icamo(dir.path())
+        .args(["export", "codings", "--binary"])
+        .assert()
+        .code(1);
+}

@@ -41,8 +41,10 @@ the bundled example study.
 Exit status:
   0  success; also when the reader of the output stops early (icamo search x | head -1)
   1  an error: bad input (named with its file and line; nothing is changed), an unknown
-     code, configuration or segment, options that do not go together, or the machine failing
-  2  the command line could not be parsed: an unknown command or option, a missing value
+     code, configuration or segment, a file --out would replace without --force, options a
+     command finds do not go together (export codings --binary), or the machine failing
+  2  the command line was not understood: an unknown command or option, a missing or
+     invalid value, options that exclude each other (quotes --code with --mechanism)
   3  the study is locked by another icamo process
 
 Start with: icamo build, then icamo search 'werkgever*' --role werkgever";
