@@ -177,7 +177,17 @@ impl Manifest {
         }
     }
 
+    /// Checks what serde cannot: the study's paths, and that documents, speakers and
+    /// pseudonyms are each described once and completely.
     fn validate(&self) -> Result<(), Error> {
+        self.check_study_paths()?;
+        let ids = self.check_documents()?;
+        self.check_speakers(&ids)?;
+        self.check_pseudonyms()
+    }
+
+    /// `[study] transcripts` and `codebooks` stay inside the study folder.
+    fn check_study_paths(&self) -> Result<(), Error> {
         for (key, entries) in [
             ("transcripts", &self.study.transcripts),
             ("codebooks", &self.study.codebooks),
@@ -194,6 +204,12 @@ impl Manifest {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Each document's id is valid and its own, and each file is inside the study and
+    /// described once; the ids, with where each stands.
+    fn check_documents(&self) -> Result<HashMap<String, std::ops::Range<usize>>, Error> {
         let mut ids: HashMap<String, std::ops::Range<usize>> = HashMap::new();
         let mut files: HashMap<String, std::ops::Range<usize>> = HashMap::new();
         for doc in &self.documents {
@@ -219,6 +235,12 @@ impl Manifest {
                 ));
             }
         }
+        Ok(ids)
+    }
+
+    /// Each speaker label is given, described once per document, and limited only to
+    /// documents that `ids` has.
+    fn check_speakers(&self, ids: &HashMap<String, std::ops::Range<usize>>) -> Result<(), Error> {
         // (document id, or "" for every document; label) → where the entry's label is.
         let mut labels: HashMap<(String, String), std::ops::Range<usize>> = HashMap::new();
         for speaker in &self.speakers {
@@ -273,6 +295,11 @@ impl Manifest {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// No pseudonym, and no name it replaces, is empty.
+    fn check_pseudonyms(&self) -> Result<(), Error> {
         for (real, pseudonym) in &self.pseudonyms {
             if real.trim().is_empty() || pseudonym.trim().is_empty() {
                 let message = if real.trim().is_empty() {

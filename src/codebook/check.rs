@@ -249,8 +249,19 @@ impl Checker<'_> {
         }
     }
 
+    /// Everything about one code: whether it can be applied, the fields its kind allows, its
+    /// weight and scope, and each of its rules.
     fn code(&mut self, code: &Code) {
-        let lang = self.book.language;
+        self.codable(code);
+        self.kind_fields(code);
+        self.weight_and_scope(code);
+        self.duplicate_rules(code);
+        self.rule_syntax(code);
+    }
+
+    /// A codable code needs rules or examples; a category (`codable = false`) needs children
+    /// and no rules.
+    fn codable(&mut self, code: &Code) {
         let rules = &code.rules;
         if code.codable && rules.is_empty() && code.examples.is_empty() {
             self.warning(
@@ -291,6 +302,10 @@ impl Checker<'_> {
                 "a code that is not applied to text only makes sense as a category; give it children or remove codable = false",
             );
         }
+    }
+
+    /// A level only on context codes, a process or subgoal only on mechanisms.
+    fn kind_fields(&mut self, code: &Code) {
         match (code.kind, code.level) {
             // A category such as `ctx` groups the levels and needs none itself.
             (CodeKind::Context, None) if code.codable => self.error(
@@ -325,6 +340,11 @@ impl Checker<'_> {
                 }
             }
         }
+    }
+
+    /// A weight of zero or more, and no empty role or speaker in the scope.
+    fn weight_and_scope(&mut self, code: &Code) {
+        let rules = &code.rules;
         if !code.weight.is_finite() || code.weight < 0.0 {
             self.error(
                 code.places.weight.unwrap_or(code.at),
@@ -343,6 +363,11 @@ impl Checker<'_> {
                 );
             }
         }
+    }
+
+    /// The same rule given twice in one code.
+    fn duplicate_rules(&mut self, code: &Code) {
+        let rules = &code.rules;
         let mut seen: HashSet<(&str, &str)> = HashSet::new();
         for (list, what) in [
             (&rules.keywords, "keyword"),
@@ -363,6 +388,12 @@ impl Checker<'_> {
                 }
             }
         }
+    }
+
+    /// Each rule read as the matcher reads it; a regex that can match nothing is suspect.
+    fn rule_syntax(&mut self, code: &Code) {
+        let lang = self.book.language;
+        let rules = &code.rules;
         for rule in &rules.keywords {
             if let Err(p) = syntax::parse_keyword(lang, &rule.text) {
                 self.problem(rule, "keyword", p);

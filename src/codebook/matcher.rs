@@ -29,7 +29,7 @@ use rustc_hash::FxHasher;
 use serde::Serialize;
 
 use super::check::Severity;
-use super::model::{Codebook, RuleKind};
+use super::model::{Code, Codebook, Rule, RuleKind};
 use super::syntax::{self, Synonyms, Term, WordTest};
 use super::trie::{Trie, TrieBuilder};
 use crate::error::Error;
@@ -152,133 +152,14 @@ impl Matcher {
     /// Fails on the first error [`Codebook::check`] finds: a codebook with errors would match
     /// wrongly or not at all.
     pub fn new(book: &Codebook) -> Result<Matcher, Error> {
-        if let Some(d) = book
-            .check()
-            .into_iter()
-            .find(|d| d.severity == Severity::Error)
-        {
-            return Err(Error::Codebook {
-                path: d.path,
-                line: d.line,
-                column: d.column,
-                message: format!(
-                    "{} ({}); run `icamo codebook check` to see every problem",
-                    d.message, d.hint
-                ),
-            });
-        }
-        let lang = book.language;
-        let synonyms = Synonyms::new(lang, &book.synonyms);
-        let compile_error = |rule: &super::model::Rule, p: syntax::Problem| Error::Codebook {
-            path: book.path.clone(),
-            line: rule.at.line,
-            column: rule.at.column,
-            message: format!("{} ({})", p.message, p.hint),
-        };
-        let mut order: Vec<usize> = (0..book.codes.len()).collect();
-        order.sort_by(|&a, &b| book.codes[a].id.cmp(&book.codes[b].id));
-        let mut rank = vec![0u32; book.codes.len()];
-        for (r, &i) in order.iter().enumerate() {
-            rank[i] = r as u32;
-        }
-        let mut m = Builder::default();
-        let mut codes = Vec::new();
-        let mut rules = Vec::new();
-        let mut nears = Vec::new();
-        let mut regexes = Vec::new();
-        for (i, code) in book.codes.iter().enumerate() {
-            if !code.codable {
-                continue;
-            }
-            let c = codes.len() as u32;
-            codes.push(CodeInfo {
-                id: code.id.clone(),
-                rank: rank[i],
-                roles: code.rules.roles.iter().map(|r| scope_key(r)).collect(),
-                speakers: code.rules.speakers.iter().map(|s| scope_key(s)).collect(),
-            });
-            for rule in &code.rules.keywords {
-                let keyword =
-                    syntax::parse_keyword(lang, &rule.text).map_err(|p| compile_error(rule, p))?;
-                let r = rules.len() as u32;
-                rules.push(CompiledRule {
-                    code: c,
-                    kind: keyword.kind,
-                    pattern: rule.text.clone(),
-                });
-                for term in synonyms.expand(&keyword) {
-                    m.add(term, Target::Rule(r));
-                }
-            }
-            for rule in &code.rules.regex {
-                let regex =
-                    syntax::compile_regex(&rule.text).map_err(|p| compile_error(rule, p))?;
-                let r = rules.len() as u32;
-                rules.push(CompiledRule {
-                    code: c,
-                    kind: RuleKind::Regex,
-                    pattern: rule.text.clone(),
-                });
-                regexes.push((r, regex, syntax::loose_regex(&rule.text)));
-            }
-            for rule in &code.rules.near {
-                let near =
-                    syntax::parse_near(lang, &rule.text).map_err(|p| compile_error(rule, p))?;
-                let r = rules.len() as u32;
-                rules.push(CompiledRule {
-                    code: c,
-                    kind: RuleKind::Near,
-                    pattern: rule.text.clone(),
-                });
-                let n = nears.len() as u32;
-                nears.push(NearRule {
-                    rule: r,
-                    distance: near.distance,
-                });
-                for term in synonyms.expand(&near.left) {
-                    m.add(term, Target::Near(n, false));
-                }
-                for term in synonyms.expand(&near.right) {
-                    m.add(term, Target::Near(n, true));
-                }
-            }
-            for rule in &code.rules.not {
-                let keyword =
-                    syntax::parse_keyword(lang, &rule.text).map_err(|p| compile_error(rule, p))?;
-                for term in synonyms.expand(&keyword) {
-                    m.add(term, Target::Veto(c));
-                }
+        refuse_errors(book)?;
+        let mut compiler = Compiler::new(book);
+        for (code, rank) in book.codes.iter().zip(id_ranks(book)) {
+            if code.codable {
+                compiler.code(code, rank)?;
             }
         }
-        let mut by_stem: FxMap<Box<str>, Vec<u32>> = FxMap::default();
-        let mut by_exact: FxMap<Box<str>, Vec<u32>> = FxMap::default();
-        let (mut prefixes, mut suffixes, mut stem_suffixes) = Default::default();
-        for (t, term) in m.terms.iter().enumerate() {
-            let t = t as u32;
-            match &term.words[0] {
-                WordTest::Stem(s) => by_stem.entry(s.as_str().into()).or_default().push(t),
-                WordTest::Exact(e) => by_exact.entry(e.as_str().into()).or_default().push(t),
-                WordTest::Prefix(p) => TrieBuilder::insert(&mut prefixes, p.bytes(), t),
-                WordTest::Suffix { exact, stem } => {
-                    TrieBuilder::insert(&mut suffixes, exact.bytes().rev(), t);
-                    TrieBuilder::insert(&mut stem_suffixes, stem.bytes().rev(), t);
-                }
-            }
-        }
-        let matcher = Matcher {
-            lang,
-            codes,
-            rules,
-            terms: m.terms,
-            nears,
-            regexes,
-            by_stem,
-            by_exact,
-            prefixes: prefixes.build(),
-            suffixes: suffixes.build(),
-            stem_suffixes: stem_suffixes.build(),
-        };
-        Ok(matcher)
+        Ok(compiler.finish())
     }
 
     /// The language segments are analysed in for matching (the codebook's).
@@ -487,6 +368,166 @@ impl CodeInfo {
 /// Roles and speakers are compared ignoring case and outer spaces, as the manifest does.
 fn scope_key(s: &str) -> String {
     s.trim().to_lowercase()
+}
+
+/// The first error [`Codebook::check`] finds, as the error of [`Matcher::new`].
+fn refuse_errors(book: &Codebook) -> Result<(), Error> {
+    match book
+        .check()
+        .into_iter()
+        .find(|d| d.severity == Severity::Error)
+    {
+        Some(d) => Err(Error::Codebook {
+            path: d.path,
+            line: d.line,
+            column: d.column,
+            message: format!(
+                "{} ({}); run `icamo codebook check` to see every problem",
+                d.message, d.hint
+            ),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Each code's position in id order, so matches come out sorted by id.
+fn id_ranks(book: &Codebook) -> Vec<u32> {
+    let mut order: Vec<usize> = (0..book.codes.len()).collect();
+    order.sort_by(|&a, &b| book.codes[a].id.cmp(&book.codes[b].id));
+    let mut rank = vec![0u32; book.codes.len()];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i] = r as u32;
+    }
+    rank
+}
+
+/// Compiles the rules of a codebook code by code, then indexes every term by its first word.
+struct Compiler<'a> {
+    book: &'a Codebook,
+    synonyms: Synonyms,
+    terms: Builder,
+    codes: Vec<CodeInfo>,
+    rules: Vec<CompiledRule>,
+    nears: Vec<NearRule>,
+    regexes: Vec<(u32, Regex, Option<Regex>)>,
+}
+
+impl<'a> Compiler<'a> {
+    fn new(book: &'a Codebook) -> Compiler<'a> {
+        Compiler {
+            book,
+            synonyms: Synonyms::new(book.language, &book.synonyms),
+            terms: Builder::default(),
+            codes: Vec::new(),
+            rules: Vec::new(),
+            nears: Vec::new(),
+            regexes: Vec::new(),
+        }
+    }
+
+    /// A rule that does not read (which [`Codebook::check`] would have reported), at its place.
+    fn error(&self, rule: &Rule, p: syntax::Problem) -> Error {
+        Error::Codebook {
+            path: self.book.path.clone(),
+            line: rule.at.line,
+            column: rule.at.column,
+            message: format!("{} ({})", p.message, p.hint),
+        }
+    }
+
+    /// Adds a rule of code `c`; its number.
+    fn rule(&mut self, c: u32, kind: RuleKind, rule: &Rule) -> u32 {
+        let r = self.rules.len() as u32;
+        self.rules.push(CompiledRule {
+            code: c,
+            kind,
+            pattern: rule.text.clone(),
+        });
+        r
+    }
+
+    /// Compiles a codable code: its scope, then its keywords, regexes, NEAR rules and
+    /// exclusions.
+    fn code(&mut self, code: &Code, rank: u32) -> Result<(), Error> {
+        let lang = self.book.language;
+        let c = self.codes.len() as u32;
+        self.codes.push(CodeInfo {
+            id: code.id.clone(),
+            rank,
+            roles: code.rules.roles.iter().map(|r| scope_key(r)).collect(),
+            speakers: code.rules.speakers.iter().map(|s| scope_key(s)).collect(),
+        });
+        for rule in &code.rules.keywords {
+            let keyword =
+                syntax::parse_keyword(lang, &rule.text).map_err(|p| self.error(rule, p))?;
+            let r = self.rule(c, keyword.kind, rule);
+            for term in self.synonyms.expand(&keyword) {
+                self.terms.add(term, Target::Rule(r));
+            }
+        }
+        for rule in &code.rules.regex {
+            let regex = syntax::compile_regex(&rule.text).map_err(|p| self.error(rule, p))?;
+            let r = self.rule(c, RuleKind::Regex, rule);
+            self.regexes
+                .push((r, regex, syntax::loose_regex(&rule.text)));
+        }
+        for rule in &code.rules.near {
+            let near = syntax::parse_near(lang, &rule.text).map_err(|p| self.error(rule, p))?;
+            let r = self.rule(c, RuleKind::Near, rule);
+            let n = self.nears.len() as u32;
+            self.nears.push(NearRule {
+                rule: r,
+                distance: near.distance,
+            });
+            for term in self.synonyms.expand(&near.left) {
+                self.terms.add(term, Target::Near(n, false));
+            }
+            for term in self.synonyms.expand(&near.right) {
+                self.terms.add(term, Target::Near(n, true));
+            }
+        }
+        for rule in &code.rules.not {
+            let keyword =
+                syntax::parse_keyword(lang, &rule.text).map_err(|p| self.error(rule, p))?;
+            for term in self.synonyms.expand(&keyword) {
+                self.terms.add(term, Target::Veto(c));
+            }
+        }
+        Ok(())
+    }
+
+    /// The matcher, with every term indexed by its first word.
+    fn finish(self) -> Matcher {
+        let terms = self.terms.terms;
+        let mut by_stem: FxMap<Box<str>, Vec<u32>> = FxMap::default();
+        let mut by_exact: FxMap<Box<str>, Vec<u32>> = FxMap::default();
+        let (mut prefixes, mut suffixes, mut stem_suffixes) = Default::default();
+        for (t, term) in terms.iter().enumerate() {
+            let t = t as u32;
+            match &term.words[0] {
+                WordTest::Stem(s) => by_stem.entry(s.as_str().into()).or_default().push(t),
+                WordTest::Exact(e) => by_exact.entry(e.as_str().into()).or_default().push(t),
+                WordTest::Prefix(p) => TrieBuilder::insert(&mut prefixes, p.bytes(), t),
+                WordTest::Suffix { exact, stem } => {
+                    TrieBuilder::insert(&mut suffixes, exact.bytes().rev(), t);
+                    TrieBuilder::insert(&mut stem_suffixes, stem.bytes().rev(), t);
+                }
+            }
+        }
+        Matcher {
+            lang: self.book.language,
+            codes: self.codes,
+            rules: self.rules,
+            terms,
+            nears: self.nears,
+            regexes: self.regexes,
+            by_stem,
+            by_exact,
+            prefixes: prefixes.build(),
+            suffixes: suffixes.build(),
+            stem_suffixes: stem_suffixes.build(),
+        }
+    }
 }
 
 /// Gathers terms, sharing one compiled term between every rule that has the same words.

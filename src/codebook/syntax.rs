@@ -105,30 +105,7 @@ pub(crate) fn parse_keyword(lang: Language, text: &str) -> Result<Keyword, Probl
     let mut key = Vec::new();
     let mut all_stop = true;
     for chunk in body.split_whitespace() {
-        let suffix = chunk.starts_with('*');
-        let inner = chunk.trim_start_matches('*');
-        let prefix = inner.ends_with('*');
-        let inner = inner.trim_end_matches('*');
-        if inner.contains('*') || chunk.starts_with("**") || chunk.ends_with("**") {
-            return Err(Problem::new(
-                format!("\"{chunk}\" has a * inside a word"),
-                "a * goes at the end of a word (werkgever*: words starting with it) or at its start (*aanbieder: words ending in it)",
-            ));
-        }
-        if suffix && prefix {
-            return Err(Problem::new(
-                format!("\"{chunk}\" has a * on both sides, which icamo does not support"),
-                format!(
-                    "write *{inner} for words ending in \"{inner}\", or {inner}* for words starting with it"
-                ),
-            ));
-        }
-        if exact && (suffix || prefix) {
-            return Err(Problem::new(
-                format!("\"{trimmed}\" combines = (exact form) with * (any ending)"),
-                "use either =word for the exact form or word* for words starting with it",
-            ));
-        }
+        let (inner, prefix, suffix) = read_stars(chunk, trimmed, exact)?;
         let analysed = analyse(lang, inner);
         if analysed.is_empty() {
             if suffix || prefix {
@@ -143,40 +120,8 @@ pub(crate) fn parse_keyword(lang: Language, text: &str) -> Result<Keyword, Probl
         for (i, token) in analysed.into_iter().enumerate() {
             key.push(token.stem.clone());
             forms.push(token.exact.clone());
-            let test = if prefix && i == last {
-                if token.exact.chars().count() < MIN_PREFIX_CHARS {
-                    return Err(Problem::new(
-                        format!("the prefix \"{}*\" is too short", token.exact),
-                        format!(
-                            "give at least {MIN_PREFIX_CHARS} letters before the *, or list the words"
-                        ),
-                    ));
-                }
-                WordTest::Prefix(token.exact)
-            } else if suffix && i == 0 {
-                if token.exact.chars().count() < MIN_COMPOUND_CHARS {
-                    return Err(Problem::new(
-                        format!("the compound part \"*{}\" is too short", token.exact),
-                        format!(
-                            "give at least {MIN_COMPOUND_CHARS} letters after the *, or list the words"
-                        ),
-                    ));
-                }
-                WordTest::Suffix {
-                    exact: token.exact,
-                    stem: token.stem,
-                }
-            } else {
-                all_stop &= token.stop;
-                if exact {
-                    WordTest::Exact(token.exact)
-                } else {
-                    WordTest::Stem(token.stem)
-                }
-            };
-            if matches!(test, WordTest::Prefix(_) | WordTest::Suffix { .. }) {
-                all_stop = false;
-            }
+            let (test, stop) = word_test(token, prefix && i == last, suffix && i == 0, exact)?;
+            all_stop &= stop;
             words.push(test);
         }
     }
@@ -195,7 +140,87 @@ pub(crate) fn parse_keyword(lang: Language, text: &str) -> Result<Keyword, Probl
             "add a word that carries meaning (\"geen vertrouwen\", not \"geen\" alone), or drop the rule",
         ));
     }
-    let kind = if exact {
+    Ok(Keyword {
+        kind: keyword_kind(exact, &words),
+        term: Term { words, forms },
+        key: key.join(" "),
+    })
+}
+
+/// A word of a keyword without its stars, and whether it had one at its end (a prefix) and
+/// at its start (a compound part); `keyword` is the whole rule, `exact` whether it is `=`.
+fn read_stars<'t>(
+    chunk: &'t str,
+    keyword: &str,
+    exact: bool,
+) -> Result<(&'t str, bool, bool), Problem> {
+    let suffix = chunk.starts_with('*');
+    let inner = chunk.trim_start_matches('*');
+    let prefix = inner.ends_with('*');
+    let inner = inner.trim_end_matches('*');
+    if inner.contains('*') || chunk.starts_with("**") || chunk.ends_with("**") {
+        return Err(Problem::new(
+            format!("\"{chunk}\" has a * inside a word"),
+            "a * goes at the end of a word (werkgever*: words starting with it) or at its start (*aanbieder: words ending in it)",
+        ));
+    }
+    if suffix && prefix {
+        return Err(Problem::new(
+            format!("\"{chunk}\" has a * on both sides, which icamo does not support"),
+            format!(
+                "write *{inner} for words ending in \"{inner}\", or {inner}* for words starting with it"
+            ),
+        ));
+    }
+    if exact && (suffix || prefix) {
+        return Err(Problem::new(
+            format!("\"{keyword}\" combines = (exact form) with * (any ending)"),
+            "use either =word for the exact form or word* for words starting with it",
+        ));
+    }
+    Ok((inner, prefix, suffix))
+}
+
+/// The test for one analysed word of a keyword, and whether it is a stop word (a prefix or
+/// a compound part never is): `prefix` when a `*` follows it, `suffix` when one precedes it.
+fn word_test(
+    token: AnalysedToken,
+    prefix: bool,
+    suffix: bool,
+    exact: bool,
+) -> Result<(WordTest, bool), Problem> {
+    if prefix {
+        if token.exact.chars().count() < MIN_PREFIX_CHARS {
+            return Err(Problem::new(
+                format!("the prefix \"{}*\" is too short", token.exact),
+                format!("give at least {MIN_PREFIX_CHARS} letters before the *, or list the words"),
+            ));
+        }
+        Ok((WordTest::Prefix(token.exact), false))
+    } else if suffix {
+        if token.exact.chars().count() < MIN_COMPOUND_CHARS {
+            return Err(Problem::new(
+                format!("the compound part \"*{}\" is too short", token.exact),
+                format!(
+                    "give at least {MIN_COMPOUND_CHARS} letters after the *, or list the words"
+                ),
+            ));
+        }
+        let test = WordTest::Suffix {
+            exact: token.exact,
+            stem: token.stem,
+        };
+        Ok((test, false))
+    } else if exact {
+        Ok((WordTest::Exact(token.exact), token.stop))
+    } else {
+        Ok((WordTest::Stem(token.stem), token.stop))
+    }
+}
+
+/// How a keyword is written, for reports: exact, a phrase, or its one word's kind.
+fn keyword_kind(exact: bool, words: &[WordTest]) -> RuleKind {
+    if exact {
         RuleKind::Exact
     } else if words.len() > 1 {
         RuleKind::Phrase
@@ -205,12 +230,7 @@ pub(crate) fn parse_keyword(lang: Language, text: &str) -> Result<Keyword, Probl
             WordTest::Suffix { .. } => RuleKind::Compound,
             _ => RuleKind::Keyword,
         }
-    };
-    Ok(Keyword {
-        kind,
-        term: Term { words, forms },
-        key: key.join(" "),
-    })
+    }
 }
 
 /// A NEAR rule, read.

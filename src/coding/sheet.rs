@@ -397,13 +397,7 @@ fn read_sheet(
 ) -> Result<(Vec<(usize, Coding)>, Applied), Error> {
     let bytes = read_csv_bytes(path)?;
     let bytes = bytes.as_slice();
-    // Spreadsheets in a Dutch locale save with ";" between fields.
-    let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
-    let count = |d: u8| first_line.iter().filter(|b| **b == d).count();
-    let delimiter = [b',', b';', b'\t']
-        .into_iter()
-        .max_by_key(|d| count(*d))
-        .unwrap_or(b',');
+    let delimiter = guess_delimiter(bytes);
     let rows = |problems| Error::Rows {
         path: path.to_path_buf(),
         problems,
@@ -415,105 +409,170 @@ fn read_sheet(
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(bytes);
-    let headers = reader
-        .headers()
-        .map_err(|e| rows(vec![(1, format!("not a CSV header: {e}"))]))?
-        .clone();
-    let column = |name: &str| headers.iter().position(|h| h.trim() == name);
-    let (Some(seg_col), Some(code_col), Some(decision_col)) =
-        (column("segment"), column("code"), column("decision"))
-    else {
-        return Err(rows(vec![(
-            1,
-            format!(
-                "expected the header of a coding sheet ({}), with segment, code and decision at least{}",
-                SHEET_COLUMNS.join(","),
-                if bytes.is_empty() {
-                    "; the file is empty".to_string()
-                } else {
-                    delimiter_hint(&headers, delimiter)
-                }
-            ),
-        )]));
+    let columns = SheetColumns::read(&mut reader, bytes.is_empty(), delimiter)
+        .map_err(|problem| rows(vec![problem]))?;
+    let mut decisions = SheetDecisions {
+        coder,
+        codes,
+        segments,
+        applied: Applied::default(),
+        problems: Vec::new(),
+        codings: Vec::new(),
+        seen: HashMap::new(),
     };
-    let (new_col, stance_col, suggested_col, note_col) = (
-        column("new_code"),
-        column("stance"),
-        column("suggested_stance"),
-        column("note"),
-    );
-    let mut applied = Applied::default();
-    let mut problems = Vec::new();
-    let mut out: Vec<(usize, Coding)> = Vec::new();
-    let mut seen: HashMap<(String, String), usize> = HashMap::new();
     for row in numbered_records(&mut reader) {
-        let (line, record) = match row {
-            Ok(row) => row,
-            Err(problem) => {
-                problems.push(problem);
-                continue;
-            }
+        match row {
+            Ok((line, record)) => decisions.row(line, &columns, &record),
+            Err(problem) => decisions.problems.push(problem),
+        }
+    }
+    if !decisions.problems.is_empty() {
+        return Err(rows(decisions.problems));
+    }
+    Ok((decisions.codings, decisions.applied))
+}
+
+/// The field delimiter the sheet's first line uses most: spreadsheets in a Dutch locale save
+/// with ";" between fields.
+fn guess_delimiter(bytes: &[u8]) -> u8 {
+    let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+    let count = |d: u8| first_line.iter().filter(|b| **b == d).count();
+    [b',', b';', b'\t']
+        .into_iter()
+        .max_by_key(|d| count(*d))
+        .unwrap_or(b',')
+}
+
+/// Where a sheet's columns are: segment, code and decision are required, the rest optional.
+struct SheetColumns {
+    segment: usize,
+    code: usize,
+    decision: usize,
+    new_code: Option<usize>,
+    stance: Option<usize>,
+    suggested: Option<usize>,
+    note: Option<usize>,
+}
+
+impl SheetColumns {
+    /// The columns, from the header; a problem on line 1 when it is not a sheet's header.
+    fn read(
+        reader: &mut csv::Reader<&[u8]>,
+        empty: bool,
+        delimiter: u8,
+    ) -> Result<SheetColumns, (usize, String)> {
+        let headers = reader
+            .headers()
+            .map_err(|e| (1, format!("not a CSV header: {e}")))?
+            .clone();
+        let column = |name: &str| headers.iter().position(|h| h.trim() == name);
+        let (Some(segment), Some(code), Some(decision)) =
+            (column("segment"), column("code"), column("decision"))
+        else {
+            return Err((
+                1,
+                format!(
+                    "expected the header of a coding sheet ({}), with segment, code and decision at least{}",
+                    SHEET_COLUMNS.join(","),
+                    if empty {
+                        "; the file is empty".to_string()
+                    } else {
+                        delimiter_hint(&headers, delimiter)
+                    }
+                ),
+            ));
         };
+        Ok(SheetColumns {
+            segment,
+            code,
+            decision,
+            new_code: column("new_code"),
+            stance: column("stance"),
+            suggested: column("suggested_stance"),
+            note: column("note"),
+        })
+    }
+}
+
+/// The rows of a sheet read so far: the codings they ask for and what is wrong with them.
+struct SheetDecisions<'a> {
+    coder: &'a str,
+    codes: &'a HashMap<&'a str, &'a Code>,
+    segments: &'a HashSet<String>,
+    applied: Applied,
+    problems: Vec<(usize, String)>,
+    /// The codings, each with its line.
+    codings: Vec<(usize, Coding)>,
+    /// (segment, code) → the line that first decided it.
+    seen: HashMap<(String, String), usize>,
+}
+
+impl SheetDecisions<'_> {
+    /// Reads one row: a row without a decision is skipped, any other asks for codings.
+    fn row(&mut self, line: usize, columns: &SheetColumns, record: &csv::StringRecord) {
         let field = |col: Option<usize>| col.and_then(|i| record.get(i)).unwrap_or("").trim();
-        let decision = match parse_decision(field(Some(decision_col))) {
+        let decision = match parse_decision(field(Some(columns.decision))) {
             Ok(Some(d)) => d,
             Ok(None) => {
                 if record.iter().any(|f| !f.trim().is_empty()) {
-                    applied.skipped += 1;
+                    self.applied.skipped += 1;
                 }
-                continue;
+                return;
             }
             Err(message) => {
-                problems.push((line, message));
-                continue;
+                self.problems.push((line, message));
+                return;
             }
         };
         match row_codings(
             decision,
             [
-                field(Some(seg_col)),
-                field(Some(code_col)),
-                field(new_col),
-                field(stance_col),
-                field(suggested_col),
-                field(note_col),
+                field(Some(columns.segment)),
+                field(Some(columns.code)),
+                field(columns.new_code),
+                field(columns.stance),
+                field(columns.suggested),
+                field(columns.note),
             ],
-            coder,
-            codes,
-            segments,
+            self.coder,
+            self.codes,
+            self.segments,
         ) {
-            Ok(codings) => {
-                match codings.len() {
-                    2 => applied.changed += 1,
-                    _ if codings[0].decision == Decision::Reject => applied.rejected += 1,
-                    _ => applied.accepted += 1,
-                }
-                for c in codings {
-                    let key = (c.segment.clone(), c.code.clone());
-                    if let Some(&first) = seen.get(&key) {
-                        let earlier = out.iter().find(|(l, o)| *l == first && o.code == c.code);
-                        if earlier.is_some_and(|(_, o)| *o != c) {
-                            problems.push((
-                                line,
-                                format!(
-                                    "{} {} is decided differently on line {first}: keep one",
-                                    key.0, key.1
-                                ),
-                            ));
-                        }
-                        continue;
-                    }
-                    seen.insert(key, line);
-                    out.push((line, c));
-                }
-            }
-            Err(message) => problems.push((line, message)),
+            Ok(codings) => self.add(line, codings),
+            Err(message) => self.problems.push((line, message)),
         }
     }
-    if !problems.is_empty() {
-        return Err(rows(problems));
+
+    /// Counts a row's decision and keeps its codings; a (segment, code) decided on an earlier
+    /// line is kept from there, and is a problem when this row decides it differently.
+    fn add(&mut self, line: usize, codings: Vec<Coding>) {
+        match codings.len() {
+            2 => self.applied.changed += 1,
+            _ if codings[0].decision == Decision::Reject => self.applied.rejected += 1,
+            _ => self.applied.accepted += 1,
+        }
+        for c in codings {
+            let key = (c.segment.clone(), c.code.clone());
+            if let Some(&first) = self.seen.get(&key) {
+                let earlier = self
+                    .codings
+                    .iter()
+                    .find(|(l, o)| *l == first && o.code == c.code);
+                if earlier.is_some_and(|(_, o)| *o != c) {
+                    self.problems.push((
+                        line,
+                        format!(
+                            "{} {} is decided differently on line {first}: keep one",
+                            key.0, key.1
+                        ),
+                    ));
+                }
+                continue;
+            }
+            self.seen.insert(key, line);
+            self.codings.push((line, c));
+        }
     }
-    Ok((out, applied))
 }
 
 /// The codings one row asks for: one for accept and reject; for change, a reject of the

@@ -16,7 +16,7 @@
 use std::collections::BTreeMap;
 
 use super::text::{TurnBuilder, column, parse_timestamp, quoted};
-use super::{ParseError, ParsedTranscript};
+use super::{ParseError, ParsedTranscript, Turn};
 
 /// One line of the input with its position.
 #[derive(Debug, Clone, Copy)]
@@ -312,6 +312,29 @@ fn second_header(line: &Line<'_>) -> ParseError {
 /// Parses a WebVTT transcript.
 pub(crate) fn parse(input: &str) -> Result<ParsedTranscript, ParseError> {
     let all = lines(input);
+    let mut turns = VoiceTurns::default();
+    // The timing line and start of the cue before, to check the order of the cues.
+    let mut previous: Option<(usize, u64)> = None;
+    for block in cue_blocks(&all)? {
+        let Some((timing_idx, (start_ms, end_ms))) = cue_timing(&block)? else {
+            continue;
+        };
+        check_cue_times(&block[timing_idx], (start_ms, end_ms), previous, '.')?;
+        previous = Some((block[timing_idx].no, start_ms));
+        let payload_lines = &block[timing_idx + 1..];
+        check_payload(payload_lines, &block[0])?;
+        turns.add_cue(input, &block[0], payload_lines, (start_ms, end_ms));
+    }
+    Ok(ParsedTranscript {
+        attributes: BTreeMap::new(),
+        turns: turns.finish(),
+        source: input.to_string(),
+    })
+}
+
+/// The blocks after the header, once the header is checked: `WEBVTT` on the first line, and
+/// a blank line before the first cue.
+fn cue_blocks<'a>(all: &[Line<'a>]) -> Result<Vec<Vec<Line<'a>>>, ParseError> {
     let first = all
         .first()
         .map_or("", |l| l.text.trim_start_matches('\u{feff}'));
@@ -329,7 +352,7 @@ pub(crate) fn parse(input: &str) -> Result<ParsedTranscript, ParseError> {
             ),
         ));
     }
-    let all_blocks = blocks(&all);
+    let all_blocks = blocks(all);
     if let Some(l) = all_blocks
         .first()
         .and_then(|header| header.iter().find(|l| l.text.contains("-->")))
@@ -339,47 +362,74 @@ pub(crate) fn parse(input: &str) -> Result<ParsedTranscript, ParseError> {
             "expected a blank line between the WEBVTT header and the first cue",
         ));
     }
-    let mut turns = Vec::new();
-    let mut current: Option<TurnBuilder> = None;
-    // The timing line and start of the cue before, to check the order of the cues.
-    let mut previous: Option<(usize, u64)> = None;
     // The first block is the header (WEBVTT plus optional metadata lines).
-    for block in all_blocks.into_iter().skip(1) {
-        if is_header(block[0].text) {
-            return Err(second_header(&block[0]));
-        }
-        let head = block[0].text.trim();
-        let keyword = head.split_whitespace().next().unwrap_or("");
-        if matches!(keyword, "NOTE" | "STYLE" | "REGION") && !head.contains("-->") {
-            continue;
-        }
-        let (timing_idx, (start_ms, end_ms)) = if let Some(t) = parse_timing(block[0].text) {
-            (0, t)
-        } else if block[0].text.contains("-->") {
-            return Err(timing_error(&block[0]));
-        } else {
-            match block.get(1) {
-                Some(l) if l.text.contains("-->") => {
-                    (1, parse_timing(l.text).ok_or_else(|| timing_error(l))?)
-                }
-                _ if looks_like_timing(block[0].text) => return Err(timing_error(&block[0])),
-                Some(l) => return Err(timing_error(l)),
-                None => return Err(timing_error(&block[0])),
+    Ok(all_blocks.into_iter().skip(1).collect())
+}
+
+/// Where a cue's timing line is in its block, and its start and end in milliseconds.
+type CueTiming = (usize, (u64, u64));
+
+/// Where a cue's timing line is in its block (the first line, or the second after an id) and
+/// its times; `None` for a `NOTE`, `STYLE` or `REGION` block.
+fn cue_timing(block: &[Line<'_>]) -> Result<Option<CueTiming>, ParseError> {
+    if is_header(block[0].text) {
+        return Err(second_header(&block[0]));
+    }
+    let head = block[0].text.trim();
+    let keyword = head.split_whitespace().next().unwrap_or("");
+    if matches!(keyword, "NOTE" | "STYLE" | "REGION") && !head.contains("-->") {
+        return Ok(None);
+    }
+    let timing = if let Some(t) = parse_timing(block[0].text) {
+        (0, t)
+    } else if block[0].text.contains("-->") {
+        return Err(timing_error(&block[0]));
+    } else {
+        match block.get(1) {
+            Some(l) if l.text.contains("-->") => {
+                (1, parse_timing(l.text).ok_or_else(|| timing_error(l))?)
             }
-        };
-        check_cue_times(&block[timing_idx], (start_ms, end_ms), previous, '.')?;
-        previous = Some((block[timing_idx].no, start_ms));
-        let payload_lines = &block[timing_idx + 1..];
-        for l in payload_lines {
-            if parse_timing(l.text).is_some() {
-                return Err(missing_blank_line(l, &block[0]));
-            }
-            if is_header(l.text) {
-                return Err(second_header(l));
-            }
+            _ if looks_like_timing(block[0].text) => return Err(timing_error(&block[0])),
+            Some(l) => return Err(timing_error(l)),
+            None => return Err(timing_error(&block[0])),
         }
+    };
+    Ok(Some(timing))
+}
+
+/// Checks that no text line of the cue starting at `cue` is a timing line or a header: the
+/// blank line before a next cue, or a next file, is missing.
+fn check_payload(payload_lines: &[Line<'_>], cue: &Line<'_>) -> Result<(), ParseError> {
+    for l in payload_lines {
+        if parse_timing(l.text).is_some() {
+            return Err(missing_blank_line(l, cue));
+        }
+        if is_header(l.text) {
+            return Err(second_header(l));
+        }
+    }
+    Ok(())
+}
+
+/// The turns so far, the last still open: consecutive cues (and pieces of a cue) of the same
+/// voice merge into one turn.
+#[derive(Default)]
+struct VoiceTurns {
+    turns: Vec<Turn>,
+    current: Option<TurnBuilder>,
+}
+
+impl VoiceTurns {
+    /// Adds the voice pieces of the cue whose first line is `cue` (none for a cue without text).
+    fn add_cue(
+        &mut self,
+        input: &str,
+        cue: &Line<'_>,
+        payload_lines: &[Line<'_>],
+        (start_ms, end_ms): (u64, u64),
+    ) {
         let Some(last) = payload_lines.last() else {
-            continue;
+            return;
         };
         let payload: Vec<&str> = payload_lines.iter().map(|l| l.text).collect();
         let cue_end = last.start + last.text.trim_end().len();
@@ -394,46 +444,47 @@ pub(crate) fn parse(input: &str) -> Result<ParsedTranscript, ParseError> {
                 }
                 None => cue_end,
             };
-            let same = current
+            let same = self
+                .current
                 .as_ref()
                 .is_some_and(|t| t.speaker() == piece.speaker.as_deref());
             if !same {
-                if let Some(t) = current.take() {
-                    turns.push(t.finish());
+                if let Some(t) = self.current.take() {
+                    self.turns.push(t.finish());
                 }
                 // The cue's first piece starts at the cue; a later one at its voice tag.
                 let (line, start) = if k == 0 {
-                    (block[0].no, block[0].start)
+                    (cue.no, cue.start)
                 } else {
                     let start = source_offset(payload_lines, piece.at);
                     let line = payload_lines
                         .iter()
                         .rfind(|l| l.start <= start)
-                        .map_or(block[0].no, |l| l.no);
+                        .map_or(cue.no, |l| l.no);
                     (line, start)
                 };
-                current = Some(TurnBuilder::new(
+                self.current = Some(TurnBuilder::new(
                     piece.speaker.clone(),
                     line,
                     Some(start_ms),
                     start,
                 ));
             }
-            if let Some(t) = current.as_mut() {
+            if let Some(t) = self.current.as_mut() {
                 t.push_text(&piece.text);
                 t.extend_to(end);
                 t.set_end_ms(Some(end_ms));
             }
         }
     }
-    if let Some(t) = current {
-        turns.push(t.finish());
+
+    /// Every turn, the open one closed.
+    fn finish(mut self) -> Vec<Turn> {
+        if let Some(t) = self.current {
+            self.turns.push(t.finish());
+        }
+        self.turns
     }
-    Ok(ParsedTranscript {
-        attributes: BTreeMap::new(),
-        turns,
-        source: input.to_string(),
-    })
 }
 
 #[cfg(test)]
