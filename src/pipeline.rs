@@ -21,17 +21,20 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::chain::EvidenceGatherer;
 use crate::chain::Model;
 use crate::chain::chart::Chart;
 use crate::chain::evidence::Evidence;
 use crate::codebook::{Codebook, Diagnostic};
 use crate::coding::tag_check::check_tag_codes;
-use crate::coding::{CodeReport, code_study};
+use crate::coding::{CodeReport, Coder, CodingSession, code_study};
 use crate::error::Error;
 use crate::fsutil::write_atomic;
 use crate::ingest::{IngestOptions, IngestReport};
 use crate::render;
 use crate::render::report::{ReportData, TEMPLATES, Target};
+use crate::stats::{Stats, Tally};
+use crate::store::{DocumentSink, StoredDocument};
 use crate::study::Study;
 
 /// How to build: how to ingest, and how to write the report.
@@ -41,6 +44,9 @@ pub struct BuildOptions {
     pub ingest: IngestOptions,
     /// Passed on to [`report`].
     pub report: ReportOptions,
+    /// Count the study's documents, segments and speakers too ([`Built::stats`]), in the same
+    /// pass over the stored documents.
+    pub stats: bool,
 }
 
 /// How to write the report.
@@ -88,6 +94,8 @@ pub struct Built {
     pub coded: Option<Coded>,
     /// The report, when the codebooks declare configurations.
     pub written: Option<Written>,
+    /// The study's statistics, when [`BuildOptions::stats`] asked for them.
+    pub stats: Option<Stats>,
 }
 
 /// What a run tells as it goes: each method is called once, as soon as its stage is done, and
@@ -118,6 +126,10 @@ impl Progress for () {}
 
 /// Runs every stage on `study`, in order: [`ingest`], then [`code`] with the study's
 /// codebooks, then [`report`] on the configurations they declare.
+///
+/// After ingest, one pass over the stored documents ([`Study::scan`]) codes them and gathers
+/// the report's evidence (from the fresh suggestions) and the statistics, so each stored
+/// segment file is read once.
 pub fn build(
     study: &Study,
     options: &BuildOptions,
@@ -128,17 +140,77 @@ pub fn build(
         ingested,
         coded: None,
         written: None,
+        stats: None,
     };
+    let mut tally = options.stats.then(Tally::default);
     let paths = study.codebook_paths()?;
     if paths.is_empty() {
+        if let Some(tally) = tally.as_mut() {
+            study.scan(&mut [tally])?;
+        }
+        built.stats = tally.map(Tally::finish);
         return Ok(built);
     }
-    built.coded = Some(code(study, &load_codebooks(study, &[])?, progress)?);
     let model = Model::load(&paths)?;
-    if !model.configurations().is_empty() {
-        built.written = Some(report(study, &model, &options.report, progress)?);
+    let reporting = !model.configurations().is_empty();
+    let include = options.report.include_suggestions;
+    let session = CodingSession::open(study)?;
+    let mut pass = CodeAndGather {
+        coder: session.coder(&model.books)?,
+        gatherer: match reporting {
+            true => Some(model.gatherer(study, &[], include, true)?),
+            false => None,
+        },
+    };
+    {
+        let mut sinks: Vec<&mut dyn DocumentSink> = vec![&mut pass];
+        sinks.extend(tally.as_mut().map(|t| t as &mut dyn DocumentSink));
+        study.scan(&mut sinks)?;
+    }
+    let CodeAndGather { coder, gatherer } = pass;
+    let coded = Coded {
+        report: coder.finish()?,
+        tags: check_tag_codes(study, &model.books),
+    };
+    drop(session);
+    progress.coded(&coded)?;
+    built.coded = Some(coded);
+    built.stats = tally.map(Tally::finish);
+    if let Some(gatherer) = gatherer {
+        model.ensure_sound()?;
+        let evidence = gatherer.finish(&model);
+        built.written = Some(write_report(
+            study,
+            &model,
+            &evidence,
+            &options.report,
+            progress,
+        )?);
     }
     Ok(built)
+}
+
+/// The pass of [`build`]: codes each batch of documents, and gathers the report's evidence from
+/// the codings as they stand after it (the fresh suggestions, not the stored ones).
+struct CodeAndGather<'c> {
+    coder: Coder<'c>,
+    gatherer: Option<EvidenceGatherer>,
+}
+
+impl DocumentSink for CodeAndGather<'_> {
+    fn document(&mut self, doc: &StoredDocument) -> Result<(), Error> {
+        self.batch(std::slice::from_ref(doc))
+    }
+
+    fn batch(&mut self, docs: &[StoredDocument]) -> Result<(), Error> {
+        let fresh = self.coder.code(docs)?;
+        if let Some(gatherer) = &mut self.gatherer {
+            for (doc, suggestions) in docs.iter().zip(fresh) {
+                gatherer.document_with(doc, suggestions);
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Parses the transcripts that changed into the store and the index. With `keep_going`, the
@@ -185,14 +257,25 @@ pub fn report(
             "the codebooks declare no [[configurations]]; a report needs at least one (see codebooks/dualiteit.toml)".into(),
         ));
     }
+    let evidence = model.evidence(study, &[], options.include_suggestions)?;
+    write_report(study, model, &evidence, options, progress)
+}
+
+/// [`report`] of a sound model, with the evidence gathered already.
+fn write_report(
+    study: &Study,
+    model: &Model,
+    evidence: &Evidence,
+    options: &ReportOptions,
+    progress: &mut dyn Progress,
+) -> Result<Written, Error> {
     let dir = options
         .out
         .clone()
         .unwrap_or_else(|| study.root.join("out"));
-    let evidence = model.evidence(study, &[], options.include_suggestions)?;
-    let figures = Figures::draw(model, &evidence)?;
+    let figures = Figures::draw(model, evidence)?;
     let mut files = figures.files(&dir);
-    files.extend(documents(study, model, &evidence, &figures, options, &dir)?);
+    files.extend(documents(study, model, evidence, &figures, options, &dir)?);
     let (changed, unchanged) = write_changed(files)?;
     let written = Written {
         dir,

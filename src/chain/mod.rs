@@ -16,6 +16,7 @@ use std::path::PathBuf;
 use crate::codebook::{Codebook, Diagnostic, Severity};
 use crate::coding;
 use crate::error::Error;
+use crate::store::{DocumentSink, StoredDocument};
 use crate::study::Study;
 
 use crate::codebook::Codes;
@@ -131,6 +132,22 @@ impl Model {
         extra: &[String],
         include_suggestions: bool,
     ) -> Result<Evidence, Error> {
+        let mut gatherer = self.gatherer(study, extra, include_suggestions, false)?;
+        study.scan(&mut [&mut gatherer])?;
+        Ok(gatherer.finish(self))
+    }
+
+    /// A sink that gathers [`Model::evidence`] in a scan that may feed other sinks too: the
+    /// decisions about the counted codes are read now, their segments and suggestions as the
+    /// scan goes. With `handed`, the suggestions are not the stored ones but handed with each
+    /// document to [`EvidenceGatherer::document_with`] by a pass that codes as it goes.
+    pub fn gatherer(
+        &self,
+        study: &Study,
+        extra: &[String],
+        include_suggestions: bool,
+        handed: bool,
+    ) -> Result<EvidenceGatherer, Error> {
         let codes = self.codes();
         let counted: HashSet<String> = self
             .wanted(extra)
@@ -138,11 +155,17 @@ impl Model {
             .flat_map(|w| codes.with_descendants(w))
             .map(str::to_string)
             .collect();
-        // One pass over the stored documents: the quotes and who the study heard.
-        let mut quotes = coding::QuoteSink::new(study, Some(&counted), include_suggestions)?;
-        let mut population = evidence::Population::default();
-        study.scan(&mut [&mut quotes, &mut population])?;
-        Ok(self.evidence_of(&quotes.finish(), &population, extra, include_suggestions))
+        let quotes = if handed {
+            coding::QuoteSink::handed(study, Some(&counted), include_suggestions)?
+        } else {
+            coding::QuoteSink::new(study, Some(&counted), include_suggestions)?
+        };
+        Ok(EvidenceGatherer {
+            quotes,
+            population: evidence::Population::default(),
+            extra: extra.to_vec(),
+            include_suggestions,
+        })
     }
 
     /// The evidence for every code the configurations name, and for `extra` codes, from
@@ -175,5 +198,42 @@ impl Model {
     pub fn chart(&self, ids: &[String], evidence: &Evidence) -> Result<Chart, Error> {
         let selected = self.select(ids)?;
         Ok(Chart::new(&selected, &self.codes(), evidence))
+    }
+}
+
+/// The quotes and the people [`Model::evidence`] needs, gathered as a [`DocumentSink`].
+pub struct EvidenceGatherer {
+    quotes: coding::QuoteSink,
+    population: evidence::Population,
+    extra: Vec<String>,
+    include_suggestions: bool,
+}
+
+impl DocumentSink for EvidenceGatherer {
+    fn document(&mut self, doc: &StoredDocument) -> Result<(), Error> {
+        self.quotes.document(doc)?;
+        self.population.document(doc)
+    }
+
+    fn wants(&self, id: &str) -> bool {
+        self.quotes.wants(id) || self.population.wants(id)
+    }
+}
+
+impl EvidenceGatherer {
+    /// Takes document `doc` with its fresh `suggestions` (see [`Model::gatherer`]).
+    pub fn document_with(&mut self, doc: &StoredDocument, suggestions: Vec<coding::Suggestion>) {
+        self.quotes.document_with(doc, suggestions);
+        self.population.add_document(&doc.segments);
+    }
+
+    /// The evidence of `model`'s configurations, from what was gathered.
+    pub fn finish(self, model: &Model) -> Evidence {
+        model.evidence_of(
+            &self.quotes.finish(),
+            &self.population,
+            &self.extra,
+            self.include_suggestions,
+        )
     }
 }

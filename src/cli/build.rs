@@ -2,7 +2,6 @@
 
 use icamo::error::Error;
 use icamo::pipeline::{self, BuildOptions};
-use icamo::stats::Stats;
 
 use super::emit::{Target, emit, say};
 
@@ -26,10 +25,10 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
     let options = BuildOptions {
         ingest: args.options.to_ingest(global),
         report: args.report.into(),
+        stats: !global.quiet,
     };
-    pipeline::build(&study, &options, &mut super::Printer::new(global))?;
-    if !global.quiet {
-        let stats = Stats::of_study(&study)?;
+    let built = pipeline::build(&study, &options, &mut super::Printer::new(global))?;
+    if let Some(stats) = built.stats {
         say!()?;
         emit(
             stats.to_text(&study.manifest.study.name).as_bytes(),

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::{Stance, for_each_suggestion};
+use super::{Stance, Suggestion, for_each_suggestion};
 use crate::error::Error;
 use crate::fsutil::write_atomic;
 use crate::study::{CODINGS_DIR, Study};
@@ -456,7 +456,25 @@ pub fn effective_codings_where(
     study: &Study,
     keep: impl Fn(&str, Status) -> bool,
 ) -> Result<Vec<EffectiveCoding>, Error> {
-    let mut decided: BTreeMap<(String, String), Vec<Coding>> = BTreeMap::new();
+    let decided = decided_codings(study)?;
+    let mut out = Vec::new();
+    if study.suggestions_path().exists() {
+        for_each_suggestion(study, |s| {
+            out.extend(merge_suggested(&decided, [s], &keep));
+            Ok(())
+        })?;
+    }
+    out.extend(merge_unsuggested(&decided, &out_keys(&out), &keep));
+    out.sort_by(|a, b| (&a.segment, &a.code).cmp(&(&b.segment, &b.code)));
+    Ok(out)
+}
+
+/// The coders' decisions and the inline tags' codings, by (segment, code).
+pub type Decided = BTreeMap<(String, String), Vec<Coding>>;
+
+/// Every coder's file and the tag codings, by (segment, code).
+pub fn decided_codings(study: &Study) -> Result<Decided, Error> {
+    let mut decided = Decided::new();
     let coders = load_all_coders(study)?;
     for coding in coders
         .into_values()
@@ -468,46 +486,80 @@ pub fn effective_codings_where(
             .or_default()
             .push(coding);
     }
+    Ok(decided)
+}
+
+/// The merge, as a pure function: the decisions in `decided` and the rules' `suggestions` as
+/// one effective coding per (segment, code) that `keep` keeps, sorted. A coder's accept or a
+/// tag confirms a code, with its stance (and the suggestion's score, where there is one); a
+/// reject hides the suggestion (unless someone else confirmed the code); a suggestion nobody
+/// decided stays a suggestion. Give it a whole study's codings, or one document's.
+pub fn merge(
+    decided: &Decided,
+    suggestions: impl IntoIterator<Item = Suggestion>,
+    keep: &impl Fn(&str, Status) -> bool,
+) -> Vec<EffectiveCoding> {
+    let mut out = merge_suggested(decided, suggestions, keep);
+    out.extend(merge_unsuggested(decided, &out_keys(&out), keep));
+    out.sort_by(|a, b| (&a.segment, &a.code).cmp(&(&b.segment, &b.code)));
+    out
+}
+
+/// The effective codings of suggested pairs: confirmed where someone decided them, else
+/// suggestions.
+fn merge_suggested(
+    decided: &Decided,
+    suggestions: impl IntoIterator<Item = Suggestion>,
+    keep: &impl Fn(&str, Status) -> bool,
+) -> Vec<EffectiveCoding> {
     let mut out = Vec::new();
-    // The decided pairs the rules suggested too (the rest are confirmed below).
-    let mut suggested: HashSet<(String, String)> = HashSet::new();
-    if study.suggestions_path().exists() {
-        for_each_suggestion(study, |s| {
-            let key = (s.segment, s.code);
-            if let Some(codings) = decided.get(&key) {
-                if let Some(mut confirmed) = confirm(codings)
-                    && keep(&confirmed.code, Status::Confirmed)
-                {
-                    confirmed.score = Some(s.score);
-                    out.push(confirmed);
-                }
-                suggested.insert(key);
-            } else if keep(&key.1, Status::Suggested) {
-                out.push(EffectiveCoding {
-                    segment: key.0,
-                    code: key.1,
-                    status: Status::Suggested,
-                    origin: Origin::Rule,
-                    stance: s.stance,
-                    disputed: false,
-                    coders: Vec::new(),
-                    score: Some(s.score),
-                    spans: s.spans,
-                });
+    for s in suggestions {
+        let key = (s.segment, s.code);
+        if let Some(codings) = decided.get(&key) {
+            if let Some(mut confirmed) = confirm(codings)
+                && keep(&confirmed.code, Status::Confirmed)
+            {
+                confirmed.score = Some(s.score);
+                out.push(confirmed);
             }
-            Ok(())
-        })?;
-    }
-    for (key, codings) in &decided {
-        if !suggested.contains(key)
-            && let Some(confirmed) = confirm(codings)
-            && keep(&confirmed.code, Status::Confirmed)
-        {
-            out.push(confirmed);
+        } else if keep(&key.1, Status::Suggested) {
+            out.push(EffectiveCoding {
+                segment: key.0,
+                code: key.1,
+                status: Status::Suggested,
+                origin: Origin::Rule,
+                stance: s.stance,
+                disputed: false,
+                coders: Vec::new(),
+                score: Some(s.score),
+                spans: s.spans,
+            });
         }
     }
-    out.sort_by(|a, b| (&a.segment, &a.code).cmp(&(&b.segment, &b.code)));
-    Ok(out)
+    out
+}
+
+/// The confirmed codings of the decided pairs not among `done` (those the rules did not
+/// suggest; a suggested pair was settled by [`merge_suggested`], kept or not).
+fn merge_unsuggested(
+    decided: &Decided,
+    done: &HashSet<(&str, &str)>,
+    keep: &impl Fn(&str, Status) -> bool,
+) -> Vec<EffectiveCoding> {
+    decided
+        .iter()
+        .filter(|((segment, code), _)| !done.contains(&(segment.as_str(), code.as_str())))
+        .filter_map(|(_, codings)| confirm(codings))
+        .filter(|c| keep(&c.code, Status::Confirmed))
+        .collect()
+}
+
+/// The (segment, code) pairs of `codings`.
+fn out_keys(codings: &[EffectiveCoding]) -> HashSet<(&str, &str)> {
+    codings
+        .iter()
+        .map(|c| (c.segment.as_str(), c.code.as_str()))
+        .collect()
 }
 
 /// The confirmed coding the accepts among `codings` make, or `None` when all are rejects.

@@ -26,6 +26,7 @@ pub mod tag_check;
 pub mod tags;
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -89,7 +90,7 @@ struct Compiled<'c, 'i> {
 struct DocCoding {
     segments: usize,
     bytes: u64,
-    suggestions: usize,
+    suggestions: Vec<Suggestion>,
     coded_segments: usize,
     per_kind: HashMap<CodeKind, usize>,
     jsonl: Vec<u8>,
@@ -170,29 +171,36 @@ impl DocumentSink for Coder<'_> {
         self.batch(std::slice::from_ref(doc))
     }
 
-    /// Codes the batch's documents in parallel, then writes their suggestions in order.
     fn batch(&mut self, docs: &[StoredDocument]) -> Result<(), Error> {
+        self.code(docs).map(drop)
+    }
+}
+
+impl Coder<'_> {
+    /// Codes `docs` in parallel, writes their suggestions in order, and returns each one's
+    /// suggestions (sorted), for a sink that needs them in the same pass.
+    pub fn code(&mut self, docs: &[StoredDocument]) -> Result<Vec<Vec<Suggestion>>, Error> {
         let coded: Vec<Result<DocCoding, Error>> = docs
             .par_iter()
             .map(|doc| code_document(&doc.segments, &self.compiled, &self.kinds))
             .collect();
+        let mut out = Vec::with_capacity(docs.len());
         for doc in coded {
             let doc = doc?;
             let report = &mut self.report;
             report.segments += doc.segments;
             report.bytes += doc.bytes;
-            report.suggestions += doc.suggestions;
+            report.suggestions += doc.suggestions.len();
             report.coded_segments += doc.coded_segments;
             for (kind, n) in doc.per_kind {
                 *report.per_kind.entry(kind).or_default() += n;
             }
             self.out.write(&doc.jsonl)?;
+            out.push(doc.suggestions);
         }
-        Ok(())
+        Ok(out)
     }
-}
 
-impl Coder<'_> {
     /// Puts the suggestions file in place and says what was done.
     pub fn finish(self) -> Result<CodeReport, Error> {
         self.out.commit()?;
@@ -234,7 +242,7 @@ fn code_document(
         serde_json::to_writer(&mut coded.jsonl, s)?;
         coded.jsonl.push(b'\n');
     }
-    coded.suggestions = suggestions.len();
+    coded.suggestions = suggestions;
     Ok(coded)
 }
 
@@ -314,29 +322,53 @@ pub fn for_each_suggestion(
     study: &Study,
     mut f: impl FnMut(Suggestion) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    let path = study.suggestions_path();
-    let file = match std::fs::File::open(&path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(Error::Other(format!(
-                "the study in {} has no suggestions yet: run `icamo code` first",
-                study.root.display()
-            )));
-        }
-        Err(e) => return Err(Error::io(&path, e)),
-    };
-    for (n, line) in std::io::BufRead::lines(std::io::BufReader::new(file)).enumerate() {
-        let line = line.map_err(|e| Error::io(&path, e))?;
-        let suggestion = serde_json::from_str(&line).map_err(|e| {
-            Error::Other(format!(
-                "{}:{}: a stored suggestion is damaged ({e}); run `icamo code` again",
-                path.display(),
-                n + 1
-            ))
-        })?;
-        f(suggestion)?;
+    for suggestion in SuggestionReader::open(study)? {
+        f(suggestion?)?;
     }
     Ok(())
+}
+
+/// The suggestions of the last `icamo code`, read a line at a time, in file order (segment
+/// order); a damaged line is an error naming its line.
+pub struct SuggestionReader {
+    path: PathBuf,
+    lines: std::iter::Enumerate<std::io::Lines<std::io::BufReader<std::fs::File>>>,
+}
+
+impl SuggestionReader {
+    /// Opens the study's suggestions; an error saying what to run when there are none.
+    pub fn open(study: &Study) -> Result<SuggestionReader, Error> {
+        let path = study.suggestions_path();
+        let file = match std::fs::File::open(&path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::Other(format!(
+                    "the study in {} has no suggestions yet: run `icamo code` first",
+                    study.root.display()
+                )));
+            }
+            Err(e) => return Err(Error::io(&path, e)),
+        };
+        let lines = std::io::BufRead::lines(std::io::BufReader::new(file)).enumerate();
+        Ok(SuggestionReader { path, lines })
+    }
+}
+
+impl Iterator for SuggestionReader {
+    type Item = Result<Suggestion, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (n, line) = self.lines.next()?;
+        Some(line.map_err(|e| Error::io(&self.path, e)).and_then(|line| {
+            serde_json::from_str(&line).map_err(|e| {
+                Error::Other(format!(
+                    "{}:{}: a stored suggestion is damaged ({e}); run `icamo code` again",
+                    self.path.display(),
+                    n + 1
+                ))
+            })
+        }))
+    }
 }
 
 /// A coding together with the segment it codes: a quote.
@@ -362,50 +394,91 @@ pub fn quotes(
     Ok(sink.finish())
 }
 
-/// [`quotes`] as a [`DocumentSink`], to gather quotes in a scan that feeds other sinks too:
-/// the codings that count are read when it is made, and each is joined to its segment as the
-/// segment's document comes by. Only documents with codings are wanted.
+/// [`quotes`] as a [`DocumentSink`], to gather quotes in a scan that feeds other sinks too.
+/// The coders' decisions are read when it is made; as each document comes by they are merged
+/// ([`manual::merge`]) with that document's suggestions and joined to its segments.
 pub struct QuoteSink {
-    /// Document id → its codings, in segment order.
-    codings: HashMap<String, Vec<manual::EffectiveCoding>>,
+    /// Document id → the decisions about its segments.
+    decided: HashMap<String, manual::Decided>,
+    /// Where each document's suggestions come from.
+    suggestions: SuggestionSource,
+    codes: Option<std::collections::HashSet<String>>,
+    include_suggestions: bool,
     quotes: Vec<Quote>,
+}
+
+/// Where a [`QuoteSink`] takes each document's suggestions from.
+enum SuggestionSource {
+    /// The study's suggestions file, read along with the scan (both are in segment order).
+    Stored(Option<Box<std::iter::Peekable<SuggestionReader>>>),
+    /// Handed over with each document by [`QuoteSink::document_with`]: a pass that codes the
+    /// documents as it goes.
+    Handed,
 }
 
 impl QuoteSink {
     /// The codings of `codes` (none: every code) that count: confirmed ones only unless
-    /// `include_suggestions`.
+    /// `include_suggestions`; the suggestions are those of the last `icamo code`.
     pub fn new(
         study: &Study,
         codes: Option<&std::collections::HashSet<String>>,
         include_suggestions: bool,
     ) -> Result<QuoteSink, Error> {
-        let found = manual::effective_codings_where(study, |code, status| {
-            codes.is_none_or(|set| set.contains(code))
-                && (include_suggestions || status == manual::Status::Confirmed)
-        })?;
-        let mut codings: HashMap<String, Vec<manual::EffectiveCoding>> = HashMap::new();
-        for coding in found {
-            if let Some(id) = SegmentId::parse(&coding.segment) {
-                codings.entry(id.doc.to_string()).or_default().push(coding);
+        let reader = if study.suggestions_path().exists() {
+            Some(Box::new(SuggestionReader::open(study)?.peekable()))
+        } else {
+            None
+        };
+        QuoteSink::with_source(
+            study,
+            codes,
+            include_suggestions,
+            SuggestionSource::Stored(reader),
+        )
+    }
+
+    /// As [`QuoteSink::new`], for a pass that codes the documents as it goes and hands each
+    /// one's fresh suggestions to [`QuoteSink::document_with`].
+    pub fn handed(
+        study: &Study,
+        codes: Option<&std::collections::HashSet<String>>,
+        include_suggestions: bool,
+    ) -> Result<QuoteSink, Error> {
+        QuoteSink::with_source(study, codes, include_suggestions, SuggestionSource::Handed)
+    }
+
+    fn with_source(
+        study: &Study,
+        codes: Option<&std::collections::HashSet<String>>,
+        include_suggestions: bool,
+        suggestions: SuggestionSource,
+    ) -> Result<QuoteSink, Error> {
+        let mut decided: HashMap<String, manual::Decided> = HashMap::new();
+        for (key, codings) in manual::decided_codings(study)? {
+            if let Some(id) = SegmentId::parse(&key.0) {
+                decided
+                    .entry(id.doc.to_string())
+                    .or_default()
+                    .insert(key, codings);
             }
         }
         Ok(QuoteSink {
-            codings,
+            decided,
+            suggestions,
+            codes: codes.cloned(),
+            include_suggestions,
             quotes: Vec::new(),
         })
     }
 
-    /// The quotes, in segment order.
-    pub fn finish(self) -> Vec<Quote> {
-        self.quotes
-    }
-}
-
-impl DocumentSink for QuoteSink {
-    fn document(&mut self, doc: &StoredDocument) -> Result<(), Error> {
-        let Some(codings) = self.codings.remove(&doc.id) else {
-            return Ok(());
+    /// Takes document `doc` with its `suggestions` (in segment order).
+    pub fn document_with(&mut self, doc: &StoredDocument, suggestions: Vec<Suggestion>) {
+        let decided = self.decided.remove(&doc.id).unwrap_or_default();
+        let keep = |code: &str, status: manual::Status| {
+            self.codes.as_ref().is_none_or(|set| set.contains(code))
+                && (self.include_suggestions || status == manual::Status::Confirmed)
         };
+        let codings = manual::merge(&decided, suggestions, &keep);
         let by_ordinal: HashMap<u32, &Segment> =
             doc.segments.iter().map(|s| (s.ordinal, s)).collect();
         for coding in codings {
@@ -419,10 +492,45 @@ impl DocumentSink for QuoteSink {
                 });
             }
         }
+    }
+
+    /// The quotes, in segment order.
+    pub fn finish(self) -> Vec<Quote> {
+        self.quotes
+    }
+
+    /// The stored suggestions of document `doc`, passing over those of documents the scan
+    /// did not hand over.
+    fn stored_suggestions(&mut self, doc: &str) -> Result<Vec<Suggestion>, Error> {
+        let SuggestionSource::Stored(Some(reader)) = &mut self.suggestions else {
+            return Ok(Vec::new());
+        };
+        let prefix = format!("{doc}:");
+        let mut out = Vec::new();
+        while let Some(next) = reader.peek() {
+            let Ok(s) = next else {
+                return Err(reader.next().expect("peeked").expect_err("an error"));
+            };
+            if s.segment.starts_with(&prefix) {
+                out.push(reader.next().expect("peeked")?);
+            } else if s.segment.as_str() < prefix.as_str() {
+                reader.next();
+            } else {
+                break;
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl DocumentSink for QuoteSink {
+    fn document(&mut self, doc: &StoredDocument) -> Result<(), Error> {
+        let suggestions = self.stored_suggestions(&doc.id)?;
+        self.document_with(doc, suggestions);
         Ok(())
     }
 
     fn wants(&self, id: &str) -> bool {
-        self.codings.contains_key(id)
+        self.include_suggestions || self.decided.contains_key(id)
     }
 }
