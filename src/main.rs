@@ -8,10 +8,6 @@ use clap::Parser;
 
 mod cli;
 
-// `cli/import.rs` still names these library modules as `crate::…`, as it did when the command
-// line lived in the library.
-use icamo::{codebook, error, fsutil, ingest, interop};
-
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     match cli::run(cli) {

@@ -754,6 +754,27 @@ fn a_reader_that_stops_early_ends_the_command_quietly() {
 }
 
 #[test]
+fn an_import_whose_reader_stops_early_still_imports_and_ends_with_status_0() {
+    let dir = bundled_study();
+    icamo(dir.path()).args(["ingest", "-q"]).assert().success();
+    let qdpx = dir.path().join("study.qdpx");
+    icamo(dir.path())
+        .args(["export", "qdpx", "--out"])
+        .arg(&qdpx)
+        .assert()
+        .success();
+    let into = dir.path().join("imported");
+    let qdpx = qdpx.to_str().unwrap();
+    let into_arg = into.to_str().unwrap();
+    let out = into_closed_pipe(dir.path(), &["import", "qdpx", qdpx, "--into", into_arg]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(into.join("icamo.toml").is_file());
+    assert!(into.join("refi-import.csv").is_file());
+}
+
+#[test]
 fn help_names_every_exit_status_and_the_usage_errors_end_as_it_says() {
     let out = common::icamo_cmd().arg("--help").output().unwrap();
     let help = String::from_utf8_lossy(&out.stdout);

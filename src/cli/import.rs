@@ -2,11 +2,13 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::codebook::Codebook;
-use crate::error::Error;
-use crate::fsutil::write_atomic;
-use crate::ingest::{IngestOptions, ingest};
-use crate::interop::{qdc, qdpx};
+use icamo::codebook::Codebook;
+use icamo::error::Error;
+use icamo::fsutil::write_atomic;
+use icamo::ingest::{IngestOptions, ingest};
+use icamo::interop::{qdc, qdpx};
+
+use super::emit::say;
 
 /// Bring in work done in ATLAS.ti, NVivo, MAXQDA, QualCoder or another tool that speaks
 /// REFI-QDA, or an icamo export.
@@ -113,17 +115,17 @@ fn import_codebook(
         }
         write_atomic(target, book.toml.as_bytes())?;
         if !global.quiet {
-            println!(
+            say!(
                 "codebook \"{}\": {} codes → {}",
                 book.name,
                 book.codes,
                 target.display()
-            );
+            )?;
         }
     }
     if !global.quiet {
         for n in &imported.notes {
-            println!("note: {n}");
+            say!("note: {n}")?;
         }
     }
     Ok(())
@@ -207,37 +209,37 @@ fn import_project(
             .push(format!("a transcript could not be read: {f}"));
     }
     if !global.quiet {
-        print_project_summary(file, into, &summary);
+        print_project_summary(file, into, &summary)?;
     }
     Ok(())
 }
 
 /// What the import of a project did, and what to do next.
-fn print_project_summary(file: &Path, into: &Path, s: &qdpx::ImportSummary) {
-    println!(
+fn print_project_summary(file: &Path, into: &Path, s: &qdpx::ImportSummary) -> Result<(), Error> {
+    say!(
         "imported {} ({}) into {}",
         file.display(),
         s.qde,
         into.display()
-    );
-    println!("  codes       {}", s.codes);
-    println!("  transcripts {}", s.documents);
-    println!("  coders      {}", s.coders);
-    println!("  codings     {} placed on turns", s.placed);
+    )?;
+    say!("  codes       {}", s.codes)?;
+    say!("  transcripts {}", s.documents)?;
+    say!("  coders      {}", s.coders)?;
+    say!("  codings     {} placed on turns", s.placed)?;
     for (reason, n) in &s.unplaced {
-        println!("              {n} not placed: {reason}");
+        say!("              {n} not placed: {reason}")?;
     }
     if s.inclusive_ends > 0 {
-        println!(
+        say!(
             "  {} selections had an inclusive end offset (told from their quoted text)",
             s.inclusive_ends
-        );
+        )?;
     }
     if s.memos > 0 {
-        println!("  memos       {} (memos/)", s.memos);
+        say!("  memos       {} (memos/)", s.memos)?;
     }
     for n in &s.notes {
-        println!("note: {n}");
+        say!("note: {n}")?;
     }
     let next = if s.speakers == 0 {
         format!(
@@ -248,10 +250,10 @@ fn print_project_summary(file: &Path, into: &Path, s: &qdpx::ImportSummary) {
     } else {
         format!("icamo build --study {}", into.display())
     };
-    println!(
+    say!(
         "Every coding is listed in {}. Next: {next}",
         into.join("refi-import.csv").display()
-    );
+    )
 }
 
 /// A file name for a codebook name: lower case, letters and digits, one `-` between words.
