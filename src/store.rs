@@ -34,9 +34,9 @@ use crate::fsutil::{STATE_DIR, write_atomic};
 use crate::study::Study;
 use crate::transcript::{Format, Segment};
 
-/// Documents read at a time by [`Study::scan`]: enough to keep every core busy for a sink that
-/// works on a batch in parallel, few enough that memory holds only their segments.
-const DOCS_PER_BATCH: usize = 32;
+/// Documents read at a time by [`Study::scan`], per thread: enough to keep every core busy for a
+/// sink that works on a batch in parallel, few enough that memory holds only their segments.
+const DOCS_PER_THREAD: usize = 4;
 
 /// One stored document as [`Study::scan`] hands it to the sinks.
 #[derive(Debug, Clone)]
@@ -167,26 +167,40 @@ impl Study {
     }
 
     /// Reads every stored document once, in segment id order, and hands it to each sink in
-    /// turn. Documents are read a batch at a time, in parallel.
+    /// turn. Documents are read a batch at a time, in parallel, and the next batch is read
+    /// while the sinks work on this one.
     pub fn scan(&self, sinks: &mut [&mut dyn DocumentSink]) -> Result<(), Error> {
         let mut ids = self.document_ids()?;
         ids.sort_by_cached_key(|d| format!("{d}:"));
         ids.retain(|id| sinks.iter().any(|s| s.wants(id)));
-        for batch in ids.chunks(DOCS_PER_BATCH) {
-            let docs = batch
-                .par_iter()
-                .map(|id| {
-                    Ok(StoredDocument {
-                        id: id.clone(),
-                        segments: self.document_segments(id)?,
-                    })
-                })
-                .collect::<Result<Vec<_>, Error>>()?;
-            for sink in sinks.iter_mut() {
-                sink.batch(&docs)?;
-            }
+        let batch_size = rayon::current_num_threads().max(1) * DOCS_PER_THREAD;
+        let mut batches = ids.chunks(batch_size);
+        let Some(first) = batches.next() else {
+            return Ok(());
+        };
+        let mut docs = self.read_batch(first)?;
+        for next in batches {
+            let read = std::thread::scope(|scope| {
+                let reading = scope.spawn(|| self.read_batch(next));
+                let fed = sinks.iter_mut().try_for_each(|sink| sink.batch(&docs));
+                let read = reading.join().expect("reading a batch does not panic");
+                fed.and(read)
+            });
+            docs = read?;
         }
-        Ok(())
+        sinks.iter_mut().try_for_each(|sink| sink.batch(&docs))
+    }
+
+    /// The stored documents `ids`, read in parallel.
+    fn read_batch(&self, ids: &[String]) -> Result<Vec<StoredDocument>, Error> {
+        ids.par_iter()
+            .map(|id| {
+                Ok(StoredDocument {
+                    id: id.clone(),
+                    segments: self.document_segments(id)?,
+                })
+            })
+            .collect()
     }
 
     /// Every stored segment, document by document in id order.
