@@ -100,165 +100,238 @@ pub fn ingest(study: &Study, options: &IngestOptions) -> Result<IngestReport, Er
     remove_rebuild_leftovers(study)?;
     let corpus = Corpus::new(&study.root, &study.manifest);
     let docs = corpus.discover()?;
-    let old = study.state()?;
-    let mut report = IngestReport::default();
-    let mut rebuild =
-        options.rebuild || old.analysis_version != ANALYSIS_VERSION || !study.index_dir().exists();
-    // The index is derived state: one that cannot be opened is rebuilt, not mended.
-    let mut index = None;
-    if !rebuild {
-        match SegmentIndex::open_or_create(&study.index_dir()) {
-            Ok(i) => index = Some(i),
-            Err(e) => {
-                report.warnings.push(Warning {
-                    path: study.index_dir(),
-                    line: 0,
-                    message: format!("{e}; rebuilding it from the transcripts"),
-                });
-                rebuild = true;
-            }
-        }
-    }
-    report.rebuilt = rebuild;
-
-    // 1. Which transcripts changed, by the hash of their bytes and of their manifest entries.
-    let mut state = State {
-        analysis_version: ANALYSIS_VERSION.to_string(),
-        documents: BTreeMap::new(),
-    };
-    let mut pending = Vec::new();
-    // The tag codings are derived with the segments: without their file, parse again.
-    let tags_file = study.tag_codings_path();
-    // A damaged one is derived data too: parse everything again and write it anew.
-    let old_tags = if tags_file.is_file() {
+    let mut run = Run::new(study, options)?;
+    let index = run.open_index();
+    // The tag codings are derived with the segments: without their file, parse again. A
+    // damaged one is derived data too: parse everything again and write it anew.
+    let old_tags = if study.tag_codings_path().is_file() {
         load_tag_codings(study).ok()
     } else {
         None
     };
-    let tags_present = old_tags.is_some();
-    for doc in &docs {
-        let path = corpus.path_of(doc);
-        let content_hash = match hash_file(&path) {
-            Ok(h) => h,
-            Err(e) => {
-                report.failed.push(Error::io(Path::new(&doc.path), e));
-                keep_previous(&old, &doc.id, &mut state, rebuild);
-                continue;
-            }
-        };
-        let metadata_hash = corpus.metadata_digest(doc);
-        let previous = old.documents.get(&doc.id).filter(|p| {
-            !rebuild
-                && tags_present
-                && p.content_hash == content_hash
-                && p.metadata_hash == metadata_hash
-                && p.path == doc.path
-                && study
-                    .segments_dir()
-                    .join(format!("{}.jsonl", doc.id))
-                    .is_file()
-        });
-        if let Some(previous) = previous {
-            report.unchanged.push(doc.id.clone());
-            state.documents.insert(doc.id.clone(), previous.clone());
-        } else {
-            pending.push(Pending {
-                doc: doc.clone(),
-                size: fs::metadata(&path).map_or(0, |m| m.len()),
-                content_hash,
-                metadata_hash,
-            });
-        }
-    }
 
-    // 2. Parse the changed ones in parallel, each straight into the index update (invisible
-    //    until the commit) and into the staging folder (moved into place after the commit).
+    // 1. Which transcripts changed, by the hash of their bytes and of their manifest entries.
+    let pending = run.changed(&corpus, &docs, old_tags.is_some());
     let present: BTreeSet<&str> = docs.iter().map(|d| d.id.as_str()).collect();
-    report.removed = old
+    run.report.removed = run
+        .old
         .documents
         .keys()
         .filter(|id| !present.contains(id.as_str()))
         .cloned()
         .collect();
+
+    // 2. Parse the changed ones in parallel, each straight into the index update (invisible
+    //    until the commit) and into the staging folder (moved into place after the commit).
     let staging = study.staging_dir();
     if staging.exists() {
         fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
     }
     fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
     let mut target = match index {
-        Some(index) if !rebuild => IndexTarget::Live(index),
+        Some(index) if !run.rebuild => IndexTarget::Live(index),
         _ => IndexTarget::fresh(study)?,
     };
     let mut staged = Vec::new();
-    if target.is_fresh() || !pending.is_empty() || !report.removed.is_empty() {
-        let parse_started = Instant::now();
-        let update = target.index().begin_update(&report.removed)?;
-        let progress = progress_bar(options.progress, pending.iter().map(|p| p.size).sum());
-        let outcomes: Vec<Result<Staged, Error>> = pending
-            .par_iter()
-            .map(|p| {
-                let outcome = stage(&corpus, p, &staging, &update);
-                progress.inc(p.size);
-                outcome
-            })
-            .collect();
-        progress.finish_and_clear();
-        report.parse_time = parse_started.elapsed();
-        for (p, outcome) in pending.iter().zip(outcomes) {
-            match outcome {
-                Ok(s) => {
-                    report.bytes_parsed += p.size;
-                    report.warnings.extend(s.warnings.iter().cloned());
-                    staged.push(s);
-                }
-                Err(e) => {
-                    report.failed.push(e);
-                    keep_previous(&old, &p.doc.id, &mut state, rebuild);
-                }
-            }
-        }
-        if !report.failed.is_empty() && !options.keep_going {
+    if target.is_fresh() || !pending.is_empty() || !run.report.removed.is_empty() {
+        let update = target.index().begin_update(&run.report.removed)?;
+        staged = run.parse(&corpus, &pending, &staging, &update);
+        if !run.report.failed.is_empty() && !options.keep_going {
             // The update is dropped uncommitted: the index stays as it was.
             drop(update);
             target.discard(study)?;
             let _ = fs::remove_dir_all(&staging);
-            return Err(Error::Ingest(std::mem::take(&mut report.failed)));
+            return Err(Error::Ingest(std::mem::take(&mut run.report.failed)));
         }
         // 3. Commit the index once, and swap a rebuilt one in.
         let index_started = Instant::now();
         update.commit()?;
         target.put_in_place(study)?;
-        report.index_time = index_started.elapsed();
+        run.report.index_time = index_started.elapsed();
     }
 
     // 4. Move the segments into place, then the tag codings, then record the state.
     let tags = merge_tag_codings(old_tags.unwrap_or_default(), &staged);
-    let segments_dir = study.segments_dir();
-    fs::create_dir_all(&segments_dir).map_err(|e| Error::io(&segments_dir, e))?;
-    for s in staged {
-        let target = segments_dir.join(format!("{}.jsonl", s.id));
-        fs::rename(staging.join(format!("{}.jsonl", s.id)), &target)
-            .map_err(|e| Error::io(&target, e))?;
-        report.segments_written += s.segments;
-        report.parsed.push(s.id.clone());
-        state.documents.insert(s.id, s.state);
-    }
-    let _ = fs::remove_dir_all(&staging);
-    for id in &report.removed {
-        study.remove_segments(id)?;
-    }
-    if rebuild {
-        // Segment files of documents that are no longer in the state would be orphans.
-        remove_orphan_segment_files(study, &state)?;
-    }
+    run.put_in_place(staged, &staging)?;
     let tags: Vec<Coding> = tags
         .into_iter()
-        .filter(|c| state.documents.contains_key(document_of(&c.segment)))
+        .filter(|c| run.state.documents.contains_key(document_of(&c.segment)))
         .collect();
-    write_atomic(&tags_file, &codings_csv(&tags, true)?)?;
-    study.save_state(&state)?;
+    write_atomic(&study.tag_codings_path(), &codings_csv(&tags, true)?)?;
+    study.save_state(&run.state)?;
+    let mut report = run.report;
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// One ingest under way: the state it started from, the state it is making, and its report.
+struct Run<'s> {
+    study: &'s Study,
+    options: &'s IngestOptions,
+    old: State,
+    state: State,
+    report: IngestReport,
+    rebuild: bool,
+}
+
+impl<'s> Run<'s> {
+    fn new(study: &'s Study, options: &'s IngestOptions) -> Result<Run<'s>, Error> {
+        let old = study.state()?;
+        let rebuild = options.rebuild
+            || old.analysis_version != ANALYSIS_VERSION
+            || !study.index_dir().exists();
+        Ok(Run {
+            study,
+            options,
+            old,
+            state: State {
+                analysis_version: ANALYSIS_VERSION.to_string(),
+                documents: BTreeMap::new(),
+            },
+            report: IngestReport::default(),
+            rebuild,
+        })
+    }
+
+    /// The live index, unless the run rebuilds. The index is derived state: one that cannot be
+    /// opened is rebuilt, not mended.
+    fn open_index(&mut self) -> Option<SegmentIndex> {
+        let mut index = None;
+        if !self.rebuild {
+            match SegmentIndex::open_or_create(&self.study.index_dir()) {
+                Ok(i) => index = Some(i),
+                Err(e) => {
+                    self.report.warnings.push(Warning {
+                        path: self.study.index_dir(),
+                        line: 0,
+                        message: format!("{e}; rebuilding it from the transcripts"),
+                    });
+                    self.rebuild = true;
+                }
+            }
+        }
+        self.report.rebuilt = self.rebuild;
+        index
+    }
+
+    /// The documents to parse: new, changed, or without their stored segments. The others keep
+    /// their state.
+    fn changed(&mut self, corpus: &Corpus, docs: &[SourceDoc], tags_present: bool) -> Vec<Pending> {
+        let mut pending = Vec::new();
+        for doc in docs {
+            let path = corpus.path_of(doc);
+            let content_hash = match hash_file(&path) {
+                Ok(h) => h,
+                Err(e) => {
+                    self.report.failed.push(Error::io(Path::new(&doc.path), e));
+                    self.keep_previous(&doc.id);
+                    continue;
+                }
+            };
+            let metadata_hash = corpus.metadata_digest(doc);
+            let previous = self.old.documents.get(&doc.id).filter(|p| {
+                !self.rebuild
+                    && tags_present
+                    && p.content_hash == content_hash
+                    && p.metadata_hash == metadata_hash
+                    && p.path == doc.path
+                    && self
+                        .study
+                        .segments_dir()
+                        .join(format!("{}.jsonl", doc.id))
+                        .is_file()
+            });
+            if let Some(previous) = previous {
+                self.report.unchanged.push(doc.id.clone());
+                self.state
+                    .documents
+                    .insert(doc.id.clone(), previous.clone());
+            } else {
+                pending.push(Pending {
+                    doc: doc.clone(),
+                    size: fs::metadata(&path).map_or(0, |m| m.len()),
+                    content_hash,
+                    metadata_hash,
+                });
+            }
+        }
+        pending
+    }
+
+    /// Parses `pending` in parallel into `update` and `staging`; the documents that failed
+    /// are in the report, and keep their previous state.
+    fn parse(
+        &mut self,
+        corpus: &Corpus,
+        pending: &[Pending],
+        staging: &Path,
+        update: &IndexUpdate,
+    ) -> Vec<Staged> {
+        let started = Instant::now();
+        let progress = progress_bar(self.options.progress, pending.iter().map(|p| p.size).sum());
+        let outcomes: Vec<Result<Staged, Error>> = pending
+            .par_iter()
+            .map(|p| {
+                let outcome = stage(corpus, p, staging, update);
+                progress.inc(p.size);
+                outcome
+            })
+            .collect();
+        progress.finish_and_clear();
+        self.report.parse_time = started.elapsed();
+        let mut staged = Vec::new();
+        for (p, outcome) in pending.iter().zip(outcomes) {
+            match outcome {
+                Ok(s) => {
+                    self.report.bytes_parsed += p.size;
+                    self.report.warnings.extend(s.warnings.iter().cloned());
+                    staged.push(s);
+                }
+                Err(e) => {
+                    self.report.failed.push(e);
+                    self.keep_previous(&p.doc.id);
+                }
+            }
+        }
+        staged
+    }
+
+    /// After the commit: the staged segment files take their documents' places, and the
+    /// segment files of removed documents go.
+    fn put_in_place(&mut self, staged: Vec<Staged>, staging: &Path) -> Result<(), Error> {
+        let segments_dir = self.study.segments_dir();
+        fs::create_dir_all(&segments_dir).map_err(|e| Error::io(&segments_dir, e))?;
+        for s in staged {
+            let target = segments_dir.join(format!("{}.jsonl", s.id));
+            fs::rename(staging.join(format!("{}.jsonl", s.id)), &target)
+                .map_err(|e| Error::io(&target, e))?;
+            self.report.segments_written += s.segments;
+            self.report.parsed.push(s.id.clone());
+            self.state.documents.insert(s.id, s.state);
+        }
+        let _ = fs::remove_dir_all(staging);
+        for id in &self.report.removed {
+            self.study.remove_segments(id)?;
+        }
+        if self.rebuild {
+            // Segment files of documents that are no longer in the state would be orphans.
+            remove_orphan_segment_files(self.study, &self.state)?;
+        }
+        Ok(())
+    }
+
+    /// A transcript that failed keeps its previous version, so the next run tries it again.
+    fn keep_previous(&mut self, id: &str) {
+        if self.rebuild {
+            return;
+        }
+        if let Some(previous) = self.old.documents.get(id) {
+            let mut previous = previous.clone();
+            // A hash that cannot match makes the next run parse the file again.
+            previous.content_hash = String::from("failed");
+            self.state.documents.insert(id.to_string(), previous);
+        }
+    }
 }
 
 /// BLAKE3 of a file, read in blocks.
@@ -314,19 +387,6 @@ fn merge_tag_codings(old: Vec<Coding>, staged: &[Staged]) -> Vec<Coding> {
 /// The document id of a segment id (`int-sh:0007` → `int-sh`).
 fn document_of(segment: &str) -> &str {
     SegmentId::parse(segment).map_or(segment, |id| id.doc)
-}
-
-/// A transcript that failed keeps its previous version, so the next run tries it again.
-fn keep_previous(old: &State, id: &str, state: &mut State, rebuild: bool) {
-    if rebuild {
-        return;
-    }
-    if let Some(previous) = old.documents.get(id) {
-        let mut previous = previous.clone();
-        // A hash that cannot match makes the next run parse the file again.
-        previous.content_hash = String::from("failed");
-        state.documents.insert(id.to_string(), previous);
-    }
 }
 
 /// Removes what a rebuild killed midway left beside the live index. Without a live index
