@@ -30,7 +30,8 @@ use crate::coding::manual::Status;
 use crate::coding::{Quote, Stance};
 use crate::error::Error;
 use crate::pipeline::{codebook_files, load_codebooks};
-use crate::render::site::{self, PanelRules};
+use crate::privacy::PanelRules;
+use crate::render::site;
 use crate::study::Study;
 
 /// Which codes to take quotes of.

@@ -43,7 +43,7 @@ pub(super) struct Args {
 pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
     let study = global.study()?;
     if let Some(dir) = args.check {
-        let found = site::check(&dir, &study.manifest)?;
+        let found = icamo::privacy::check(&dir, &study.manifest)?;
         if found.is_empty() {
             if !global.quiet {
                 note!(
