@@ -104,9 +104,7 @@ struct JsonHit<'a> {
 
 pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
     let study = global.study()?;
-    if !study.index_dir().exists() {
-        return Err(Error::NotIngested(study.root.clone()));
-    }
+    study.ensure_ingested()?;
     let coded = coded_segments(&study, &args)?;
     let index = SegmentIndex::open_or_create(&study.index_dir())?;
     let mut hits = index.search(&SearchRequest {

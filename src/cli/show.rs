@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use icamo::error::Error;
-use icamo::transcript::Segment;
+use icamo::transcript::{Segment, SegmentId};
 
 use super::emit::{Target, emit};
 
@@ -80,15 +80,10 @@ fn show_segment(out: &mut String, s: &Segment, current: bool, path: &str, names:
 
 /// Splits `doc:0007` (or `doc:7`) into the document id and the turn number.
 pub(super) fn parse_id(id: &str) -> Result<(&str, u32), Error> {
-    let bad = || {
+    let parsed = SegmentId::parse(id).ok_or_else(|| {
         Error::UnknownSegment(format!(
             "\"{id}\" is not a segment id: expected DOCUMENT:NUMBER, like int-sh-01:0007"
         ))
-    };
-    let (doc, n) = id.rsplit_once(':').ok_or_else(bad)?;
-    let n: u32 = n.parse().map_err(|_| bad())?;
-    if doc.is_empty() || n == 0 {
-        return Err(bad());
-    }
-    Ok((doc, n))
+    })?;
+    Ok((parsed.doc, parsed.ordinal))
 }
