@@ -18,21 +18,17 @@
 //! # Ok::<(), icamo::Error>(())
 //! ```
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::chain::EvidenceGatherer;
 use crate::chain::Model;
-use crate::chain::chart::Chart;
 use crate::chain::evidence::Evidence;
 use crate::codebook::{Codebook, Diagnostic};
 use crate::coding::tag_check::check_tag_codes;
 use crate::coding::{CodeReport, Coder, CodingSession, code_study};
 use crate::error::Error;
-use crate::fsutil::write_atomic;
 use crate::ingest::{IngestOptions, IngestReport};
-use crate::render;
-use crate::render::report::{ReportData, TEMPLATES, Target};
+use crate::render::{self, Figures, RenderContext, Report};
 use crate::stats::{Stats, Tally};
 use crate::store::{DocumentSink, StoredDocument};
 use crate::study::Study;
@@ -273,10 +269,17 @@ fn write_report(
         .out
         .clone()
         .unwrap_or_else(|| study.root.join("out"));
+    let ctx = RenderContext {
+        study,
+        model,
+        evidence,
+    };
     let figures = Figures::draw(model, evidence)?;
-    let mut files = figures.files(&dir);
-    files.extend(documents(study, model, evidence, &figures, options, &dir)?);
-    let (changed, unchanged) = write_changed(files)?;
+    let report = Report {
+        figures: &figures,
+        template: options.template.as_deref(),
+    };
+    let (changed, unchanged) = render::write(&[&figures, &report], &ctx, &dir)?;
     let written = Written {
         dir,
         changed,
@@ -307,131 +310,4 @@ pub fn load_codebooks(study: &Study, explicit: &[PathBuf]) -> Result<Vec<Codeboo
         .iter()
         .map(|p| Codebook::load(p))
         .collect()
-}
-
-/// The report's figures: the chain of every configuration ("keten") and one per
-/// configuration, as charts, as SVG (for HTML) and as Mermaid (for Markdown).
-struct Figures {
-    charts: Vec<(String, Chart)>,
-    svg: BTreeMap<String, String>,
-    mermaid: BTreeMap<String, String>,
-}
-
-impl Figures {
-    fn draw(model: &Model, evidence: &Evidence) -> Result<Figures, Error> {
-        let mut charts = vec![("keten".to_string(), model.chart(&[], evidence)?)];
-        for c in model.configurations() {
-            charts.push((
-                c.id.clone(),
-                model.chart(std::slice::from_ref(&c.id), evidence)?,
-            ));
-        }
-        let mut svg = BTreeMap::new();
-        let mut mermaid = BTreeMap::new();
-        for (name, chart) in &charts {
-            svg.insert(
-                name.clone(),
-                render::svg::to_svg(chart, render::svg::Engine::Builtin)?,
-            );
-            mermaid.insert(name.clone(), render::mermaid::to_mermaid(chart));
-        }
-        Ok(Figures {
-            charts,
-            svg,
-            mermaid,
-        })
-    }
-
-    /// figures/NAME.svg for each chart, in chart order, and figures/keten.json.
-    fn files(&self, dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-        let figures = dir.join("figures");
-        let mut files: Vec<(PathBuf, Vec<u8>)> = self
-            .charts
-            .iter()
-            .map(|(name, _)| {
-                (
-                    figures.join(format!("{name}.svg")),
-                    self.svg[name].clone().into_bytes(),
-                )
-            })
-            .collect();
-        if let Some((_, chain)) = self.charts.first() {
-            files.push((figures.join("keten.json"), chain.to_json().into_bytes()));
-        }
-        files
-    }
-}
-
-/// report.md, report.html and summary.md, from their templates.
-fn documents(
-    study: &Study,
-    model: &Model,
-    evidence: &Evidence,
-    figures: &Figures,
-    options: &ReportOptions,
-    dir: &Path,
-) -> Result<Vec<(PathBuf, Vec<u8>)>, Error> {
-    let name = &study.manifest.study.name;
-    let data = ReportData::new(name, model, evidence);
-    let [report_builtin, summary_builtin] = TEMPLATES;
-    let (report_name, report) = template(study, options.template.as_deref(), report_builtin)?;
-    let (summary_name, summary) = template(study, None, summary_builtin)?;
-    let markdown = render::report::render(
-        &report_name,
-        &report,
-        &data,
-        Target::Markdown,
-        &figures.mermaid,
-    )?;
-    let html_markdown =
-        render::report::render(&report_name, &report, &data, Target::Html, &figures.svg)?;
-    let html = render::report::to_html(name, &html_markdown);
-    let summary = render::report::render(
-        &summary_name,
-        &summary,
-        &data,
-        Target::Markdown,
-        &figures.mermaid,
-    )?;
-    Ok(vec![
-        (dir.join("report.md"), markdown.into_bytes()),
-        (dir.join("report.html"), html.into_bytes()),
-        (dir.join("summary.md"), summary.into_bytes()),
-    ])
-}
-
-/// The template to use for the built-in `(name, source)`, with the name errors show: the file
-/// given, else one of that name in the study's templates/ folder, else the built-in one.
-fn template(
-    study: &Study,
-    given: Option<&Path>,
-    (name, builtin): (&str, &str),
-) -> Result<(String, String), Error> {
-    let in_study = study.root.join("templates").join(name);
-    let path = match given {
-        Some(path) => path.to_path_buf(),
-        None if in_study.is_file() => in_study,
-        None => return Ok((name.to_string(), builtin.to_string())),
-    };
-    let source = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-    Ok((path.display().to_string(), source))
-}
-
-/// Writes each file whose content differs from what is there; returns the files written and
-/// how many were already up to date.
-fn write_changed(files: Vec<(PathBuf, Vec<u8>)>) -> Result<(Vec<PathBuf>, usize), Error> {
-    let mut changed = Vec::new();
-    let mut unchanged = 0;
-    for (path, bytes) in files {
-        if std::fs::read(&path).is_ok_and(|old| old == bytes) {
-            unchanged += 1;
-            continue;
-        }
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        }
-        write_atomic(&path, &bytes)?;
-        changed.push(path);
-    }
-    Ok((changed, unchanged))
 }

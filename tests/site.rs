@@ -200,6 +200,24 @@ fn site_is_private_safe_and_counts_what_quotes_counts() {
 }
 
 #[test]
+fn a_second_site_run_with_nothing_changed_leaves_the_page_untouched() {
+    let dir = common::bundled_study();
+    icamo(dir.path()).args(["build", "-q"]).assert().success();
+    icamo(dir.path()).args(["site", "-q"]).assert().success();
+    let path = dir.path().join("out/site/index.html");
+    let long_ago = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+    fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(long_ago)
+        .unwrap();
+    icamo(dir.path()).args(["site", "-q"]).assert().success();
+    let modified = fs::metadata(&path).unwrap().modified().unwrap();
+    assert_eq!(modified, long_ago, "the page was written again");
+}
+
+#[test]
 fn deep_link_filters_the_page_in_a_real_browser() {
     let Some(browser) = chromium_or_skip() else {
         return;

@@ -6,10 +6,13 @@ mod figure;
 mod layout;
 pub mod mermaid;
 mod metrics;
+mod output;
 pub mod png;
 pub mod report;
 pub mod site;
 pub mod svg;
+
+pub use output::{Figures, Output, RenderContext, Report, write, write_changed};
 
 /// Text escaped for HTML (and Graphviz's HTML-like labels): `&`, `<`, `>` and `"` as
 /// entities, so it is safe in element content and in double-quoted attribute values.

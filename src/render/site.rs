@@ -435,13 +435,13 @@ fn fill(template: &str, slots: &[(&str, &str)]) -> String {
     }
 }
 
-/// Writes the site of `study` into `out` (created when missing): `index.html`. Returns its
+/// Writes the site of `study` into `out` (created when missing): `index.html`, through the
+/// one write-if-changed step of the outputs ([`crate::render::write_changed`]). Returns its
 /// path.
 pub fn write(study: &Study, model: &Model, out: &Path) -> Result<PathBuf, Error> {
     let page = build(study, model)?;
-    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     let path = out.join("index.html");
-    crate::fsutil::write_atomic(&path, page.as_bytes())?;
+    crate::render::write_changed(vec![(path.clone(), page.into_bytes())])?;
     Ok(path)
 }
 

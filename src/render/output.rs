@@ -1,0 +1,188 @@
+//! The outputs of a study's evidence, and the one step that writes them: each [`Output`] (the
+//! [`Figures`], the [`Report`]) makes its files from a [`RenderContext`], and [`write`] puts
+//! in place each file whose content changed, leaving the others untouched (mdBook's renderers
+//! are the model). A renderer is handed what it draws and never opens a transcript.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::report::{ReportData, TEMPLATES, Target};
+use crate::chain::Model;
+use crate::chain::chart::Chart;
+use crate::chain::evidence::Evidence;
+use crate::error::Error;
+use crate::fsutil::write_atomic;
+use crate::study::Study;
+
+/// What every output is handed: the study (its name, its templates folder), its
+/// configurations and their evidence.
+#[derive(Clone, Copy)]
+pub struct RenderContext<'a> {
+    /// The study.
+    pub study: &'a Study,
+    /// Its codebooks and configurations.
+    pub model: &'a Model,
+    /// The evidence of the configurations' codes.
+    pub evidence: &'a Evidence,
+}
+
+/// One kind of output: the files it consists of, made from a [`RenderContext`], with their
+/// paths under the output folder `dir`.
+pub trait Output {
+    /// The files, in the order they are written.
+    fn files(&self, ctx: &RenderContext, dir: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>, Error>;
+}
+
+/// Makes every output's files and writes those whose content differs from what is in `dir`;
+/// returns the files written and how many were already up to date.
+pub fn write(
+    outputs: &[&dyn Output],
+    ctx: &RenderContext,
+    dir: &Path,
+) -> Result<(Vec<PathBuf>, usize), Error> {
+    let mut files = Vec::new();
+    for output in outputs {
+        files.extend(output.files(ctx, dir)?);
+    }
+    write_changed(files)
+}
+
+/// The report's figures: the chain of every configuration ("keten") and one per
+/// configuration, as charts, as SVG (for HTML) and as Mermaid (for Markdown).
+pub struct Figures {
+    charts: Vec<(String, Chart)>,
+    svg: BTreeMap<String, String>,
+    mermaid: BTreeMap<String, String>,
+}
+
+impl Figures {
+    /// Draws every chart of `model` with `evidence`.
+    pub fn draw(model: &Model, evidence: &Evidence) -> Result<Figures, Error> {
+        let mut charts = vec![("keten".to_string(), model.chart(&[], evidence)?)];
+        for c in model.configurations() {
+            charts.push((
+                c.id.clone(),
+                model.chart(std::slice::from_ref(&c.id), evidence)?,
+            ));
+        }
+        let mut svg = BTreeMap::new();
+        let mut mermaid = BTreeMap::new();
+        for (name, chart) in &charts {
+            svg.insert(
+                name.clone(),
+                super::svg::to_svg(chart, super::svg::Engine::Builtin)?,
+            );
+            mermaid.insert(name.clone(), super::mermaid::to_mermaid(chart));
+        }
+        Ok(Figures {
+            charts,
+            svg,
+            mermaid,
+        })
+    }
+}
+
+impl Output for Figures {
+    /// figures/NAME.svg for each chart, in chart order, and figures/keten.json.
+    fn files(&self, _ctx: &RenderContext, dir: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>, Error> {
+        let figures = dir.join("figures");
+        let mut files: Vec<(PathBuf, Vec<u8>)> = self
+            .charts
+            .iter()
+            .map(|(name, _)| {
+                (
+                    figures.join(format!("{name}.svg")),
+                    self.svg[name].clone().into_bytes(),
+                )
+            })
+            .collect();
+        if let Some((_, chain)) = self.charts.first() {
+            files.push((figures.join("keten.json"), chain.to_json().into_bytes()));
+        }
+        Ok(files)
+    }
+}
+
+/// The report (Markdown and HTML) and the summary, from their templates, with the figures drawn
+/// in them.
+pub struct Report<'f> {
+    /// The figures the documents show.
+    pub figures: &'f Figures,
+    /// A report template to use instead of the study's or the built-in one.
+    pub template: Option<&'f Path>,
+}
+
+impl Output for Report<'_> {
+    /// report.md, report.html and summary.md.
+    fn files(&self, ctx: &RenderContext, dir: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>, Error> {
+        let RenderContext {
+            study,
+            model,
+            evidence,
+        } = *ctx;
+        let figures = self.figures;
+        let name = &study.manifest.study.name;
+        let data = ReportData::new(name, model, evidence);
+        let [report_builtin, summary_builtin] = TEMPLATES;
+        let (report_name, report) = template(study, self.template, report_builtin)?;
+        let (summary_name, summary) = template(study, None, summary_builtin)?;
+        let markdown = super::report::render(
+            &report_name,
+            &report,
+            &data,
+            Target::Markdown,
+            &figures.mermaid,
+        )?;
+        let html_markdown =
+            super::report::render(&report_name, &report, &data, Target::Html, &figures.svg)?;
+        let html = super::report::to_html(name, &html_markdown);
+        let summary = super::report::render(
+            &summary_name,
+            &summary,
+            &data,
+            Target::Markdown,
+            &figures.mermaid,
+        )?;
+        Ok(vec![
+            (dir.join("report.md"), markdown.into_bytes()),
+            (dir.join("report.html"), html.into_bytes()),
+            (dir.join("summary.md"), summary.into_bytes()),
+        ])
+    }
+}
+
+/// The template to use for the built-in `(name, source)`, with the name errors show: the file
+/// given, else one of that name in the study's templates/ folder, else the built-in one.
+fn template(
+    study: &Study,
+    given: Option<&Path>,
+    (name, builtin): (&str, &str),
+) -> Result<(String, String), Error> {
+    let in_study = study.root.join("templates").join(name);
+    let path = match given {
+        Some(path) => path.to_path_buf(),
+        None if in_study.is_file() => in_study,
+        None => return Ok((name.to_string(), builtin.to_string())),
+    };
+    let source = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+    Ok((path.display().to_string(), source))
+}
+
+/// Writes each file whose content differs from what is there; returns the files written and
+/// how many were already up to date.
+pub fn write_changed(files: Vec<(PathBuf, Vec<u8>)>) -> Result<(Vec<PathBuf>, usize), Error> {
+    let mut changed = Vec::new();
+    let mut unchanged = 0;
+    for (path, bytes) in files {
+        if std::fs::read(&path).is_ok_and(|old| old == bytes) {
+            unchanged += 1;
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        write_atomic(&path, &bytes)?;
+        changed.push(path);
+    }
+    Ok((changed, unchanged))
+}
