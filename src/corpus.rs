@@ -13,7 +13,8 @@ use crate::coding::tags::strip_tags;
 use crate::error::{Error, Warning};
 use crate::lang::Language;
 use crate::manifest::{
-    DocumentEntry, Manifest, SpeakerEntry, check_document_id, file_stem, normalise_rel, speaker_key,
+    DocumentEntry, Manifest, SpeakerDirectory, SpeakerEntry, check_document_id, file_stem,
+    normalise_rel,
 };
 use crate::privacy::Pseudonyms;
 use crate::transcript::{self, Format, ParsedTranscript, Segment, Turn, UNKNOWN_ROLE};
@@ -46,45 +47,19 @@ pub struct Corpus<'m> {
     root: PathBuf,
     manifest: &'m Manifest,
     pseudonyms: Pseudonyms,
-    /// (document id, or "" for every document; lower-cased label) → speaker entry.
-    speakers: HashMap<(String, String), &'m SpeakerEntry>,
-    /// Document id → the entries limited to it, in manifest order.
-    speakers_by_doc: HashMap<&'m str, Vec<&'m SpeakerEntry>>,
-    /// The entries for every document, in manifest order.
-    speakers_everywhere: Vec<&'m SpeakerEntry>,
+    speakers: SpeakerDirectory<'m>,
 }
 
 impl<'m> Corpus<'m> {
     /// The corpus of the study in `root` described by `manifest`.
     pub fn new(root: &Path, manifest: &'m Manifest) -> Corpus<'m> {
-        let mut speakers = HashMap::new();
-        let mut speakers_by_doc: HashMap<&str, Vec<&SpeakerEntry>> = HashMap::new();
-        let mut speakers_everywhere = Vec::new();
-        for entry in &manifest.speakers {
-            let label = speaker_key(entry.label.get_ref());
-            if entry.documents.is_empty() {
-                speakers
-                    .entry((String::new(), label.clone()))
-                    .or_insert(entry);
-                speakers_everywhere.push(entry);
-            }
-            for doc in &entry.documents {
-                speakers
-                    .entry((doc.get_ref().clone(), label.clone()))
-                    .or_insert(entry);
-                speakers_by_doc
-                    .entry(doc.get_ref())
-                    .or_default()
-                    .push(entry);
-            }
-        }
+        let pseudonyms = Pseudonyms::new(&manifest.pseudonyms);
+        let speakers = SpeakerDirectory::new(manifest, |l| pseudonyms.apply(l).into_owned());
         Corpus {
             root: root.to_path_buf(),
             manifest,
-            pseudonyms: Pseudonyms::new(&manifest.pseudonyms),
+            pseudonyms,
             speakers,
-            speakers_by_doc,
-            speakers_everywhere,
         }
     }
 
@@ -220,7 +195,7 @@ impl<'m> Corpus<'m> {
     pub fn metadata_digest(&self, doc: &SourceDoc) -> String {
         let mut hasher = blake3::Hasher::new();
         hasher.update(serde_json::to_string(doc).unwrap_or_default().as_bytes());
-        for s in self.speakers_for(&doc.id) {
+        for s in self.speakers.for_document(&doc.id) {
             hasher.update(
                 format!(
                     "{}\u{0}{:?}\u{0}{:?}\u{0}{}\u{0}{:?}\n",
@@ -239,26 +214,10 @@ impl<'m> Corpus<'m> {
         hasher.finalize().to_hex().to_string()
     }
 
-    /// The speaker entries that apply to a document: those for every document, then its own.
-    fn speakers_for<'a>(&'a self, doc: &str) -> impl Iterator<Item = &'m SpeakerEntry> + 'a {
-        let own = self
-            .speakers_by_doc
-            .get(doc)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        self.speakers_everywhere.iter().chain(own).copied()
-    }
-
     /// The manifest entry for a speaker label in a document: an entry limited to the document
     /// wins over one for every document; the first of equal entries wins.
     pub fn speaker(&self, doc: &str, label: &str) -> Option<&'m SpeakerEntry> {
-        let label = speaker_key(label);
-        let mut key = (doc.to_string(), label);
-        if let Some(entry) = self.speakers.get(&key) {
-            return Some(entry);
-        }
-        key.0.clear();
-        self.speakers.get(&key).copied()
+        self.speakers.by_label(doc, label)
     }
 
     /// Reads, parses and segments one document: the one way a source on disk becomes

@@ -442,6 +442,106 @@ pub(crate) fn speaker_key(label: &str) -> String {
     label.trim().to_lowercase()
 }
 
+/// The manifest's speakers, found both ways: from a label as a transcript writes it (ingest),
+/// and from a stored segment, which carries the pseudonymised label and the respondent id
+/// (exports). An entry limited to a document goes before one for every document; among equals
+/// the first in the manifest wins.
+pub struct SpeakerDirectory<'m> {
+    /// (document id, or "" for every document; label as written, lower-cased) → entry.
+    by_label: HashMap<(String, String), &'m SpeakerEntry>,
+    /// (document id, or ""; pseudonymised label, lower-cased) → entry.
+    by_stored_label: HashMap<(String, String), &'m SpeakerEntry>,
+    /// (document id, or ""; respondent id) → entry.
+    by_respondent: HashMap<(String, String), &'m SpeakerEntry>,
+    /// Document id → the entries limited to it, in manifest order.
+    per_document: HashMap<&'m str, Vec<&'m SpeakerEntry>>,
+    /// The entries for every document, in manifest order.
+    everywhere: Vec<&'m SpeakerEntry>,
+}
+
+impl<'m> SpeakerDirectory<'m> {
+    /// The directory of `manifest`'s speakers; `pseudonymise` gives a label as ingest stores it
+    /// (the study's pseudonyms applied).
+    pub fn new(manifest: &'m Manifest, pseudonymise: impl Fn(&str) -> String) -> Self {
+        let mut dir = SpeakerDirectory {
+            by_label: HashMap::new(),
+            by_stored_label: HashMap::new(),
+            by_respondent: HashMap::new(),
+            per_document: HashMap::new(),
+            everywhere: Vec::new(),
+        };
+        for entry in &manifest.speakers {
+            let label = entry.label.get_ref();
+            let stored = speaker_key(&pseudonymise(label.trim()));
+            let scopes: Vec<String> = if entry.documents.is_empty() {
+                dir.everywhere.push(entry);
+                vec![String::new()]
+            } else {
+                for doc in &entry.documents {
+                    dir.per_document
+                        .entry(doc.get_ref())
+                        .or_default()
+                        .push(entry);
+                }
+                entry
+                    .documents
+                    .iter()
+                    .map(|d| d.get_ref().clone())
+                    .collect()
+            };
+            for scope in scopes {
+                let first = |map: &mut HashMap<(String, String), &'m SpeakerEntry>, key: String| {
+                    map.entry((scope.clone(), key)).or_insert(entry);
+                };
+                first(&mut dir.by_label, speaker_key(label));
+                first(&mut dir.by_stored_label, stored.clone());
+                if let Some(r) = &entry.respondent {
+                    first(&mut dir.by_respondent, r.clone());
+                }
+            }
+        }
+        dir
+    }
+
+    /// The entry for `label` as a transcript of document `doc` writes it.
+    pub fn by_label(&self, doc: &str, label: &str) -> Option<&'m SpeakerEntry> {
+        scoped(&self.by_label, doc, &speaker_key(label))
+    }
+
+    /// The entry for a stored segment's speaker (document, pseudonymised label), else for its
+    /// respondent id.
+    pub fn of_segment(
+        &self,
+        doc: &str,
+        stored_label: &str,
+        respondent: Option<&str>,
+    ) -> Option<&'m SpeakerEntry> {
+        scoped(&self.by_stored_label, doc, &speaker_key(stored_label))
+            .or_else(|| scoped(&self.by_respondent, doc, respondent?))
+    }
+
+    /// The entries that apply to document `doc`: those for every document, then its own.
+    pub fn for_document<'a>(&'a self, doc: &str) -> impl Iterator<Item = &'m SpeakerEntry> + 'a {
+        let own = self
+            .per_document
+            .get(doc)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        self.everywhere.iter().chain(own).copied()
+    }
+}
+
+/// `key` in document `doc`'s scope, else in the scope of every document.
+fn scoped<'m>(
+    map: &HashMap<(String, String), &'m SpeakerEntry>,
+    doc: &str,
+    key: &str,
+) -> Option<&'m SpeakerEntry> {
+    map.get(&(doc.to_string(), key.to_string()))
+        .or_else(|| map.get(&(String::new(), key.to_string())))
+        .copied()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -493,5 +593,67 @@ mod tests {
         let err = Manifest::parse("icamo.toml", text).unwrap_err().to_string();
         assert!(err.starts_with("icamo.toml:6:"), "{err}");
         assert!(err.contains("int-9"), "{err}");
+    }
+
+    #[test]
+    fn the_speaker_directory_finds_an_entry_from_the_label_and_from_the_stored_segment() {
+        let m = Manifest::parse(
+            "icamo.toml",
+            r#"
+[study]
+name = "Proef"
+
+[pseudonyms]
+"Amal" = "Noor"
+
+[[documents]]
+file = "int-1.txt"
+
+[[documents]]
+file = "int-2.txt"
+
+[[speakers]]
+label = "Amal"
+respondent = "R1"
+role = "statushouder"
+
+[[speakers]]
+label = "Amal"
+documents = ["int-2"]
+role = "gezinsmigrant"
+"#,
+        )
+        .unwrap();
+        let dir = SpeakerDirectory::new(&m, |l| l.replace("Amal", "Noor"));
+        let role = |e: Option<&SpeakerEntry>| e.and_then(|e| e.role.clone());
+        // From the transcript: case and outer spaces do not count, and an entry limited to a
+        // document wins there.
+        assert_eq!(
+            role(dir.by_label("int-1", " AMAL")),
+            Some("statushouder".into())
+        );
+        assert_eq!(
+            role(dir.by_label("int-2", "Amal")),
+            Some("gezinsmigrant".into())
+        );
+        assert_eq!(role(dir.by_label("int-1", "Noor")), None);
+        // From a stored segment: the pseudonym, else the respondent id.
+        assert_eq!(
+            role(dir.of_segment("int-1", "noor", None)),
+            Some("statushouder".into())
+        );
+        assert_eq!(
+            role(dir.of_segment("int-2", "Noor", None)),
+            Some("gezinsmigrant".into())
+        );
+        assert_eq!(
+            role(dir.of_segment("int-1", "X", Some("R1"))),
+            Some("statushouder".into())
+        );
+        let for_int2: Vec<_> = dir.for_document("int-2").map(|e| role(Some(e))).collect();
+        assert_eq!(
+            for_int2,
+            [Some("statushouder".into()), Some("gezinsmigrant".into())]
+        );
     }
 }

@@ -46,7 +46,7 @@ use crate::codebook::{Code, CodeKind, Codebook, ContextLevel};
 use crate::coding::Quote;
 use crate::coding::manual::{Coding, Decision, Status};
 use crate::error::Error;
-use crate::manifest::{DocumentEntry, Manifest, SpeakerEntry};
+use crate::manifest::{DocumentEntry, Manifest, SpeakerDirectory};
 use crate::privacy::Pseudonyms;
 use crate::transcript::Segment;
 
@@ -279,49 +279,6 @@ pub fn code_list(codebooks: &[Codebook]) -> Vec<CodeInfo> {
         .collect()
 }
 
-/// The manifest's speaker entries, found again from stored segments (which carry the
-/// pseudonym, not the label as the transcript has it).
-struct SpeakerLookup<'m> {
-    /// (pseudonymised label, lower-cased and trimmed; entry), in manifest order.
-    entries: Vec<(String, &'m SpeakerEntry)>,
-}
-
-impl<'m> SpeakerLookup<'m> {
-    fn new(manifest: &'m Manifest) -> SpeakerLookup<'m> {
-        let pseudonyms = Pseudonyms::new(&manifest.pseudonyms);
-        let entries = manifest
-            .speakers
-            .iter()
-            .map(|e| {
-                let label = e.label.get_ref().trim();
-                (pseudonyms.apply(label).trim().to_lowercase(), e)
-            })
-            .collect();
-        SpeakerLookup { entries }
-    }
-
-    /// The entry for a segment's speaker: as ingest chose it, an entry limited to the document
-    /// before one for every document, the first of equals; matched on the stored speaker, else
-    /// on the respondent id.
-    fn entry(&self, segment: &Segment) -> Option<&'m SpeakerEntry> {
-        let speaker = segment.speaker.trim().to_lowercase();
-        let own = |e: &SpeakerEntry| e.documents.iter().any(|d| d.get_ref() == &segment.doc);
-        let everywhere = |e: &SpeakerEntry| e.documents.is_empty();
-        let candidates = || {
-            let own_entries = self.entries.iter().filter(move |(_, e)| own(e));
-            let general = self.entries.iter().filter(move |(_, e)| everywhere(e));
-            own_entries.chain(general)
-        };
-        candidates()
-            .find(|(label, _)| *label == speaker)
-            .or_else(|| {
-                let respondent = segment.respondent.as_deref()?;
-                candidates().find(|(_, e)| e.respondent.as_deref() == Some(respondent))
-            })
-            .map(|(_, e)| *e)
-    }
-}
-
 /// The column names of [`codings_table`] for a manifest: the fixed ones with the document
 /// attribute keys (`doc_*`) and speaker attribute keys (`speaker_*`) found in it, sorted.
 pub fn codings_columns(manifest: &Manifest, names: bool) -> Vec<String> {
@@ -404,7 +361,8 @@ pub fn codings_table(sources: &Sources, names: bool) -> Table {
     let (doc_keys, speaker_keys) = attribute_keys(manifest);
     let docs: HashMap<String, &DocumentEntry> =
         manifest.documents.iter().map(|d| (d.id(), d)).collect();
-    let speakers = SpeakerLookup::new(manifest);
+    let pseudonyms = Pseudonyms::new(&manifest.pseudonyms);
+    let speakers = SpeakerDirectory::new(manifest, |l| pseudonyms.apply(l).into_owned());
     let index = CodeIndex::new(sources.codebooks);
     let infos: HashMap<&str, CodeInfo> = index
         .codes
@@ -447,7 +405,7 @@ pub fn codings_table(sources: &Sources, names: bool) -> Table {
             row.push(Cell::text(&s.speaker));
             row.push(Cell::optional(s.respondent.as_deref()));
         }
-        let entry = speakers.entry(s);
+        let entry = speakers.of_segment(&s.doc, &s.speaker, s.respondent.as_deref());
         row.extend(
             speaker_keys.iter().map(|k| {
                 Cell::optional(entry.and_then(|e| e.attributes.get(*k)).map(String::as_str))
