@@ -35,6 +35,26 @@ impl<'a> Codes<'a> {
         }
     }
 
+    /// Every code, each id once (the first codebook's), in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = &'a Code> + '_ {
+        self.by_id.values().map(|(c, _)| *c)
+    }
+
+    /// The code and its ancestors, the code first, following `parent` across the codebooks;
+    /// stops at an unknown parent or a cycle. Empty for a code no codebook has.
+    pub fn lineage(&self, id: &str) -> Vec<&'a Code> {
+        let mut out: Vec<&Code> = Vec::new();
+        let mut next = self.get(id);
+        while let Some(code) = next {
+            if out.iter().any(|c| c.id == code.id) {
+                break;
+            }
+            out.push(code);
+            next = code.parent.as_deref().and_then(|p| self.get(p));
+        }
+        out
+    }
+
     /// The known id most like `wanted`, if one is close.
     pub(crate) fn closest(&self, wanted: &str) -> Option<&'a str> {
         let mut ids: Vec<&str> = self.by_id.keys().copied().collect();

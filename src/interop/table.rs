@@ -42,7 +42,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
-use crate::codebook::{Code, CodeKind, Codebook, ContextLevel};
+use crate::codebook::{Code, CodeKind, Codebook, Codes, ContextLevel};
 use crate::coding::Quote;
 use crate::coding::manual::{Coding, Decision, Status};
 use crate::error::Error;
@@ -212,70 +212,38 @@ pub struct CodeInfo {
     pub code_path_ids: String,
 }
 
-/// The codes of all codebooks by id (the first definition of an id wins).
-struct CodeIndex<'c> {
-    codes: HashMap<&'c str, &'c Code>,
-}
-
-impl<'c> CodeIndex<'c> {
-    fn new(codebooks: &'c [Codebook]) -> CodeIndex<'c> {
-        let mut codes = HashMap::new();
-        for code in codebooks.iter().flat_map(|cb| &cb.codes) {
-            codes.entry(code.id.as_str()).or_insert(code);
-        }
-        CodeIndex { codes }
-    }
-
-    /// The code and its ancestors, the code first; stops at an unknown parent or a cycle.
-    /// Empty for a code no codebook has.
-    fn lineage(&self, id: &str) -> Vec<&'c Code> {
-        let mut out: Vec<&Code> = Vec::new();
-        let mut next = self.codes.get(id).copied();
-        while let Some(code) = next {
-            if out.iter().any(|c| c.id == code.id) {
-                break;
-            }
-            out.push(code);
-            next = code
-                .parent
-                .as_deref()
-                .and_then(|p| self.codes.get(p).copied());
-        }
-        out
-    }
-
-    fn info(&self, code: &Code) -> CodeInfo {
-        let lineage = self.lineage(&code.id);
-        let path = |f: fn(&Code) -> &str| {
-            lineage
-                .iter()
-                .rev()
-                .map(|c| f(c))
-                .collect::<Vec<_>>()
-                .join(PATH_SEPARATOR)
-        };
-        CodeInfo {
-            code: code.id.clone(),
-            code_label: code.label.clone(),
-            code_kind: code.kind,
-            context_level: code.level,
-            codable: code.codable,
-            code_path: path(|c| c.label.as_str()),
-            code_path_ids: path(|c| c.id.as_str()),
-        }
+/// What the tables say of a code: its label, kind, level and path in the code tree.
+fn code_info(codes: &Codes, code: &Code) -> CodeInfo {
+    let lineage = codes.lineage(&code.id);
+    let path = |f: fn(&Code) -> &str| {
+        lineage
+            .iter()
+            .rev()
+            .map(|c| f(c))
+            .collect::<Vec<_>>()
+            .join(PATH_SEPARATOR)
+    };
+    CodeInfo {
+        code: code.id.clone(),
+        code_label: code.label.clone(),
+        code_kind: code.kind,
+        context_level: code.level,
+        codable: code.codable,
+        code_path: path(|c| c.label.as_str()),
+        code_path_ids: path(|c| c.id.as_str()),
     }
 }
 
 /// Every code of the codebooks, codebook by codebook in file order, categories included; an
 /// id defined twice is listed once, as first defined.
 pub fn code_list(codebooks: &[Codebook]) -> Vec<CodeInfo> {
-    let index = CodeIndex::new(codebooks);
+    let index = Codes::new(codebooks);
     let mut seen = HashSet::new();
     codebooks
         .iter()
         .flat_map(|cb| &cb.codes)
         .filter(|c| seen.insert(c.id.as_str()))
-        .map(|c| index.info(c))
+        .map(|c| code_info(&index, c))
         .collect()
 }
 
@@ -363,11 +331,10 @@ pub fn codings_table(sources: &Sources, names: bool) -> Table {
         manifest.documents.iter().map(|d| (d.id(), d)).collect();
     let pseudonyms = Pseudonyms::new(&manifest.pseudonyms);
     let speakers = SpeakerDirectory::new(manifest, |l| pseudonyms.apply(l).into_owned());
-    let index = CodeIndex::new(sources.codebooks);
+    let index = Codes::new(sources.codebooks);
     let infos: HashMap<&str, CodeInfo> = index
-        .codes
         .iter()
-        .map(|(id, code)| (*id, index.info(code)))
+        .map(|code| (code.id.as_str(), code_info(&index, code)))
         .collect();
     let mut notes: HashMap<(&str, &str), Vec<(&str, &str)>> = HashMap::new();
     for d in sources.decisions {
@@ -572,7 +539,7 @@ fn column_of(segment: &Segment, by: MatrixBy) -> &str {
 /// header does not depend on what is coded.
 pub fn matrix(sources: &Sources, options: MatrixOptions) -> Matrix {
     let codes = code_list(sources.codebooks);
-    let index = CodeIndex::new(sources.codebooks);
+    let index = Codes::new(sources.codebooks);
     let quotes: Vec<&Quote> = sources
         .quotes
         .iter()
