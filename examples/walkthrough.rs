@@ -11,7 +11,6 @@
 
 use std::path::Path;
 
-use icamo::chain::Model;
 use icamo::ingest::{IngestOptions, ingest};
 use icamo::pipeline::{self, ReportOptions};
 use icamo::study::Study;
@@ -49,8 +48,8 @@ fn main() -> Result<(), Error> {
     // with rules of words and phrases. One pass over every stored segment ranks the codes each
     // segment suggests. Suggestions are only that: a coder confirms them in a coding sheet,
     // and the bundled study has one coder's decisions in `codings/`.
-    let codebooks = pipeline::load_codebooks(&study, &[])?;
-    let coded = coding::code_study(&study, &codebooks)?;
+    let model = pipeline::load_model(&study, &[])?;
+    let coded = coding::code_study(&study, model.books())?;
     println!(
         "{} suggestions in {} of {} segments",
         coded.suggestions, coded.coded_segments, coded.segments
@@ -61,8 +60,8 @@ fn main() -> Result<(), Error> {
     // The codebook also declares the ICAMO configurations: which intervention, for which
     // actors, sets which mechanisms going, towards which outcome, in which context. Evidence
     // counts, for each code a configuration names, the confirmed codings: how many fragments,
-    // from how many respondents, supporting or contradicting it, and the best quotes.
-    let model = Model::load(&study.codebook_paths()?)?;
+    // from how many respondents, supporting or contradicting it, and the best quotes. The
+    // model read above holds them: each codebook file is read once.
     model.ensure_sound()?;
     let evidence = model.evidence(&study, &[], false)?;
     let first = &model.configurations()[0];

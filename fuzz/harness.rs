@@ -7,7 +7,8 @@
 use std::io::{Seek, Write};
 use std::path::Path;
 
-use icamo::codebook::Codebook;
+use icamo::chain::graph::ChainGraph;
+use icamo::codebook::CodebookSet;
 use icamo::interop::qdpx::{DEFAULT_MAX_UNPACKED, ImportOptions, import_qdpx};
 use icamo::interop::{qdc, xml};
 use icamo::transcript::{Format, decode, parse, parse_bytes};
@@ -38,10 +39,10 @@ pub fn codebook(data: &[u8]) {
         return;
     };
     let path = Path::new("fuzz.toml");
-    if let Ok(book) = Codebook::parse(path, text) {
-        let _ = book.check();
+    if let Ok(set) = CodebookSet::parse(path, text) {
+        let _ = set.books[0].check();
+        let _ = ChainGraph::new(&set.configurations).check(&set);
     }
-    let _ = icamo::chain::config::parse(path, text);
 }
 
 /// REFI-QDA XML, and the codes of a `<CodeBook>` root (a `.qdc`) or of a `<Project>`'s

@@ -70,8 +70,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::chain::config::Configuration;
 use crate::codebook::Codebook;
+use crate::codebook::config::Configuration;
 use crate::coding::Stance;
 use crate::coding::manual::{Coding, Decision, numbered_records, read_csv_bytes};
 use crate::error::{Error, Warning};

@@ -22,6 +22,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use crate::codebook::CodebookSet;
 use crate::coding::manual::{Coding, Status, effective_codings, load_all_coders};
 use crate::coding::quotes;
 use crate::error::Error;
@@ -96,7 +97,7 @@ pub fn table(
         && options.codebooks.is_empty()
         && study.codebook_paths()?.is_empty()
     {
-        Vec::new()
+        CodebookSet::default()
     } else {
         load_codebooks(study, &options.codebooks)?
     };
@@ -106,7 +107,7 @@ pub fn table(
     let sources = Sources {
         manifest: &study.manifest,
         segments: &segments,
-        codebooks: &codebooks,
+        codebooks: &codebooks.books,
         quotes: &found,
         decisions: &decisions,
     };

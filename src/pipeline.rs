@@ -23,7 +23,7 @@ use std::path::PathBuf;
 use crate::chain::EvidenceGatherer;
 use crate::chain::Model;
 use crate::chain::evidence::Evidence;
-use crate::codebook::{Codebook, Diagnostic};
+use crate::codebook::{Codebook, CodebookSet, Diagnostic};
 use crate::coding::tag_check::check_tag_codes;
 use crate::coding::{CodeReport, Coder, CodingSession, code_study};
 use crate::error::Error;
@@ -147,12 +147,12 @@ pub fn build(
         built.stats = tally.map(Tally::finish);
         return Ok(built);
     }
-    let model = Model::load(&paths)?;
+    let model = load_model(study, &paths)?;
     let reporting = !model.configurations().is_empty();
     let include = options.report.include_suggestions;
     let session = CodingSession::open(study)?;
     let mut pass = CodeAndGather {
-        coder: session.coder(&model.books)?,
+        coder: session.coder(model.books())?,
         gatherer: match reporting {
             true => Some(model.gatherer(study, &[], include, true)?),
             false => None,
@@ -166,7 +166,7 @@ pub fn build(
     let CodeAndGather { coder, gatherer } = pass;
     let coded = Coded {
         report: coder.finish()?,
-        tags: check_tag_codes(study, &model.books),
+        tags: check_tag_codes(study, model.books()),
     };
     drop(session);
     progress.coded(&coded)?;
@@ -304,10 +304,16 @@ pub fn codebook_files(study: &Study, explicit: &[PathBuf]) -> Result<Vec<PathBuf
     Ok(paths)
 }
 
-/// The codebooks a run uses (see [`codebook_files`]), read.
-pub fn load_codebooks(study: &Study, explicit: &[PathBuf]) -> Result<Vec<Codebook>, Error> {
-    codebook_files(study, explicit)?
-        .iter()
-        .map(|p| Codebook::load(p))
-        .collect()
+/// The codebooks a run uses (see [`codebook_files`]), each file read once; a codebook with
+/// errors stops the run (see [`CodebookSet::ensure_sound`]).
+pub fn load_codebooks(study: &Study, explicit: &[PathBuf]) -> Result<CodebookSet, Error> {
+    let set = CodebookSet::load(&codebook_files(study, explicit)?)?;
+    set.ensure_sound()?;
+    Ok(set)
+}
+
+/// The model (codebooks and configurations) a run draws evidence with: the codebooks of
+/// [`load_codebooks`].
+pub fn load_model(study: &Study, explicit: &[PathBuf]) -> Result<Model, Error> {
+    Ok(Model::new(load_codebooks(study, explicit)?))
 }

@@ -29,7 +29,7 @@ use crate::codebook::Codebook;
 use crate::coding::manual::Status;
 use crate::coding::{Quote, Stance};
 use crate::error::Error;
-use crate::pipeline::{codebook_files, load_codebooks};
+use crate::pipeline::load_model;
 use crate::privacy::PanelRules;
 use crate::render::site;
 use crate::study::Study;
@@ -103,20 +103,15 @@ pub enum Format {
 
 /// The code ids `selection` means: `None` for every code. An id no codebook has is an error.
 pub fn codes(study: &Study, selection: &Selection) -> Result<Option<HashSet<String>>, Error> {
-    let model = if selection.mechanism.is_some() || selection.panel {
-        Some(Model::load(&codebook_files(study, &selection.codebooks)?)?)
-    } else {
-        None
-    };
-    Ok(match (&selection.code, &selection.mechanism, &model) {
-        (_, Some(id), Some(model)) => Some(mechanism_codes(model, id)?),
-        (None, _, Some(model)) => Some(site::findable_codes(model).into_iter().collect()),
-        (None, _, _) => None,
-        (Some(id), _, _) => Some(codes_under(
-            &load_codebooks(study, &selection.codebooks)?,
-            id,
-        )?),
-    })
+    if selection.code.is_none() && selection.mechanism.is_none() && !selection.panel {
+        return Ok(None);
+    }
+    let model = load_model(study, &selection.codebooks)?;
+    Ok(Some(match (&selection.code, &selection.mechanism) {
+        (_, Some(id)) => mechanism_codes(&model, id)?,
+        (Some(id), None) => codes_under(model.books(), id)?,
+        (None, None) => site::findable_codes(&model).into_iter().collect(),
+    }))
 }
 
 /// `id` and the codes under it, in any of `codebooks`; an error when none has it.

@@ -37,6 +37,7 @@ mod cli;
 // Codebooks: parsing, `icamo codebook check` diagnostics, the matcher (with a property test
 // against a plain reference matcher), and the codebook commands.
 mod codebook;
+mod codebook_set;
 
 // `icamo export codings` and `icamo export matrix`, read back and counted against `icamo quotes`.
 mod export_tables;

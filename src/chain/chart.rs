@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
 
-use super::config::{Configuration, MechanismSpec};
 use super::evidence::Evidence;
+use crate::codebook::config::{Configuration, MechanismSpec};
 // The types a chart's nodes and edges carry, so a renderer needs only this module.
 pub use super::evidence::Counts;
 pub use super::graph::EdgeKind;

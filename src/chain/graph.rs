@@ -15,8 +15,8 @@ use petgraph::visit::{Dfs, EdgeFiltered, EdgeRef};
 
 use serde::Serialize;
 
-use super::config::{CodeRef, Configuration, Slot};
-use crate::codebook::{Code, CodeKind, Codebook, Codes, Diagnostic, Severity};
+use crate::codebook::config::{CodeRef, Configuration, Slot};
+use crate::codebook::{Code, CodeKind, CodebookSet, Diagnostic, Severity};
 
 /// How an edge connects two nodes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -38,25 +38,21 @@ pub enum EdgeKind {
 
 /// The configurations of a study's codebooks as one typed graph of codes.
 pub struct ChainGraph {
-    /// The configurations, in file order.
-    pub configurations: Vec<Configuration>,
     /// Nodes are code ids; edges carry their kind and the configuration they come from.
     pub graph: DiGraph<String, (EdgeKind, String)>,
     nodes: HashMap<String, NodeIndex>,
 }
 
 impl ChainGraph {
-    /// The graph of `configurations` (as read by [`super::config::load`]).
-    pub fn new(configurations: Vec<Configuration>) -> ChainGraph {
+    /// The graph of `configurations` (as a [`CodebookSet`] reads them).
+    pub fn new(configurations: &[Configuration]) -> ChainGraph {
         let mut g = ChainGraph {
-            configurations: Vec::new(),
             graph: DiGraph::new(),
             nodes: HashMap::new(),
         };
-        for c in &configurations {
+        for c in configurations {
             g.add(c);
         }
-        g.configurations = configurations;
         g
     }
 
@@ -88,18 +84,18 @@ impl ChainGraph {
         self.nodes.get(code).copied()
     }
 
-    /// Everything wrong or suspect in the configurations, given the codes they refer to:
-    /// errors first by file and line, then warnings.
-    pub fn check(&self, books: &[Codebook]) -> Vec<Diagnostic> {
-        let codes = Codes::new(books);
+    /// Everything wrong or suspect in the configurations of `set` (the ones this graph was
+    /// made of), given the codes they refer to: errors first by file and line, then warnings.
+    pub fn check(&self, set: &CodebookSet) -> Vec<Diagnostic> {
+        let configurations = &set.configurations;
+        let codes = set.codes();
         let mut found = Vec::new();
-        let outcomes: HashSet<&str> = self
-            .configurations
+        let outcomes: HashSet<&str> = configurations
             .iter()
             .map(|c| c.outcome.id.as_str())
             .collect();
         let mut seen_ids: HashMap<&str, &Configuration> = HashMap::new();
-        for c in &self.configurations {
+        for c in configurations {
             let diag = |severity, r: &CodeRef, message: String, hint: String| Diagnostic {
                 severity,
                 path: c.path.clone(),
@@ -177,8 +173,8 @@ impl ChainGraph {
                 }
             }
         }
-        found.extend(self.cycles());
-        found.extend(self.dead_ends());
+        found.extend(self.cycles(configurations));
+        found.extend(self.dead_ends(configurations));
         found.sort_by(|a, b| {
             (a.severity, &a.path, a.line, a.column).cmp(&(b.severity, &b.path, b.line, b.column))
         });
@@ -187,7 +183,7 @@ impl ChainGraph {
 
     /// Cycles through triggers and leads-to edges: a mechanism that (indirectly) sets itself
     /// going, or configurations chained in a circle.
-    fn cycles(&self) -> Vec<Diagnostic> {
+    fn cycles(&self, configurations: &[Configuration]) -> Vec<Diagnostic> {
         let causal = EdgeFiltered::from_fn(&self.graph, |e| {
             matches!(e.weight().0, EdgeKind::Triggers | EdgeKind::LeadsTo)
         });
@@ -204,7 +200,7 @@ impl ChainGraph {
             }
             let members: BTreeSet<&str> =
                 component.iter().map(|&n| self.graph[n].as_str()).collect();
-            let (path, at) = self.first_trigger_among(&members);
+            let (path, at) = first_trigger_among(configurations, &members);
             out.push(Diagnostic {
                 severity: Severity::Error,
                 path,
@@ -220,36 +216,11 @@ impl ChainGraph {
         out
     }
 
-    /// Where the first `triggered_by` (or, failing that, configuration) involving `members` is.
-    fn first_trigger_among(
-        &self,
-        members: &BTreeSet<&str>,
-    ) -> (std::path::PathBuf, crate::codebook::Position) {
-        for c in &self.configurations {
-            for m in &c.mechanisms {
-                for t in &m.triggered_by {
-                    if members.contains(t.id.as_str()) && members.contains(m.code.id.as_str()) {
-                        return (c.path.clone(), t.at);
-                    }
-                }
-            }
-        }
-        let c = self
-            .configurations
-            .iter()
-            .find(|c| members.contains(c.outcome.id.as_str()))
-            .or(self.configurations.first());
-        match c {
-            Some(c) => (c.path.clone(), c.at),
-            None => (Path::new("").to_path_buf(), Default::default()),
-        }
-    }
-
     /// Mechanisms from which no leads-to path reaches their configuration's outcome.
-    fn dead_ends(&self) -> Vec<Diagnostic> {
+    fn dead_ends(&self, configurations: &[Configuration]) -> Vec<Diagnostic> {
         let leads = EdgeFiltered::from_fn(&self.graph, |e| e.weight().0 == EdgeKind::LeadsTo);
         let mut out = Vec::new();
-        for c in &self.configurations {
+        for c in configurations {
             let Some(goal) = self.node_of(&c.outcome.id) else {
                 continue;
             };
@@ -296,6 +267,30 @@ impl ChainGraph {
                 )
             })
             .collect()
+    }
+}
+
+/// Where the first `triggered_by` (or, failing that, configuration) involving `members` is.
+fn first_trigger_among(
+    configurations: &[Configuration],
+    members: &BTreeSet<&str>,
+) -> (std::path::PathBuf, crate::codebook::Position) {
+    for c in configurations {
+        for m in &c.mechanisms {
+            for t in &m.triggered_by {
+                if members.contains(t.id.as_str()) && members.contains(m.code.id.as_str()) {
+                    return (c.path.clone(), t.at);
+                }
+            }
+        }
+    }
+    let c = configurations
+        .iter()
+        .find(|c| members.contains(c.outcome.id.as_str()))
+        .or(configurations.first());
+    match c {
+        Some(c) => (c.path.clone(), c.at),
+        None => (Path::new("").to_path_buf(), Default::default()),
     }
 }
 
@@ -420,7 +415,6 @@ fn misfit(
 
 #[cfg(test)]
 mod tests {
-    use super::super::config;
     use super::*;
 
     const BOOK: &str = r#"
@@ -477,10 +471,9 @@ keywords = ["o"]
 
     fn check(configs: &str) -> Vec<String> {
         let text = format!("{BOOK}\n{configs}");
-        let book = Codebook::parse("cb.toml", &text).unwrap();
-        let configs = config::parse(Path::new("cb.toml"), &text).unwrap();
-        ChainGraph::new(configs)
-            .check(&[book])
+        let set = CodebookSet::parse("cb.toml", &text).unwrap();
+        ChainGraph::new(&set.configurations)
+            .check(&set)
             .iter()
             .map(|d| d.to_string())
             .collect()

@@ -6,29 +6,27 @@
 //! them.
 
 pub mod chart;
-pub mod config;
 pub mod evidence;
 pub mod graph;
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::PathBuf;
 
-use crate::codebook::{Codebook, Diagnostic, Severity};
+use crate::codebook::config::Configuration;
+use crate::codebook::{Codebook, CodebookSet, Codes, Diagnostic, Severity};
 use crate::coding;
 use crate::error::Error;
 use crate::store::{DocumentSink, StoredDocument};
 use crate::study::Study;
 
-use crate::codebook::Codes;
 use chart::Chart;
-use config::Configuration;
 use evidence::Evidence;
 use graph::ChainGraph;
 
-/// A study's codebooks and the configurations declared in them.
+/// A study's codebooks and the configurations declared in them, as one graph.
 pub struct Model {
-    /// The codebooks, in the order given.
-    pub books: Vec<Codebook>,
+    /// The codebook files, read.
+    pub codebooks: CodebookSet,
     /// The configurations as one graph.
     pub chain: ChainGraph,
 }
@@ -36,32 +34,33 @@ pub struct Model {
 impl Model {
     /// Reads the codebooks at `paths` and the `[[configurations]]` written in them.
     pub fn load(paths: &[PathBuf]) -> Result<Model, Error> {
-        let mut books = Vec::with_capacity(paths.len());
-        let mut configurations = Vec::new();
-        for path in paths {
-            let text = crate::codebook::read_text(path)?;
-            books.push(Codebook::parse(path, &text)?);
-            configurations.extend(config::parse(path, &text)?);
-        }
-        Ok(Model {
-            books,
-            chain: ChainGraph::new(configurations),
-        })
+        Ok(Model::new(CodebookSet::load(paths)?))
+    }
+
+    /// The model of codebooks already read.
+    pub fn new(codebooks: CodebookSet) -> Model {
+        let chain = ChainGraph::new(&codebooks.configurations);
+        Model { codebooks, chain }
+    }
+
+    /// The codebooks, in the order of their files.
+    pub fn books(&self) -> &[Codebook] {
+        &self.codebooks.books
     }
 
     /// The codes of every codebook, by id.
     pub fn codes(&self) -> Codes<'_> {
-        Codes::new(&self.books)
+        self.codebooks.codes()
     }
 
     /// The configurations, in file order.
     pub fn configurations(&self) -> &[Configuration] {
-        &self.chain.configurations
+        &self.codebooks.configurations
     }
 
     /// What `icamo chain check` reports (errors first).
     pub fn check(&self) -> Vec<Diagnostic> {
-        self.chain.check(&self.books)
+        self.chain.check(&self.codebooks)
     }
 
     /// An error listing the check's errors, if there are any: figures and reports are drawn

@@ -103,9 +103,9 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
         },
         None => Vec::new(),
     };
-    if !global.quiet && !model.books.is_empty() {
+    if !global.quiet && !model.books().is_empty() {
         for (_, path) in &files {
-            for w in unknown_codes(path, path, &model.books)? {
+            for w in unknown_codes(path, path, model.books())? {
                 note!("warning: {w}");
             }
         }
@@ -131,9 +131,9 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
         }
     }
     if !global.quiet
-        && !model.books.is_empty()
+        && !model.books().is_empty()
         && let Some(id) = &args.code
-        && model.books.iter().all(|b| b.code(id).is_none())
+        && model.books().iter().all(|b| b.code(id).is_none())
     {
         note!(
             "warning: no codebook has the code \"{id}\"; comparing \"{id}\" and the codes whose id starts with \"{id}.\""
@@ -142,7 +142,7 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
     let input = Input {
         coders: &coders,
         segments: &segments,
-        books: &model.books,
+        books: model.books(),
         configurations: model.configurations(),
     };
     let options = Options {

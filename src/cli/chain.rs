@@ -96,8 +96,7 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
         return check(&codebook, global);
     }
     let study = global.study()?;
-    let paths = icamo::pipeline::codebook_files(&study, &args.codebook)?;
-    let model = Model::load(&paths)?;
+    let model = icamo::pipeline::load_model(&study, &args.codebook)?;
     model.ensure_sound()?;
     // --all is the default; the flag is there to say so on a command line.
     let _ = args.all;

@@ -24,7 +24,7 @@ pub(super) struct Args {
 pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
     let study = global.study()?;
     let codebooks = pipeline::load_codebooks(&study, &args.codebook)?;
-    pipeline::code(&study, &codebooks, &mut super::Printer::new(global))?;
+    pipeline::code(&study, &codebooks.books, &mut super::Printer::new(global))?;
     Ok(())
 }
 

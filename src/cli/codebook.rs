@@ -141,8 +141,10 @@ fn check(
         }
     };
     for path in paths {
-        let found = match Codebook::load(path) {
-            Ok(book) => {
+        let read = icamo::codebook::read_text(path)
+            .and_then(|text| Codebook::parse(path, &text).map(|book| (book, text)));
+        let found = match read {
+            Ok((book, text)) => {
                 codes += book.codes.len();
                 let mut found = book.check();
                 // The [[configurations]] are read by `icamo chain`; a file they cannot be read
@@ -152,7 +154,7 @@ fn check(
                     line,
                     column,
                     message,
-                }) = icamo::chain::config::load(path)
+                }) = icamo::codebook::config::parse(path, &text)
                 {
                     found.push(Diagnostic {
                         severity: Severity::Error,
@@ -185,6 +187,7 @@ fn check(
         };
         report(found, out);
     }
+    report(icamo::codebook::duplicate_ids(&books), out);
     // Only against every codebook: with one missing, its codes would all look unknown.
     if let Some(study) = study
         && books.len() == paths.len()

@@ -35,6 +35,7 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
     let study = global.study()?;
     let codebooks = icamo::pipeline::load_codebooks(&study, &args.codebook)?;
     let kinds: HashMap<String, _> = codebooks
+        .books
         .iter()
         .flat_map(|cb| cb.codes.iter().map(|c| (c.id.clone(), c.kind)))
         .collect();

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use icamo::error::Error;
 use icamo::interop::qdpx::ExportSummary;
 use icamo::interop::{qdc, qdpx};
-use icamo::pipeline::codebook_files;
+use icamo::pipeline::load_codebooks;
 use icamo::study::Study;
 
 use super::emit::{Target, emit, note};
@@ -32,7 +32,7 @@ pub(super) fn export(
     target.check()?;
     match (what, target) {
         (Refi::Qdc, _) => {
-            let xml = qdc::export_qdc(&codebook_files(study, codebooks)?)?;
+            let xml = qdc::export_qdc(&load_codebooks(study, codebooks)?);
             emit(xml.as_bytes(), target)
         }
         (Refi::Qdpx, Target::Stdout) => Err(Error::Usage(

@@ -2,7 +2,6 @@
 
 use std::path::{Path, PathBuf};
 
-use icamo::chain::Model;
 use icamo::error::Error;
 use icamo::pipeline::{self, Written};
 use icamo::render;
@@ -78,7 +77,7 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
         return Ok(());
     }
     let study = global.study()?;
-    let model = Model::load(&pipeline::codebook_files(&study, &[])?)?;
+    let model = pipeline::load_model(&study, &[])?;
     let options = args.options.into();
     pipeline::report(&study, &model, &options, &mut super::Printer::new(global))?;
     Ok(())

@@ -75,7 +75,7 @@ fn coded_segments(
     let Some(id) = &args.code else {
         return Ok(None);
     };
-    let codes = quotes::codes_under(&pipeline::load_codebooks(study, &args.codebook)?, id)?;
+    let codes = quotes::codes_under(&pipeline::load_codebooks(study, &args.codebook)?.books, id)?;
     let query = Query {
         codes: Some(codes),
         stance: super::stance(args.stance.as_deref())?,

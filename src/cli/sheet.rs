@@ -100,7 +100,7 @@ fn export(args: ExportArgs, global: &super::Global) -> Result<(), Error> {
     let codebooks = icamo::pipeline::load_codebooks(&study, &args.codebook)?;
     let export = export_rows(
         &study,
-        &codebooks,
+        &codebooks.books,
         args.code.as_deref(),
         args.coder.as_deref(),
     )?;
@@ -171,7 +171,13 @@ fn export(args: ExportArgs, global: &super::Global) -> Result<(), Error> {
 fn apply(args: ApplyArgs, global: &super::Global) -> Result<(), Error> {
     let study = global.study()?;
     let codebooks = icamo::pipeline::load_codebooks(&study, &args.codebook)?;
-    let applied = apply_sheet(&study, &codebooks, &args.file, &args.coder, args.replace)?;
+    let applied = apply_sheet(
+        &study,
+        &codebooks.books,
+        &args.file,
+        &args.coder,
+        args.replace,
+    )?;
     if !global.quiet {
         say!(
             "{} decisions read ({} accept, {} reject, {} change of code), {} rows without a decision",

@@ -2,7 +2,6 @@
 
 use std::path::PathBuf;
 
-use icamo::chain::Model;
 use icamo::error::Error;
 use icamo::render::site;
 
@@ -61,7 +60,7 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
             lines.join("\n")
         )));
     }
-    let model = Model::load(&icamo::pipeline::codebook_files(&study, &[])?)?;
+    let model = icamo::pipeline::load_model(&study, &[])?;
     let out = args
         .out
         .unwrap_or_else(|| study.root.join("out").join("site"));

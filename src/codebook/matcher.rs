@@ -371,7 +371,7 @@ fn scope_key(s: &str) -> String {
 }
 
 /// The first error [`Codebook::check`] finds, as the error of [`Matcher::new`].
-fn refuse_errors(book: &Codebook) -> Result<(), Error> {
+pub(crate) fn refuse_errors(book: &Codebook) -> Result<(), Error> {
     match book
         .check()
         .into_iter()

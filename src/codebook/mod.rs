@@ -50,6 +50,7 @@
 //! ```
 
 mod check;
+pub mod config;
 mod matcher;
 mod model;
 mod patterns;
@@ -67,4 +68,4 @@ pub use model::{
     Code, CodeKind, Codebook, ContextLevel, Position, Rule, RuleKind, Rules, SynonymGroup,
 };
 pub use patterns::RulePattern;
-pub use set::Codes;
+pub use set::{CodebookSet, Codes, duplicate_ids};

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 
 use super::manual::load_tag_codings;
 use super::tags::find_tags;
-use crate::codebook::{Code, Codebook, Diagnostic, Severity};
+use crate::codebook::{Codebook, Codes, Diagnostic, Severity};
 use crate::error::{Error, line_col};
 use crate::study::Study;
 use crate::transcript::{self, SegmentId};
@@ -29,11 +29,8 @@ const HINT_CODES: usize = 5;
 /// before the first ingest. The path of each is the transcript's, relative to the study.
 pub fn check_tag_codes(study: &Study, codebooks: &[Codebook]) -> Result<Vec<Diagnostic>, Error> {
     let tags = load_tag_codings(study)?;
-    let codes: HashMap<&str, (&Codebook, &Code)> = codebooks
-        .iter()
-        .flat_map(|cb| cb.codes.iter().map(move |c| (c.id.as_str(), (cb, c))))
-        .collect();
-    let usable = |id: &str| codes.get(id).is_some_and(|(_, c)| c.codable);
+    let codes = Codes::new(codebooks);
+    let usable = |id: &str| codes.get(id).is_some_and(|c| c.codable);
     // Per document, the turns whose tags name a code that cannot be applied, with those ids.
     let mut wrong: BTreeMap<&str, BTreeMap<u32, BTreeSet<&str>>> = BTreeMap::new();
     for tag in tags.iter().filter(|t| !usable(&t.code)) {
@@ -109,7 +106,7 @@ fn warning(
     column: usize,
     written: &str,
     id: &str,
-    codes: &HashMap<&str, (&Codebook, &Code)>,
+    codes: &Codes,
 ) -> Diagnostic {
     let tag = if written.is_empty() {
         "an inline tag".to_string()
@@ -117,11 +114,11 @@ fn warning(
         format!("the inline tag {written}")
     };
     let (message, hint) = match codes.get(id) {
-        Some((book, _)) => {
-            let under: Vec<&str> = book
-                .descendants(id)
+        Some(_) => {
+            let under: Vec<&str> = codes
+                .with_descendants(id)
                 .into_iter()
-                .filter(|d| *d != id && book.code(d).is_some_and(|c| c.codable))
+                .filter(|d| *d != id && codes.get(d).is_some_and(|c| c.codable))
                 .collect();
             let mut names = under
                 .iter()
@@ -142,7 +139,7 @@ fn warning(
             )
         }
         None => {
-            let meant = crate::codebook::closest(codes.keys().copied(), id);
+            let meant = codes.closest(id);
             (
                 format!(
                     "{tag} names the code \"{id}\", which is in none of the codebooks: the coding is stored but not counted"

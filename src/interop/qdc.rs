@@ -24,13 +24,13 @@
 //! and, where ATLAS.ti writes a sub-code as `Parent::child`, the parent of that name.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use toml::{Table, Value};
 
 use super::guid::{guid, is_guid};
 use super::xml::{self, Element, Writer};
-use crate::codebook::Codebook;
+use crate::codebook::{Codebook, CodebookSet};
 use crate::error::Error;
 
 /// The namespace of a REFI-QDA codebook file.
@@ -45,28 +45,19 @@ const BOOK_SET: &str = "icamo codebook: ";
 /// Code fields REFI-QDA carries itself, so they stay out of the block.
 const REFI_FIELDS: [&str; 5] = ["label", "definition", "parent", "codable", "color"];
 
-/// One codebook file as export needs it: the parsed codebook and its TOML as a table.
-#[derive(Debug, Clone)]
-pub struct Book {
-    /// The parsed codebook.
-    pub codebook: Codebook,
-    /// The whole file as a TOML table, to carry every field as written.
-    pub table: Table,
+/// One codebook file as export reads it: the codebook and its file as a TOML table, which
+/// carries every field as written.
+struct Book<'a> {
+    codebook: &'a Codebook,
+    table: &'a Table,
 }
 
-impl Book {
-    /// Reads a codebook file; errors name the file, line and column.
-    pub fn load(path: &Path) -> Result<Book, Error> {
-        let text = crate::codebook::read_text(path)?;
-        let codebook = Codebook::parse(path, &text)?;
-        crate::chain::config::parse(path, &text)?;
-        let table: Table = text.parse().map_err(|e: toml::de::Error| Error::Codebook {
-            path: path.to_path_buf(),
-            line: 0,
-            column: 0,
-            message: e.message().to_string(),
-        })?;
-        Ok(Book { codebook, table })
+impl<'a> Book<'a> {
+    /// Every file of `set`.
+    fn all(set: &'a CodebookSet) -> Vec<Book<'a>> {
+        set.files()
+            .map(|(codebook, table)| Book { codebook, table })
+            .collect()
     }
 
     fn code_tables(&self) -> Vec<Table> {
@@ -84,8 +75,9 @@ impl Book {
     }
 }
 
-/// Writes `<Codes>` with every code of `books` as one tree.
-pub(crate) fn write_codes(w: &mut Writer, books: &[Book]) {
+/// Writes `<Codes>` with every code of the set as one tree.
+pub(crate) fn write_codes(w: &mut Writer, set: &CodebookSet) {
+    let books = Book::all(set);
     let mut tables: Vec<(String, Table)> = Vec::new();
     for book in books {
         for (code, table) in book.codebook.codes.iter().zip(book.code_tables()) {
@@ -205,8 +197,9 @@ pub(crate) fn split_description(
 ///
 /// `member` is the element and attribute of a member: `("MemberCode", "guid")` in a `.qdc`,
 /// `("MemberCode", "targetGUID")` in a project, as the two schemas differ.
-pub(crate) fn write_sets(w: &mut Writer, books: &[Book], member: (&str, &str)) {
-    for book in books {
+pub(crate) fn write_sets(w: &mut Writer, set: &CodebookSet, member: (&str, &str)) {
+    let books = Book::all(set);
+    for book in &books {
         let name = &book.codebook.name;
         let set_guid = guid("codebook", name);
         w.open(
@@ -221,7 +214,7 @@ pub(crate) fn write_sets(w: &mut Writer, books: &[Book], member: (&str, &str)) {
         }
         w.close("Set");
     }
-    for book in books {
+    for book in &books {
         let Some(Value::Array(configurations)) = book.table.get("configurations") else {
             continue;
         };
@@ -267,12 +260,8 @@ fn collect_strings(v: &Value, out: &mut Vec<String>) {
     }
 }
 
-/// A REFI-QDA codebook file (`.qdc`) of the given codebook files.
-pub fn export_qdc(paths: &[PathBuf]) -> Result<String, Error> {
-    let books = paths
-        .iter()
-        .map(|p| Book::load(p))
-        .collect::<Result<Vec<_>, _>>()?;
+/// A REFI-QDA codebook file (`.qdc`) of the given codebooks.
+pub fn export_qdc(set: &CodebookSet) -> String {
     let mut w = Writer::new();
     let origin = format!("icamo {}", env!("CARGO_PKG_VERSION"));
     w.open(
@@ -283,14 +272,14 @@ pub fn export_qdc(paths: &[PathBuf]) -> Result<String, Error> {
             ("origin", &origin),
         ],
     );
-    write_codes(&mut w, &books);
-    if !books.is_empty() {
+    write_codes(&mut w, set);
+    if !set.books.is_empty() {
         w.open("Sets", &[]);
-        write_sets(&mut w, &books, ("MemberCode", "guid"));
+        write_sets(&mut w, set, ("MemberCode", "guid"));
         w.close("Sets");
     }
     w.close("CodeBook");
-    Ok(w.finish())
+    w.finish()
 }
 
 /// Codebooks read from REFI-QDA XML, as icamo TOML.
@@ -511,13 +500,12 @@ fn finish(
         }
         let text = toml::to_string(&table).map_err(|e| Error::Other(e.to_string()))?;
         let path = file.join(format!("{book_name}.toml"));
-        Codebook::parse(&path, &text).map_err(|e| Error::Parse {
+        CodebookSet::parse(&path, &text).map_err(|e| Error::Parse {
             path: file.to_path_buf(),
             line: 0,
             column: 0,
             message: format!("the codes it holds do not make an icamo codebook: {e}"),
         })?;
-        crate::chain::config::parse(&path, &text)?;
         out.books.push(ImportedBook {
             name: book_name,
             toml: text,

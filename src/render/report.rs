@@ -17,8 +17,8 @@ use serde::Serialize;
 
 use crate::chain::Model;
 use crate::chain::chart::{Chart, Counts, Node, NodeKind};
-use crate::chain::config::{CodeRef, Configuration};
 use crate::chain::evidence::{CodeEvidence, Evidence, EvidenceQuote, NO_CASE};
+use crate::codebook::config::{CodeRef, Configuration};
 use crate::codebook::{Codes, ContextLevel};
 use crate::coding::Stance;
 use crate::error::Error;
@@ -319,7 +319,7 @@ impl ReportData {
         ReportData {
             study: study_name.to_string(),
             codebooks: model
-                .books
+                .books()
                 .iter()
                 .map(|b| match &b.version {
                     Some(v) => format!("{} (versie {v})", b.name),

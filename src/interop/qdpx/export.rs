@@ -13,12 +13,14 @@ use toml::{Table, Value};
 use zip::write::SimpleFileOptions;
 
 use super::PROJECT_NS;
+use crate::chain::Model;
+use crate::codebook::CodebookSet;
 use crate::coding::Stance;
 use crate::coding::manual::{Coding, Decision, load_all_coders, load_tag_codings, sort_codings};
 use crate::corpus::{Corpus, SourceDoc};
 use crate::error::Error;
 use crate::interop::guid::guid;
-use crate::interop::qdc::{self, Book};
+use crate::interop::qdc;
 use crate::interop::xml::Writer;
 use crate::study::Study;
 use crate::transcript::Segment;
@@ -42,11 +44,7 @@ pub struct ExportSummary {
 
 /// Writes the study as a `.qdpx` archive and returns its bytes.
 pub fn export_qdpx(study: &Study) -> Result<(Vec<u8>, ExportSummary), Error> {
-    let books = study
-        .codebook_paths()?
-        .iter()
-        .map(|p| Book::load(p))
-        .collect::<Result<Vec<_>, _>>()?;
+    let model = Model::load(&study.codebook_paths()?)?;
     let segments = study.all_segments()?;
     let docs = Corpus::new(&study.root, &study.manifest).discover()?;
     let mut summary = ExportSummary::default();
@@ -65,19 +63,19 @@ pub fn export_qdpx(study: &Study) -> Result<(Vec<u8>, ExportSummary), Error> {
         ],
     );
     summary.users = write_users(&mut w, &codings);
-    summary.codes = write_codebook(&mut w, &books);
+    summary.codes = write_codebook(&mut w, &model.codebooks);
     write_variables(&mut w, &respondents, &docs);
     write_cases(&mut w, &respondents);
     let sources = write_sources(&mut w, &docs, &segments, &codings);
     summary.sources = sources.files.len();
     summary.codings = sources.codings;
     write_notes(&mut w, &sources.notes);
-    let links = links(&books, study)?;
+    let links = links(&model);
     write_links(&mut w, &links);
     summary.links = links.len();
-    if !books.is_empty() {
+    if !model.books().is_empty() {
         w.open("Sets", &[]);
-        qdc::write_sets(&mut w, &books, ("MemberCode", "targetGUID"));
+        qdc::write_sets(&mut w, &model.codebooks, ("MemberCode", "targetGUID"));
         w.close("Sets");
     }
     w.text(
@@ -135,11 +133,11 @@ fn write_users(w: &mut Writer, codings: &[Coding]) -> usize {
 }
 
 /// `<CodeBook>`: the codes of every codebook; returns how many.
-fn write_codebook(w: &mut Writer, books: &[Book]) -> usize {
-    let count: usize = books.iter().map(|b| b.codebook.codes.len()).sum();
+fn write_codebook(w: &mut Writer, set: &CodebookSet) -> usize {
+    let count: usize = set.books.iter().map(|b| b.codes.len()).sum();
     if count > 0 {
         w.open("CodeBook", &[]);
-        qdc::write_codes(w, books);
+        qdc::write_codes(w, set);
         w.close("CodeBook");
     }
     count
@@ -505,11 +503,11 @@ fn doc_values(d: &SourceDoc) -> Vec<(String, String)> {
 }
 
 /// The ICAMO edges between codes, once each, as (from, to, kind).
-fn links(books: &[Book], study: &Study) -> Result<Vec<(String, String, String)>, Error> {
-    let model = crate::chain::Model::load(&study.codebook_paths()?)?;
-    let known: HashSet<&str> = books
+fn links(model: &Model) -> Vec<(String, String, String)> {
+    let known: HashSet<&str> = model
+        .books()
         .iter()
-        .flat_map(|b| b.codebook.codes.iter().map(|c| c.id.as_str()))
+        .flat_map(|b| b.codes.iter().map(|c| c.id.as_str()))
         .collect();
     let mut seen = BTreeSet::new();
     for (from, to, kind, _) in model.chain.edge_list() {
@@ -521,7 +519,7 @@ fn links(books: &[Book], study: &Study) -> Result<Vec<(String, String, String)>,
             seen.insert((from.to_string(), to.to_string(), kind));
         }
     }
-    Ok(seen.into_iter().collect())
+    seen.into_iter().collect()
 }
 
 /// The project's description: a sentence, then what icamo needs to rebuild the manifest.

@@ -1,0 +1,99 @@
+//! A study's codebooks read as one set: a code id declared in two files, or a codebook with
+//! errors, stops every command that draws evidence from them, with the file and line to fix.
+
+use std::fs;
+use std::path::Path;
+
+use crate::common::{bundled_study, icamo};
+
+/// A second codebook that declares the bundled codebook's first mechanism (line 759 there)
+/// again, on line 7.
+const SECOND: &str = r#"[codebook]
+name = "Aanvulling"
+
+# A mechanism the first codebook already has: which of the two counts?
+
+[[codes]]
+id = "icamo1.m1"
+label = "Gerichtere ondersteuning (tweede definitie)"
+kind = "mechanism"
+process = "p"
+subgoal = "s"
+[codes.rules]
+keywords = ["beeld van"]
+"#;
+
+fn stderr_of(study: &Path, args: &[&str]) -> String {
+    let out = icamo(study).args(args).output().unwrap();
+    assert!(
+        !out.status.success(),
+        "icamo {args:?} should fail, but printed {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn a_code_id_in_two_codebooks_stops_every_evidence_command_naming_both_places() {
+    let dir = bundled_study();
+    let study = dir.path();
+    icamo(study).args(["ingest", "-q"]).assert().success();
+    fs::write(study.join("codebooks/aanvulling.toml"), SECOND).unwrap();
+    for args in [
+        &["report"][..],
+        &["quotes", "--code", "icamo1.m1"],
+        &["sheet", "export"],
+        &["export", "matrix", "--by", "case"],
+        &["site"],
+    ] {
+        let err = stderr_of(study, args);
+        assert!(
+            err.contains("code id \"icamo1.m1\" is also declared in")
+                && err.contains("aanvulling.toml:7")
+                && err.contains("dualiteit.toml:759"),
+            "icamo {args:?} said: {err}"
+        );
+    }
+    let check = icamo(study).args(["codebook", "check"]).output().unwrap();
+    assert!(!check.status.success());
+    let said = String::from_utf8_lossy(&check.stdout).into_owned()
+        + &String::from_utf8_lossy(&check.stderr);
+    assert!(
+        said.contains("aanvulling.toml:7")
+            && said.contains("dualiteit.toml:759")
+            && said.contains("rename one of them"),
+        "codebook check said: {said}"
+    );
+}
+
+#[test]
+fn a_codebook_with_an_error_stops_the_report_the_site_and_quotes_too() {
+    let dir = bundled_study();
+    let study = dir.path();
+    icamo(study).args(["ingest", "-q"]).assert().success();
+    let path = study.join("codebooks/dualiteit.toml");
+    let text = fs::read_to_string(&path).unwrap();
+    // The second mechanism's parent becomes a code no codebook has.
+    let broken = text.replacen(
+        "id = \"icamo1.m2\"\nparent = \"icamo1\"",
+        "id = \"icamo1.m2\"\nparent = \"icamo-een\"",
+        1,
+    );
+    assert_ne!(
+        broken, text,
+        "the bundled codebook changed: update this test"
+    );
+    fs::write(&path, broken).unwrap();
+    for args in [
+        &["report"][..],
+        &["site"],
+        &["quotes", "--code", "icamo1.m1"],
+        &["sheet", "export"],
+    ] {
+        let err = stderr_of(study, args);
+        assert!(
+            err.contains("dualiteit.toml:") && err.contains("icamo-een"),
+            "icamo {args:?} said: {err}"
+        );
+    }
+}
