@@ -1,4 +1,4 @@
-//! ICAMO configurations as data: declared in the codebook ([`config`]), checked as one graph
+//! ICAMO configurations as data: declared in the codebook ([`crate::codebook::config`]), checked as one graph
 //! of codes ([`graph`]), given evidence from the codings ([`evidence`]), and laid out as a
 //! [`chart::Chart`] for the renderers.
 //!
