@@ -1,6 +1,6 @@
-//! ICAMO configurations as data: declared in the codebook ([`crate::codebook::config`]), checked as one graph
-//! of codes ([`graph`]), given evidence from the codings ([`evidence`]), and laid out as a
-//! [`chart::Chart`] for the renderers.
+//! ICAMO configurations as data: declared in the codebook ([`crate::codebook::config`]),
+//! checked as one graph of codes ([`graph`]), given evidence from the codings ([`evidence`]),
+//! and laid out as a [`chart::Chart`] for the renderers.
 //!
 //! [`Model`] ties them together for a study: its codebooks and the configurations written in
 //! them.
