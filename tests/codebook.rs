@@ -395,24 +395,26 @@ fn accents_are_folded_on_both_sides() {
 }
 
 #[test]
-fn geen_vertrouwen_is_found_and_counted_as_negated() {
+fn geen_vertrouwen_is_found_and_negates_vertrouwen_not_itself() {
+    // The rule "geen vertrouwen" finds what it says; the rule "vertrouwen" finds it negated.
     let book = load("valid.toml");
-    let m = found(
-        &book,
-        "x",
-        "Er was geen vertrouwen. Later kwam er vertrouwen.",
-    );
+    let hits: Vec<(String, bool)> = Matcher::new(&book)
+        .unwrap()
+        .match_segment(&segment(
+            "x",
+            "Er was geen vertrouwen. Later kwam er vertrouwen.",
+        ))
+        .into_iter()
+        .flat_map(|m| m.hits)
+        .map(|h| (h.term, h.negated))
+        .collect();
     assert_eq!(
-        m,
-        [(
-            "icamo1.m5".to_string(),
-            vec![
-                "geen vertrouwen".to_string(),
-                "vertrouwen".to_string(),
-                "vertrouwen".to_string()
-            ],
-            2
-        )]
+        hits,
+        [
+            ("geen vertrouwen".to_string(), false),
+            ("vertrouwen".to_string(), true),
+            ("vertrouwen".to_string(), false)
+        ]
     );
 }
 
@@ -840,16 +842,54 @@ fn words_of(tokens: &[AnalysedToken], r: &Range<usize>) -> String {
         .join(" ")
 }
 
-fn negated(tokens: &[AnalysedToken], r: &Range<usize>) -> bool {
-    let negations = icamo::codebook::NEGATIONS;
-    (r.start.saturating_sub(3)..r.end.max(r.start.saturating_sub(3)))
-        .any(|i| negations.contains(&tokens[i].exact.as_str()))
-        || tokens.get(r.end).is_some_and(|t| t.exact == "niet")
+/// Whether a negation stands up to three words before the hit `r`, between its NEAR sides,
+/// or (`niet`) right after it; never one of the hit's own words (`own`), nor a negation
+/// `written` in the rule.
+fn negated(
+    tokens: &[AnalysedToken],
+    r: &Range<usize>,
+    own: &[Range<usize>],
+    written: &[String],
+) -> bool {
+    let negates = |i: usize| {
+        let word = tokens[i].exact.as_str();
+        icamo::codebook::NEGATIONS.contains(&word)
+            && !own.iter().any(|o| o.contains(&i))
+            && !written.iter().any(|w| w == word)
+    };
+    (r.start.saturating_sub(3)..r.end.max(r.start.saturating_sub(3))).any(negates)
+        || tokens.get(r.end).is_some_and(|t| t.exact == "niet") && negates(r.end)
+}
+
+/// The exact forms of the words of a rule's keywords and of every synonym they stand for.
+fn written_words(book: &Codebook, keywords: &[&str]) -> Vec<String> {
+    let mut texts: Vec<&str> = keywords.to_vec();
+    for k in keywords {
+        let key = read_keyword(k).1;
+        for group in &book.synonyms {
+            if group.terms.iter().any(|t| read_keyword(&t.text).1 == key) {
+                texts.extend(group.terms.iter().map(|t| t.text.as_str()));
+            }
+        }
+    }
+    texts
+        .iter()
+        .flat_map(|t| analyse(Language::Dutch, &t.replace('*', " ")))
+        .map(|t| t.exact)
+        .collect()
 }
 
 /// A hit of the reference: the order of its rule in the code, byte span, token range, kind,
-/// pattern and term.
-type ReferenceHit = (usize, Range<usize>, Range<usize>, RuleKind, String, String);
+/// pattern and term, and whether it is negated.
+type ReferenceHit = (
+    usize,
+    Range<usize>,
+    Range<usize>,
+    RuleKind,
+    String,
+    String,
+    bool,
+);
 
 /// The reference: for each code, for each rule, for each token, as plainly as it can be said.
 fn reference(book: &Codebook, segment: &Segment) -> Vec<CodeMatch> {
@@ -890,6 +930,7 @@ fn reference(book: &Codebook, segment: &Segment) -> Vec<CodeMatch> {
                     _ => RuleKind::Keyword,
                 }
             };
+            let written = written_words(book, &[&rule.text]);
             for r in occurrences(&alternatives(book, &rule.text), &tokens) {
                 hits.push((
                     order,
@@ -898,6 +939,7 @@ fn reference(book: &Codebook, segment: &Segment) -> Vec<CodeMatch> {
                     kind,
                     rule.text.clone(),
                     words_of(&tokens, &r),
+                    negated(&tokens, &r, std::slice::from_ref(&r), &written),
                 ));
             }
             order += 1;
@@ -907,6 +949,20 @@ fn reference(book: &Codebook, segment: &Segment) -> Vec<CodeMatch> {
                 .case_insensitive(true)
                 .build()
                 .unwrap();
+            // The regex's words, its escapes (\b, \s, \w) taken out.
+            let plain: String = rule
+                .text
+                .split('\\')
+                .enumerate()
+                .map(|(i, part)| match i {
+                    0 => part.to_string(),
+                    _ => format!(" {}", part.chars().skip(1).collect::<String>()),
+                })
+                .collect();
+            let written: Vec<String> = analyse(Language::Dutch, &plain)
+                .into_iter()
+                .map(|t| t.exact)
+                .collect();
             for m in regex.find_iter(&segment.text).filter(|m| !m.is_empty()) {
                 let r: Range<usize> = {
                     let first = tokens
@@ -924,6 +980,7 @@ fn reference(book: &Codebook, segment: &Segment) -> Vec<CodeMatch> {
                 } else {
                     words_of(&tokens, &r)
                 };
+                let negated = negated(&tokens, &r, std::slice::from_ref(&r), &written);
                 hits.push((
                     order,
                     m.range(),
@@ -931,6 +988,7 @@ fn reference(book: &Codebook, segment: &Segment) -> Vec<CodeMatch> {
                     RuleKind::Regex,
                     rule.text.clone(),
                     term,
+                    negated,
                 ));
             }
             order += 1;
@@ -939,8 +997,10 @@ fn reference(book: &Codebook, segment: &Segment) -> Vec<CodeMatch> {
             let parts: Vec<&str> = rule.text.split_whitespace().collect();
             let at = parts.iter().position(|p| p.starts_with("NEAR/")).unwrap();
             let distance: usize = parts[at][5..].parse().unwrap();
-            let lefts = occurrences(&alternatives(book, &parts[..at].join(" ")), &tokens);
-            let rights = occurrences(&alternatives(book, &parts[at + 1..].join(" ")), &tokens);
+            let (left, right) = (parts[..at].join(" "), parts[at + 1..].join(" "));
+            let written = written_words(book, &[&left, &right]);
+            let lefts = occurrences(&alternatives(book, &left), &tokens);
+            let rights = occurrences(&alternatives(book, &right), &tokens);
             for a in &lefts {
                 let mut best: Option<(usize, &Range<usize>)> = None;
                 for b in &rights {
@@ -960,6 +1020,8 @@ fn reference(book: &Codebook, segment: &Segment) -> Vec<CodeMatch> {
                     let span = first.start.min(second.start)..first.end.max(second.end);
                     let term =
                         format!("{} {}", words_of(&tokens, first), words_of(&tokens, second));
+                    let own = [first.clone(), second.clone()];
+                    let negated = negated(&tokens, &span, &own, &written);
                     hits.push((
                         order,
                         bytes(&span),
@@ -967,6 +1029,7 @@ fn reference(book: &Codebook, segment: &Segment) -> Vec<CodeMatch> {
                         RuleKind::Near,
                         rule.text.clone(),
                         term,
+                        negated,
                     ));
                 }
             }
@@ -979,12 +1042,12 @@ fn reference(book: &Codebook, segment: &Segment) -> Vec<CodeMatch> {
         hits.dedup_by(|later, first| later.1 == first.1);
         let hits: Vec<RuleHit> = hits
             .into_iter()
-            .map(|(_, span, r, kind, pattern, term)| RuleHit {
+            .map(|(_, span, _, kind, pattern, term, negated)| RuleHit {
                 kind,
                 pattern,
                 span,
                 term,
-                negated: negated(&tokens, &r),
+                negated,
             })
             .collect();
         out.push(CodeMatch {

@@ -40,7 +40,8 @@ use crate::transcript::Segment;
 type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// Words that negate what follows them (and `niet`, what stands right before it: "werkt
-/// niet"). Dutch and English; "juist niet" counts through its `niet`.
+/// niet"). Dutch and English; "juist niet" counts through its `niet`. A negation the rule is
+/// itself made of never counts: "niet de enige" and `geen NEAR/2 schulden` find what they say.
 pub const NEGATIONS: [&str; 16] = [
     "niet", "geen", "nooit", "niets", "niemand", "nergens", "zonder", "noch", "not", "no", "never",
     "without", "nothing", "nobody", "nowhere", "cannot",
@@ -56,8 +57,8 @@ pub struct CodeMatch {
     pub code: String,
     /// What found it, sorted by span; one hit per span (the code's first rule wins).
     pub hits: Vec<RuleHit>,
-    /// How many of the hits have a negation just before them (or `niet` just after): a hint
-    /// for the stance, not a veto.
+    /// How many of the hits have a negation just before them (or `niet` just after) that is not
+    /// part of the rule itself: a hint for the stance, not a veto.
     pub negated: usize,
 }
 
@@ -73,8 +74,10 @@ pub struct RuleHit {
     /// The matched words' exact forms, space-separated (`geen vertrouwen`; for NEAR the two
     /// sides' words, `jobcoach werkgevers`; for a regex, the words it overlaps).
     pub term: String,
-    /// Whether a negation stands within [`NEGATION_WINDOW`] words before the hit, inside
-    /// it, or (`niet`) directly after it.
+    /// Whether a negation stands within [`NEGATION_WINDOW`] words before the hit, between
+    /// the two sides of a NEAR hit, or (`niet`) directly after it. The rule's own words never
+    /// count, nor any negation word written in the rule: the rule "niet de enige" finds "niet
+    /// de enige" unnegated.
     pub negated: bool,
 }
 
@@ -111,6 +114,9 @@ struct CompiledRule {
     code: u32,
     kind: RuleKind,
     pattern: String,
+    /// The negation words written in the rule (one bit per entry of [`NEGATIONS`]): they are
+    /// what the rule finds, so they do not negate its hits.
+    written_negations: u16,
 }
 
 #[derive(Debug)]
@@ -342,7 +348,7 @@ impl Matcher {
                 None if hit.tokens.is_empty() => normalise(segment.text[hit.bytes.clone()].trim()),
                 None => exact_forms(tokens, &hit.tokens),
             };
-            let negated = is_negated(tokens, &hit.tokens);
+            let negated = is_negated(tokens, &hit, rule.written_negations);
             let current = out.last_mut().expect("pushed above");
             current.negated += usize::from(negated);
             current.hits.push(RuleHit {
@@ -435,13 +441,15 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    /// Adds a rule of code `c`; its number.
-    fn rule(&mut self, c: u32, kind: RuleKind, rule: &Rule) -> u32 {
+    /// Adds a rule of code `c` written with the negation words `written_negations`; its
+    /// number.
+    fn rule(&mut self, c: u32, kind: RuleKind, rule: &Rule, written_negations: u16) -> u32 {
         let r = self.rules.len() as u32;
         self.rules.push(CompiledRule {
             code: c,
             kind,
             pattern: rule.text.clone(),
+            written_negations,
         });
         r
     }
@@ -460,29 +468,34 @@ impl<'a> Compiler<'a> {
         for rule in &code.rules.keywords {
             let keyword =
                 syntax::parse_keyword(lang, &rule.text).map_err(|p| self.error(rule, p))?;
-            let r = self.rule(c, keyword.kind, rule);
-            for term in self.synonyms.expand(&keyword) {
+            let terms = self.synonyms.expand(&keyword);
+            let r = self.rule(c, keyword.kind, rule, term_negations(&terms));
+            for term in terms {
                 self.terms.add(term, Target::Rule(r));
             }
         }
         for rule in &code.rules.regex {
             let regex = syntax::compile_regex(&rule.text).map_err(|p| self.error(rule, p))?;
-            let r = self.rule(c, RuleKind::Regex, rule);
+            let written = negation_bits(regex_words(lang, &rule.text).iter().map(String::as_str));
+            let r = self.rule(c, RuleKind::Regex, rule, written);
             self.regexes
                 .push((r, regex, syntax::loose_regex(&rule.text)));
         }
         for rule in &code.rules.near {
             let near = syntax::parse_near(lang, &rule.text).map_err(|p| self.error(rule, p))?;
-            let r = self.rule(c, RuleKind::Near, rule);
+            let left = self.synonyms.expand(&near.left);
+            let right = self.synonyms.expand(&near.right);
+            let written = term_negations(&left) | term_negations(&right);
+            let r = self.rule(c, RuleKind::Near, rule, written);
             let n = self.nears.len() as u32;
             self.nears.push(NearRule {
                 rule: r,
                 distance: near.distance,
             });
-            for term in self.synonyms.expand(&near.left) {
+            for term in left {
                 self.terms.add(term, Target::Near(n, false));
             }
-            for term in self.synonyms.expand(&near.right) {
+            for term in right {
                 self.terms.add(term, Target::Near(n, true));
             }
         }
@@ -591,37 +604,78 @@ fn exact_forms(tokens: &[AnalysedToken], range: &Range<usize>) -> String {
     out
 }
 
-/// Whether `exact` is one of [`NEGATIONS`] (a `match`, which compiles to far fewer
-/// comparisons than a search of the list).
-fn is_negation(exact: &str) -> bool {
-    matches!(
-        exact,
-        "niet"
-            | "geen"
-            | "nooit"
-            | "niets"
-            | "niemand"
-            | "nergens"
-            | "zonder"
-            | "noch"
-            | "not"
-            | "no"
-            | "never"
-            | "without"
-            | "nothing"
-            | "nobody"
-            | "nowhere"
-            | "cannot"
+/// The bit of `exact` in a set of [`NEGATIONS`], or `None` when it is no negation (a
+/// `match`, which compiles to far fewer comparisons than a search of the list).
+fn negation_bit(exact: &str) -> Option<u16> {
+    let i = match exact {
+        "niet" => 0,
+        "geen" => 1,
+        "nooit" => 2,
+        "niets" => 3,
+        "niemand" => 4,
+        "nergens" => 5,
+        "zonder" => 6,
+        "noch" => 7,
+        "not" => 8,
+        "no" => 9,
+        "never" => 10,
+        "without" => 11,
+        "nothing" => 12,
+        "nobody" => 13,
+        "nowhere" => 14,
+        "cannot" => 15,
+        _ => return None,
+    };
+    Some(1 << i)
+}
+
+/// The words a regex spells out (`geen\s+\w+\s+schulden`: geen, schulden), as exact forms:
+/// an escape such as `\b` or `\s` is taken out first, so that `\bniet\b` reads as `niet`.
+fn regex_words(lang: Language, pattern: &str) -> Vec<String> {
+    let mut plain = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            chars.next();
+            plain.push(' ');
+        } else {
+            plain.push(c);
+        }
+    }
+    analyse(lang, &plain).into_iter().map(|t| t.exact).collect()
+}
+
+/// The negations written in any of `terms` (a rule's words and their synonyms').
+fn term_negations(terms: &[Term]) -> u16 {
+    negation_bits(
+        terms
+            .iter()
+            .flat_map(|t| t.forms.iter().map(String::as_str)),
     )
 }
 
-/// Whether a negation stands in the window before the hit or inside it, or `niet` right after.
-fn is_negated(tokens: &[AnalysedToken], hit: &Range<usize>) -> bool {
-    let from = hit.start.saturating_sub(NEGATION_WINDOW);
-    tokens[from..hit.end.max(from)]
-        .iter()
-        .any(|t| is_negation(&t.exact))
-        || tokens.get(hit.end).is_some_and(|t| t.exact == "niet")
+/// The set of the negations among `words` (exact forms).
+fn negation_bits<'w>(words: impl IntoIterator<Item = &'w str>) -> u16 {
+    words
+        .into_iter()
+        .filter_map(negation_bit)
+        .fold(0, |set, bit| set | bit)
+}
+
+/// Whether a negation stands in the window before the hit, between the two sides of a NEAR
+/// hit, or `niet` right after, leaving out the hit's own words and the negation words its
+/// rule is written with (`written`, from [`negation_bits`]).
+fn is_negated(tokens: &[AnalysedToken], hit: &RawHit, written: u16) -> bool {
+    let own = |i: usize| match &hit.pair {
+        Some((a, b)) => a.contains(&i) || b.contains(&i),
+        None => hit.tokens.contains(&i),
+    };
+    let negates =
+        |i: usize| !own(i) && negation_bit(&tokens[i].exact).is_some_and(|bit| written & bit == 0);
+    let span = &hit.tokens;
+    let from = span.start.saturating_sub(NEGATION_WINDOW);
+    (from..span.end.max(from)).any(negates)
+        || tokens.get(span.end).is_some_and(|t| t.exact == "niet") && negates(span.end)
 }
 
 #[cfg(test)]
@@ -674,8 +728,10 @@ mod tests {
 
     #[test]
     fn the_negation_match_and_list_agree() {
-        assert!(NEGATIONS.iter().all(|w| is_negation(w)));
-        assert!(!is_negation("nie") && !is_negation("noot"));
+        for (i, word) in NEGATIONS.iter().enumerate() {
+            assert_eq!(negation_bit(word), Some(1 << i), "{word}");
+        }
+        assert!(negation_bit("nie").is_none() && negation_bit("noot").is_none());
     }
 
     #[test]
@@ -714,11 +770,90 @@ mod tests {
 
     #[test]
     fn negations_are_counted_not_vetoed() {
-        let m = matcher("keywords = [\"geen vertrouwen\", \"werkt\"]");
+        let m = matcher("keywords = [\"vertrouwen\", \"werkt\"]");
         let found = m.match_segment(&segment("x", "Er is geen vertrouwen, het werkt niet."));
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].hits.len(), 2);
         assert_eq!(found[0].negated, 2);
+    }
+
+    /// Each hit's matched words and whether it counts as negated.
+    fn negated(m: &Matcher, text: &str) -> Vec<(String, bool)> {
+        m.match_segment(&segment("x", text))
+            .into_iter()
+            .flat_map(|c| c.hits)
+            .map(|h| (h.term, h.negated))
+            .collect()
+    }
+
+    fn hit(term: &str, negated: bool) -> (String, bool) {
+        (term.to_string(), negated)
+    }
+
+    #[test]
+    fn a_negation_the_rule_is_made_of_does_not_negate_its_hit() {
+        let m = matcher("keywords = [\"niet de enige\"]");
+        assert_eq!(
+            negated(&m, "U bent echt niet de enige."),
+            [hit("niet de enige", false)]
+        );
+        let m = matcher("near = [\"geen NEAR/2 schulden\"]");
+        assert_eq!(
+            negated(&m, "Sindsdien heb ik geen nieuwe schulden gemaakt."),
+            [hit("geen schulden", false)]
+        );
+        let m = matcher("regex = ['\\bgeen\\s+\\w+\\s+schulden\\b']");
+        assert_eq!(
+            negated(&m, "Sindsdien heb ik geen nieuwe schulden gemaakt."),
+            [hit("geen nieuwe schulden", false)]
+        );
+        // The same word once more before it, in a list, is not a negation of the hit either.
+        let m = matcher("keywords = [\"geen schulden\"]");
+        assert_eq!(
+            negated(&m, "Geen huur, geen schulden."),
+            [hit("geen schulden", false)]
+        );
+    }
+
+    #[test]
+    fn a_negation_outside_the_rule_still_negates() {
+        let m = matcher("keywords = [\"schulden\"]");
+        assert_eq!(
+            negated(&m, "Sindsdien heb ik geen nieuwe schulden gemaakt."),
+            [hit("schulden", true)]
+        );
+        let m = matcher("keywords = [\"enige\"]");
+        assert_eq!(
+            negated(&m, "U bent echt niet de enige."),
+            [hit("enige", true)]
+        );
+        // Between the two sides of a NEAR rule, a negation counts.
+        let m = matcher("near = [\"jobcoach NEAR/4 bellen\"]");
+        assert_eq!(
+            negated(&m, "De jobcoach wil niet bellen."),
+            [hit("jobcoach bellen", true)]
+        );
+        // A different negation than the rule's, just before it.
+        let m = matcher("keywords = [\"geen schulden\"]");
+        assert_eq!(
+            negated(&m, "Nooit geen schulden."),
+            [hit("geen schulden", true)]
+        );
+    }
+
+    #[test]
+    fn english_negations_in_the_rule_do_not_negate_either() {
+        let text = "[codebook]\nname = \"t\"\nlanguage = \"en\"\n[[codes]]\nid = \"c\"\nlabel = \"C\"\nkind = \"outcome\"\n[codes.rules]\nkeywords = [\"not alone\", \"debts\"]\n";
+        let m = Matcher::new(&Codebook::parse("t.toml", text).unwrap()).unwrap();
+        let mut seg = segment("x", "You are really not alone; I have no debts now.");
+        seg.lang = Language::English;
+        let found: Vec<(String, bool)> = m
+            .match_segment(&seg)
+            .into_iter()
+            .flat_map(|c| c.hits)
+            .map(|h| (h.term, h.negated))
+            .collect();
+        assert_eq!(found, [hit("not alone", false), hit("debts", true)]);
     }
 
     #[test]

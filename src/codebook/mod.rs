@@ -27,7 +27,7 @@
 //!     kind = "actor"
 //!
 //!     [codes.rules]
-//!     keywords = ["werkgever*", "geen vertrouwen"]
+//!     keywords = ["werkgever*", "vertrouwen"]
 //! "#)?;
 //! assert!(book.check().is_empty());
 //!
@@ -44,7 +44,8 @@
 //! let found = matcher.match_segment(&segment);
 //! assert_eq!(found[0].code, "act.werkgever");
 //! assert_eq!(found[0].hits[0].term, "werkgevers");
-//! assert_eq!(found[0].hits[1].term, "geen vertrouwen");
+//! assert_eq!(found[0].hits[1].term, "vertrouwen");
+//! // "geen" negates "vertrouwen"; the rule "geen vertrouwen" would find its phrase unnegated.
 //! assert_eq!(found[0].negated, 1);
 //! # Ok::<(), icamo::Error>(())
 //! ```

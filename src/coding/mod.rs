@@ -53,7 +53,8 @@ pub struct Suggestion {
     /// The score that ranks a segment's codes (see [`score`]).
     pub score: f32,
     /// The suggested stance: for mechanisms and outcomes, `contradicts` when a negation stands
-    /// next to a matched word, else `supports`; `none` for other kinds. A suggestion only.
+    /// next to a matched word (not one the rule is written with), else `supports`; `none` for
+    /// other kinds. A suggestion only.
     pub stance: Stance,
     /// Byte ranges of the matched words in the segment's text.
     pub spans: Vec<[usize; 2]>,
