@@ -221,7 +221,58 @@ fn a_filled_in_sheet_becomes_the_coders_sorted_file() {
          fg-uitvoering:0003,int.pip,none,manual,,,accept\n\
          fg-uitvoering:0006,int.jobcoach,none,manual,,,reject\n\
          fg-uitvoering:0006,m.verbinding,nuance,manual,,,accept\n\
-         int-werkgever:0002,ctx.krapte,supports,manual,,,accept\n\
+         int-werkgever:0002,ctx.krapte,none,manual,,,accept\n\
+         int-werkgever:0002,m.verbinding,none,manual,,,reject\n"
+    );
+}
+
+#[test]
+fn a_change_gives_the_new_code_no_stance_unless_the_row_writes_one() {
+    let dir = coded_study();
+    icamo(dir.path())
+        .args(["sheet", "export", "--coder", "anna"])
+        .assert()
+        .success();
+    let sheet = dir.path().join("sheets/all-anna.csv");
+    let (header, mut rows) = read_sheet(&sheet);
+    // Both suggested with a stance on m.verbinding (supports, contradicts): that stance says
+    // nothing about the code the coder moves the turn to.
+    let suggested = |rows: &[Vec<String>], segment: &str| {
+        rows.iter()
+            .find(|r| r[0] == segment && r[3] == "m.verbinding")
+            .map(|r| r[6].clone())
+            .unwrap()
+    };
+    assert_eq!(suggested(&rows, "int-werkgever:0002"), "supports");
+    assert_eq!(suggested(&rows, "fg-uitvoering:0006"), "contradicts");
+    decide(
+        &mut rows,
+        "int-werkgever:0002",
+        "m.verbinding",
+        "c",
+        "ctx.krapte",
+        "",
+    );
+    decide(
+        &mut rows,
+        "fg-uitvoering:0006",
+        "m.verbinding",
+        "c",
+        "int.pip",
+        "~",
+    );
+    write_sheet(&sheet, &header, &rows);
+    apply(dir.path(), &sheet)
+        .success()
+        .stdout(predicate::str::contains(
+            "2 decisions read (0 accept, 0 reject, 2 change of code)",
+        ));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("codings/anna.csv")).unwrap(),
+        "segment,code,stance,origin,span,note,decision\n\
+         fg-uitvoering:0006,int.pip,nuance,manual,,,accept\n\
+         fg-uitvoering:0006,m.verbinding,none,manual,,,reject\n\
+         int-werkgever:0002,ctx.krapte,none,manual,,,accept\n\
          int-werkgever:0002,m.verbinding,none,manual,,,reject\n"
     );
 }

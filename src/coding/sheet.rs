@@ -230,7 +230,7 @@ pub fn sheet_markdown(rows: &[SheetRow], title: &str, csv_name: &str) -> String 
     let mut out = format!("# {title}\n\n");
     let _ = writeln!(
         out,
-        "{} suggestions. Fill in `{csv_name}`, not this page: decision `a` (accept), `r` (reject) or `c` (change, with `new_code`); stance `+`, `-`, `~` or empty for the suggested one.",
+        "{} suggestions. Fill in `{csv_name}`, not this page: decision `a` (accept), `r` (reject) or `c` (change, with `new_code`); stance `+`, `-`, `~` or empty for the suggested one (for a change: empty is none).",
         rows.len()
     );
     let mut i = 0;
@@ -576,7 +576,7 @@ impl SheetDecisions<'_> {
 }
 
 /// The codings one row asks for: one for accept and reject; for change, a reject of the
-/// suggested code and an accept of the new one.
+/// suggested code and an accept of the new one, with the row's stance or none.
 fn row_codings(
     decision: RowDecision,
     [segment, code, new_code, stance, suggested, note]: [&str; 6],
@@ -593,12 +593,13 @@ fn row_codings(
         ));
     }
     known_code(code, codes)?;
-    let stance = if stance.is_empty() {
-        suggested
+    // The suggested stance is about the suggested code: a change starts the new code from none.
+    let stance = match (stance.is_empty(), &decision) {
+        (false, _) => stance.parse::<Stance>()?,
+        (true, RowDecision::Change) => Stance::None,
+        (true, _) => suggested
             .parse::<Stance>()
-            .map_err(|e| format!("suggested_stance: {e}"))?
-    } else {
-        stance.parse::<Stance>()?
+            .map_err(|e| format!("suggested_stance: {e}"))?,
     };
     let coding = |code: &str, decision, stance| Coding {
         segment: segment.to_string(),
