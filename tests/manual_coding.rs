@@ -278,6 +278,65 @@ fn a_change_gives_the_new_code_no_stance_unless_the_row_writes_one() {
 }
 
 #[test]
+fn a_sheet_takes_the_dutch_stance_words_of_the_report() {
+    let dir = coded_study();
+    icamo(dir.path())
+        .args(["sheet", "export", "--coder", "anna"])
+        .assert()
+        .success();
+    let sheet = dir.path().join("sheets/all-anna.csv");
+    let (header, mut rows) = read_sheet(&sheet);
+    decide(
+        &mut rows,
+        "fg-uitvoering:0006",
+        "m.verbinding",
+        "a",
+        "",
+        "ondersteund",
+    );
+    write_sheet(&sheet, &header, &rows);
+    apply(dir.path(), &sheet).code(1).stderr(predicate::str::contains(
+        "unknown stance \"ondersteund\": expected supports (+, ondersteunt), contradicts (-, weerspreekt), nuance (~, nuanceert) or none (empty, geen houding)",
+    ));
+    assert!(!dir.path().join("codings/anna.csv").exists());
+
+    decide(
+        &mut rows,
+        "fg-uitvoering:0006",
+        "m.verbinding",
+        "a",
+        "",
+        "Ondersteunt",
+    );
+    decide(
+        &mut rows,
+        "int-werkgever:0002",
+        "m.verbinding",
+        "a",
+        "",
+        "weerspreekt",
+    );
+    decide(
+        &mut rows,
+        "fg-tags:0003",
+        "int.jobcoach",
+        "c",
+        "m.verbinding",
+        "nuanceert",
+    );
+    write_sheet(&sheet, &header, &rows);
+    apply(dir.path(), &sheet).success();
+    assert_eq!(
+        fs::read_to_string(dir.path().join("codings/anna.csv")).unwrap(),
+        "segment,code,stance,origin,span,note,decision\n\
+         fg-tags:0003,int.jobcoach,none,manual,,,reject\n\
+         fg-tags:0003,m.verbinding,nuance,manual,,,accept\n\
+         fg-uitvoering:0006,m.verbinding,supports,manual,,,accept\n\
+         int-werkgever:0002,m.verbinding,contradicts,manual,,,accept\n"
+    );
+}
+
+#[test]
 fn applying_the_same_sheet_again_changes_nothing() {
     let dir = coded_study();
     let sheet = filled_sheet(dir.path());

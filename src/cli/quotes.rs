@@ -34,7 +34,8 @@ pub(super) struct Args {
     /// site's mechanisms and context factors.
     #[arg(long, conflicts_with = "include_suggestions")]
     panel: bool,
-    /// Only codings with this stance: supports, contradicts, nuance or none.
+    /// Only codings with this stance: supports, contradicts, nuance or none (or the report's
+    /// ondersteunt, weerspreekt, nuanceert, geen houding).
     #[arg(long, value_name = "S")]
     stance: Option<String>,
     /// Only turns of speakers with this role.

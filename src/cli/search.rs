@@ -47,7 +47,8 @@ pub(super) struct Args {
     /// --include-suggestions).
     #[arg(long, value_name = "ID")]
     code: Option<String>,
-    /// With --code: only codings with this stance (supports, contradicts, nuance, none).
+    /// With --code: only codings with this stance (supports, contradicts, nuance, none, or the
+    /// report's ondersteunt, weerspreekt, nuanceert, geen houding).
     #[arg(long, value_name = "S", requires = "code")]
     stance: Option<String>,
     /// With --code: count the rules' undecided suggestions too.

@@ -62,8 +62,8 @@ struct ExportArgs {
 /// Record the decisions of a filled-in sheet in codings/NAME.csv.
 ///
 /// decision: accept (a, ja, yes, +), reject (r, nee, no, -) or change (c; put the code that
-/// applies in new_code); empty rows are skipped. stance: supports (+), contradicts (-), nuance
-/// (~) or none; empty takes the suggested stance, or none for a change (the suggested stance
+/// applies in new_code); empty rows are skipped. stance: supports (+, ondersteunt), contradicts
+/// (-, weerspreekt), nuance (~, nuanceert) or none (geen houding); empty takes the suggested stance, or none for a change (the suggested stance
 /// was about the suggested code). A filled-in row:
 ///
 ///   int-sh:0003,statushouder,Veenoord,m.verbinding,Verbinding,1.20,supports,a,,~,alleen soms,…

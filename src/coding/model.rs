@@ -46,16 +46,19 @@ impl fmt::Display for Stance {
     }
 }
 
+/// Reads a stance as files and sheets write it: the English name, its mark, or the Dutch word
+/// the report and the quote site print (ondersteunt, weerspreekt, nuanceert, geen houding).
 impl FromStr for Stance {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_lowercase().as_str() {
-            "+" | "supports" | "steunt" => Ok(Stance::Supports),
+        let words = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        match words.to_lowercase().as_str() {
+            "+" | "supports" | "ondersteunt" | "steunt" => Ok(Stance::Supports),
             "-" | "contradicts" | "weerspreekt" => Ok(Stance::Contradicts),
             "~" | "nuance" | "nuanceert" => Ok(Stance::Nuance),
-            "" | "none" | "geen" => Ok(Stance::None),
+            "" | "none" | "geen" | "geen houding" => Ok(Stance::None),
             other => Err(format!(
-                "unknown stance \"{other}\": expected supports (+), contradicts (-), nuance (~) or none"
+                "unknown stance \"{other}\": expected supports (+, ondersteunt), contradicts (-, weerspreekt), nuance (~, nuanceert) or none (empty, geen houding)"
             )),
         }
     }
@@ -181,5 +184,38 @@ pub fn check_coder(name: &str) -> Result<(), String> {
         Err(format!(
             "\"{name}\" is not a coder name: use letters, digits, '-' and '_' (like anna or coder_2)"
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reports_dutch_stance_words_read_as_their_stance() {
+        for (words, stance) in [
+            (
+                ["supports", "+", "ondersteunt", "Ondersteunt "],
+                Stance::Supports,
+            ),
+            (
+                ["contradicts", "-", "weerspreekt", "WEERSPREEKT"],
+                Stance::Contradicts,
+            ),
+            (["nuance", "~", "nuanceert", " nuanceert"], Stance::Nuance),
+            (["none", "", "geen houding", "Geen  houding"], Stance::None),
+        ] {
+            for word in words {
+                assert_eq!(word.parse::<Stance>(), Ok(stance), "{word:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_unknown_stance_lists_the_words_that_are_known() {
+        assert_eq!(
+            "ondersteund".parse::<Stance>(),
+            Err("unknown stance \"ondersteund\": expected supports (+, ondersteunt), contradicts (-, weerspreekt), nuance (~, nuanceert) or none (empty, geen houding)".to_string())
+        );
     }
 }
