@@ -502,6 +502,66 @@ fn codebook_check_prints_diagnostics_with_hints_and_fails_on_errors() {
 }
 
 #[test]
+fn a_stop_word_beside_a_word_that_carries_meaning_is_a_near_rule_check_accepts() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("zelf.toml");
+    let book = |near: &str| {
+        format!(
+            "[codebook]\nname = \"zelf\"\n\n[[codes]]\nid = \"m.zelf\"\nlabel = \"Zelf regelen\"\nkind = \"mechanism\"\nprocess = \"Durft zelf te bellen\"\nsubgoal = \"Zelfredzaamheid\"\n\n[codes.rules]\nnear = [\"{near}\"]\n"
+        )
+    };
+    std::fs::write(&path, book("zelf NEAR/4 bellen")).unwrap();
+    icamo()
+        .args(["codebook", "check", "--codebook"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::ends_with(
+            "1 codebook, 1 code: 0 errors, 0 warnings\n",
+        ));
+    // Both sides stop words: still almost every segment.
+    std::fs::write(&path, book("zelf NEAR/4 de")).unwrap();
+    icamo()
+        .args(["codebook", "check", "--codebook"])
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "zelf.toml:12:9: error: near: \"zelf NEAR/4 de\" is only stop words (zelf … de)",
+        ));
+}
+
+#[test]
+fn zelf_near_bellen_finds_the_sentence_it_was_written_for() {
+    let book = Codebook::parse(
+        "zelf.toml",
+        "[codebook]\nname = \"zelf\"\n[[codes]]\nid = \"m.zelf\"\nlabel = \"Zelf regelen\"\nkind = \"mechanism\"\n[codes.rules]\nnear = [\"zelf NEAR/4 bellen\"]\n",
+    )
+    .unwrap();
+    assert_eq!(
+        found(&book, "x", "Nu durf ik zelf de werkgever te bellen."),
+        [("m.zelf".to_string(), vec!["zelf bellen".to_string()], 0)]
+    );
+    assert_eq!(
+        found(
+            &book,
+            "x",
+            "Sinds de cursus bellen ze zelf met de huisarts."
+        ),
+        [("m.zelf".to_string(), vec!["bellen zelf".to_string()], 0)]
+    );
+    assert!(found(&book, "x", "Dat doe ik liever zelf, zonder hulp.").is_empty());
+    assert!(
+        found(
+            &book,
+            "x",
+            "Zelf? Nee, de consulent moest steeds voor mij naar de werkgever bellen."
+        )
+        .is_empty()
+    );
+}
+
+#[test]
 fn codebook_check_reports_a_parse_error_in_the_same_form() {
     icamo()
         .args(["codebook", "check", "--codebook"])
@@ -659,6 +719,7 @@ const NEARS: &[&str] = &[
     "pip NEAR/5 gemeente",
     "LBT NEAR/4 taal",
     "*aanbieder NEAR/1 werkgever",
+    "de NEAR/2 werkgever",
 ];
 
 const NOTS: &[&str] = &["pip-show", "nooit", "zorgaanbieders", "fiets"];

@@ -93,8 +93,30 @@ impl Problem {
     }
 }
 
-/// Reads a keyword: words and phrases, with `word*`, `*part` and `=exact`.
+/// Reads a keyword: words and phrases, with `word*`, `*part` and `=exact`. A keyword of stop
+/// words only (`de`, `zelf`) is a problem: it would match almost every segment.
 pub(crate) fn parse_keyword(lang: Language, text: &str) -> Result<Keyword, Problem> {
+    let (keyword, only_stop_words) = read_keyword(lang, text)?;
+    if only_stop_words {
+        return Err(only_stop_words_problem(text.trim(), &keyword.key));
+    }
+    Ok(keyword)
+}
+
+/// "…" is only stop words.
+fn only_stop_words_problem(text: &str, key: &str) -> Problem {
+    Problem::new(
+        format!(
+            "\"{text}\" is only stop words ({key}): it would match almost every segment, and search leaves such words out"
+        ),
+        "add a word that carries meaning (\"geen vertrouwen\", not \"geen\" alone), or drop the rule",
+    )
+}
+
+/// Reads a keyword as [`parse_keyword`] does, and says whether all its words are stop words
+/// instead of refusing it: next to a word that carries meaning (the other side of a NEAR
+/// rule) a stop word is as precise as a phrase.
+fn read_keyword(lang: Language, text: &str) -> Result<(Keyword, bool), Problem> {
     let trimmed = text.trim();
     let (exact, body) = match trimmed.strip_prefix('=') {
         Some(rest) => (true, rest.trim_start()),
@@ -131,20 +153,12 @@ pub(crate) fn parse_keyword(lang: Language, text: &str) -> Result<Keyword, Probl
             "a keyword needs letters or digits: one word or a phrase",
         ));
     }
-    if all_stop {
-        let list = key.join(" ");
-        return Err(Problem::new(
-            format!(
-                "\"{trimmed}\" is only stop words ({list}): it would match almost every segment, and search leaves such words out"
-            ),
-            "add a word that carries meaning (\"geen vertrouwen\", not \"geen\" alone), or drop the rule",
-        ));
-    }
-    Ok(Keyword {
+    let keyword = Keyword {
         kind: keyword_kind(exact, &words),
         term: Term { words, forms },
         key: key.join(" "),
-    })
+    };
+    Ok((keyword, all_stop))
 }
 
 /// A word of a keyword without its stars, and whether it had one at its end (a prefix) and
@@ -313,14 +327,21 @@ pub(crate) fn parse_near(lang: Language, text: &str) -> Result<Near, Problem> {
                 example,
             )));
         }
-        parse_keyword(lang, &words.join(" ")).map_err(|p| Problem {
+        read_keyword(lang, &words.join(" ")).map_err(|p| Problem {
             message: format!("{which} NEAR/{distance}: {}", p.message),
             ..p
         })
     };
+    let (left, left_stop) = side(&words[..at], "before")?;
+    let (right, right_stop) = side(&words[at + 1..], "after")?;
+    // One side of stop words is fine (`zelf NEAR/4 bellen`): the other side carries the meaning.
+    if left_stop && right_stop {
+        let key = format!("{} … {}", left.key, right.key);
+        return Err(only_stop_words_problem(text.trim(), &key));
+    }
     Ok(Near {
-        left: side(&words[..at], "before")?,
-        right: side(&words[at + 1..], "after")?,
+        left,
+        right,
         distance,
     })
 }
@@ -535,9 +556,26 @@ mod tests {
             "NEAR/5 werkgever",
             "jobcoach NEAR/5",
             "a NEAR/2 b NEAR/3 c",
+            "zelf NEAR/4 de",
         ] {
             assert!(parse_near(Language::Dutch, bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn a_stop_word_next_to_a_word_that_carries_meaning_is_a_near_rule() {
+        let near = parse_near(Language::Dutch, "zelf NEAR/4 bellen").unwrap();
+        assert_eq!(near.left.term.words, [WordTest::Stem("zelf".into())]);
+        assert_eq!(near.right.term.words, [WordTest::Stem("bell".into())]);
+        assert!(parse_near(Language::Dutch, "bellen NEAR/2 zelf").is_ok());
+        // Alone, a stop word still is no rule.
+        let p = parse_keyword(Language::Dutch, "zelf").unwrap_err();
+        assert!(p.message.contains("only stop words"), "{}", p.message);
+        let p = parse_near(Language::Dutch, "zelf NEAR/4 de").unwrap_err();
+        assert_eq!(
+            p.message,
+            "\"zelf NEAR/4 de\" is only stop words (zelf … de): it would match almost every segment, and search leaves such words out"
+        );
     }
 
     #[test]
