@@ -154,21 +154,37 @@ impl Study {
     }
 }
 
-/// The manifest `icamo init` writes, with `{name}` standing for the study's name.
-const INIT_MANIFEST: &str = include_str!("../templates/init/icamo.toml");
+/// The files `icamo init` writes, by path inside the new study, with `{name}` standing for
+/// the study's name: the manifest, a starter codebook (one code of each kind and one
+/// configuration) and a `.gitignore` that keeps what icamo derives out of git.
+pub const INIT_FILES: [(&str, &str); 3] = [
+    (MANIFEST_FILE, include_str!("../templates/init/icamo.toml")),
+    (
+        "codebooks/codeboek.toml",
+        include_str!("../templates/init/codeboek.toml"),
+    ),
+    (".gitignore", include_str!("../templates/init/gitignore")),
+];
 
 /// The folders `icamo init` makes inside a new study.
 pub const INIT_FOLDERS: [&str; 3] = ["corpus", "codebooks", "templates"];
 
 impl Study {
-    /// Makes a new, empty study in `dir`: `icamo.toml` and the folders of [`INIT_FOLDERS`].
-    /// Refuses when `dir` already holds an `icamo.toml`, so nothing is overwritten.
+    /// Makes a new study in `dir`: the folders of [`INIT_FOLDERS`] and the files of
+    /// [`INIT_FILES`]. Refuses, writing nothing, when any of those files already exists.
     pub fn init(dir: &Path) -> Result<Study, Error> {
-        let manifest = dir.join(MANIFEST_FILE);
-        if manifest.exists() {
+        let existing: Vec<String> = INIT_FILES
+            .iter()
+            .map(|(file, _)| dir.join(file))
+            .filter(|path| path.exists())
+            .map(|path| path.display().to_string())
+            .collect();
+        if !existing.is_empty() {
             return Err(Error::Other(format!(
-                "{} already exists: icamo init never overwrites a study",
-                manifest.display()
+                "{} already exist{}: icamo init never overwrites a file, and wrote nothing; move {} away or give another folder",
+                existing.join(", "),
+                if existing.len() == 1 { "s" } else { "" },
+                if existing.len() == 1 { "it" } else { "them" },
             )));
         }
         for folder in INIT_FOLDERS {
@@ -180,15 +196,19 @@ impl Study {
             .ok()
             .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or_else(|| "Nieuwe studie".to_string());
-        let text = INIT_MANIFEST.replace("{name}", &name.replace('"', "'"));
-        // create_new: a manifest that appeared meanwhile is still not overwritten.
-        let mut file = File::options()
-            .write(true)
-            .create_new(true)
-            .open(&manifest)
-            .map_err(|e| Error::io(&manifest, e))?;
-        file.write_all(text.as_bytes())
-            .map_err(|e| Error::io(&manifest, e))?;
+        let name = name.replace(['"', '\\'], "'");
+        // The manifest last: a folder with an icamo.toml is a study, so only a whole one gets it.
+        for (file, template) in INIT_FILES.iter().rev() {
+            let path = dir.join(file);
+            // create_new: a file that appeared meanwhile is still not overwritten.
+            let mut out = File::options()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+                .map_err(|e| Error::io(&path, e))?;
+            out.write_all(template.replace("{name}", &name).as_bytes())
+                .map_err(|e| Error::io(&path, e))?;
+        }
         Study::open(dir)
     }
 }

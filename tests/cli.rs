@@ -398,6 +398,7 @@ fn init_makes_a_study_and_never_overwrites_one() {
         "# mine\n[study]\nname = \"mijn\"\n",
     )
     .unwrap();
+    let before = snapshot(&target);
     Command::cargo_bin("icamo")
         .unwrap()
         .arg("init")
@@ -405,21 +406,138 @@ fn init_makes_a_study_and_never_overwrites_one() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("never overwrites"));
+    assert_eq!(snapshot(&target), before);
+}
+
+/// Takes the "# " off a commented block of the manifest `icamo init` wrote, from the line
+/// `first` to the next empty line, as its comments tell a user to.
+fn uncomment(manifest: &str, first: &str) -> String {
+    let at = manifest
+        .find(first)
+        .unwrap_or_else(|| panic!("no {first:?}"));
+    let end = at + manifest[at..].find("\n\n").unwrap();
+    let block: Vec<String> = manifest[at..end]
+        .lines()
+        .map(|l| l.strip_prefix("# ").unwrap_or(l).to_string())
+        .filter(|l| !l.starts_with("language =") && !l.starts_with("format ="))
+        .collect();
+    format!(
+        "{}{}{}",
+        &manifest[..at],
+        block.join("\n"),
+        &manifest[end..]
+    )
+}
+
+#[test]
+fn init_starts_a_new_study_that_checks_and_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("schuldhulp");
+    Command::cargo_bin("icamo")
+        .unwrap()
+        .arg("init")
+        .arg(&target)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "  codebooks/codeboek.toml  a starter codebook: one code of each kind, one configuration\n",
+        ))
+        .stdout(predicate::str::contains(format!(
+            "next steps:\n  cd {}\n  1. put your transcripts (.txt .md .vtt .srt .docx) in corpus/\n",
+            target.display()
+        )))
+        .stdout(predicate::str::contains(
+            "3. make codebooks/codeboek.toml your own, then run: icamo codebook check && icamo chain check\n",
+        ))
+        .stdout(predicate::str::contains(
+            "4. run: icamo build   (ingests, codes, and writes the report to out/report.md)\n",
+        ))
+        .stdout(predicate::str::contains("Havenstad").not());
     assert_eq!(
-        fs::read_to_string(target.join("icamo.toml")).unwrap(),
-        "# mine\n[study]\nname = \"mijn\"\n"
+        fs::read_to_string(target.join(".gitignore")).unwrap(),
+        "# What icamo derives from this study's sources: rebuilt by `icamo build`.\n/.icamo/\n/out/\n"
     );
-    // The new study ingests, with nothing in it yet.
+    let codebook = fs::read_to_string(target.join("codebooks/codeboek.toml")).unwrap();
+    for kind in ["intervention", "actor", "context", "mechanism", "outcome"] {
+        assert!(
+            codebook.contains(&format!("kind = \"{kind}\"")),
+            "no {kind} code"
+        );
+    }
+    icamo(&target)
+        .args(["codebook", "check"])
+        .assert()
+        .success()
+        .stdout(predicate::str::ends_with(
+            "1 codebook, 5 codes: 0 errors, 0 warnings\n",
+        ));
+    icamo(&target)
+        .args(["chain", "check"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "1 configuration, 5 codes in the graph, 4 edges: 0 errors, 0 warnings",
+        ));
+
+    // One transcript, listed with its speakers as the manifest's comments explain.
     fs::write(
-        target.join("corpus/int-1.txt"),
-        "Interviewer: Hoe gaat het met de les?\nAmal: Goed, maar het werk is zwaar.\n",
+        target.join("corpus/interview-01.txt"),
+        "Interviewer: Hoe gaat het met de begeleiding?\n\
+         Noor: Goed. Bij mijn begeleider durf ik te zeggen dat het niet goed gaat.\n\
+         Interviewer: Wat is er veranderd?\n\
+         Noor: Nu bel ik zelf de woningcorporatie als er iets is.\n",
     )
     .unwrap();
+    let manifest = fs::read_to_string(target.join("icamo.toml")).unwrap();
+    let manifest = uncomment(&manifest, "# [[documents]]");
+    let manifest = uncomment(&manifest, "# [[speakers]]\n# label = \"Interviewer\"");
+    fs::write(target.join("icamo.toml"), manifest).unwrap();
     icamo(&target)
         .arg("build")
         .assert()
         .success()
-        .stdout(predicate::str::contains("1 documents"));
+        .stdout(predicate::str::contains("3 suggestions in 2 segments"))
+        .stderr(predicate::str::contains("not in the manifest").not());
+    let report = fs::read_to_string(target.join("out/report.md")).unwrap();
+    assert!(
+        report.contains("## ICAMO 1 — Persoonlijke begeleiding naar zelfredzaamheid"),
+        "{report}"
+    );
+    assert!(
+        report.contains("| deelnemer | Gemeente A | 1 ⚠ |"),
+        "{report}"
+    );
+    assert!(!report.contains("Noor"), "{report}");
+}
+
+#[test]
+fn init_names_a_file_it_would_overwrite_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join(".gitignore"), "target/\n").unwrap();
+    let out = Command::cargo_bin("icamo")
+        .unwrap()
+        .arg("init")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains(&format!(
+            "{} already exists: icamo init never overwrites a file, and wrote nothing",
+            dir.path().join(".gitignore").display()
+        )),
+        "{err}"
+    );
+    let names: Vec<String> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, [".gitignore"]);
+    assert_eq!(
+        fs::read_to_string(dir.path().join(".gitignore")).unwrap(),
+        "target/\n"
+    );
 }
 
 #[test]
