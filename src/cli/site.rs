@@ -48,6 +48,11 @@ pub(super) struct Args {
 pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
     let study = global.study()?;
     if let Some(dir) = args.check {
+        if !study.is_ingested() && !global.quiet {
+            note!(
+                "the study has not been ingested, so this check knows only the names in icamo.toml, not the speakers the transcripts have that it does not list (run icamo ingest first)"
+            );
+        }
         let found = Identities::of_study(&study)?.check(&dir)?;
         if found.is_empty() {
             if !global.quiet {
