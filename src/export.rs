@@ -5,8 +5,10 @@
 //! [`format()`] says which [`Format`] a [`Table`] is written in; [`table()`] loads what the table
 //! is made from (segments, codings, codebooks, the coders' decisions) and writes it. The
 //! codings table and the matrix are laid out by [`crate::interop::table`]. Only codings a person
-//! confirmed count unless `include_suggestions`; rows carry role labels and cases, and
-//! speakers' pseudonyms and respondent ids only with `names`.
+//! confirmed count unless `include_suggestions`; rows carry role labels, cases, the speaker
+//! attributes that are analysis variables and text with names replaced, and speakers'
+//! pseudonyms, respondent ids, other attributes and the text as stored only with `names`
+//! ([`left_out`] names the attributes an export leaves out).
 //!
 //! ```no_run
 //! use icamo::{export, study::Study};
@@ -17,6 +19,7 @@
 //! # Ok::<(), icamo::Error>(())
 //! ```
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -28,6 +31,7 @@ use crate::coding::quotes;
 use crate::error::Error;
 use crate::interop::table::{self, MatrixBy, MatrixOptions, Sources};
 use crate::pipeline::load_codebooks;
+use crate::privacy::{Identities, speaker_attributes, unlisted_labels};
 use crate::study::Study;
 
 /// Which table to write.
@@ -55,7 +59,8 @@ pub enum Format {
 /// What goes into a table.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// Include speakers' pseudonyms and respondent ids (segments, codings).
+    /// Include speakers' pseudonyms, respondent ids and every attribute, and the text as stored
+    /// (segments, codings).
     pub names: bool,
     /// Count the rules' undecided suggestions too.
     pub include_suggestions: bool,
@@ -131,6 +136,16 @@ pub fn table(
     }
 }
 
+/// The speaker attributes `table` leaves out under `options`: those that are not analysis
+/// variables (`[study] analysis_variables`), unless names are asked for; sorted.
+pub fn left_out(study: &Study, table: Table, options: &Options) -> Vec<String> {
+    if table != Table::Codings {
+        return Vec::new();
+    }
+    let (_, left_out) = speaker_attributes(&study.manifest, options.names);
+    left_out.into_iter().map(str::to_string).collect()
+}
+
 /// One segment as a row of the segments table.
 #[derive(Serialize)]
 struct SegmentRow<'a> {
@@ -159,7 +174,17 @@ fn segments(study: &Study, format: Format, options: &Options) -> Result<Vec<u8>,
         }
     }
     let segments = study.all_segments()?;
-    let rows = segments.iter().map(|s| SegmentRow {
+    // Without names, the text is shown as every output shows it: names replaced.
+    let identities =
+        (!options.names).then(|| Identities::new(&study.manifest, &unlisted_labels(&segments)));
+    let texts: Vec<Cow<str>> = segments
+        .iter()
+        .map(|s| match &identities {
+            Some(identities) => Cow::Owned(identities.redact(&s.text)),
+            None => Cow::Borrowed(s.text.as_str()),
+        })
+        .collect();
+    let rows = segments.iter().zip(&texts).map(|(s, text)| SegmentRow {
         segment: &s.id,
         doc: &s.doc,
         role: &s.role,
@@ -175,7 +200,7 @@ fn segments(study: &Study, format: Format, options: &Options) -> Result<Vec<u8>,
         start_ms: s.start_ms,
         end_ms: s.end_ms,
         codes: codes.get(&s.id).map(|c| c.join(";")).unwrap_or_default(),
-        text: &s.text,
+        text: text.as_ref(),
     });
     let mut out = Vec::new();
     match format {

@@ -67,6 +67,10 @@ pub struct StudySection {
     /// `codebooks/` folder if there is one.
     #[serde(default)]
     pub codebooks: Vec<String>,
+    /// The speaker attributes that are analysis variables: exports carry them without
+    /// `--names`, every other attribute (age, gender, …) only with it.
+    #[serde(default)]
+    pub analysis_variables: Vec<String>,
 }
 
 fn default_transcripts() -> Vec<String> {
@@ -183,7 +187,8 @@ impl Manifest {
         self.check_study_paths()?;
         let ids = self.check_documents()?;
         self.check_speakers(&ids)?;
-        self.check_pseudonyms()
+        self.check_pseudonyms()?;
+        self.check_analysis_variables()
     }
 
     /// `[study] transcripts` and `codebooks` stay inside the study folder.
@@ -326,6 +331,48 @@ impl Manifest {
         Ok(())
     }
 
+    /// Each analysis variable is an attribute some speaker has: a misspelt one would leave the
+    /// attribute out of every export.
+    fn check_analysis_variables(&self) -> Result<(), Error> {
+        let known: std::collections::BTreeSet<&str> = self
+            .speakers
+            .iter()
+            .flat_map(|s| s.attributes.keys().map(String::as_str))
+            .collect();
+        let Some(unknown) = self
+            .study
+            .analysis_variables
+            .iter()
+            .find(|v| !known.contains(v.as_str()))
+        else {
+            return Ok(());
+        };
+        let message = format!(
+            "[study] analysis_variables names \"{unknown}\", which no [[speakers]] entry has among its attributes; known: {}",
+            if known.is_empty() {
+                "none".to_string()
+            } else {
+                known.into_iter().collect::<Vec<_>>().join(", ")
+            }
+        );
+        let span = self
+            .spans()
+            .study
+            .analysis_variables
+            .into_iter()
+            .find(|v| v.get_ref() == unknown)
+            .map(|v| v.span());
+        Err(match span {
+            Some(span) => self.error_at(span, message),
+            None => Error::Manifest {
+                path: self.path.clone(),
+                line: 0,
+                column: 0,
+                message,
+            },
+        })
+    }
+
     /// Where some values stand in the manifest's text, for messages about them.
     fn spans(&self) -> ManifestSpans {
         toml::from_str(&self.source).unwrap_or_default()
@@ -371,6 +418,8 @@ struct ManifestSpans {
 struct StudySpans {
     #[serde(default)]
     transcripts: Vec<Spanned<String>>,
+    #[serde(default)]
+    analysis_variables: Vec<Spanned<String>>,
 }
 
 impl DocumentEntry {

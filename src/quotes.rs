@@ -5,8 +5,9 @@
 //!
 //! [`codes`] turns a [`Selection`] into the code ids it means (a code with the codes under it;
 //! a configuration's mechanisms); [`select`] gives the [`QuoteRow`]s of a [`Query`] on those
-//! codes; [`write()`] lays them out in a [`Format`]. Under `panel` the quote site's privacy rules
-//! ([`PanelRules`]) decide the role, the case and the text, and rows carry no segment id.
+//! codes; [`write()`] lays them out in a [`Format`]. The privacy rules ([`PanelRules`]) decide
+//! the role and the text of every row (names replaced); under `panel`, as on the quote site,
+//! the case too, and rows carry no segment id.
 //!
 //! ```no_run
 //! use icamo::{quotes, study::Study};
@@ -27,10 +28,10 @@ use serde::Serialize;
 use crate::chain::Model;
 use crate::codebook::Codebook;
 use crate::coding::manual::Status;
-use crate::coding::{Quote, Stance};
+use crate::coding::{Quote, QuoteSink, Stance};
 use crate::error::Error;
 use crate::pipeline::load_model;
-use crate::privacy::PanelRules;
+use crate::privacy::{PanelRules, Population, Voice};
 use crate::render::site;
 use crate::study::Study;
 
@@ -74,8 +75,11 @@ pub struct QuoteRow {
     /// The document id; empty under `panel`.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub doc: String,
-    /// The speaker's role label.
+    /// The speaker's role label; for an interpreter's turn, the role of whom they interpret
+    /// for.
     pub role: String,
+    /// The interpreter's role when an interpreter spoke the words (`tolk`), else empty.
+    pub via: String,
     /// The case; empty when there is none, or when the panel rules leave it off.
     pub case: String,
     /// The code.
@@ -84,8 +88,18 @@ pub struct QuoteRow {
     pub stance: Stance,
     /// Confirmed by a person, or only suggested.
     pub status: Status,
-    /// The segment's text (redacted under `panel`).
+    /// The segment's text, names and respondent ids replaced.
     pub text: String,
+}
+
+impl QuoteRow {
+    /// The role as shown: `gezinsmigrant`, or `gezinsmigrant (via tolk)`.
+    pub fn who(&self) -> String {
+        crate::privacy::role_shown(
+            &self.role,
+            Some(self.via.as_str()).filter(|v| !v.is_empty()),
+        )
+    }
 }
 
 /// How [`write()`] lays quotes out.
@@ -146,70 +160,66 @@ fn mechanism_codes(model: &Model, id: &str) -> Result<HashSet<String>, Error> {
     Ok(set.into_iter().collect())
 }
 
-/// The quotes `query` asks for, in segment order.
+/// The quotes `query` asks for, in segment order. Every row passes through the study's
+/// privacy rules ([`PanelRules`]): its text with names replaced, an interpreter's turn under
+/// the role of whom they interpret for; under `panel` also the case left off where it would
+/// point at one person, and no segment id.
 pub fn select(study: &Study, query: &Query) -> Result<Vec<QuoteRow>, Error> {
-    let rules = if query.panel {
-        Some(PanelRules::new(study)?)
-    } else {
-        None
-    };
+    let mut sink = QuoteSink::new(study, query.codes.as_ref(), query.include_suggestions)?;
+    let mut population = Population::default();
+    study.scan(&mut [&mut sink, &mut population])?;
     let shown = Shown {
-        rules: rules.as_ref(),
+        rules: PanelRules::of(&study.manifest, &population),
+        panel: query.panel,
     };
-    let found = crate::coding::quotes(study, query.codes.as_ref(), query.include_suggestions)?;
-    Ok(found
+    Ok(sink
+        .finish()
         .iter()
         .filter(|q| query.stance.is_none_or(|s| q.coding.stance == s))
-        .filter(|q| query.role.as_ref().is_none_or(|r| &shown.role(q) == r))
-        .filter(|q| {
+        .map(|q| (q, shown.rules.voice(&q.segment)))
+        .filter(|(_, v)| query.role.as_ref().is_none_or(|r| &v.role == r))
+        .filter(|(q, v)| {
             query
                 .case
                 .as_ref()
-                .is_none_or(|c| shown.case(q).as_ref() == Some(c))
+                .is_none_or(|c| shown.case(q, v).as_ref() == Some(c))
         })
-        .map(|q| shown.row(q))
+        .map(|(q, v)| shown.row(q, v))
         .collect())
 }
 
-/// How a quote is shown: as stored, or under the panel rules.
-struct Shown<'r> {
-    rules: Option<&'r PanelRules>,
+/// How a quote is shown: under the privacy rules, and with the panel's on top.
+struct Shown {
+    rules: PanelRules,
+    panel: bool,
 }
 
-impl Shown<'_> {
-    fn role(&self, q: &Quote) -> String {
-        match self.rules {
-            Some(r) => r.role(&q.segment),
-            None => q.segment.role.clone(),
+impl Shown {
+    fn case(&self, q: &Quote, voice: &Voice) -> Option<String> {
+        if self.panel {
+            voice.case.clone()
+        } else {
+            q.segment.case.clone()
         }
     }
 
-    fn case(&self, q: &Quote) -> Option<String> {
-        match self.rules {
-            Some(r) => r.case(&q.segment),
-            None => q.segment.case.clone(),
-        }
-    }
-
-    fn row(&self, q: &Quote) -> QuoteRow {
+    fn row(&self, q: &Quote, voice: Voice) -> QuoteRow {
         // Under the panel rules there is nothing to trace a quote back to a transcript by.
-        let (segment, doc, text) = match self.rules {
-            Some(r) => (String::new(), String::new(), r.redact(&q.segment.text)),
-            None => (
-                q.segment.id.clone(),
-                q.segment.doc.clone(),
-                q.segment.text.clone(),
-            ),
+        let (segment, doc) = if self.panel {
+            (String::new(), String::new())
+        } else {
+            (q.segment.id.clone(), q.segment.doc.clone())
         };
         QuoteRow {
             segment,
             doc,
-            role: self.role(q),
-            case: self.case(q).unwrap_or_default(),
+            case: self.case(q, &voice).unwrap_or_default(),
+            role: voice.role,
+            via: voice.via.unwrap_or_default(),
             code: q.coding.code.clone(),
             stance: q.coding.stance,
             status: q.coding.status,
-            text,
+            text: self.rules.redact(&q.segment.text),
         }
     }
 }
@@ -239,7 +249,8 @@ pub fn write(rows: &[QuoteRow], format: Format) -> Result<Vec<u8>, Error> {
 fn to_text(rows: &[QuoteRow]) -> String {
     let mut out = String::new();
     for r in rows {
-        let mut place = vec![r.role.as_str()];
+        let role = r.who();
+        let mut place = vec![role.as_str()];
         if !r.case.is_empty() {
             place.push(&r.case);
         }
@@ -279,7 +290,7 @@ fn to_markdown(rows: &[QuoteRow]) -> String {
             out,
             "> {}\n>\n> — *{}*{}{} ({}{trace})\n",
             r.text.replace('\n', "\n> "),
-            r.role,
+            r.who(),
             if r.case.is_empty() { "" } else { ", " },
             r.case,
             r.code,

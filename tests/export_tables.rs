@@ -213,6 +213,81 @@ fn names_and_respondent_ids_appear_only_with_names() {
 }
 
 #[test]
+fn an_attribute_that_is_no_analysis_variable_stays_out_without_names_and_a_note_says_so() {
+    let dir = study();
+    // Orhan (Serkan) has leeftijd, which the manifest does not list under analysis_variables.
+    let out = icamo(dir.path())
+        .args(["export", "codings", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let (header, rows) = read_csv(&text);
+    assert!(
+        !header.iter().any(|c| c == "speaker_leeftijd"),
+        "{header:?}"
+    );
+    assert!(!text.contains("25-34"));
+    assert_eq!(
+        row(&rows, "fg-havenstad:0003", "int.jobcoach")["speaker_functie"],
+        "jobcoach"
+    );
+    let note = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        note.contains("left out the speaker attribute(s) leeftijd: not analysis variables (analysis_variables in [study] of icamo.toml); --names includes them"),
+        "{note}"
+    );
+
+    // With --names it is there, and nothing is said.
+    let out = icamo(dir.path())
+        .args(["export", "codings", "--format", "csv", "--names"])
+        .output()
+        .unwrap();
+    let (_, rows) = read_csv(&String::from_utf8(out.stdout).unwrap());
+    assert_eq!(
+        row(&rows, "fg-havenstad:0003", "int.jobcoach")["speaker_leeftijd"],
+        "25-34"
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("left out"));
+}
+
+#[test]
+fn names_said_in_a_turn_are_replaced_in_exports_without_names() {
+    let dir = fixture_study("export-tables");
+    // Orhan names Greetje in his coded turn (stored with her pseudonym, Anke).
+    let file = dir.path().join("corpus/fg-havenstad.txt");
+    let text = fs::read_to_string(&file).unwrap();
+    let named = text.replacen(
+        "Orhan: Sommige werkgevers",
+        "Orhan: Greetje zei het al. Sommige werkgevers",
+        1,
+    );
+    assert_ne!(named, text, "the turn to name someone in has moved");
+    fs::write(&file, named).unwrap();
+    icamo(dir.path()).arg("ingest").assert().success();
+
+    let (_, rows) = read_csv(&export(dir.path(), &["codings", "--format", "csv"]));
+    let r = row(&rows, "fg-havenstad:0005", "int.jobcoach");
+    assert!(
+        r["text"].starts_with("[naam] zei het al. Sommige werkgevers"),
+        "{}",
+        r["text"]
+    );
+    let segments = export(dir.path(), &["segments"]);
+    assert!(segments.contains("[naam] zei het al."), "{segments}");
+    assert!(!segments.contains("Anke") && !segments.contains("Greetje"));
+
+    // With --names, the text as stored: the pseudonym, never the real name.
+    let (_, rows) = read_csv(&export(
+        dir.path(),
+        &["codings", "--format", "csv", "--names"],
+    ));
+    let r = row(&rows, "fg-havenstad:0005", "int.jobcoach");
+    assert!(r["text"].starts_with("Anke zei het al."), "{}", r["text"]);
+    assert!(export(dir.path(), &["segments", "--names"]).contains("Anke zei het al."));
+}
+
+#[test]
 fn jsonl_codings_have_the_csv_columns_and_values() {
     let dir = study();
     let (header, rows) = read_csv(&export(dir.path(), &["codings", "--format", "csv"]));

@@ -268,6 +268,45 @@ fn deep_link_filters_the_page_in_a_real_browser() {
     assert!(!dom.contains("<script>alert"));
 }
 
+#[test]
+fn the_page_flags_a_single_respondent_and_files_an_interpreter_under_the_respondent() {
+    let Some(browser) = chromium_or_skip() else {
+        return;
+    };
+    let dir = common::bundled_study();
+    icamo(dir.path()).args(["build", "-q"]).assert().success();
+    icamo(dir.path()).args(["site", "-q"]).assert().success();
+    let index = dir.path().join("out/site/index.html");
+    let rows = quotes_json(dir.path(), &["--role", "gezinsmigrant", "--panel"]);
+    let mut shown_rows: Vec<(String, String)> = rows.iter().map(shown).collect();
+    shown_rows.sort();
+    shown_rows.dedup();
+    let out = std::process::Command::new(browser)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom"])
+        .arg(format!("file://{}#role=gezinsmigrant", index.display()))
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&out.stdout);
+    // Through the interpreter, with the case (two gezinsmigranten in Veenoord) ...
+    assert!(dom.contains("<p class=\"wie\">gezinsmigrant (via tolk) · Veenoord</p>"));
+    // ... and the only one in Havenstad: no case, and the report's ⚠ under every quote.
+    let hidden = dom
+        .matches("<p class=\"wie\">gezinsmigrant · casus niet getoond</p>")
+        .count();
+    let expected = shown_rows
+        .iter()
+        .filter(|(_, who)| who == "gezinsmigrant · casus niet getoond")
+        .count();
+    assert!(expected > 0);
+    assert_eq!(hidden, expected);
+    assert_eq!(
+        dom.matches("<p class=\"let-op\">⚠ enige respondent met deze rol in de casus</p>")
+            .count(),
+        hidden
+    );
+    assert!(!dom.contains("<p class=\"wie\">tolk"));
+}
+
 /// The page's free-text rule (site.js `norm`): accents dropped (NFD, combining marks removed),
 /// lower case. Spelled out for the accented letters Dutch text has.
 fn fold(s: &str) -> String {
@@ -287,13 +326,17 @@ fn fold(s: &str) -> String {
         .collect()
 }
 
-/// A quote as the page shows it: its text and its "role · case" line.
+/// A quote as the page shows it: its text and its "role (via tolk) · case" line.
 fn shown(row: &Value) -> (String, String) {
     let case = row["case"].as_str().unwrap_or("");
+    let role = match row["via"].as_str().unwrap_or("") {
+        "" => row["role"].as_str().unwrap().to_string(),
+        via => format!("{} (via {via})", row["role"].as_str().unwrap()),
+    };
     let who = if case.is_empty() {
-        format!("{} · casus niet getoond", row["role"].as_str().unwrap())
+        format!("{role} · casus niet getoond")
     } else {
-        format!("{} · {case}", row["role"].as_str().unwrap())
+        format!("{role} · {case}")
     };
     (row["text"].as_str().unwrap().to_string(), who)
 }

@@ -55,6 +55,11 @@ mod manual_coding;
 // schemas with xmllint, and a study that goes out and comes back unchanged (property test).
 mod refi;
 
+// Privacy in every output of the bundled study: no name under out/ (the check CI relies on),
+// names said in turns and unlisted speakers redacted, interpreters' turns labelled alike,
+// `build` failing on a name it wrote.
+mod privacy;
+
 // The figure renderers (DOT, SVG, PNG, Mermaid) on charts built by hand.
 mod render;
 

@@ -13,9 +13,7 @@ use serde::Serialize;
 use crate::codebook::Codes;
 use crate::coding::manual::Status;
 use crate::coding::{Quote, Stance};
-use crate::error::Error;
-use crate::store::{DocumentSink, StoredDocument};
-use crate::transcript::Segment;
+use crate::privacy::{case_of, person};
 
 /// Evidence counts for one code.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -118,6 +116,10 @@ pub struct Evidence {
     pub respondents: BTreeMap<(String, String), usize>,
     /// How many codings were counted for at least one code.
     pub codings: usize,
+    /// The labels of speakers the manifest does not list, which outputs treat as names
+    /// ([`crate::privacy::Identities`]); never serialised.
+    #[serde(skip)]
+    pub unlisted: BTreeSet<String>,
 }
 
 impl Evidence {
@@ -127,94 +129,9 @@ impl Evidence {
     }
 }
 
-/// The case label used for documents that have none.
-pub const NO_CASE: &str = "—";
-
-/// A speaker's identity for counting respondents: the respondent number where the manifest
-/// gives one, otherwise the pseudonym within the document.
-fn person(s: &Segment) -> String {
-    match &s.respondent {
-        Some(r) => format!("r:{r}"),
-        None => format!("{}:{}", s.doc, s.speaker),
-    }
-}
-
-/// Role labels of interpreters. An interpreter's turn carries the words of the respondent they
-/// interpret for, so in a document with one respondent it counts as that respondent's evidence
-/// (and is quoted as "`<role>` (via tolk)"); the interpreter is not counted as a respondent.
-pub const INTERPRETER_ROLES: [&str; 2] = ["tolk", "interpreter"];
-
-/// Per document with exactly one respondent besides interviewers and interpreters: that
-/// respondent's segment (its speaker, role and respondent number stand in for the
-/// interpreter's).
-fn interpreted_for(segments: &[Segment]) -> HashMap<String, Segment> {
-    let mut respondents: BTreeMap<&str, BTreeMap<String, &Segment>> = BTreeMap::new();
-    for s in segments {
-        if !s.interviewer && !INTERPRETER_ROLES.contains(&s.role.as_str()) {
-            respondents
-                .entry(s.doc.as_str())
-                .or_default()
-                .entry(person(s))
-                .or_insert(s);
-        }
-    }
-    respondents
-        .into_iter()
-        .filter(|(_, people)| people.len() == 1)
-        .filter_map(|(doc, people)| {
-            let one = people.into_values().next()?;
-            Some((doc.to_string(), one.clone()))
-        })
-        .collect()
-}
-
-/// The segment as evidence: an interpreter's turn takes on the respondent's speaker and role,
-/// and says whose words carried it (the interpreter's role).
-fn as_evidence(s: &Segment, interpreted: &HashMap<String, Segment>) -> (Segment, Option<String>) {
-    if INTERPRETER_ROLES.contains(&s.role.as_str())
-        && let Some(r) = interpreted.get(&s.doc)
-    {
-        let mut as_respondent = s.clone();
-        as_respondent.speaker = r.speaker.clone();
-        as_respondent.respondent = r.respondent.clone();
-        as_respondent.role = r.role.clone();
-        return (as_respondent, Some(s.role.clone()));
-    }
-    (s.clone(), None)
-}
-
-/// Who the study heard, taken from its segments one document at a time, so that a large
-/// study never has all of its segments in memory: the respondents per role × case, and per
-/// document with one respondent, that respondent (whom an interpreter's turns stand for).
-#[derive(Debug, Default)]
-pub struct Population {
-    interpreted: HashMap<String, Segment>,
-    people: BTreeMap<(String, String), BTreeSet<String>>,
-}
-
-impl DocumentSink for Population {
-    fn document(&mut self, doc: &StoredDocument) -> Result<(), Error> {
-        self.add_document(&doc.segments);
-        Ok(())
-    }
-}
-
-impl Population {
-    /// Adds the segments of one document (all of them, in any order).
-    pub fn add_document(&mut self, segments: &[Segment]) {
-        let interpreted = interpreted_for(segments);
-        for s in segments.iter().filter(|s| !s.interviewer) {
-            if INTERPRETER_ROLES.contains(&s.role.as_str()) && interpreted.contains_key(&s.doc) {
-                continue;
-            }
-            self.people
-                .entry((s.role.clone(), case_of(s)))
-                .or_default()
-                .insert(person(s));
-        }
-        self.interpreted.extend(interpreted);
-    }
-}
+// Who the study heard is privacy's to know: the evidence counts from the same population the
+// quote site and `icamo quotes` show quotes by.
+pub use crate::privacy::{NO_CASE, Population};
 
 /// Gathers the evidence for `wanted` codes (each with the codes under it) from `quotes`
 /// (confirmed codings, and suggestions if they were asked for), and counts respondents per
@@ -226,12 +143,7 @@ pub fn gather(
     population: &Population,
     include_suggestions: bool,
 ) -> Evidence {
-    let interpreted = &population.interpreted;
-    let respondents: BTreeMap<(String, String), usize> = population
-        .people
-        .iter()
-        .map(|(k, v)| (k.clone(), v.len()))
-        .collect();
+    let respondents = population.respondents();
 
     // Which wanted codes a coded code counts for: itself and every wanted ancestor.
     let mut counts_for: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -244,7 +156,7 @@ pub fn gather(
         .iter()
         .filter(|q| include_suggestions || q.coding.status == Status::Confirmed)
         .map(|q| {
-            let (segment, via) = as_evidence(&q.segment, interpreted);
+            let (segment, via) = population.speaking_for(&q.segment);
             let coding = q.coding.clone();
             (Quote { coding, segment }, via)
         })
@@ -322,11 +234,8 @@ pub fn gather(
         codes: out,
         respondents,
         codings: counted,
+        unlisted: population.unlisted().clone(),
     }
-}
-
-fn case_of(s: &Segment) -> String {
-    s.case.clone().unwrap_or_else(|| NO_CASE.to_string())
 }
 
 /// How good a quote is, smallest first: confirmed before suggested, then the higher score

@@ -9,8 +9,9 @@ use super::emit::{Target, emit, say};
 ///
 /// Ingests the transcripts, codes them with the study's codebooks (when it has any), checks the
 /// ICAMO configurations declared in them, and writes the report, the summary and the figures
-/// into out/ (see `icamo report --help`). Every step is incremental: a second run with nothing
-/// changed parses nothing and rewrites no file.
+/// into out/ (see `icamo report --help`), and checks what it wrote for names: one found fails
+/// the run, naming file:line:column and its kind. Every step is incremental: a second run with
+/// nothing changed parses nothing and rewrites no file.
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub(super) struct Args {

@@ -8,7 +8,7 @@ use icamo::export::{self, Table};
 use icamo::interop::table::MatrixBy;
 use icamo::study::Study;
 
-use super::emit::{Target, emit};
+use super::emit::{Target, emit, note};
 
 /// Write the study's segments, codings or a code matrix as CSV or JSON, for R, Python or a
 /// spreadsheet.
@@ -16,7 +16,8 @@ use super::emit::{Target, emit};
 /// segments  every turn, with the codes that count for it.
 /// codings   one row per coded quote (a segment and a code that counts): segment, document,
 ///           role, case, group, doc_type, date, language, the document's attributes from
-///           icamo.toml (doc_KEY), the speaker's [[speakers]] attributes (speaker_KEY),
+///           icamo.toml (doc_KEY), the speaker's [[speakers]] attributes that are analysis
+///           variables ([study] analysis_variables; all of them with --names) (speaker_KEY),
 ///           interviewer, start_ms, end_ms, the code with its label, kind, context level and
 ///           path in the code tree (code_path as labels "Interventies > PIP", code_path_ids
 ///           as ids), status, origin, coders, score, stance, disputed, the coders' notes and
@@ -32,8 +33,10 @@ use super::emit::{Target, emit};
 ///           ("interviewer") when a coder or a tag coded them, as in icamo quotes.
 ///
 /// Only codings a person confirmed (a coder's accept, an inline tag) count, unless
-/// --include-suggestions. Rows carry role labels and cases; speakers' pseudonyms and
-/// respondent ids only with --names.
+/// --include-suggestions. Rows carry role labels and cases, and text with the names,
+/// pseudonyms and respondent ids it holds replaced by [naam] / [nummer]; speakers' pseudonyms,
+/// respondent ids, attributes that are not analysis variables (a note names them) and the text
+/// as stored only with --names.
 ///
 /// Examples:
 ///   icamo export segments --out segments.jsonl
@@ -54,7 +57,9 @@ use super::emit::{Target, emit};
 /// qdpx      the whole study (--out FILE.qdpx): transcripts as UTF-8 text with the study's
 ///           pseudonyms applied, every coder's accepted codings with offsets in code points,
 ///           stance and notes as notes, respondents as cases with their role and attributes,
-///           ICAMO edges as links. GUIDs come from ids, so two exports are identical.
+///           ICAMO edges as links. GUIDs come from ids, so two exports are identical. It is
+///           the study itself for another analysis tool, not something to publish: it holds
+///           the pseudonyms, respondent ids and every attribute, as with --names.
 ///   icamo export qdpx --out havenstad.qdpx
 ///   icamo export qdc --out dualiteit.qdc
 #[derive(Debug, clap::Args)]
@@ -72,7 +77,8 @@ pub(super) struct Args {
     /// Overwrite FILE if it exists.
     #[arg(long)]
     force: bool,
-    /// Include speakers' pseudonyms and respondent ids (segments, codings).
+    /// Include speakers' pseudonyms, respondent ids and every attribute, and the text as stored
+    /// (segments, codings).
     #[arg(long)]
     names: bool,
     /// Count the rules' undecided suggestions too.
@@ -171,7 +177,15 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
         codebooks: args.codebook.clone(),
     };
     let out = export::table(&study, table, format, &options)?;
-    emit(&out, Target::new(args.out.as_deref(), args.force))
+    emit(&out, Target::new(args.out.as_deref(), args.force))?;
+    let left_out = export::left_out(&study, table, &options);
+    if !left_out.is_empty() && !global.quiet {
+        note!(
+            "left out the speaker attribute(s) {}: not analysis variables (analysis_variables in [study] of icamo.toml); --names includes them",
+            left_out.join(", ")
+        );
+    }
+    Ok(())
 }
 
 /// `export qdc` and `export qdpx`.

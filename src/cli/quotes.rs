@@ -10,7 +10,10 @@ use super::emit::{Target, emit, note};
 /// List coded segments as quotes, with role labels and cases (never names).
 ///
 /// Only codings a person confirmed (a coder's accept, an inline tag) count, unless
-/// --include-suggestions is given. --code includes the codes under it.
+/// --include-suggestions is given. --code includes the codes under it. Names, pseudonyms,
+/// respondent ids and unlisted speakers' labels in the text become [naam] / [nummer]; a turn
+/// an interpreter spoke stands under the role of whom they interpret for, with `via` (the
+/// interpreter's role): "gezinsmigrant (via tolk)".
 ///
 /// --mechanism takes a mechanism code or a configuration id (all its mechanisms). --panel
 /// applies the quote site's privacy rules (see icamo site --help): the rows are then the

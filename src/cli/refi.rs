@@ -66,5 +66,7 @@ fn tell(path: &str, s: &ExportSummary) {
             s.rejections_left_out
         );
     }
-    note!("  Its transcripts are the study's text with pseudonyms applied: still personal data.");
+    note!(
+        "  It holds the transcripts with pseudonyms applied, respondent ids and every speaker attribute: personal data, to share only as you would the study itself."
+    );
 }

@@ -20,9 +20,13 @@ use super::emit::say;
 ///   summary.md      one numbered conclusion per mechanism, for a letter to a city council
 ///   figures/        keten.svg and one SVG per configuration, keten.json with what they show
 ///
-/// Quotes carry role labels and cases, never names. Only confirmed codings count as evidence
-/// unless --include-suggestions. Files whose content did not change are left untouched, so a
-/// second run with nothing changed rewrites nothing.
+/// Quotes carry role labels and cases, never names: names, pseudonyms, respondent ids and the
+/// labels of speakers the manifest does not list become [naam] / [nummer] in every text the
+/// report, the summary and the figures show. After writing, every file is checked for them; a
+/// name found (one a template of the study's wrote, say) is an error naming file:line:column
+/// and its kind, not the name (`icamo site --check out` shows it). Only confirmed codings
+/// count as evidence unless --include-suggestions. Files whose content did not change are
+/// left untouched, so a second run with nothing changed rewrites nothing.
 ///
 /// Templates (minijinja, the Jinja2 syntax): `--template FILE` renders your report template;
 /// otherwise report.md.j2 and summary.md.j2 in the study's templates/ folder are used when they

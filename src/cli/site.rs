@@ -3,11 +3,12 @@
 use std::path::PathBuf;
 
 use icamo::error::Error;
+use icamo::privacy::Identities;
 use icamo::render::site;
 
 use super::emit::note;
 
-/// Write the quote site for advisory panels, or check one for names
+/// Write the quote site for advisory panels, or check outputs for names
 ///
 /// Writes one self-contained index.html (default: out/site/ in the study) that opens from
 /// disk or any web server, loads nothing from outside and reads well on a phone: the ICAMO
@@ -16,13 +17,17 @@ use super::emit::note;
 /// mechanism its explanation, and a glossary. Deep links: index.html#m=icamo1.m3&role=statushouder
 /// (keys cfg, m, c, role, case, stance, q).
 ///
-/// Privacy: only confirmed codings; role labels only; names, pseudonyms and respondent ids in
-/// the text replaced by [naam] / [nummer]; a quote whose role has only one person in its case
-/// is shown without the case. `icamo quotes --panel` gives the same selection on the command
-/// line.
+/// Privacy: only confirmed codings; role labels only (a turn an interpreter spoke under the
+/// role of whom they interpret for, "gezinsmigrant (via tolk)"); names, pseudonyms, labels of
+/// speakers the manifest does not list and respondent ids in the text replaced by [naam] /
+/// [nummer]; a quote whose role has only one person in its case is shown without the case and
+/// with ⚠, as in the report. `icamo quotes --panel` gives the same selection on the command
+/// line. Writing the page checks it, and fails naming file:line:column on a name.
 ///
-/// --check DIR scans every file under DIR for the manifest's real names, pseudonyms, speaker
-/// labels and respondent ids (whole words) and fails naming each with file:line:column.
+/// --check DIR scans every file under DIR (a site, or all of out/: report, summary, figures,
+/// site) for the manifest's real names, pseudonyms, speaker labels and respondent ids, and the
+/// labels of speakers the transcripts have but the manifest does not list (whole words), and
+/// fails naming each with file:line:column and the name itself.
 ///
 /// Examples:
 ///   icamo site
@@ -34,7 +39,8 @@ pub(super) struct Args {
     /// The output folder; default: out/site in the study.
     #[arg(long, value_name = "DIR", conflicts_with = "check")]
     out: Option<PathBuf>,
-    /// Check a generated site for names and respondent ids instead of writing one.
+    /// Check the files under DIR (a site, or out/) for names and respondent ids instead of
+    /// writing a site.
     #[arg(long, value_name = "DIR")]
     check: Option<PathBuf>,
 }
@@ -42,11 +48,16 @@ pub(super) struct Args {
 pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
     let study = global.study()?;
     if let Some(dir) = args.check {
-        let found = icamo::privacy::check(&dir, &study.manifest)?;
+        if !study.is_ingested() && !global.quiet {
+            note!(
+                "the study has not been ingested, so this check knows only the names in icamo.toml, not the speakers the transcripts have that it does not list (run icamo ingest first)"
+            );
+        }
+        let found = Identities::of_study(&study)?.check(&dir)?;
         if found.is_empty() {
             if !global.quiet {
                 note!(
-                    "{}: no real names, pseudonyms, speaker labels or respondent ids found",
+                    "{}: no real names, pseudonyms, speaker labels, unlisted speakers or respondent ids found",
                     dir.display()
                 );
             }
@@ -54,7 +65,7 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
         }
         let lines: Vec<String> = found.iter().map(ToString::to_string).collect();
         return Err(Error::Other(format!(
-            "{} identifying string(s) in the site at {}:\n{}",
+            "{} identifying string(s) in the files under {}:\n{}",
             found.len(),
             dir.display(),
             lines.join("\n")

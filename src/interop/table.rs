@@ -9,8 +9,9 @@
 //! [`Matrix::to_table`] lays it out. A [`Table`] is written as CSV ([`Table::to_csv`]) or JSON
 //! Lines ([`Table::to_jsonl`]), every row with the same columns in the same order.
 //!
-//! Privacy: rows carry role labels and cases; a speaker's pseudonym and respondent id only
-//! when names are asked for.
+//! Privacy: rows carry role labels and cases, the speaker attributes that are analysis
+//! variables, and text with names replaced; a speaker's pseudonym, respondent id, other
+//! attributes and the text as stored only when names are asked for.
 //!
 //! ```
 //! use icamo::codebook::Codebook;
@@ -47,7 +48,7 @@ use crate::coding::Quote;
 use crate::coding::manual::{Coding, Decision, Status};
 use crate::error::Error;
 use crate::manifest::{DocumentEntry, Manifest, SpeakerDirectory};
-use crate::privacy::Pseudonyms;
+use crate::privacy::{Identities, Pseudonyms, speaker_attributes, unlisted_labels};
 use crate::transcript::Segment;
 
 /// What joins the labels (and the ids) of a code path: `Interventies > Begeleiding > PIP`.
@@ -248,9 +249,10 @@ pub fn code_list(codebooks: &[Codebook]) -> Vec<CodeInfo> {
 }
 
 /// The column names of [`codings_table`] for a manifest: the fixed ones with the document
-/// attribute keys (`doc_*`) and speaker attribute keys (`speaker_*`) found in it, sorted.
+/// attribute keys (`doc_*`) and the speaker attribute keys (`speaker_*`) an export carries,
+/// sorted.
 pub fn codings_columns(manifest: &Manifest, names: bool) -> Vec<String> {
-    let (doc_keys, speaker_keys) = attribute_keys(manifest);
+    let (doc_keys, speaker_keys) = attribute_keys(manifest, names);
     let mut columns: Vec<String> = [
         "segment", "doc", "role", "case", "group", "doc_type", "date", "language",
     ]
@@ -294,19 +296,16 @@ pub fn codings_columns(manifest: &Manifest, names: bool) -> Vec<String> {
     columns
 }
 
-/// The attribute keys of the manifest's documents and speakers, each sorted.
-fn attribute_keys(manifest: &Manifest) -> (BTreeSet<&str>, BTreeSet<&str>) {
+/// The attribute keys of the manifest's documents, and of its speakers those an export
+/// carries (all with `names`, else the analysis variables: [`speaker_attributes`]), each
+/// sorted.
+fn attribute_keys(manifest: &Manifest, names: bool) -> (BTreeSet<&str>, BTreeSet<&str>) {
     let docs = manifest
         .documents
         .iter()
         .flat_map(|d| d.attributes.keys().map(String::as_str))
         .collect();
-    let speakers = manifest
-        .speakers
-        .iter()
-        .flat_map(|s| s.attributes.keys().map(String::as_str))
-        .collect();
-    (docs, speakers)
+    (docs, speaker_attributes(manifest, names).0)
 }
 
 /// One row per coded quote (a segment and a code that counts), in the order of `quotes`, with
@@ -316,21 +315,26 @@ fn attribute_keys(manifest: &Manifest) -> (BTreeSet<&str>, BTreeSet<&str>) {
 ///   none), the document's type and date from the manifest, the language its text is analysed
 ///   in, and one `doc_KEY` column per document attribute key of the manifest;
 /// - with `names` only: the speaker as stored (pseudonym or label) and the respondent id;
-/// - one `speaker_KEY` column per `[[speakers]]` attribute key of the manifest (empty where
-///   the speaker's entry lacks it), whether the speaker is an interviewer, and the start and
-///   end in milliseconds where the source has them;
+/// - one `speaker_KEY` column per `[[speakers]]` attribute key of the manifest that is an
+///   analysis variable (every key with `names`; empty where the speaker's entry lacks it),
+///   whether the speaker is an interviewer, and the start and end in milliseconds where the
+///   source has them;
 /// - the code id, its label, kind, context level and its path in the code tree as labels and
 ///   as ids (empty for a code no codebook has, such as an inline tag with a typo);
 /// - the status (`confirmed`, `suggested`), origin, the confirming coders (joined by `;`),
 ///   the rules' score, the stance, whether the coders' stances differ, the coders' notes on
-///   their accepts (joined by ` | `), and the text.
+///   their accepts (joined by ` | `), and the text (without `names`, with names and
+///   respondent ids replaced as in every output: [`Identities::redact`]).
 pub fn codings_table(sources: &Sources, names: bool) -> Table {
     let manifest = sources.manifest;
-    let (doc_keys, speaker_keys) = attribute_keys(manifest);
+    let (doc_keys, speaker_keys) = attribute_keys(manifest, names);
     let docs: HashMap<String, &DocumentEntry> =
         manifest.documents.iter().map(|d| (d.id(), d)).collect();
     let pseudonyms = Pseudonyms::new(&manifest.pseudonyms);
     let speakers = SpeakerDirectory::new(manifest, |l| pseudonyms.apply(l).into_owned());
+    // Without names, the text too is shown as every output shows it: names replaced.
+    let identities =
+        (!names).then(|| Identities::new(manifest, &unlisted_labels(sources.segments)));
     let index = Codes::new(sources.codebooks);
     let infos: HashMap<&str, CodeInfo> = index
         .iter()
@@ -408,7 +412,10 @@ pub fn codings_table(sources: &Sources, names: bool) -> Table {
             }
         }
         row.push(Cell::text(texts.join(NOTE_SEPARATOR)));
-        row.push(Cell::text(&s.text));
+        row.push(Cell::text(match &identities {
+            Some(identities) => identities.redact(&s.text),
+            None => s.text.clone(),
+        }));
         rows.push(row);
     }
     Table {
@@ -707,6 +714,7 @@ mod tests {
     const MANIFEST: &str = r#"
         [study]
         name = "Proef"
+        analysis_variables = ["functie", "sector"]
 
         [[documents]]
         file = "corpus/a.txt"

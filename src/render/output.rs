@@ -12,6 +12,7 @@ use crate::chain::chart::Chart;
 use crate::chain::evidence::Evidence;
 use crate::error::Error;
 use crate::fsutil::write_atomic;
+use crate::privacy::Identities;
 use crate::study::Study;
 
 /// What every output is handed: the study (its name, its templates folder), its
@@ -26,6 +27,15 @@ pub struct RenderContext<'a> {
     pub evidence: &'a Evidence,
 }
 
+impl RenderContext<'_> {
+    /// Every string that names a person in the study: the manifest's, and the speakers the
+    /// evidence met that it does not list. Every text an output shows passes through
+    /// [`Identities::redact`].
+    pub fn identities(&self) -> Identities {
+        Identities::new(&self.study.manifest, &self.evidence.unlisted)
+    }
+}
+
 /// One kind of output: the files it consists of, made from a [`RenderContext`], with their
 /// paths under the output folder `dir`.
 pub trait Output {
@@ -34,7 +44,9 @@ pub trait Output {
 }
 
 /// Makes every output's files and writes those whose content differs from what is in `dir`;
-/// returns the files written and how many were already up to date.
+/// returns the files written and how many were already up to date. Then checks every file for
+/// the study's names ([`Identities::ensure_none`]): a name there is an error naming the file,
+/// line and column.
 pub fn write(
     outputs: &[&dyn Output],
     ctx: &RenderContext,
@@ -44,7 +56,9 @@ pub fn write(
     for output in outputs {
         files.extend(output.files(ctx, dir)?);
     }
-    write_changed(files)
+    let written = write_changed(files.clone())?;
+    ctx.identities().ensure_none(&files)?;
+    Ok(written)
 }
 
 /// The report's figures: the chain of every configuration ("keten") and one per
@@ -83,8 +97,10 @@ impl Figures {
 }
 
 impl Output for Figures {
-    /// figures/NAME.svg for each chart, in chart order, and figures/keten.json.
-    fn files(&self, _ctx: &RenderContext, dir: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>, Error> {
+    /// figures/NAME.svg for each chart, in chart order, and figures/keten.json; their labels
+    /// redacted.
+    fn files(&self, ctx: &RenderContext, dir: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>, Error> {
+        let identities = ctx.identities();
         let figures = dir.join("figures");
         let mut files: Vec<(PathBuf, Vec<u8>)> = self
             .charts
@@ -92,15 +108,29 @@ impl Output for Figures {
             .map(|(name, _)| {
                 (
                     figures.join(format!("{name}.svg")),
-                    self.svg[name].clone().into_bytes(),
+                    identities.redact(&self.svg[name]).into_bytes(),
                 )
             })
             .collect();
         if let Some((_, chain)) = self.charts.first() {
-            files.push((figures.join("keten.json"), chain.to_json().into_bytes()));
+            files.push((
+                figures.join("keten.json"),
+                identities.redact(&chain.to_json()).into_bytes(),
+            ));
         }
         Ok(files)
     }
+}
+
+/// Each figure's text with `identities` redacted.
+fn redacted(
+    figures: &BTreeMap<String, String>,
+    identities: &Identities,
+) -> BTreeMap<String, String> {
+    figures
+        .iter()
+        .map(|(name, text)| (name.clone(), identities.redact(text)))
+        .collect()
 }
 
 /// The report (Markdown and HTML) and the summary, from their templates, with the figures drawn
@@ -120,29 +150,22 @@ impl Output for Report<'_> {
             model,
             evidence,
         } = *ctx;
-        let figures = self.figures;
-        let name = &study.manifest.study.name;
-        let data = ReportData::new(name, model, evidence);
+        // Everything the templates are given from the study passes through its privacy rules.
+        let identities = ctx.identities();
+        let mermaid = redacted(&self.figures.mermaid, &identities);
+        let svg = redacted(&self.figures.svg, &identities);
+        let name = identities.redact(&study.manifest.study.name);
+        let data = ReportData::new(&name, model, evidence).shown(&identities);
         let [report_builtin, summary_builtin] = TEMPLATES;
         let (report_name, report) = template(study, self.template, report_builtin)?;
         let (summary_name, summary) = template(study, None, summary_builtin)?;
-        let markdown = super::report::render(
-            &report_name,
-            &report,
-            &data,
-            Target::Markdown,
-            &figures.mermaid,
-        )?;
+        let markdown =
+            super::report::render(&report_name, &report, &data, Target::Markdown, &mermaid)?;
         let html_markdown =
-            super::report::render(&report_name, &report, &data, Target::Html, &figures.svg)?;
-        let html = super::report::to_html(name, &html_markdown);
-        let summary = super::report::render(
-            &summary_name,
-            &summary,
-            &data,
-            Target::Markdown,
-            &figures.mermaid,
-        )?;
+            super::report::render(&report_name, &report, &data, Target::Html, &svg)?;
+        let html = super::report::to_html(&name, &html_markdown);
+        let summary =
+            super::report::render(&summary_name, &summary, &data, Target::Markdown, &mermaid)?;
         Ok(vec![
             (dir.join("report.md"), markdown.into_bytes()),
             (dir.join("report.html"), html.into_bytes()),

@@ -22,6 +22,7 @@ use crate::codebook::config::{CodeRef, Configuration};
 use crate::codebook::{Codes, ContextLevel};
 use crate::coding::Stance;
 use crate::error::Error;
+use crate::privacy::Identities;
 use crate::render::escape_html;
 
 /// The built-in templates, by name: the full report and the one-page summary.
@@ -269,10 +270,7 @@ fn quote_view(q: &EvidenceQuote) -> QuoteView {
     } else {
         words.join(" ")
     };
-    let role = match &q.via {
-        Some(interpreter) => format!("{} (via {interpreter})", q.role),
-        None => q.role.clone(),
-    };
+    let role = crate::privacy::role_shown(&q.role, q.via.as_deref());
     let who = match &q.case {
         Some(case) => format!("{role}, {case}"),
         None => role,
@@ -333,6 +331,30 @@ impl ReportData {
             cases,
             matrix,
         }
+    }
+}
+
+impl ReportData {
+    /// The data as a template sees it: every text in it (quotes, labels, titles, the study's
+    /// name) passed through [`Identities::redact`].
+    pub fn shown(&self, identities: &Identities) -> Value {
+        let mut json = serde_json::to_value(self).expect("report data serialises");
+        redact_texts(&mut json, identities);
+        Value::from(minijinja::value::Serde(json))
+    }
+}
+
+/// Every string in `json` redacted, in place.
+fn redact_texts(json: &mut serde_json::Value, identities: &Identities) {
+    match json {
+        serde_json::Value::String(s) => *s = identities.redact(s),
+        serde_json::Value::Array(items) => {
+            items.iter_mut().for_each(|v| redact_texts(v, identities));
+        }
+        serde_json::Value::Object(map) => {
+            map.values_mut().for_each(|v| redact_texts(v, identities));
+        }
+        _ => {}
     }
 }
 
@@ -505,12 +527,12 @@ pub enum Target {
     Html,
 }
 
-/// Renders template `source` (named `name` in errors) with `data`. `figures` maps a
-/// configuration id, or `keten`, to its Mermaid text (Markdown) or SVG (HTML).
+/// Renders template `source` (named `name` in errors) with `data` ([`ReportData::shown`]).
+/// `figures` maps a configuration id, or `keten`, to its Mermaid text (Markdown) or SVG (HTML).
 pub fn render(
     name: &str,
     source: &str,
-    data: &ReportData,
+    data: &Value,
     target: Target,
     figures: &BTreeMap<String, String>,
 ) -> Result<String, Error> {
@@ -562,7 +584,7 @@ pub fn render(
         .get_template(name)
         .map_err(|e| template_error(name, &e))?;
     let mut out = template
-        .render(context! { report => Value::from(minijinja::value::Serde(data)), html => target == Target::Html })
+        .render(context! { report => data.clone(), html => target == Target::Html })
         .map_err(|e| template_error(name, &e))?;
     // One newline at the end, none doubled: Markdown diffs stay clean.
     while out.ends_with("\n\n") {

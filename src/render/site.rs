@@ -15,7 +15,7 @@ use crate::chain::evidence::{Evidence, Population};
 use crate::codebook::{CodeKind, Codes};
 use crate::coding::{self, manual::Status};
 use crate::error::Error;
-use crate::privacy::{PanelPeople, PanelRules};
+use crate::privacy::{Identities, PanelRules};
 use crate::render::escape_html;
 use crate::render::figure::{short_name, step_text};
 use crate::render::svg;
@@ -108,10 +108,17 @@ struct CodeData {
 struct QuoteData {
     /// Text.
     t: String,
-    /// Role label.
+    /// Role label (for an interpreter's turn, the role of whom they interpret for).
     r: String,
+    /// The interpreter's role, when an interpreter spoke the words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    v: Option<String>,
     /// Case, where shown.
     c: Option<String>,
+    /// Whether the speaker is the only respondent of their role in their case (⚠, as in the
+    /// report).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    w: bool,
     /// Codes with stance.
     k: Vec<(String, String)>,
 }
@@ -154,17 +161,21 @@ pub fn script_json<T: Serialize>(value: &T) -> String {
 /// The quote site of `study` as one HTML page: only confirmed codings, under the
 /// [`PanelRules`]. Fails when the configurations do not check.
 pub fn build(study: &Study, model: &Model) -> Result<String, Error> {
+    Ok(page(study, model)?.0)
+}
+
+/// [`build`], with the identities the page was kept free of.
+fn page(study: &Study, model: &Model) -> Result<(String, Identities), Error> {
     model.ensure_sound()?;
-    // One pass over the stored documents: every confirmed quote, who the study heard, and who
-    // speaks per role and case.
+    // One pass over the stored documents: every confirmed quote, and who the study heard (per
+    // role and case, through an interpreter, unlisted).
     let mut all_quotes = coding::QuoteSink::new(study, None, false)?;
     let mut population = Population::default();
-    let mut people = PanelPeople::default();
-    study.scan(&mut [&mut all_quotes, &mut population, &mut people])?;
+    study.scan(&mut [&mut all_quotes, &mut population])?;
     let all_quotes = all_quotes.finish();
     let site = Site {
         model,
-        rules: PanelRules::of(study, people),
+        rules: PanelRules::of(&study.manifest, &population),
         codes: model.codes(),
         evidence: model.evidence_of(&all_quotes, &population, &[], false),
     };
@@ -185,7 +196,7 @@ pub fn build(study: &Study, model: &Model) -> Result<String, Error> {
     let name = site.rules.redact(&study.manifest.study.name);
     let title = escape_html(&name);
     let json = script_json(&data);
-    Ok(fill(
+    let page = fill(
         PAGE,
         &[
             ("{{title}}", &title),
@@ -194,7 +205,8 @@ pub fn build(study: &Study, model: &Model) -> Result<String, Error> {
             ("{{data}}", &json),
             ("/*{{js}}*/", JS),
         ],
-    ))
+    );
+    Ok((page, site.rules.identities().clone()))
 }
 
 /// The codes a quote can be found by, each with the code and the codes under it.
@@ -274,10 +286,13 @@ impl Site<'_> {
             k.sort();
             k.dedup();
             carried.extend(k.iter().map(|(c, _)| c.clone()));
+            let voice = self.rules.voice(&segment);
             quotes.push(QuoteData {
                 t: self.rules.redact(&segment.text),
-                r: self.rules.role(&segment),
-                c: self.rules.case(&segment),
+                r: voice.role,
+                v: voice.via,
+                c: voice.case,
+                w: voice.single,
                 k,
             });
         }
@@ -436,12 +451,14 @@ fn fill(template: &str, slots: &[(&str, &str)]) -> String {
 }
 
 /// Writes the site of `study` into `out` (created when missing): `index.html`, through the
-/// one write-if-changed step of the outputs ([`crate::render::write_changed`]). Returns its
-/// path.
+/// one write-if-changed step of the outputs ([`crate::render::write_changed`]), then checks it
+/// for names ([`Identities::ensure_none`]). Returns its path.
 pub fn write(study: &Study, model: &Model, out: &Path) -> Result<PathBuf, Error> {
-    let page = build(study, model)?;
+    let (page, identities) = page(study, model)?;
     let path = out.join("index.html");
-    crate::render::write_changed(vec![(path.clone(), page.into_bytes())])?;
+    let files = vec![(path.clone(), page.into_bytes())];
+    crate::render::write_changed(files.clone())?;
+    identities.ensure_none(&files)?;
     Ok(path)
 }
 

@@ -138,7 +138,9 @@
       n++;
       var li = el("li", null, "citaat");
       li.appendChild(el("blockquote", q.t));
-      li.appendChild(el("p", q.r + (q.c ? " · " + q.c : " · casus niet getoond"), "wie"));
+      var who = q.r + (q.v ? " (via " + q.v + ")" : "");
+      li.appendChild(el("p", who + (q.c ? " · " + q.c : " · casus niet getoond"), "wie"));
+      if (q.w) { li.appendChild(el("p", "⚠ enige respondent met deze rol in de casus", "let-op")); }
       var ul = el("ul", null, "codes");
       ul.setAttribute("aria-label", "Codes bij dit citaat");
       q.k.forEach(function (k) { ul.appendChild(codeButton(k)); });
