@@ -335,6 +335,8 @@ impl<'m> Corpus<'m> {
                         span,
                         note: None,
                         decision: Decision::Accept,
+                        text: None,
+                        line: 0,
                     });
                 }
             }

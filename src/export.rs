@@ -26,7 +26,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::codebook::CodebookSet;
-use crate::coding::manual::{Coding, Status, effective_codings, load_all_coders};
+use crate::coding::manual::{Coding, Status, effective_codings, placed_coders};
 use crate::coding::quotes;
 use crate::error::Error;
 use crate::interop::table::{self, MatrixBy, MatrixOptions, Sources};
@@ -108,7 +108,7 @@ pub fn table(
     };
     let found = quotes(study, None, options.include_suggestions)?;
     let segments = study.all_segments()?;
-    let decisions: Vec<Coding> = load_all_coders(study)?.into_values().flatten().collect();
+    let decisions: Vec<Coding> = placed_coders(study)?.0.into_values().flatten().collect();
     let sources = Sources {
         manifest: &study.manifest,
         segments: &segments,

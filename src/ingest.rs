@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
+use crate::coding::anchor::fingerprint;
 use crate::coding::manual::{Coding, codings_csv, load_tag_codings, sort_codings};
 use crate::corpus::{Corpus, SourceDoc};
 use crate::error::{Error, Warning};
@@ -364,6 +365,7 @@ fn stage(
             content_hash: p.content_hash.clone(),
             metadata_hash: p.metadata_hash.clone(),
             segments: segments.len(),
+            prints: segments.iter().map(|s| fingerprint(&s.text)).collect(),
         },
         warnings,
         segments: segments.len(),

@@ -24,6 +24,8 @@ use crate::chain::EvidenceGatherer;
 use crate::chain::Model;
 use crate::chain::evidence::Evidence;
 use crate::codebook::{Codebook, CodebookSet, Diagnostic};
+use crate::coding::anchor::Placements;
+use crate::coding::manual::placed_coders;
 use crate::coding::tag_check::check_tag_codes;
 use crate::coding::{CodeReport, Coder, CodingSession, code_study};
 use crate::error::Error;
@@ -54,6 +56,9 @@ pub struct ReportOptions {
     pub template: Option<PathBuf>,
     /// The output folder; `None`: out/ in the study.
     pub out: Option<PathBuf>,
+    /// Report even when some codings are orphaned (their words are in no transcript any
+    /// more; see [`crate::coding::anchor`]); without it that is an error.
+    pub allow_orphans: bool,
 }
 
 /// What coding did: the suggestions written, and the check of the inline tags' code ids.
@@ -111,6 +116,13 @@ pub trait Progress {
         Ok(())
     }
 
+    /// The coders' codings are placed on the transcripts as they are now; `placements` lists
+    /// those that moved, need review or are orphaned.
+    fn placed(&mut self, placements: &Placements) -> Result<(), Error> {
+        let _ = placements;
+        Ok(())
+    }
+
     /// The report, the summary and the figures are written.
     fn reported(&mut self, study: &Study, written: &Written) -> Result<(), Error> {
         let _ = (study, written);
@@ -132,6 +144,7 @@ pub fn build(
     progress: &mut dyn Progress,
 ) -> Result<Built, Error> {
     let ingested = ingest(study, &options.ingest, progress)?;
+    check_placements(study, &options.report, progress)?;
     let mut built = Built {
         ingested,
         coded: None,
@@ -253,6 +266,7 @@ pub fn report(
             "the codebooks declare no [[configurations]]; a report needs at least one (see codebooks/dualiteit.toml)".into(),
         ));
     }
+    check_placements(study, options, progress)?;
     let evidence = model.evidence(study, &[], options.include_suggestions)?;
     write_report(study, model, &evidence, options, progress)
 }
@@ -289,6 +303,29 @@ fn write_report(
     };
     progress.reported(study, &written)?;
     Ok(written)
+}
+
+/// Places the coders' codings on the transcripts as they are now and tells `progress`; an
+/// error when some are orphaned and `options` do not allow it, since a report without them
+/// would shrink without a word.
+pub fn check_placements(
+    study: &Study,
+    options: &ReportOptions,
+    progress: &mut dyn Progress,
+) -> Result<Placements, Error> {
+    let (_, placements) = placed_coders(study)?;
+    progress.placed(&placements)?;
+    let orphans = placements.orphans.len();
+    if orphans > 0 && !options.allow_orphans {
+        return Err(Error::Other(format!(
+            "{orphans} coding{} orphaned: {} words are in no transcript any more (listed above; \
+             `icamo codings status` lists them again). Restore the text, delete them with \
+             `icamo codings update --drop-orphans`, or give --allow-orphans to report without them",
+            if orphans == 1 { " is" } else { "s are" },
+            if orphans == 1 { "its" } else { "their" },
+        )));
+    }
+    Ok(placements)
 }
 
 /// The codebook files a run uses: those given, or else the study's; an error when there is

@@ -254,6 +254,11 @@ pub struct DocState {
     pub metadata_hash: String,
     /// Number of segments stored.
     pub segments: usize,
+    /// Each segment's fingerprint ([`crate::coding::anchor::fingerprint`]), in order: how a
+    /// coding checks that its words still stand where it points without reading the
+    /// segments. Empty in states written before anchors.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prints: Vec<String>,
 }
 
 /// Segments as JSON Lines: one object a line, in order.

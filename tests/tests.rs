@@ -19,6 +19,9 @@ mod browser;
 // examples and the `krippendorff` Python package, and the command on a two-coder study.
 mod agreement;
 
+// Codings anchored to their words: transcripts edited, renamed, withdrawn.
+mod anchors;
+
 // The library's layering, checked on the source: no two modules of src/ import each other.
 mod architecture;
 

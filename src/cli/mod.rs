@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use icamo::coding::Stance;
+use icamo::coding::anchor::Placements;
 use icamo::error::Error;
 use icamo::ingest::IngestReport;
 use icamo::pipeline;
@@ -18,6 +19,7 @@ mod build;
 mod chain;
 mod code;
 mod codebook;
+mod codings;
 mod eval;
 mod export;
 mod import;
@@ -70,6 +72,7 @@ enum Command {
     Chain(chain::Args),
     Code(code::Args),
     Codebook(codebook::Args),
+    Codings(codings::Args),
     Eval(eval::Args),
     Export(export::Args),
     Import(import::Args),
@@ -97,6 +100,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Chain(a) => chain::execute(a, &global),
         Command::Code(a) => code::execute(a, &global),
         Command::Codebook(a) => codebook::execute(a, &global),
+        Command::Codings(a) => codings::execute(a, &global),
         Command::Eval(a) => eval::execute(a, &global),
         Command::Export(a) => export::execute(a, &global),
         Command::Import(a) => import::execute(a, &global),
@@ -155,6 +159,11 @@ impl pipeline::Progress for Printer {
 
     fn coded(&mut self, coded: &pipeline::Coded) -> Result<(), Error> {
         code::print(coded, self.quiet)
+    }
+
+    fn placed(&mut self, placements: &Placements) -> Result<(), Error> {
+        codings::print(placements, self.quiet);
+        Ok(())
     }
 
     fn reported(&mut self, study: &Study, written: &pipeline::Written) -> Result<(), Error> {

@@ -61,6 +61,10 @@ pub(super) struct ReportOptions {
     /// The output folder; default: out/ in the study.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Report even when some codings are orphaned (their words are in no transcript any
+    /// more): they are left out, and listed. See `icamo codings --help`.
+    #[arg(long)]
+    allow_orphans: bool,
 }
 
 impl From<ReportOptions> for pipeline::ReportOptions {
@@ -69,6 +73,7 @@ impl From<ReportOptions> for pipeline::ReportOptions {
             include_suggestions: o.include_suggestions,
             template: o.template,
             out: o.out,
+            allow_orphans: o.allow_orphans,
         }
     }
 }

@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use super::anchor::{self, Placements, Turns, Updated};
 use super::{Stance, Suggestion, for_each_suggestion};
 use crate::error::Error;
 use crate::fsutil::write_atomic;
@@ -81,6 +82,42 @@ pub fn load_all_coders(study: &Study) -> Result<BTreeMap<String, Vec<Coding>>, E
     Ok(all)
 }
 
+/// Every coder's codings placed on the transcripts as they are now
+/// ([`anchor::place`]): what evidence is counted from. The files are not touched.
+pub fn placed_coders(study: &Study) -> Result<(BTreeMap<String, Vec<Coding>>, Placements), Error> {
+    anchor::place(study, load_all_coders(study)?)
+}
+
+/// Writes where each coding's words are now into the coders' files (`icamo codings update`,
+/// see [`anchor::update_codings`]), under the study's lock; a file is rewritten, through a
+/// temporary file, only when something in it changed. Anchors written for codings without
+/// one record the words their ids name now: right only while the transcripts are as they
+/// were coded.
+pub fn update_anchors(
+    study: &Study,
+    accept_review: bool,
+    drop_orphans: bool,
+) -> Result<Updated, Error> {
+    study.ensure_ingested()?;
+    let _lock = study.lock()?;
+    let mut turns = Turns::new(study)?;
+    let mut updated = Updated::default();
+    for (coder, codings) in load_all_coders(study)? {
+        let (mut codings, changed) = anchor::update_codings(
+            &mut turns,
+            codings,
+            accept_review,
+            drop_orphans,
+            &mut updated,
+        )?;
+        if changed {
+            save_coder(study, &coder, &mut codings)?;
+            updated.files.push(coder_file(study, &coder));
+        }
+    }
+    Ok(updated)
+}
+
 /// The codings ingest read from inline tags (none before the first ingest).
 pub fn load_tag_codings(study: &Study) -> Result<Vec<Coding>, Error> {
     let path = study.tag_codings_path();
@@ -113,6 +150,7 @@ pub fn codings_csv(codings: &[Coding], coder: bool) -> Result<Vec<u8>, Error> {
             span.as_str(),
             c.note.as_deref().unwrap_or(""),
             c.decision.name(),
+            c.text.as_deref().unwrap_or(""),
         ];
         if coder {
             row.push(c.coder.as_str());
@@ -160,12 +198,13 @@ pub fn read_codings(path: &Path, coder: Option<&str>) -> Result<Vec<Coding>, Err
     if coder.is_none() && coder_col.is_none() {
         return Err(rows(vec![(1, "expected a coder column".to_string())]));
     }
-    let (stance_col, origin_col, span_col, note_col, decision_col) = (
+    let (stance_col, origin_col, span_col, note_col, decision_col, text_col) = (
         column("stance"),
         column("origin"),
         column("span"),
         column("note"),
         column("decision"),
+        column("text"),
     );
     let mut codings = Vec::new();
     let mut problems = Vec::new();
@@ -192,7 +231,11 @@ pub fn read_codings(path: &Path, coder: Option<&str>) -> Result<Vec<Coding>, Err
             field(decision_col),
             coder.unwrap_or_else(|| field(coder_col)),
         ) {
-            Ok(c) => {
+            Ok(mut c) => {
+                c.line = line;
+                // The anchor is kept as written: its bytes are what `span` counts.
+                let text = text_col.and_then(|i| record.get(i)).unwrap_or("");
+                c.text = (!text.is_empty()).then(|| text.to_string());
                 let key = (c.segment.clone(), c.code.clone());
                 if coder.is_some()
                     && let Some(first) = seen.insert(key, line)
@@ -393,6 +436,8 @@ fn coding_from_row(
         span,
         note: (!note.is_empty()).then(|| note.to_string()),
         decision,
+        text: None,
+        line: 0,
     })
 }
 
@@ -472,10 +517,11 @@ pub fn effective_codings_where(
 /// The coders' decisions and the inline tags' codings, by (segment, code).
 pub type Decided = BTreeMap<(String, String), Vec<Coding>>;
 
-/// Every coder's file and the tag codings, by (segment, code).
+/// Every coder's file and the tag codings, by (segment, code): each coder's coding where its
+/// words are now, orphans left out ([`super::anchor::placed_coders`]).
 pub fn decided_codings(study: &Study) -> Result<Decided, Error> {
     let mut decided = Decided::new();
-    let coders = load_all_coders(study)?;
+    let (coders, _) = placed_coders(study)?;
     for coding in coders
         .into_values()
         .flatten()
@@ -603,6 +649,8 @@ mod tests {
             span: None,
             note: None,
             decision,
+            text: None,
+            line: 0,
         }
     }
 
@@ -613,12 +661,13 @@ mod tests {
         let mut a = coding("d:0002", "m.x", Decision::Accept);
         a.span = Some([3, 17]);
         a.note = Some("alleen \"soms\", zegt ze".into());
+        a.text = Some("Ja, soms.\nMaar   niet altijd, zegt ze.".into());
         let mut codings = vec![a, coding("d:0001", "int.pip", Decision::Reject)];
         sort_codings(&mut codings);
         fs::write(&path, codings_csv(&codings, false).unwrap()).unwrap();
         let text = fs::read_to_string(&path).unwrap();
         assert!(
-            text.starts_with("segment,code,stance,origin,span,note,decision\nd:0001,"),
+            text.starts_with("segment,code,stance,origin,span,note,decision,text\nd:0001,"),
             "{text}"
         );
         assert_eq!(read_codings(&path, Some("anna")).unwrap(), codings);

@@ -17,6 +17,7 @@
 //! # Ok::<(), icamo::Error>(())
 //! ```
 
+pub mod anchor;
 pub mod eval;
 pub mod manual;
 pub mod model;

@@ -67,9 +67,10 @@ impl FromStr for Stance {
 /// The coder of inline tags in a document without a `coder` attribute.
 pub const TAG_CODER: &str = "transcript";
 
-/// The columns of a coder's file, in order.
-pub const CODING_COLUMNS: [&str; 7] = [
-    "segment", "code", "stance", "origin", "span", "note", "decision",
+/// The columns of a coder's file, in order. `text` is the coding's anchor: the words of the
+/// turn it was made on, by which it is found again when the transcript changes.
+pub const CODING_COLUMNS: [&str; 8] = [
+    "segment", "code", "stance", "origin", "span", "note", "decision", "text",
 ];
 
 /// Where a coding comes from.
@@ -140,7 +141,7 @@ impl Decision {
 }
 
 /// One coder's decision about one code for one segment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Coding {
     /// The segment id.
     pub segment: String,
@@ -158,7 +159,45 @@ pub struct Coding {
     pub note: Option<String>,
     /// Accepted or rejected.
     pub decision: Decision,
+    /// The anchor: the turn's text as it stood when the coding was made (`span` counts bytes
+    /// of it), so the coding can follow its words when the transcript changes
+    /// ([`super::anchor`]). `None` in files written before anchors, and for inline tags,
+    /// which move with their text anyway. Left out of JSON: the segment carries the text.
+    #[serde(skip)]
+    pub text: Option<String>,
+    /// The line of the file it was read from (0 when it was not read from a file), to name it
+    /// in messages. Not part of the coding: two codings that differ only here are equal.
+    #[serde(skip)]
+    pub line: usize,
 }
+
+impl PartialEq for Coding {
+    fn eq(&self, other: &Self) -> bool {
+        (
+            &self.segment,
+            &self.code,
+            self.origin,
+            &self.coder,
+            self.stance,
+            self.span,
+            &self.note,
+            self.decision,
+            &self.text,
+        ) == (
+            &other.segment,
+            &other.code,
+            other.origin,
+            &other.coder,
+            other.stance,
+            other.span,
+            &other.note,
+            other.decision,
+            &other.text,
+        )
+    }
+}
+
+impl Eq for Coding {}
 
 impl Coding {
     /// The order of every codings file: segment, code, span, coder.

@@ -14,10 +14,11 @@
 //! them in the coder's file ([`super::manual`]) all at once, or, if any row is wrong or would
 //! change an earlier decision without `replace`, writes nothing.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use super::anchor;
 use super::manual::{
     Coding, Decision, Origin, check_coder, coder_file, delimiter_hint, load_coder,
     load_tag_codings, numbered_records, read_csv_bytes, save_coder, unclosed_quote,
@@ -300,11 +301,21 @@ pub fn apply_sheet(
         .iter()
         .flat_map(|cb| cb.codes.iter().map(|c| (c.id.as_str(), c)))
         .collect();
-    let segments: HashSet<String> = study.all_segments()?.into_iter().map(|s| s.id).collect();
-    let (decisions, mut applied) = read_sheet(sheet, coder, &codes, &segments)?;
+    let texts: HashMap<String, String> = study
+        .all_segments()?
+        .into_iter()
+        .map(|s| (s.id, s.text))
+        .collect();
+    let segments: HashSet<String> = texts.keys().cloned().collect();
+    let (mut decisions, mut applied) = read_sheet(sheet, coder, &codes, &segments)?;
+    // Each decision is anchored to the words it was made on (see `anchor`).
+    for (_, c) in &mut decisions {
+        c.text = texts.get(&c.segment).cloned();
+    }
 
     let path = coder_file(study, coder);
     let mut existing = load_coder(study, coder)?;
+    ensure_placed(study, coder, &existing)?;
     let mut index: HashMap<(String, String), usize> = existing
         .iter()
         .enumerate()
@@ -315,7 +326,7 @@ pub fn apply_sheet(
     for (line, coding) in decisions {
         let key = (coding.segment.clone(), coding.code.clone());
         match index.get(&key) {
-            Some(&i) if existing[i] == coding => applied.unchanged += 1,
+            Some(&i) if same_decision(&existing[i], &coding) => applied.unchanged += 1,
             Some(&i) if replace => {
                 existing[i] = coding;
                 applied.replaced += 1;
@@ -610,6 +621,8 @@ fn row_codings(
         span: None,
         note: (!note.is_empty()).then(|| note.to_string()),
         decision,
+        text: None,
+        line: 0,
     };
     match decision {
         RowDecision::Change => {
@@ -632,6 +645,32 @@ fn row_codings(
         )),
         RowDecision::Accept => Ok(vec![coding(code, Decision::Accept, stance)]),
         RowDecision::Reject => Ok(vec![coding(code, Decision::Reject, Stance::None)]),
+    }
+}
+
+/// Whether two codings say the same, anchors aside (an earlier decision may predate them).
+fn same_decision(a: &Coding, b: &Coding) -> bool {
+    let anchorless = |c: &Coding| Coding {
+        text: None,
+        ..c.clone()
+    };
+    anchorless(a) == anchorless(b)
+}
+
+/// An error when some of the coder's codings no longer stand where their ids point: the
+/// sheet's ids are today's, and mixing them with stale ones would put decisions on the wrong
+/// turns. `icamo codings update` settles the file first.
+fn ensure_placed(study: &Study, coder: &str, codings: &[Coding]) -> Result<(), Error> {
+    let coders = BTreeMap::from([(coder.to_string(), codings.to_vec())]);
+    let (_, placements) = anchor::place(study, coders)?;
+    match placements.summary() {
+        None => Ok(()),
+        Some(summary) => Err(Error::Other(format!(
+            "{}: {summary} since the transcripts changed; run `icamo codings status` to see them \
+             and `icamo codings update` to write where they are now, then apply the sheet again \
+             (nothing was written)",
+            coder_file(study, coder).display()
+        ))),
     }
 }
 

@@ -816,6 +816,8 @@ mod tests {
                 span: None,
                 note: Some("over de jobcoach".into()),
                 decision: Decision::Accept,
+                text: None,
+                line: 0,
             }];
             Fixture {
                 manifest: Manifest::parse("icamo.toml", MANIFEST).unwrap(),

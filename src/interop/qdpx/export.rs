@@ -16,7 +16,7 @@ use super::PROJECT_NS;
 use crate::chain::Model;
 use crate::codebook::CodebookSet;
 use crate::coding::Stance;
-use crate::coding::manual::{Coding, Decision, load_all_coders, load_tag_codings, sort_codings};
+use crate::coding::manual::{Coding, Decision, load_tag_codings, placed_coders, sort_codings};
 use crate::corpus::{Corpus, SourceDoc};
 use crate::error::Error;
 use crate::interop::guid::guid;
@@ -97,7 +97,7 @@ fn exported_codings(
 ) -> Result<Vec<Coding>, Error> {
     let segment_ids: HashSet<&str> = segments.iter().map(|s| s.id.as_str()).collect();
     let mut all: Vec<Coding> = Vec::new();
-    for (_, codings) in load_all_coders(study)? {
+    for (_, codings) in placed_coders(study)?.0 {
         for c in codings {
             if c.decision == Decision::Reject {
                 *rejections += 1;

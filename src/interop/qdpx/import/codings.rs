@@ -142,6 +142,8 @@ impl Placed {
                         span: *span,
                         note: note.clone(),
                         decision: Decision::Accept,
+                        text: Some(seg.text.clone()),
+                        line: 0,
                     });
                 self.placed += 1;
             }
