@@ -23,9 +23,10 @@ use std::path::PathBuf;
 use crate::chain::EvidenceGatherer;
 use crate::chain::Model;
 use crate::chain::evidence::Evidence;
-use crate::codebook::{Codebook, CodebookSet, Diagnostic};
+use crate::codebook::{Codebook, CodebookSet, Codes, Diagnostic};
 use crate::coding::anchor::Placements;
 use crate::coding::manual::placed_coders;
+use crate::coding::stray::ensure_known_codes;
 use crate::coding::tag_check::check_tag_codes;
 use crate::coding::{CodeReport, Coder, CodingSession, code_study};
 use crate::error::Error;
@@ -144,7 +145,6 @@ pub fn build(
     progress: &mut dyn Progress,
 ) -> Result<Built, Error> {
     let ingested = ingest(study, &options.ingest, progress)?;
-    check_placements(study, &options.report, progress)?;
     let mut built = Built {
         ingested,
         coded: None,
@@ -161,6 +161,7 @@ pub fn build(
         return Ok(built);
     }
     let model = load_model(study, &paths)?;
+    check_codings(study, &model.codes(), &options.report, progress)?;
     let reporting = !model.configurations().is_empty();
     let include = options.report.include_suggestions;
     let session = CodingSession::open(study)?;
@@ -266,7 +267,7 @@ pub fn report(
             "the codebooks declare no [[configurations]]; a report needs at least one (see codebooks/dualiteit.toml)".into(),
         ));
     }
-    check_placements(study, options, progress)?;
+    check_codings(study, &model.codes(), options, progress)?;
     let evidence = model.evidence(study, &[], options.include_suggestions)?;
     write_report(study, model, &evidence, options, progress)
 }
@@ -306,14 +307,16 @@ fn write_report(
 }
 
 /// Places the coders' codings on the transcripts as they are now and tells `progress`; an
-/// error when some are orphaned and `options` do not allow it, since a report without them
-/// would shrink without a word.
-pub fn check_placements(
+/// error when a coding names a code that `codes` lacks, or when some are orphaned and
+/// `options` do not allow it: either way the evidence would shrink without a word.
+pub fn check_codings(
     study: &Study,
+    codes: &Codes,
     options: &ReportOptions,
     progress: &mut dyn Progress,
 ) -> Result<Placements, Error> {
-    let (_, placements) = placed_coders(study)?;
+    let (coders, placements) = placed_coders(study)?;
+    ensure_known_codes(&coders, codes)?;
     progress.placed(&placements)?;
     let orphans = placements.orphans.len();
     if orphans > 0 && !options.allow_orphans {

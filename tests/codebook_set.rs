@@ -1,5 +1,7 @@
-//! A study's codebooks read as one set: a code id declared in two files, or a codebook with
-//! errors, stops every command that draws evidence from them, with the file and line to fix.
+//! A study's codebooks read as one set: a code id declared in two files, a codebook with
+//! errors, or a coding whose code no codebook has (a code renamed by hand) stops every command
+//! that draws evidence from them, with the file and line to fix; `icamo codebook rename`
+//! renames a code everywhere at once.
 
 use std::fs;
 use std::path::Path;
@@ -96,4 +98,56 @@ fn a_codebook_with_an_error_stops_the_report_the_site_and_quotes_too() {
             "icamo {args:?} said: {err}"
         );
     }
+}
+
+#[test]
+fn a_code_renamed_by_hand_stops_the_build_and_codebook_rename_keeps_its_evidence() {
+    let dir = bundled_study();
+    let study = dir.path();
+    icamo(study).args(["build", "-q"]).assert().success();
+    let report = fs::read_to_string(study.join("out/report.md")).unwrap();
+
+    // Renamed in the codebook only: its eight codings would count nowhere.
+    let path = study.join("codebooks/dualiteit.toml");
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, text.replace("\"icamo1.m1\"", "\"icamo1.m1b\"")).unwrap();
+    let err = stderr_of(study, &["build"]);
+    assert!(
+        err.contains("8 codings name a code that no codebook has")
+            && err.contains(
+                "codings/codeur-a.csv:5: code \"icamo1.m1\" is in no codebook; did you mean \"icamo1.m1b\"?"
+            ),
+        "{err}"
+    );
+    for args in [
+        &["report"][..],
+        &["quotes", "--code", "icamo1.m2"],
+        &["site"],
+    ] {
+        let err = stderr_of(study, args);
+        assert!(
+            err.contains("8 codings name a code"),
+            "icamo {args:?} said: {err}"
+        );
+    }
+
+    // Renamed everywhere at once: the report counts the same evidence under the new id.
+    fs::write(&path, &text).unwrap();
+    let out = icamo(study)
+        .args(["codebook", "rename", "icamo1.m1", "icamo1.beeld"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("renamed icamo1.m1 to icamo1.beeld: 1 codebook, 8 codings in 1 coder file"),
+        "{said}"
+    );
+    icamo(study).args(["build", "-q"]).assert().success();
+    let renamed = fs::read_to_string(study.join("out/report.md")).unwrap();
+    assert_eq!(renamed.replace("icamo1.beeld", "icamo1.m1"), report);
+    // Renaming to an id that exists is refused, and changes nothing.
+    let before = fs::read(&path).unwrap();
+    let err = stderr_of(study, &["codebook", "rename", "icamo1.beeld", "icamo1.m2"]);
+    assert!(err.contains("a code \"icamo1.m2\" exists already"), "{err}");
+    assert_eq!(fs::read(&path).unwrap(), before);
 }

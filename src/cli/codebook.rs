@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use icamo::codebook::{Codebook, Diagnostic, Severity};
+use icamo::coding::stray::rename_code;
 use icamo::coding::tag_check::check_tag_codes;
 use icamo::error::Error;
 use icamo::study::Study;
@@ -38,6 +39,21 @@ enum Command {
     /// Print every rule as one regular expression a line, for `rg -c -f FILE`; an
     /// approximation of the analysed matching (stems become prefixes, accents classes).
     Patterns(PatternArgs),
+    /// Rename a code everywhere its id is kept: its id, the parent of the codes under it and
+    /// the configurations that name it, in the study's codebooks, and every coding of it in
+    /// the coders' files. All files change together or none does. Inline tags in the
+    /// transcripts are not rewritten: they are listed, to be corrected by hand.
+    ///
+    /// Example: icamo codebook rename m.overzicht m.rust
+    Rename(RenameArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct RenameArgs {
+    /// The code's id now.
+    old: String,
+    /// Its new id.
+    new: String,
 }
 
 #[derive(Debug, clap::Args)]
@@ -70,6 +86,7 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
         }
         Command::Show(files) => show(&files.paths(global)?, &mut out),
         Command::Patterns(args) => patterns(&args.files.paths(global)?, args.with_ids, &mut out),
+        Command::Rename(args) => rename(&args, global),
     };
     emit(out.as_bytes(), Target::Stdout)?;
     result
@@ -207,6 +224,40 @@ fn check(
     }
     if !global.quiet {
         let _ = writeln!(out, "{summary}");
+    }
+    Ok(())
+}
+
+fn rename(args: &RenameArgs, global: &super::Global) -> Result<(), Error> {
+    let study = global.study()?;
+    let paths = icamo::pipeline::codebook_files(&study, &[])?;
+    let done = rename_code(&study, &paths, &args.old, &args.new)?;
+    for tag in &done.tags {
+        note!(
+            "warning: {} inline tag{} in {} still name{} \"{}\": correct {} in the transcript",
+            tag.1,
+            plural(tag.1),
+            tag.0,
+            if tag.1 == 1 { "s" } else { "" },
+            args.old,
+            if tag.1 == 1 { "it" } else { "them" }
+        );
+    }
+    if !global.quiet {
+        for path in done.codebooks.iter().chain(&done.coder_files) {
+            note!("wrote {}", path.display());
+        }
+        note!(
+            "renamed {} to {}: {} codebook{}, {} coding{} in {} coder file{}",
+            args.old,
+            args.new,
+            done.codebooks.len(),
+            plural(done.codebooks.len()),
+            done.codings,
+            plural(done.codings),
+            done.coder_files.len(),
+            plural(done.coder_files.len())
+        );
     }
     Ok(())
 }

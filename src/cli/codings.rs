@@ -3,8 +3,10 @@
 
 use std::fmt::Write as _;
 
+use icamo::codebook::Codes;
 use icamo::coding::anchor::Placements;
 use icamo::coding::manual;
+use icamo::coding::stray::ensure_known_codes;
 use icamo::error::Error;
 use icamo::study::Study;
 
@@ -124,11 +126,26 @@ pub(super) fn print(p: &Placements, quiet: bool) {
 }
 
 /// [`print`] for a command that reads the coders' files itself (quotes, exports, sheets,
-/// the site); nothing before the first ingest.
-pub(super) fn warn(study: &Study, global: &super::Global) -> Result<(), Error> {
-    if study.is_ingested() {
-        print(&manual::placed_coders(study)?.1, global.quiet);
+/// the site), and an error for codings whose code no codebook has: the codebooks given as
+/// `codes`, or else the study's, if it has any. Nothing before the first ingest.
+pub(super) fn warn(
+    study: &Study,
+    global: &super::Global,
+    codes: Option<&Codes>,
+) -> Result<(), Error> {
+    if !study.is_ingested() {
+        return Ok(());
     }
+    let (coders, placements) = manual::placed_coders(study)?;
+    match codes {
+        Some(codes) => ensure_known_codes(&coders, codes)?,
+        None if !study.codebook_paths()?.is_empty() => {
+            let set = icamo::pipeline::load_codebooks(study, &[])?;
+            ensure_known_codes(&coders, &set.codes())?;
+        }
+        None => {}
+    }
+    print(&placements, global.quiet);
     Ok(())
 }
 

@@ -170,7 +170,7 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
     let (Some(table), Some(format)) = (table, format) else {
         return refi(&args, &study, global);
     };
-    super::codings::warn(&study, global)?;
+    super::codings::warn(&study, global, None)?;
     let options = export::Options {
         names: args.names,
         include_suggestions: args.include_suggestions,

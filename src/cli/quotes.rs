@@ -68,7 +68,7 @@ enum Format {
 
 pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
     let study = global.study()?;
-    super::codings::warn(&study, global)?;
+    super::codings::warn(&study, global, None)?;
     let selection = Selection {
         code: args.code.clone(),
         mechanism: args.mechanism,

@@ -99,7 +99,7 @@ fn export(args: ExportArgs, global: &super::Global) -> Result<(), Error> {
     }
     let study = global.study()?;
     let codebooks = icamo::pipeline::load_codebooks(&study, &args.codebook)?;
-    super::codings::warn(&study, global)?;
+    super::codings::warn(&study, global, Some(&codebooks.codes()))?;
     let export = export_rows(
         &study,
         &codebooks.books,

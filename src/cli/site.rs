@@ -72,7 +72,7 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
         )));
     }
     let model = icamo::pipeline::load_model(&study, &[])?;
-    super::codings::warn(&study, global)?;
+    super::codings::warn(&study, global, Some(&model.codes()))?;
     let out = args
         .out
         .unwrap_or_else(|| study.root.join("out").join("site"));

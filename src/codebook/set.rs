@@ -187,7 +187,7 @@ impl<'a> Codes<'a> {
     }
 
     /// The known id most like `wanted`, if one is close.
-    pub(crate) fn closest(&self, wanted: &str) -> Option<&'a str> {
+    pub fn closest(&self, wanted: &str) -> Option<&'a str> {
         let mut ids: Vec<&str> = self.by_id.keys().copied().collect();
         ids.sort_unstable();
         closest(ids.into_iter(), wanted)

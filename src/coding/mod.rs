@@ -23,6 +23,7 @@ pub mod manual;
 pub mod model;
 pub mod score;
 pub mod sheet;
+pub mod stray;
 pub mod tag_check;
 pub mod tags;
 
