@@ -106,6 +106,9 @@ pub fn table(
     } else {
         load_codebooks(study, &options.codebooks)?
     };
+    if options.include_suggestions {
+        crate::coding::freshness::ensure_fresh_suggestions(study)?;
+    }
     let found = quotes(study, None, options.include_suggestions)?;
     let segments = study.all_segments()?;
     let decisions: Vec<Coding> = placed_coders(study)?.0.into_values().flatten().collect();

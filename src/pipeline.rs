@@ -25,6 +25,7 @@ use crate::chain::Model;
 use crate::chain::evidence::Evidence;
 use crate::codebook::{Codebook, CodebookSet, Codes, Diagnostic};
 use crate::coding::anchor::Placements;
+use crate::coding::freshness::ensure_fresh_suggestions;
 use crate::coding::manual::placed_coders;
 use crate::coding::stray::ensure_known_codes;
 use crate::coding::tag_check::check_tag_codes;
@@ -268,6 +269,9 @@ pub fn report(
         ));
     }
     check_codings(study, &model.codes(), options, progress)?;
+    if options.include_suggestions {
+        ensure_fresh_suggestions(study)?;
+    }
     let evidence = model.evidence(study, &[], options.include_suggestions)?;
     write_report(study, model, &evidence, options, progress)
 }

@@ -165,6 +165,9 @@ fn mechanism_codes(model: &Model, id: &str) -> Result<HashSet<String>, Error> {
 /// the role of whom they interpret for; under `panel` also the case left off where it would
 /// point at one person, and no segment id.
 pub fn select(study: &Study, query: &Query) -> Result<Vec<QuoteRow>, Error> {
+    if query.include_suggestions {
+        crate::coding::freshness::ensure_fresh_suggestions(study)?;
+    }
     let mut sink = QuoteSink::new(study, query.codes.as_ref(), query.include_suggestions)?;
     let mut population = Population::default();
     study.scan(&mut [&mut sink, &mut population])?;

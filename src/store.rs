@@ -106,6 +106,12 @@ impl Study {
         self.state_dir().join("suggestions.jsonl")
     }
 
+    /// What the suggestions were made with (codebooks and documents), to tell when they are
+    /// stale.
+    pub fn suggestions_made_with_path(&self) -> PathBuf {
+        self.state_dir().join("suggestions-made-with.json")
+    }
+
     /// The codings of the transcripts' inline tags, as ingest last read them.
     pub fn tag_codings_path(&self) -> PathBuf {
         self.state_dir().join("tag-codings.csv")

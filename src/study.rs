@@ -25,6 +25,9 @@ pub const DEFAULT_CODEBOOKS: &str = "codebooks";
 /// The environment variable naming a study folder when `--study` is not given.
 pub const STUDY_ENV: &str = "ICAMO_STUDY";
 
+/// How long [`Study::lock`] tries a held lock again before it says the study is locked.
+const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// A study folder with its manifest.
 #[derive(Debug, Clone)]
 pub struct Study {
@@ -127,17 +130,26 @@ impl Study {
             .truncate(false)
             .open(&path)
             .map_err(|e| Error::io(&path, e))?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(fs::TryLockError::WouldBlock) => {
-                let mut pid = String::new();
-                let _ = file.read_to_string(&mut pid);
-                return Err(Error::Locked {
-                    study: self.root.clone(),
-                    pid: pid.trim().parse().ok(),
-                });
+        // A lock just released can look held for a moment: a process that forks a child (to
+        // run a program) lends it the open lock file until the child's exec closes it. So a
+        // held lock is tried again for a short while before it counts.
+        let started = std::time::Instant::now();
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(fs::TryLockError::WouldBlock) if started.elapsed() < LOCK_PATIENCE => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                Err(fs::TryLockError::WouldBlock) => {
+                    let mut pid = String::new();
+                    let _ = file.read_to_string(&mut pid);
+                    return Err(Error::Locked {
+                        study: self.root.clone(),
+                        pid: pid.trim().parse().ok(),
+                    });
+                }
+                Err(fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
             }
-            Err(fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
         }
         // The pid is only a courtesy for the message another process prints. The lock itself
         // is the operating system's, released when its process ends however it ends: a lock

@@ -151,3 +151,46 @@ fn a_code_renamed_by_hand_stops_the_build_and_codebook_rename_keeps_its_evidence
     assert!(err.contains("a code \"icamo1.m2\" exists already"), "{err}");
     assert_eq!(fs::read(&path).unwrap(), before);
 }
+
+#[test]
+fn suggestions_made_before_a_rule_or_a_transcript_changed_are_not_offered() {
+    let dir = bundled_study();
+    let study = dir.path();
+    icamo(study).args(["build", "-q"]).assert().success();
+    icamo(study)
+        .args(["sheet", "export", "--coder", "anna", "-q"])
+        .assert()
+        .success();
+
+    let path = study.join("codebooks/dualiteit.toml");
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(
+        &path,
+        text.replacen("keywords = [", "keywords = [\"dagbesteding\", ", 1),
+    )
+    .unwrap();
+    for args in [
+        &["sheet", "export", "--coder", "bas"][..],
+        &["quotes", "--code", "icamo1.m2", "--include-suggestions"],
+        &["report", "--include-suggestions"],
+    ] {
+        let err = stderr_of(study, args);
+        assert!(
+            err.contains("the stored suggestions are out of date: codebooks/dualiteit.toml has changed since. Run `icamo code`"),
+            "icamo {args:?} said: {err}"
+        );
+    }
+    icamo(study).args(["code", "-q"]).assert().success();
+    icamo(study)
+        .args(["sheet", "export", "--coder", "bas", "-q"])
+        .assert()
+        .success();
+
+    // A transcript ingested again: its suggestions are of the old turns.
+    let corpus = study.join("corpus/int-sh-03.txt");
+    let transcript = fs::read_to_string(&corpus).unwrap();
+    fs::write(&corpus, transcript.replacen("Oké?", "Goed?", 1)).unwrap();
+    icamo(study).args(["ingest", "-q"]).assert().success();
+    let err = stderr_of(study, &["sheet", "export", "--coder", "cas"]);
+    assert!(err.contains("int-sh-03 was ingested again since"), "{err}");
+}

@@ -29,6 +29,8 @@ pub struct Codebook {
     pub codes: Vec<Code>,
     /// Id → index of the first code with that id.
     index: HashMap<String, usize>,
+    /// The start of the BLAKE3 hash of the file's text.
+    digest: String,
 }
 
 /// A 1-based line and column (in characters) in a codebook file.
@@ -359,7 +361,14 @@ impl Codebook {
             synonyms,
             codes,
             index,
+            digest: digest(text),
         })
+    }
+
+    /// The start of the BLAKE3 hash of the text it was parsed from: what tells that the file
+    /// has changed since something was made with it.
+    pub fn digest(&self) -> &str {
+        &self.digest
     }
 
     /// The code with this id (the first, should the id be used twice).
@@ -371,6 +380,11 @@ impl Codebook {
     pub(crate) fn position_of(&self, id: &str) -> Option<usize> {
         self.index.get(id).copied()
     }
+}
+
+/// The start of the BLAKE3 hash of a codebook's text (see [`Codebook::digest`]).
+pub fn digest(text: &str) -> String {
+    blake3::hash(text.as_bytes()).to_hex()[..16].to_string()
 }
 
 /// Reads a codebook file as text: UTF-8 (with or without a byte-order mark) or UTF-16 with

@@ -19,6 +19,7 @@
 
 pub mod anchor;
 pub mod eval;
+pub mod freshness;
 pub mod manual;
 pub mod model;
 pub mod score;
@@ -151,6 +152,8 @@ impl<'s> CodingSession<'s> {
         Ok(Coder {
             compiled,
             kinds,
+            made_with: freshness::MadeWith::new(codebooks, &self.study.state()?),
+            study: self.study,
             out: AtomicFile::create(&self.study.suggestions_path())?,
             report: CodeReport::default(),
             started,
@@ -164,6 +167,8 @@ impl<'s> CodingSession<'s> {
 pub struct Coder<'c> {
     compiled: Vec<Compiled<'c, 'c>>,
     kinds: HashMap<&'c str, CodeKind>,
+    study: &'c Study,
+    made_with: freshness::MadeWith,
     out: AtomicFile,
     report: CodeReport,
     started: Instant,
@@ -204,9 +209,11 @@ impl Coder<'_> {
         Ok(out)
     }
 
-    /// Puts the suggestions file in place and says what was done.
+    /// Puts the suggestions file in place, with what they were made with, and says what was
+    /// done.
     pub fn finish(self) -> Result<CodeReport, Error> {
         self.out.commit()?;
+        self.made_with.save(self.study)?;
         let mut report = self.report;
         report.elapsed = self.started.elapsed();
         Ok(report)

@@ -84,6 +84,7 @@ pub fn export_rows(
     code: Option<&str>,
     coder: Option<&str>,
 ) -> Result<Export, Error> {
+    super::freshness::ensure_fresh_suggestions(study)?;
     let order: HashMap<&str, (usize, &Code)> = codebooks
         .iter()
         .flat_map(|cb| cb.codes.iter())
