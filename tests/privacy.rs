@@ -101,7 +101,7 @@ fn no_output_of_the_bundled_study_holds_a_name() {
     let report = fs::read_to_string(out.join("report.md")).unwrap();
     assert!(report.contains("De mensen zeggen: [naam], jouw soep is beter dan van mijn moeder."));
     assert!(report.contains(
-        "Namen in de citaten zijn vervangen\ndoor [naam], respondentnummers door [nummer]."
+        "Namen in de\ncitaten zijn vervangen door [naam], respondentnummers door [nummer]."
     ));
 }
 

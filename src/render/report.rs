@@ -47,7 +47,7 @@ const QUOTE_WORDS: usize = 90;
 pub struct ReportData {
     /// The study's name.
     pub study: String,
-    /// The codebooks used, as "name (version)".
+    /// The codebooks used, as "‘name’ (versie version)".
     pub codebooks: Vec<String>,
     /// Whether unconfirmed suggestions were counted as evidence.
     pub include_suggestions: bool,
@@ -320,8 +320,8 @@ impl ReportData {
                 .books()
                 .iter()
                 .map(|b| match &b.version {
-                    Some(v) => format!("{} (versie {v})", b.name),
-                    None => b.name.clone(),
+                    Some(v) => format!("‘{}’ (versie {v})", b.name),
+                    None => format!("‘{}’", b.name),
                 })
                 .collect(),
             include_suggestions: evidence.include_suggestions,
