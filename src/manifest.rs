@@ -1,8 +1,11 @@
-//! The study's manifest (`icamo.toml`): documents, speakers, roles, cases and pseudonyms.
+//! The study's manifest (`icamo.toml`): documents, speakers, roles, cases and pseudonyms, and
+//! whose coding decisions count.
 //!
 //! A [`Manifest`] says where the transcripts are and what is known about each
 //! [`DocumentEntry`] and [`SpeakerEntry`]; it is checked when it is read, and every error names
-//! its line and column. [`crate::corpus`] applies it to the files on disk.
+//! its line and column. [`crate::corpus`] applies it to the files on disk. Its
+//! [`EvidenceSection`] says whose decisions count as evidence and how coders' disagreements
+//! resolve; [`crate::coding::manual`] applies it.
 //!
 //! ```
 //! use icamo::manifest::Manifest;
@@ -43,6 +46,9 @@ pub struct Manifest {
     /// `[pseudonyms]`: real name → pseudonym, applied to labels and text.
     #[serde(default)]
     pub pseudonyms: BTreeMap<String, String>,
+    /// `[evidence]`: whose coding decisions count, and how disagreements resolve.
+    #[serde(default)]
+    pub evidence: EvidenceSection,
     /// Where the manifest was read from (for error messages).
     #[serde(skip)]
     pub path: PathBuf,
@@ -71,6 +77,48 @@ pub struct StudySection {
     /// `--names`, every other attribute (age, gender, …) only with it.
     #[serde(default)]
     pub analysis_variables: Vec<String>,
+}
+
+/// The `[evidence]` table: whose coding decisions count as evidence and how coders'
+/// disagreements resolve (the rule itself is [`crate::coding::manual::EvidenceRule`]).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceSection {
+    /// The coders whose decisions count; `None`: every coder (each file in `codings/` and
+    /// each inline tags' coder) but the adjudicator.
+    #[serde(default)]
+    pub coders: Option<Spanned<Vec<Spanned<String>>>>,
+    /// When a segment carries a code the counted coders disagree on.
+    #[serde(default)]
+    pub agreement: AgreementRule,
+    /// The coder whose decision wins wherever they made one; not one of `coders`.
+    #[serde(default)]
+    pub adjudicator: Option<Spanned<String>>,
+}
+
+/// When the counted coders' decisions about a segment and code make it carry the code:
+/// `agreement = "any" | "all" | "majority"` in `[evidence]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AgreementRule {
+    /// One coder's accept is enough, whatever the others decided.
+    #[default]
+    Any,
+    /// Every coder who decided accepted: one reject is enough to leave the code out.
+    All,
+    /// More of the coders who decided accepted than rejected (a tie leaves it out).
+    Majority,
+}
+
+impl AgreementRule {
+    /// The name the manifest uses: `any`, `all` or `majority`.
+    pub fn name(self) -> &'static str {
+        match self {
+            AgreementRule::Any => "any",
+            AgreementRule::All => "all",
+            AgreementRule::Majority => "majority",
+        }
+    }
 }
 
 fn default_transcripts() -> Vec<String> {
@@ -188,7 +236,54 @@ impl Manifest {
         let ids = self.check_documents()?;
         self.check_speakers(&ids)?;
         self.check_pseudonyms()?;
-        self.check_analysis_variables()
+        self.check_analysis_variables()?;
+        self.check_evidence()
+    }
+
+    /// `[evidence]` names each coder once, and the adjudicator is not one of the coders: the
+    /// adjudicator's decisions settle theirs, they are not a vote among them.
+    fn check_evidence(&self) -> Result<(), Error> {
+        let evidence = &self.evidence;
+        let Some(coders) = &evidence.coders else {
+            return Ok(());
+        };
+        let at = |name: &Spanned<String>| name.span();
+        if coders.get_ref().is_empty() {
+            return Err(self.error_at(
+                coders.span(),
+                "[evidence] coders is empty, so no decision would count: list the coders whose decisions count, or leave `coders` out to count every coder",
+            ));
+        }
+        let mut seen: HashMap<&str, std::ops::Range<usize>> = HashMap::new();
+        for name in coders.get_ref() {
+            if let Some(first) = seen.insert(name.get_ref(), at(name)) {
+                let (line, column) = line_col(&self.source, first.start);
+                return Err(self.error_at(
+                    at(name),
+                    format!(
+                        "[evidence] coders names \"{}\" twice (first at {line}:{column}): keep one",
+                        name.get_ref()
+                    ),
+                ));
+            }
+        }
+        if let Some(adjudicator) = &evidence.adjudicator
+            && seen.contains_key(adjudicator.get_ref().as_str())
+        {
+            return Err(self.error_at(
+                at(adjudicator),
+                format!(
+                    "\"{}\" is both the adjudicator and one of the [evidence] coders: the adjudicator's decisions settle the coders' disagreements and are not a vote among them; take the name out of `coders`",
+                    adjudicator.get_ref()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// An error at a name written in `[evidence]` (a coder or the adjudicator).
+    pub(crate) fn evidence_error(&self, name: &Spanned<String>, message: String) -> Error {
+        self.error_at(name.span(), message)
     }
 
     /// `[study] transcripts` and `codebooks` stay inside the study folder.
@@ -621,6 +716,45 @@ mod tests {
         let err = Manifest::parse("icamo.toml", text).unwrap_err().to_string();
         assert!(err.starts_with("icamo.toml:6:"), "{err}");
         assert!(err.contains("\"Bram\" an empty pseudonym"), "{err}");
+    }
+
+    #[test]
+    fn the_evidence_table_names_each_coder_once_and_the_adjudicator_apart() {
+        let parse = |evidence: &str| {
+            Manifest::parse(
+                "icamo.toml",
+                &format!("[study]\nname = \"x\"\n\n[evidence]\n{evidence}"),
+            )
+        };
+        let m =
+            parse("coders = [\"anna\", \"bas\"]\nagreement = \"all\"\nadjudicator = \"lotte\"\n")
+                .unwrap();
+        assert_eq!(m.evidence.agreement, AgreementRule::All);
+        assert_eq!(m.evidence.adjudicator.unwrap().into_inner(), "lotte");
+        assert_eq!(parse("").unwrap().evidence.agreement, AgreementRule::Any);
+        let err = |evidence: &str| parse(evidence).unwrap_err().to_string();
+        let e = err("coders = [\"anna\", \"lotte\"]\nadjudicator = \"lotte\"\n");
+        assert!(
+            e.starts_with("icamo.toml:6:15: \"lotte\" is both the adjudicator"),
+            "{e}"
+        );
+        let e = err("coders = [\"anna\", \"anna\"]\n");
+        assert!(
+            e.starts_with(
+                "icamo.toml:5:19: [evidence] coders names \"anna\" twice (first at 5:11)"
+            ),
+            "{e}"
+        );
+        let e = err("coders = []\n");
+        assert!(
+            e.starts_with("icamo.toml:5:10: [evidence] coders is empty"),
+            "{e}"
+        );
+        let e = err("agreement = \"most\"\n");
+        assert!(
+            e.starts_with("icamo.toml:5:13:") && e.contains("majority"),
+            "{e}"
+        );
     }
 
     #[test]
