@@ -16,15 +16,18 @@
 //!
 //! Inline tags in the transcripts ([`super::tags`]) become codings with origin `tag` at
 //! ingest, in `.icamo/tag-codings.csv` (derived, with a `coder` column). [`effective_codings`]
-//! merges all of it with the suggestions: a coder's decision or a tag always wins.
+//! merges all of it with the suggestions: a coder's decision or a tag always wins over a
+//! suggestion, and where coders disagree the study's [`EvidenceRule`] (the manifest's
+//! `[evidence]`, see [`super::rule`]) decides what counts.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use super::anchor::{self, Placements, Turns, Updated};
+use super::rule::{Disagreement, EvidenceRule, Outcome, disagreement, resolve};
 use super::{Stance, Suggestion, for_each_suggestion};
 use crate::error::Error;
 use crate::fsutil::write_atomic;
@@ -472,12 +475,14 @@ pub struct EffectiveCoding {
     pub status: Status,
     /// Where the coding that counts comes from (`rule` for a suggestion).
     pub origin: Origin,
-    /// The stance: the first confirming coder's (manual before import before tag, then by
-    /// name), or the suggested one.
+    /// The stance: the one the study's rule gives (the adjudicator's, or the one the
+    /// accepting coders agree on, else none), or the suggested one.
     pub stance: Stance,
-    /// Whether the confirming coders gave different stances.
+    /// Whether the counted coders disagreed about it: one accepted and another rejected, or
+    /// the accepting coders gave different stances (also where the adjudicator settled it).
     pub disputed: bool,
-    /// Who confirmed it, in name order (empty for a suggestion).
+    /// Who accepted it among the coders who count and the adjudicator, in name order (empty
+    /// for a suggestion).
     pub coders: Vec<String>,
     /// The suggestion's score, where the rules also suggested it.
     pub score: Option<f32>,
@@ -485,10 +490,12 @@ pub struct EffectiveCoding {
     pub spans: Vec<[usize; 2]>,
 }
 
-/// Coders' files, tag codings and suggestions merged, one entry per (segment, code), sorted.
+/// Coders' files, tag codings and suggestions merged under the study's rule
+/// ([`evidence_rule`]), one entry per (segment, code), sorted.
 ///
-/// A coder's accept or a tag confirms a code, with its stance; a reject hides the suggestion
-/// (unless someone else confirmed the code); a suggestion nobody decided stays a suggestion.
+/// Where the rule makes a segment carry a code, it is confirmed, with the stance the rule
+/// gives; where the coders who count decided otherwise, the suggestion is hidden; a
+/// suggestion no counted coder decided stays a suggestion.
 pub fn effective_codings(study: &Study) -> Result<Vec<EffectiveCoding>, Error> {
     effective_codings_where(study, |_, _| true)
 }
@@ -502,14 +509,15 @@ pub fn effective_codings_where(
     keep: impl Fn(&str, Status) -> bool,
 ) -> Result<Vec<EffectiveCoding>, Error> {
     let decided = decided_codings(study)?;
+    let rule = evidence_rule(study)?;
     let mut out = Vec::new();
     if study.suggestions_path().exists() {
         for_each_suggestion(study, |s| {
-            out.extend(merge_suggested(&decided, [s], &keep));
+            out.extend(merge_suggested(&decided, [s], &keep, &rule));
             Ok(())
         })?;
     }
-    out.extend(merge_unsuggested(&decided, &out_keys(&out), &keep));
+    out.extend(merge_unsuggested(&decided, &out_keys(&out), &keep, &rule));
     out.sort_by(|a, b| (&a.segment, &a.code).cmp(&(&b.segment, &b.code)));
     Ok(out)
 }
@@ -535,36 +543,71 @@ pub fn decided_codings(study: &Study) -> Result<Decided, Error> {
     Ok(decided)
 }
 
+/// The study's rule for several coders: the manifest's `[evidence]`, checked against the
+/// coders the study has (each file in `codings/`, each inline tags' coder).
+pub fn evidence_rule(study: &Study) -> Result<EvidenceRule, Error> {
+    let mut known: BTreeSet<String> = coder_names(study);
+    known.extend(load_tag_codings(study)?.into_iter().map(|c| c.coder));
+    EvidenceRule::new(&study.manifest, &known)
+}
+
+/// The coders who have a file in `codings/`, by the file's name.
+fn coder_names(study: &Study) -> BTreeSet<String> {
+    let Ok(entries) = fs::read_dir(study.root.join(CODINGS_DIR)) else {
+        return BTreeSet::new();
+    };
+    entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+        .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).map(str::to_string))
+        .filter(|c| check_coder(c).is_ok())
+        .collect()
+}
+
+/// The disagreements among the coders `rule` counts, by segment and code: a pure function of
+/// the decisions, like [`merge`].
+pub fn disagreements(decided: &Decided, rule: &EvidenceRule) -> Vec<Disagreement> {
+    decided
+        .values()
+        .filter_map(|codings| disagreement(codings, rule))
+        .collect()
+}
+
 /// The merge, as a pure function: the decisions in `decided` and the rules' `suggestions` as
-/// one effective coding per (segment, code) that `keep` keeps, sorted. A coder's accept or a
-/// tag confirms a code, with its stance (and the suggestion's score, where there is one); a
-/// reject hides the suggestion (unless someone else confirmed the code); a suggestion nobody
-/// decided stays a suggestion. Give it a whole study's codings, or one document's.
+/// one effective coding per (segment, code) that `keep` keeps, sorted. Where `rule` makes a
+/// segment carry a code it is confirmed, with the stance the rule gives (and the suggestion's
+/// score, where there is one); where the coders it counts decided otherwise, the suggestion
+/// is hidden; a suggestion none of them decided stays a suggestion. Give it a whole study's
+/// codings, or one document's: the result depends only on the decisions, never on the
+/// coders' names or the order of their files.
 pub fn merge(
     decided: &Decided,
     suggestions: impl IntoIterator<Item = Suggestion>,
     keep: &impl Fn(&str, Status) -> bool,
+    rule: &EvidenceRule,
 ) -> Vec<EffectiveCoding> {
-    let mut out = merge_suggested(decided, suggestions, keep);
-    out.extend(merge_unsuggested(decided, &out_keys(&out), keep));
+    let mut out = merge_suggested(decided, suggestions, keep, rule);
+    out.extend(merge_unsuggested(decided, &out_keys(&out), keep, rule));
     out.sort_by(|a, b| (&a.segment, &a.code).cmp(&(&b.segment, &b.code)));
     out
 }
 
-/// The effective codings of suggested pairs: confirmed where someone decided them, else
-/// suggestions.
+/// The effective codings of suggested pairs: as the rule has it where a counted coder or
+/// the adjudicator decided them, else suggestions.
 fn merge_suggested(
     decided: &Decided,
     suggestions: impl IntoIterator<Item = Suggestion>,
     keep: &impl Fn(&str, Status) -> bool,
+    rule: &EvidenceRule,
 ) -> Vec<EffectiveCoding> {
     let mut out = Vec::new();
     for s in suggestions {
         let key = (s.segment, s.code);
-        if let Some(codings) = decided.get(&key) {
-            if let Some(mut confirmed) = confirm(codings)
-                && keep(&confirmed.code, Status::Confirmed)
-            {
+        let outcome = decided.get(&key).and_then(|codings| resolve(codings, rule));
+        if let Some(outcome) = outcome {
+            if outcome.carries && keep(&key.1, Status::Confirmed) {
+                let mut confirmed = confirmed(key.0, key.1, outcome);
                 confirmed.score = Some(s.score);
                 out.push(confirmed);
             }
@@ -591,12 +634,16 @@ fn merge_unsuggested(
     decided: &Decided,
     done: &HashSet<(&str, &str)>,
     keep: &impl Fn(&str, Status) -> bool,
+    rule: &EvidenceRule,
 ) -> Vec<EffectiveCoding> {
     decided
         .iter()
         .filter(|((segment, code), _)| !done.contains(&(segment.as_str(), code.as_str())))
-        .filter_map(|(_, codings)| confirm(codings))
-        .filter(|c| keep(&c.code, Status::Confirmed))
+        .filter(|((_, code), _)| keep(code, Status::Confirmed))
+        .filter_map(|((segment, code), codings)| {
+            let outcome = resolve(codings, rule).filter(|o| o.carries)?;
+            Some(confirmed(segment.clone(), code.clone(), outcome))
+        })
         .collect()
 }
 
@@ -608,36 +655,25 @@ fn out_keys(codings: &[EffectiveCoding]) -> HashSet<(&str, &str)> {
         .collect()
 }
 
-/// The confirmed coding the accepts among `codings` make, or `None` when all are rejects.
-fn confirm(codings: &[Coding]) -> Option<EffectiveCoding> {
-    let mut accepts: Vec<&Coding> = codings
-        .iter()
-        .filter(|c| c.decision == Decision::Accept)
-        .collect();
-    accepts.sort_by(|a, b| (a.origin, &a.coder).cmp(&(b.origin, &b.coder)));
-    let first = accepts.first()?;
-    let mut coders: Vec<String> = accepts.iter().map(|c| c.coder.clone()).collect();
-    coders.sort();
-    coders.dedup();
-    let mut spans: Vec<[usize; 2]> = accepts.iter().filter_map(|c| c.span).collect();
-    spans.sort_unstable();
-    spans.dedup();
-    Some(EffectiveCoding {
-        segment: first.segment.clone(),
-        code: first.code.clone(),
+/// The confirmed coding of `segment` and `code` that `outcome` gives.
+fn confirmed(segment: String, code: String, outcome: Outcome) -> EffectiveCoding {
+    EffectiveCoding {
+        segment,
+        code,
         status: Status::Confirmed,
-        origin: first.origin,
-        stance: first.stance,
-        disputed: accepts.iter().any(|c| c.stance != first.stance),
-        coders,
+        origin: outcome.origin,
+        stance: outcome.stance,
+        disputed: outcome.disputed,
+        coders: outcome.coders,
         score: None,
-        spans,
-    })
+        spans: outcome.spans,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::coding::rule::AgreementRule;
 
     fn coding(segment: &str, code: &str, decision: Decision) -> Coding {
         Coding {
@@ -736,19 +772,23 @@ mod tests {
     }
 
     #[test]
-    fn an_accept_beats_a_reject_and_stances_are_compared() {
+    fn an_accept_beats_a_reject_and_different_stances_leave_none() {
         let mut b = coding("d:0001", "m.x", Decision::Accept);
         b.coder = "bert".into();
         b.stance = Stance::Nuance;
-        let confirmed = confirm(&[
-            coding("d:0001", "m.x", Decision::Reject),
-            b,
-            coding("d:0001", "m.x", Decision::Accept),
-        ])
-        .unwrap();
-        assert_eq!(confirmed.coders, ["anna", "bert"]);
-        assert_eq!(confirmed.stance, Stance::Supports);
-        assert!(confirmed.disputed);
-        assert!(confirm(&[coding("d:0001", "m.x", Decision::Reject)]).is_none());
+        let mut c = coding("d:0001", "m.x", Decision::Reject);
+        c.coder = "carl".into();
+        let decided = Decided::from([(
+            ("d:0001".to_string(), "m.x".to_string()),
+            vec![c, b, coding("d:0001", "m.x", Decision::Accept)],
+        )]);
+        let rule = EvidenceRule::counting(["anna", "bert", "carl"], AgreementRule::Any);
+        let merged = merge(&decided, [], &|_: &str, _| true, &rule);
+        assert_eq!(merged.len(), 1);
+        assert_eq!(merged[0].coders, ["anna", "bert"]);
+        assert_eq!(merged[0].stance, Stance::None);
+        assert!(merged[0].disputed);
+        let only_carl = EvidenceRule::counting(["carl"], AgreementRule::Any);
+        assert!(merge(&decided, [], &|_: &str, _| true, &only_carl).is_empty());
     }
 }

@@ -22,6 +22,7 @@ pub mod eval;
 pub mod freshness;
 pub mod manual;
 pub mod model;
+pub mod rule;
 pub mod score;
 pub mod sheet;
 pub mod stray;
@@ -405,11 +406,16 @@ pub fn quotes(
 }
 
 /// [`quotes`] as a [`DocumentSink`], to gather quotes in a scan that feeds other sinks too.
-/// The coders' decisions are read when it is made; as each document comes by they are merged
-/// ([`manual::merge`]) with that document's suggestions and joined to its segments.
+/// The coders' decisions and the study's rule for them are read when it is made; as each
+/// document comes by they are merged ([`manual::merge`]) with that document's suggestions and
+/// joined to its segments.
 pub struct QuoteSink {
     /// Document id → the decisions about its segments.
     decided: HashMap<String, manual::Decided>,
+    /// Whose decisions count and how they combine.
+    rule: rule::EvidenceRule,
+    /// What the rule made of the coders' disagreements, over the whole study.
+    counting: rule::Counting,
     /// Where each document's suggestions come from.
     suggestions: SuggestionSource,
     codes: Option<std::collections::HashSet<String>>,
@@ -463,8 +469,11 @@ impl QuoteSink {
         include_suggestions: bool,
         suggestions: SuggestionSource,
     ) -> Result<QuoteSink, Error> {
+        let all = manual::decided_codings(study)?;
+        let rule = manual::evidence_rule(study)?;
+        let counting = rule::Counting::new(rule.clone(), &manual::disagreements(&all, &rule));
         let mut decided: HashMap<String, manual::Decided> = HashMap::new();
-        for (key, codings) in manual::decided_codings(study)? {
+        for (key, codings) in all {
             if let Some(id) = SegmentId::parse(&key.0) {
                 decided
                     .entry(id.doc.to_string())
@@ -474,6 +483,8 @@ impl QuoteSink {
         }
         Ok(QuoteSink {
             decided,
+            rule,
+            counting,
             suggestions,
             codes: codes.cloned(),
             include_suggestions,
@@ -488,7 +499,7 @@ impl QuoteSink {
             self.codes.as_ref().is_none_or(|set| set.contains(code))
                 && (self.include_suggestions || status == manual::Status::Confirmed)
         };
-        let codings = manual::merge(&decided, suggestions, &keep);
+        let codings = manual::merge(&decided, suggestions, &keep, &self.rule);
         let by_ordinal: HashMap<u32, &Segment> =
             doc.segments.iter().map(|s| (s.ordinal, s)).collect();
         for coding in codings {
@@ -507,6 +518,11 @@ impl QuoteSink {
     /// The quotes, in segment order.
     pub fn finish(self) -> Vec<Quote> {
         self.quotes
+    }
+
+    /// Whose decisions counted, by which rule, and how many disagreements it met.
+    pub fn counting(&self) -> &rule::Counting {
+        &self.counting
     }
 
     /// The stored suggestions of document `doc`, passing over those of documents the scan
