@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::codebook::Codes;
 use crate::coding::manual::Status;
+use crate::coding::rule::Counting;
 use crate::coding::{Quote, Stance};
 use crate::privacy::{case_of, person};
 
@@ -120,6 +121,8 @@ pub struct Evidence {
     /// ([`crate::privacy::Identities`]); never serialised.
     #[serde(skip)]
     pub unlisted: BTreeSet<String>,
+    /// Whose decisions counted and by which rule, where the codings were read from a study.
+    pub counting: Option<Counting>,
 }
 
 impl Evidence {
@@ -235,6 +238,7 @@ pub fn gather(
         respondents,
         codings: counted,
         unlisted: population.unlisted().clone(),
+        counting: None,
     }
 }
 

@@ -226,13 +226,17 @@ impl EvidenceGatherer {
         self.population.add_document(&doc.segments);
     }
 
-    /// The evidence of `model`'s configurations, from what was gathered.
+    /// The evidence of `model`'s configurations, from what was gathered, with whose
+    /// decisions counted and by which rule.
     pub fn finish(self, model: &Model) -> Evidence {
-        model.evidence_of(
+        let counting = self.quotes.counting().clone();
+        let mut evidence = model.evidence_of(
             &self.quotes.finish(),
             &self.population,
             &self.extra,
             self.include_suggestions,
-        )
+        );
+        evidence.counting = Some(counting);
+        evidence
     }
 }

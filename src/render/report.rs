@@ -21,6 +21,7 @@ use crate::chain::evidence::{CodeEvidence, Evidence, EvidenceQuote, NO_CASE};
 use crate::codebook::config::{CodeRef, Configuration};
 use crate::codebook::{Codes, ContextLevel};
 use crate::coding::Stance;
+use crate::coding::rule::Counting;
 use crate::error::Error;
 use crate::privacy::Identities;
 use crate::render::escape_html;
@@ -53,6 +54,9 @@ pub struct ReportData {
     pub include_suggestions: bool,
     /// How many codings were counted.
     pub codings: usize,
+    /// How several coders' decisions were counted; `None` when one coder's decisions are the
+    /// evidence as they stand.
+    pub counting: Option<CountingView>,
     /// The configurations, in codebook order.
     pub configurations: Vec<ConfigurationView>,
     /// Respondents per role and case (counts only).
@@ -178,6 +182,40 @@ pub struct QuoteView {
     pub identifying: bool,
     /// Whether a person confirmed the coding (else it is a suggestion).
     pub confirmed: bool,
+}
+
+/// The rule that turned several coders' decisions into the report's numbers, without their
+/// names: the report says which rule it used.
+#[derive(Debug, Clone, Serialize)]
+pub struct CountingView {
+    /// `any`, `all` or `majority` (the manifest's `[evidence] agreement`).
+    pub agreement: &'static str,
+    /// How many coders' decisions count.
+    pub coders: usize,
+    /// Whether an adjudicator's decisions settle the coders' disagreements.
+    pub adjudicator: bool,
+    /// How many coders with decisions in the study do not count.
+    pub not_counted: usize,
+    /// Segments and codes the counted coders disagree on.
+    pub disagreements: usize,
+    /// Of those, the ones the adjudicator decided.
+    pub settled: usize,
+}
+
+impl CountingView {
+    /// The view of `counting`, where there is a rule to speak of: several coders, an
+    /// adjudicator, or coders left out.
+    fn new(counting: &Counting) -> Option<CountingView> {
+        let rule = &counting.rule;
+        (rule.combines() || !rule.not_counted.is_empty()).then(|| CountingView {
+            agreement: rule.agreement.name(),
+            coders: rule.coders.len(),
+            adjudicator: rule.adjudicator.is_some(),
+            not_counted: rule.not_counted.len(),
+            disagreements: counting.disagreements,
+            settled: counting.settled,
+        })
+    }
 }
 
 /// Respondents of one role in one case.
@@ -326,6 +364,7 @@ impl ReportData {
                 .collect(),
             include_suggestions: evidence.include_suggestions,
             codings: evidence.codings,
+            counting: evidence.counting.as_ref().and_then(CountingView::new),
             configurations,
             respondents: respondent_cells(evidence),
             cases,
