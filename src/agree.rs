@@ -70,10 +70,13 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::codebook::Codebook;
 use crate::codebook::config::Configuration;
+use crate::codebook::{Codebook, Codes};
 use crate::coding::Stance;
-use crate::coding::manual::{Coding, Decision, numbered_records, read_csv_bytes};
+use crate::coding::manual::{
+    Coding, Decided, Decision, disagreements, numbered_records, read_csv_bytes,
+};
+use crate::coding::rule::{self, EvidenceRule};
 use crate::error::{Error, Warning};
 use crate::transcript::{Segment, UNKNOWN_ROLE};
 
@@ -798,6 +801,76 @@ fn configuration_agreement(links: &[Vec<Option<Links>>]) -> ConfigurationAgreeme
         configuration: measure(&configuration),
         mechanism: measure(&mechanism),
     }
+}
+
+/// A disagreement among the coders whose decisions count as evidence, with its segment's role.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvidenceDisagreement {
+    /// What each coder and the adjudicator decided, and what counts.
+    #[serde(flatten)]
+    pub disagreement: rule::Disagreement,
+    /// The speaker's role label (never a name); `None` when the study's segments are not at
+    /// hand.
+    pub role: Option<String>,
+    /// The code's label; `None` when no codebook has the code.
+    pub label: Option<String>,
+}
+
+/// What `icamo agree --evidence` reports: where the coders whose decisions count disagree,
+/// and what the study's rule made of it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvidenceReport {
+    /// The rule: whose decisions count, how they combine, the adjudicator.
+    pub rule: EvidenceRule,
+    /// The disagreements, by code, then segment.
+    pub disagreements: Vec<EvidenceDisagreement>,
+    /// How many of them the adjudicator decided.
+    pub settled: usize,
+}
+
+/// The disagreements among the coders `rule` counts in `decided` (see
+/// [`crate::coding::rule`]), by code and then segment, each with its segment's role (from
+/// `segments`, which may be empty); with `code`, only that code and the codes under it (as
+/// `--code` selects them in `books`).
+pub fn evidence_disagreements(
+    decided: &Decided,
+    rule: &EvidenceRule,
+    segments: &[Segment],
+    books: &[Codebook],
+    code: Option<&str>,
+) -> Result<EvidenceReport, Error> {
+    let chosen = match code {
+        Some(id) => {
+            let coded: BTreeSet<&str> = decided.keys().map(|(_, c)| c.as_str()).collect();
+            Some(select_codes(id, books, &coded)?)
+        }
+        None => None,
+    };
+    let roles: HashMap<&str, &Segment> = segments.iter().map(|s| (s.id.as_str(), s)).collect();
+    let codes = Codes::new(books);
+    let mut disagreements: Vec<EvidenceDisagreement> = disagreements(decided, rule)
+        .into_iter()
+        .filter(|d| chosen.as_ref().is_none_or(|c| c.contains(&d.code)))
+        .map(|d| EvidenceDisagreement {
+            role: roles.get(d.segment.as_str()).map(|s| role_label(s)),
+            label: codes.get(&d.code).map(|c| c.label.clone()),
+            disagreement: d,
+        })
+        .collect();
+    disagreements.sort_by(|a, b| {
+        let key = |d: &EvidenceDisagreement| {
+            (d.disagreement.code.clone(), d.disagreement.segment.clone())
+        };
+        key(a).cmp(&key(b))
+    });
+    Ok(EvidenceReport {
+        rule: rule.clone(),
+        settled: disagreements
+            .iter()
+            .filter(|d| d.disagreement.adjudicator.is_some())
+            .count(),
+        disagreements,
+    })
 }
 
 /// Warnings for the codes a coder's file names that no codebook has: one per code, at the

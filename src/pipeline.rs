@@ -27,6 +27,7 @@ use crate::codebook::{Codebook, CodebookSet, Codes, Diagnostic};
 use crate::coding::anchor::Placements;
 use crate::coding::freshness::ensure_fresh_suggestions;
 use crate::coding::manual::placed_coders;
+use crate::coding::rule::Counting;
 use crate::coding::stray::ensure_known_codes;
 use crate::coding::tag_check::check_tag_codes;
 use crate::coding::{CodeReport, Coder, CodingSession, code_study};
@@ -86,6 +87,8 @@ pub struct Written {
     pub codings: usize,
     /// Whether suggestions nobody confirmed were counted.
     pub include_suggestions: bool,
+    /// Whose decisions counted as evidence, by which rule, and the disagreements it met.
+    pub counting: Option<Counting>,
 }
 
 /// What [`build`] did, stage by stage; a stage the study had nothing for is `None`.
@@ -305,6 +308,7 @@ fn write_report(
         unchanged,
         codings: evidence.codings,
         include_suggestions: options.include_suggestions,
+        counting: evidence.counting.clone(),
     };
     progress.reported(study, &written)?;
     Ok(written)

@@ -4,9 +4,14 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use icamo::agree::{Agreement, Input, Options, Report, Unit, compare, unknown_codes};
+use icamo::agree::{
+    Agreement, EvidenceDisagreement, EvidenceReport, Input, Options, Report, Unit, compare,
+    evidence_disagreements, unknown_codes,
+};
 use icamo::chain::Model;
-use icamo::coding::manual::{Coding, check_coder, read_codings};
+use icamo::coding::Stance;
+use icamo::coding::manual::{Coding, check_coder, decided_codings, evidence_rule, read_codings};
+use icamo::coding::rule::{Disagreement, Dispute, EvidenceRule};
 use icamo::error::Error;
 use icamo::study::{CODINGS_DIR, Study};
 
@@ -31,17 +36,32 @@ use super::emit::{Target, emit, note};
 /// accept with a span covers the sentences the span overlaps, one without a span the whole
 /// segment.
 ///
+/// Without files, the coders compared are those whose decisions count as evidence: the
+/// [evidence] table of icamo.toml (its `coders`, never its `adjudicator`), else every file.
+///
+/// With --evidence: instead of figures, the disagreements that bear on the evidence, by code
+/// and segment: where coders whose decisions count accepted and rejected a code, or accepted
+/// it with different stances. Each shows every coder's decision, stance and note, the
+/// adjudicator's decision where there is one (then it is settled), and what counts under the
+/// study's rule ([evidence] agreement = "any" | "all" | "majority"). A coder with no row for a
+/// segment and code has not decided it and is not part of a disagreement about it.
+///
 /// Examples:
 ///   icamo agree
 ///   icamo agree codings/anna.csv codings/bert.csv --code icamo1
 ///   icamo agree --unit sentence --format json | jq '.overall.presence.alpha'
 ///   icamo agree --format csv > te-bespreken.csv
+///   icamo agree --evidence --code icamo1
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub(super) struct Args {
-    /// Coders' files; default: every .csv file in the study's codings/ folder.
+    /// Coders' files; default: the study's coders whose decisions count (codings/).
     #[arg(value_name = "CODINGS")]
     files: Vec<PathBuf>,
+    /// List the disagreements among the coders whose decisions count, with what counts under
+    /// the study's rule, instead of agreement figures.
+    #[arg(long, conflicts_with_all = ["files", "unit"])]
+    evidence: bool,
     /// Only this code and the codes under it.
     #[arg(long, value_name = "ID")]
     code: Option<String>,
@@ -77,12 +97,21 @@ enum Format {
 }
 
 pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
+    if args.evidence {
+        return evidence(&args, &global.study()?);
+    }
     let study = match global.study() {
         Ok(study) => Some(study),
         Err(Error::NoStudy(_)) if !args.files.is_empty() => None,
         Err(e) => return Err(e),
     };
-    let files = coder_files(study.as_ref(), &args.files)?;
+    let (files, left_out) = coder_files(study.as_ref(), &args.files)?;
+    if !global.quiet && !left_out.is_empty() {
+        note!(
+            "not compared: {} ([evidence] in icamo.toml does not count them as coders)",
+            left_out.join(", ")
+        );
+    }
     let mut coders: BTreeMap<String, Vec<Coding>> = BTreeMap::new();
     for (coder, path) in &files {
         coders.insert(coder.clone(), read_codings(path, Some(coder))?);
@@ -161,10 +190,19 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
     emit(&out, Target::Stdout)
 }
 
-/// The coders and their files: those given (the coder is the file name), else every `.csv`
-/// file in the study's codings/ folder. Two at least.
-fn coder_files(study: Option<&Study>, given: &[PathBuf]) -> Result<Vec<(String, PathBuf)>, Error> {
+/// Coders by name, each with their file.
+type CoderFiles = Vec<(String, PathBuf)>;
+
+/// The coders and their files: those given (the coder is the file name), else the `.csv`
+/// files in the study's codings/ folder of the coders whose decisions count (with the coders
+/// [evidence] leaves out). Two at least.
+fn coder_files(
+    study: Option<&Study>,
+    given: &[PathBuf],
+) -> Result<(CoderFiles, Vec<String>), Error> {
     let mut files: Vec<(String, PathBuf)> = Vec::new();
+    // The study's files that [evidence] leaves out (the adjudicator, coders not listed).
+    let mut left_out: Vec<String> = Vec::new();
     if given.is_empty() {
         let Some(study) = study else {
             return Err(Error::Other("no coders' files given and no study".into()));
@@ -181,6 +219,13 @@ fn coder_files(study: Option<&Study>, given: &[PathBuf]) -> Result<Vec<(String, 
             }
         }
         files.sort();
+        let rule = evidence_rule(study)?;
+        left_out = files
+            .iter()
+            .filter(|(c, _)| !rule.coders.contains(c))
+            .map(|(c, _)| c.clone())
+            .collect();
+        files.retain(|(c, _)| rule.coders.contains(c));
     } else {
         for path in given {
             let coder = path
@@ -205,10 +250,16 @@ fn coder_files(study: Option<&Study>, given: &[PathBuf]) -> Result<Vec<(String, 
         }
     }
     if files.len() < 2 {
-        let place = match study {
+        let mut place = match study {
             Some(s) if given.is_empty() => format!(" in {}", s.root.join(CODINGS_DIR).display()),
             _ => String::new(),
         };
+        if !left_out.is_empty() {
+            place.push_str(&format!(
+                " whose decisions count ([evidence] in icamo.toml leaves out {})",
+                left_out.join(", ")
+            ));
+        }
         return Err(Error::Other(format!(
             "agreement needs two coders or more, and there {}{place}: give two coders' files or more (icamo agree codings/anna.csv codings/bert.csv), or put them in the study's codings/ folder",
             match files.as_slice() {
@@ -218,7 +269,7 @@ fn coder_files(study: Option<&Study>, given: &[PathBuf]) -> Result<Vec<(String, 
             }
         )));
     }
-    Ok(files)
+    Ok((files, left_out))
 }
 
 /// A proportion as a percentage, or "—".
@@ -395,6 +446,223 @@ fn disagreements_csv(report: &Report) -> Result<Vec<u8>, Error> {
             },
         ];
         row.extend(d.said.iter().map(|s| s.label()));
+        w.write_record(&row).map_err(error)?;
+    }
+    w.into_inner().map_err(|e| error(e.into_error().into()))
+}
+
+/// `icamo agree --evidence`: the disagreements among the coders whose decisions count, and
+/// what the study's rule made of each.
+fn evidence(args: &Args, study: &Study) -> Result<(), Error> {
+    let decided = decided_codings(study)?;
+    let rule = evidence_rule(study)?;
+    let codebooks = if args.codebook.is_empty() {
+        study.codebook_paths()?
+    } else {
+        args.codebook.clone()
+    };
+    let model = Model::load(&codebooks)?;
+    let segments = match study.all_segments() {
+        Ok(segments) => segments,
+        Err(Error::NotIngested(_)) => Vec::new(),
+        Err(e) => return Err(e),
+    };
+    let report = evidence_disagreements(
+        &decided,
+        &rule,
+        &segments,
+        model.books(),
+        args.code.as_deref(),
+    )?;
+    let out = match args.format {
+        Format::Json => super::json(&report)?,
+        Format::Csv => evidence_csv(&report)?,
+        Format::Text => evidence_text(&report, segments.is_empty()).into_bytes(),
+    };
+    emit(&out, Target::Stdout)
+}
+
+/// What counts under the rule: `counts (supports)`, `counts, without a stance`, `does not
+/// count`.
+fn outcome(d: &Disagreement) -> String {
+    let stances_given = d
+        .coders
+        .iter()
+        .chain(&d.adjudicator)
+        .any(|s| s.stance != Stance::None);
+    match (d.carries, d.stance) {
+        (false, _) => "does not count".to_string(),
+        (true, Stance::None) if stances_given => "counts, without a stance".to_string(),
+        (true, Stance::None) => "counts".to_string(),
+        (true, s) => format!("counts ({s})"),
+    }
+}
+
+/// The rule in one line: `agreement = "any" among anna, bert; adjudicator: lotte`.
+fn rule_line(rule: &EvidenceRule) -> String {
+    let mut line = format!(
+        "agreement = \"{}\" among {}",
+        rule.agreement.name(),
+        if rule.coders.is_empty() {
+            "no coder".to_string()
+        } else {
+            rule.coders.iter().cloned().collect::<Vec<_>>().join(", ")
+        }
+    );
+    if let Some(a) = &rule.adjudicator {
+        line.push_str(&format!("; adjudicator: {a}"));
+    }
+    if !rule.not_counted.is_empty() {
+        line.push_str(&format!(
+            "; not counted: {}",
+            rule.not_counted
+                .iter()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    line
+}
+
+/// The evidence disagreements as text: by code, one line per segment, notes below it, and
+/// how to settle them.
+fn evidence_text(report: &EvidenceReport, no_roles: bool) -> String {
+    let rule = &report.rule;
+    let n = report.disagreements.len();
+    let mut out = format!(
+        "{n} disagreement{} among the coders whose decisions count ({})",
+        if n == 1 { "" } else { "s" },
+        rule_line(rule)
+    );
+    if rule.adjudicator.is_some() && n > 0 {
+        out.push_str(&format!(
+            ": {} settled by the adjudicator, {} open",
+            report.settled,
+            n - report.settled
+        ));
+    }
+    out.push('\n');
+    if n == 0 {
+        if rule.coders.len() < 2 {
+            out.push_str("Only one coder's decisions count: there is nothing to disagree on.\n");
+        }
+        return out;
+    }
+    if no_roles {
+        out.push_str("(roles unknown: run `icamo ingest` in the study to see them)\n");
+    }
+    let width = |f: &dyn Fn(&EvidenceDisagreement) -> usize| {
+        report.disagreements.iter().map(f).max().unwrap_or(0)
+    };
+    let seg_width = width(&|d| d.disagreement.segment.chars().count());
+    let role_width = width(&|d| d.role.as_deref().unwrap_or("?").chars().count());
+    let mut current = "";
+    for listed in &report.disagreements {
+        let d = &listed.disagreement;
+        if d.code != current {
+            match &listed.label {
+                Some(label) => out.push_str(&format!("\n{}  {label}\n", d.code)),
+                None => out.push_str(&format!("\n{}\n", d.code)),
+            }
+            current = &d.code;
+        }
+        let mut said: Vec<String> = d
+            .coders
+            .iter()
+            .map(|s| format!("{}: {}", s.coder, s.label()))
+            .collect();
+        if let Some(a) = &d.adjudicator {
+            said.push(format!("{} (adjudicator): {}", a.coder, a.label()));
+        }
+        let status = match (&rule.adjudicator, &d.adjudicator) {
+            (None, _) => "",
+            (Some(_), Some(_)) => "; settled",
+            (Some(_), None) => "; open",
+        };
+        out.push_str(&format!(
+            "  {:<seg_width$}  {:<role_width$}  {}{} → {}{status}\n",
+            d.segment,
+            listed.role.as_deref().unwrap_or("?"),
+            match d.about {
+                Dispute::Presence => "",
+                Dispute::Stance => "stance: ",
+            },
+            said.join(" · "),
+            outcome(d),
+        ));
+        for s in d.coders.iter().chain(&d.adjudicator) {
+            if let Some(note) = &s.note {
+                out.push_str(&format!("      {}: \"{note}\"\n", s.coder));
+            }
+        }
+    }
+    out.push_str("\nRead a turn with `icamo show SEGMENT`. ");
+    match &rule.adjudicator {
+        Some(a) => out.push_str(&format!(
+            "To settle an open one, the adjudicator adds a decision on its segment and code to {CODINGS_DIR}/{a}.csv: it then counts, whatever the coders decided.\n"
+        )),
+        None => out.push_str(
+            "To settle them, name an adjudicator in icamo.toml ([evidence] adjudicator = \"NAME\"), whose decision counts wherever they made one, or choose another rule ([evidence] agreement = \"any\", \"all\" or \"majority\").\n",
+        ),
+    }
+    out
+}
+
+/// The evidence disagreements as CSV: code, label, segment, role, about, what counts, then a column
+/// per counted coder (empty where they did not decide), the adjudicator's, and the notes.
+fn evidence_csv(report: &EvidenceReport) -> Result<Vec<u8>, Error> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let error = |e| Error::csv(Some("CSV"), e);
+    let rule = &report.rule;
+    let mut header: Vec<String> = ["code", "label", "segment", "role", "about", "outcome"]
+        .map(String::from)
+        .to_vec();
+    header.extend(rule.coders.iter().cloned());
+    if let Some(a) = &rule.adjudicator {
+        header.push(format!("{a} (adjudicator)"));
+    }
+    header.push("notes".into());
+    w.write_record(&header).map_err(error)?;
+    for listed in &report.disagreements {
+        let d = &listed.disagreement;
+        let mut row = vec![
+            d.code.clone(),
+            listed.label.clone().unwrap_or_default(),
+            d.segment.clone(),
+            listed.role.clone().unwrap_or_default(),
+            match d.about {
+                Dispute::Presence => "presence".into(),
+                Dispute::Stance => "stance".into(),
+            },
+            outcome(d),
+        ];
+        for coder in &rule.coders {
+            row.push(
+                d.coders
+                    .iter()
+                    .find(|s| &s.coder == coder)
+                    .map(|s| s.label())
+                    .unwrap_or_default(),
+            );
+        }
+        if rule.adjudicator.is_some() {
+            row.push(
+                d.adjudicator
+                    .as_ref()
+                    .map(|s| s.label())
+                    .unwrap_or_default(),
+            );
+        }
+        let notes: Vec<String> = d
+            .coders
+            .iter()
+            .chain(&d.adjudicator)
+            .filter_map(|s| Some(format!("{}: {}", s.coder, s.note.as_deref()?)))
+            .collect();
+        row.push(notes.join(" | "));
         w.write_record(&row).map_err(error)?;
     }
     w.into_inner().map_err(|e| error(e.into_error().into()))

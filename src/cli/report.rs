@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use icamo::coding::rule::Counting;
 use icamo::error::Error;
 use icamo::pipeline::{self, Written};
 use icamo::render;
@@ -113,7 +114,47 @@ pub(super) fn print(study: &Study, written: &Written, quiet: bool) -> Result<(),
         } else {
             ", confirmed only"
         }
-    )
+    )?;
+    match &written.counting {
+        Some(counting) => print_counting(counting),
+        None => Ok(()),
+    }
+}
+
+/// Whose decisions counted and how many disagreements the rule met, where there is more than
+/// one coder's work to speak of.
+fn print_counting(counting: &Counting) -> Result<(), Error> {
+    let rule = &counting.rule;
+    if !rule.combines() && rule.not_counted.is_empty() {
+        return Ok(());
+    }
+    let names = |set: &std::collections::BTreeSet<String>| {
+        set.iter().cloned().collect::<Vec<_>>().join(", ")
+    };
+    let n = counting.disagreements;
+    say!(
+        "coders: {} counted ({}), agreement = \"{}\"{}: {n} disagreement{}{} (icamo agree --evidence lists them)",
+        rule.coders.len(),
+        names(&rule.coders),
+        rule.agreement.name(),
+        rule.adjudicator
+            .as_ref()
+            .map(|a| format!(", adjudicator {a}"))
+            .unwrap_or_default(),
+        if n == 1 { "" } else { "s" },
+        if rule.adjudicator.is_some() {
+            format!(", {} settled by the adjudicator", counting.settled)
+        } else {
+            String::new()
+        },
+    )?;
+    if !rule.not_counted.is_empty() {
+        say!(
+            "  not counted: {} (not in [evidence] coders in icamo.toml)",
+            names(&rule.not_counted)
+        )?;
+    }
+    Ok(())
 }
 
 fn display(p: &Path) -> String {
