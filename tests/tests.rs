@@ -66,6 +66,10 @@ mod privacy;
 // The figure renderers (DOT, SVG, PNG, Mermaid) on charts built by hand.
 mod render;
 
+// Several coders under the manifest's [evidence] rule: what counts, what the report says, the
+// disagreements `icamo agree --evidence` lists, and that coders' names change nothing.
+mod several_coders;
+
 // `icamo site`: the quote site, its privacy check, and (with chromium) a real browser on it.
 mod site;
 
