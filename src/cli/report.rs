@@ -26,8 +26,11 @@ use super::emit::say;
 /// report, the summary and the figures show. After writing, every file is checked for them; a
 /// name found (one a template of the study's wrote, say) is an error naming file:line:column
 /// and its kind, not the name (`icamo site --check out` shows it). Only confirmed codings
-/// count as evidence unless --include-suggestions. Files whose content did not change are
-/// left untouched, so a second run with nothing changed rewrites nothing.
+/// count as evidence unless --include-suggestions. Where several coders' decisions count, the
+/// [evidence] table of icamo.toml says how their disagreements resolve, and the report says
+/// which rule it used (never the coders' names); `icamo agree --evidence` lists the
+/// disagreements. Files whose content did not change are left untouched, so a second run with
+/// nothing changed rewrites nothing.
 ///
 /// Templates (minijinja, the Jinja2 syntax): `--template FILE` renders your report template;
 /// otherwise report.md.j2 and summary.md.j2 in the study's templates/ folder are used when they
