@@ -5,7 +5,7 @@
 //! [`DocumentEntry`] and [`SpeakerEntry`]; it is checked when it is read, and every error names
 //! its line and column. [`crate::corpus`] applies it to the files on disk. Its
 //! [`EvidenceSection`] says whose decisions count as evidence and how coders' disagreements
-//! resolve; [`crate::coding::manual`] applies it.
+//! resolve; [`crate::coding::rule`] applies it.
 //!
 //! ```
 //! use icamo::manifest::Manifest;
@@ -80,7 +80,7 @@ pub struct StudySection {
 }
 
 /// The `[evidence]` table: whose coding decisions count as evidence and how coders'
-/// disagreements resolve (the rule itself is [`crate::coding::manual::EvidenceRule`]).
+/// disagreements resolve (the rule itself is [`crate::coding::rule::EvidenceRule`]).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceSection {
