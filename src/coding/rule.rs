@@ -164,20 +164,19 @@ impl<'c> Ballots<'c> {
     /// A coder's decision is their file's row, before their tags; of several tags, the one
     /// with the first span.
     fn new(codings: &'c [Coding], rule: &EvidenceRule) -> Ballots<'c> {
+        let earlier = |c: &Coding, old: &Coding| (c.origin, c.span) < (old.origin, old.span);
         let mut coders: BTreeMap<&str, &Coding> = BTreeMap::new();
         let mut adjudicator: Option<&Coding> = None;
-        let first = |slot: &mut Option<&'c Coding>, c: &'c Coding| {
-            if slot.is_none_or(|old| (c.origin, c.span) < (old.origin, old.span)) {
-                *slot = Some(c);
-            }
-        };
         for c in codings {
             if rule.adjudicator.as_deref() == Some(c.coder.as_str()) {
-                first(&mut adjudicator, c);
+                if adjudicator.is_none_or(|old| earlier(c, old)) {
+                    adjudicator = Some(c);
+                }
             } else if rule.coders.contains(&c.coder) {
-                let mut slot = coders.get(c.coder.as_str()).copied();
-                first(&mut slot, c);
-                coders.insert(&c.coder, slot.expect("just set"));
+                let slot = coders.entry(c.coder.as_str()).or_insert(c);
+                if earlier(c, slot) {
+                    *slot = c;
+                }
             }
         }
         Ballots {
@@ -279,8 +278,9 @@ pub fn resolve(codings: &[Coding], rule: &EvidenceRule) -> Option<Outcome> {
         .collect();
     let span_givers: BTreeSet<&str> = match ballots.adjudicator {
         Some(a) => accepting
-            .intersection(&BTreeSet::from([a.coder.as_str()]))
+            .iter()
             .copied()
+            .filter(|c| *c == a.coder)
             .collect(),
         None => accepting.clone(),
     };
