@@ -78,6 +78,7 @@ use crate::coding::manual::{
 };
 use crate::coding::rule::{self, EvidenceRule};
 use crate::error::{Error, Warning};
+use crate::privacy::Identities;
 use crate::transcript::{Segment, UNKNOWN_ROLE};
 
 /// What a unit of coding is.
@@ -830,14 +831,16 @@ pub struct EvidenceReport {
 
 /// The disagreements among the coders `rule` counts in `decided` (see
 /// [`crate::coding::rule`]), by code and then segment, each with its segment's role (from
-/// `segments`, which may be empty); with `code`, only that code and the codes under it (as
-/// `--code` selects them in `books`).
+/// `segments`, which may be empty) and the coders' notes with every name `identities` knows
+/// redacted; with `code`, only that code and the codes under it (as `--code` selects them in
+/// `books`).
 pub fn evidence_disagreements(
     decided: &Decided,
     rule: &EvidenceRule,
     segments: &[Segment],
     books: &[Codebook],
     code: Option<&str>,
+    identities: &Identities,
 ) -> Result<EvidenceReport, Error> {
     let chosen = match code {
         Some(id) => {
@@ -851,6 +854,12 @@ pub fn evidence_disagreements(
     let mut disagreements: Vec<EvidenceDisagreement> = disagreements(decided, rule)
         .into_iter()
         .filter(|d| chosen.as_ref().is_none_or(|c| c.contains(&d.code)))
+        .map(|mut d| {
+            for said in d.coders.iter_mut().chain(&mut d.adjudicator) {
+                said.note = said.note.as_deref().map(|n| identities.redact(n));
+            }
+            d
+        })
         .map(|d| EvidenceDisagreement {
             role: roles.get(d.segment.as_str()).map(|s| role_label(s)),
             label: codes.get(&d.code).map(|c| c.label.clone()),

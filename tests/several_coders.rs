@@ -20,7 +20,7 @@ fn study_with_adjudicator(evidence: &str) -> tempfile::TempDir {
     fs::write(
         dir.path().join("codings/lotte.csv"),
         "segment,code,stance,origin,span,note,decision\n\
-         fg-uitvoering:0006,m.verbinding,contradicts,manual,,wantrouwen overheerst,accept\n",
+         fg-uitvoering:0006,m.verbinding,contradicts,manual,,\"wantrouwen overheerst, zegt Orhan\",accept\n",
     )
     .unwrap();
     dir
@@ -122,7 +122,7 @@ fn renaming_a_coders_file_changes_nothing_in_the_report_and_the_disagreements_ar
     );
     assert!(
         text.contains(
-            "\nm.verbinding  Verbinding werkgever en inburgeraar\n  fg-uitvoering:0006  werkgeversadviseur  stance: anna: accept (contradicts) · zoe: accept (supports) · aaron (adjudicator): accept (contradicts) → counts (contradicts); settled\n      anna: \"geen vertrouwen\"\n      aaron: \"wantrouwen overheerst\"\n"
+            "\nm.verbinding  Verbinding werkgever en inburgeraar\n  fg-uitvoering:0006  werkgeversadviseur  stance: anna: accept (contradicts) · zoe: accept (supports) · aaron (adjudicator): accept (contradicts) → counts (contradicts); settled\n      anna: \"geen vertrouwen\"\n      aaron: \"wantrouwen overheerst, zegt [naam]\"\n"
         ),
         "{text}"
     );
@@ -142,7 +142,7 @@ fn renaming_a_coders_file_changes_nothing_in_the_report_and_the_disagreements_ar
         .stdout(predicates::str::starts_with(
             "code,label,segment,role,about,outcome,anna,zoe,aaron (adjudicator),notes\n\
              int.jobcoach,Jobcoaching,fg-uitvoering:0006,werkgeversadviseur,presence,counts,accept,reject,,\n\
-             m.verbinding,Verbinding werkgever en inburgeraar,fg-uitvoering:0006,werkgeversadviseur,stance,counts (contradicts),accept (contradicts),accept (supports),accept (contradicts),anna: geen vertrouwen | aaron: wantrouwen overheerst\n",
+             m.verbinding,Verbinding werkgever en inburgeraar,fg-uitvoering:0006,werkgeversadviseur,stance,counts (contradicts),accept (contradicts),accept (supports),accept (contradicts),\"anna: geen vertrouwen | aaron: wantrouwen overheerst, zegt [naam]\"\n",
         ));
 }
 

@@ -13,6 +13,7 @@ use icamo::coding::Stance;
 use icamo::coding::manual::{Coding, check_coder, decided_codings, evidence_rule, read_codings};
 use icamo::coding::rule::{Disagreement, Dispute, EvidenceRule};
 use icamo::error::Error;
+use icamo::privacy::{Identities, unlisted_labels};
 use icamo::study::{CODINGS_DIR, Study};
 
 use super::emit::{Target, emit, note};
@@ -44,7 +45,8 @@ use super::emit::{Target, emit, note};
 /// it with different stances. Each shows every coder's decision, stance and note, the
 /// adjudicator's decision where there is one (then it is settled), and what counts under the
 /// study's rule ([evidence] agreement = "any" | "all" | "majority"). A coder with no row for a
-/// segment and code has not decided it and is not part of a disagreement about it.
+/// segment and code has not decided it and is not part of a disagreement about it. Names
+/// in the notes are replaced by [naam], as in every output.
 ///
 /// Examples:
 ///   icamo agree
@@ -467,12 +469,14 @@ fn evidence(args: &Args, study: &Study) -> Result<(), Error> {
         Err(Error::NotIngested(_)) => Vec::new(),
         Err(e) => return Err(e),
     };
+    let identities = Identities::new(&study.manifest, &unlisted_labels(&segments));
     let report = evidence_disagreements(
         &decided,
         &rule,
         &segments,
         model.books(),
         args.code.as_deref(),
+        &identities,
     )?;
     let out = match args.format {
         Format::Json => super::json(&report)?,
