@@ -526,7 +526,7 @@ pub fn effective_codings_where(
 pub type Decided = BTreeMap<(String, String), Vec<Coding>>;
 
 /// Every coder's file and the tag codings, by (segment, code): each coder's coding where its
-/// words are now, orphans left out ([`super::anchor::placed_coders`]).
+/// words are now, orphans left out ([`placed_coders`]).
 pub fn decided_codings(study: &Study) -> Result<Decided, Error> {
     let mut decided = Decided::new();
     let (coders, _) = placed_coders(study)?;
