@@ -53,12 +53,12 @@ fn renaming_a_coders_file_changes_nothing_in_the_report_and_the_disagreements_ar
     let report = read(dir.path().join("out/report.md"));
     assert!(
         report.contains(
-            "Telling volgens de regel dat één codeur volstaat: een fragment krijgt een code als ten minste\n\
-             een van de 2 codeurs die code toekende, ook als een andere codeur de code afwees.\n\
+            "De telling volgt de regel dat één codeur volstaat: een fragment krijgt een code als ten minste\n\
+             één van de 2 codeurs de code toekende, ook als een andere codeur de code afwees.\n\
              Een houding (ondersteunt, weerspreekt, nuanceert) telt alleen als alle codeurs die de code\n\
-             toekenden dezelfde houding gaven; anders telt het fragment zonder houding.\n\
-             Waar de eindbeoordelaar over een fragment en code besliste, gaf dat besluit de doorslag.\n\
-             Bij 2 coderingen verschilden de codeurs van oordeel; over 1 daarvan besliste de eindbeoordelaar (`icamo agree --evidence` somt ze op).\n"
+             toekenden, dezelfde houding gaven; anders telt het fragment mee zonder houding.\n\
+             Waar de eindbeoordelaar over een code bij een fragment besliste, gaf dat besluit de doorslag.\n\
+             De codeurs verschilden van oordeel over 2 coderingen; de eindbeoordelaar besliste over 1 daarvan (zie `icamo agree --evidence`).\n"
         ),
         "{report}"
     );
@@ -192,8 +192,8 @@ fn the_rule_decides_whether_one_coders_reject_cancels_anothers_accept() {
     let report = read(dir.path().join("out/report.md"));
     assert!(
         report.contains(
-            "Telling volgens de regel dat de codeurs het eens moeten zijn: een fragment krijgt een code\n\
-             alleen als ten minste een van de 2 codeurs die code toekende en geen van hen de\n\
+            "De telling volgt de regel dat de codeurs het eens moeten zijn: een fragment krijgt een code\n\
+             alleen als ten minste één van de 2 codeurs de code toekende en geen van hen de\n\
              code afwees.\n"
         ),
         "{report}"
@@ -216,7 +216,7 @@ fn the_rule_decides_whether_one_coders_reject_cancels_anothers_accept() {
     let report = read(dir.path().join("out/report.md"));
     assert!(
         report.contains(
-            "Telling volgens de coderingen van één codeur.\nDe coderingen van 1 andere codeur tellen niet mee.\n"
+            "De telling berust op de coderingen van één codeur.\nDe coderingen van één andere codeur tellen niet mee.\n"
         ),
         "{report}"
     );
