@@ -76,10 +76,11 @@ pub enum Error {
     /// The study has not been ingested yet.
     #[error("the study in {} has not been ingested yet: run `icamo ingest` first", .0.display())]
     NotIngested(PathBuf),
-    /// A segment id that the study does not have, or that is not a segment id at all.
+    /// A segment id asked for on the command line that the study does not have, or that is
+    /// not a segment id at all.
     #[error("{0}")]
     UnknownSegment(String),
-    /// A code id that none of the codebooks has.
+    /// A code id asked for on the command line that none of the codebooks has.
     #[error("{message}")]
     UnknownCode {
         /// The id asked for.
@@ -87,7 +88,8 @@ pub enum Error {
         /// What was wrong and where to find the ids there are.
         message: String,
     },
-    /// A configuration (or mechanism) id that none of the codebooks declares.
+    /// A configuration (or mechanism) id asked for on the command line that none of the
+    /// codebooks declares.
     #[error("{message}")]
     UnknownConfiguration {
         /// The id asked for.
@@ -215,6 +217,20 @@ impl Error {
                 | Error::UnknownConfiguration { .. }
                 | Error::Usage(_)
                 | Error::Rows { .. }
+        )
+    }
+
+    /// Whether the error is in the command line rather than in the study's files: options
+    /// that do not go together, or a value (a segment, a code, a configuration) the study does
+    /// not have. The `icamo` command exits with 2 for these, as for the usage errors its
+    /// parser finds.
+    pub fn is_usage(&self) -> bool {
+        matches!(
+            self,
+            Error::Usage(_)
+                | Error::UnknownSegment(_)
+                | Error::UnknownCode { .. }
+                | Error::UnknownConfiguration { .. }
         )
     }
 }

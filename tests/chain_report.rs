@@ -257,7 +257,7 @@ fn an_unknown_configuration_lists_the_known_ones() {
     icamo(dir.path())
         .args(["chain", "icamo9", "--format", "json"])
         .assert()
-        .failure()
+        .code(2)
         .stderr(predicates::str::contains(
             "no configuration \"icamo9\" in the codebooks; known: icamo1, icamo2, icamo3, icamo4",
         ));

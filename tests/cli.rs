@@ -205,7 +205,7 @@ fn show_prints_a_turn_with_its_context() {
     icamo(dir.path())
         .args(["show", "fg-uitvoering:99"])
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("there is no segment 99"));
 }
 
@@ -910,9 +910,17 @@ fn help_names_every_exit_status_and_the_usage_errors_end_as_it_says() {
         .args(["quotes", "--code", "int", "--mechanism", "icamo1"])
         .assert()
         .code(2);
-    // Options only the command can tell do not go together: 1.
+    // Options only the command can tell do not go together: 2 as well.
     icamo(dir.path())
         .args(["export", "codings", "--binary"])
         .assert()
-        .code(1);
+        .code(2);
+    // A code the codebooks do not have: 2.
+    icamo(dir.path())
+        .args(["quotes", "--code", "int.nope"])
+        .assert()
+        .code(2);
+    // Bad input in the study's files: 1.
+    fs::write(dir.path().join("icamo.toml"), "[study\n").unwrap();
+    icamo(dir.path()).arg("stats").assert().code(1);
 }

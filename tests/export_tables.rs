@@ -497,7 +497,8 @@ fn out_keeps_an_existing_file_unless_force() {
 #[test]
 fn wrong_combinations_say_what_would_be_right() {
     let dir = study();
-    // export matrix without --by is a usage error (exit status 2).
+    // Usage errors, clap's (export matrix without --by) and the command's own (options that
+    // do not go together), exit with 2.
     icamo(dir.path())
         .args(["export", "matrix"])
         .assert()
@@ -507,12 +508,13 @@ fn wrong_combinations_say_what_would_be_right() {
         .args(["export", "codings", "--binary"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("only apply to export matrix"));
     let out = icamo(dir.path())
         .args(["export", "matrix", "--by", "case", "--format", "jsonl"])
         .output()
         .unwrap();
+    assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--format csv or --format json"));
 }
 

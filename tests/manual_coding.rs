@@ -543,7 +543,7 @@ fn a_sheet_for_a_code_includes_the_codes_under_it_best_first() {
     icamo(dir.path())
         .args(["sheet", "export", "--code", "int.nope"])
         .assert()
-        .failure()
+        .code(2)
         .stderr(predicate::str::contains(
             "--code int.nope: no code has that id",
         ));
@@ -800,7 +800,7 @@ fn a_tag_with_an_unknown_code_is_stored_but_not_counted() {
     icamo(dir.path())
         .args(["quotes", "--code", "m.verbindng"])
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains(
             "no code \"m.verbindng\" in the study's codebooks",
         ));

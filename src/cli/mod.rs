@@ -42,11 +42,11 @@ the bundled example study.
 
 Exit status:
   0  success; also when the reader of the output stops early (icamo search x | head -1)
-  1  an error: bad input (named with its file and line; nothing is changed), an unknown
-     code, configuration or segment, a file --out would replace without --force, options a
-     command finds do not go together (export codings --binary), or the machine failing
-  2  the command line was not understood: an unknown command or option, a missing or
-     invalid value, options that exclude each other (quotes --code with --mechanism)
+  1  an error in the study or the machine: bad input (named with its file and line; nothing
+     is changed), a file --out would replace without --force
+  2  the command line is wrong: an unknown command or option, a missing or invalid value,
+     options that do not go together (quotes --code with --mechanism, export codings
+     --binary), or a segment, code or configuration the study does not have
   3  the study is locked by another icamo process
 
 Start with: icamo build, then icamo search 'werkgever*' --role werkgever";
@@ -117,11 +117,12 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     }
 }
 
-/// The exit status for an error (see `--help`; clap exits with 2 itself). Options that do
-/// not go together ([`Error::Usage`]) exit with 1, as they always have.
+/// The exit status for an error (see `--help`): 2 for a command line the library finds
+/// wrong ([`Error::is_usage`]), as clap's own usage errors; 3 for a locked study; 1 else.
 pub fn exit_code(error: &Error) -> u8 {
     match error {
         Error::Locked { .. } => 3,
+        e if e.is_usage() => 2,
         _ => 1,
     }
 }

@@ -296,7 +296,7 @@ pub fn apply_sheet(
     coder: &str,
     replace: bool,
 ) -> Result<Applied, Error> {
-    check_coder(coder).map_err(Error::Other)?;
+    check_coder(coder).map_err(Error::Usage)?;
     let _lock = study.lock()?;
     let codes: HashMap<&str, &Code> = codebooks
         .iter()
