@@ -78,6 +78,7 @@ use crate::coding::manual::{
 };
 use crate::coding::rule::{self, EvidenceRule};
 use crate::error::{Error, Warning};
+use crate::filter::{Filter, resolve};
 use crate::privacy::Identities;
 use crate::transcript::{Segment, UNKNOWN_ROLE};
 
@@ -435,16 +436,28 @@ impl UnitRef<'_> {
 }
 
 /// The ids of the codes `--code ID` selects among `coded`: the code and the codes under it
-/// in any codebook that has it, else `ID` and the codes whose id starts with `ID.`. An error
-/// when none of them is coded.
+/// in any codebook that has it, else `ID` and the codes whose id starts with `ID.`. `ID` is
+/// found ignoring capitals among the codebooks' codes and the coded ones (and the ids they
+/// start with); one that is neither is an error naming the known codes, and so is one that
+/// no coder coded.
 pub fn select_codes(
     id: &str,
     books: &[Codebook],
     coded: &BTreeSet<&str>,
 ) -> Result<BTreeSet<String>, Error> {
+    let known: BTreeSet<&str> = books
+        .iter()
+        .flat_map(|b| b.codes.iter().map(|c| c.id.as_str()))
+        .chain(coded.iter().flat_map(|c| {
+            c.match_indices('.')
+                .map(|(i, _)| &c[..i])
+                .chain(std::iter::once(*c))
+        }))
+        .collect();
+    let id = resolve(Filter::Code, id, known)?;
     let mut wanted: HashSet<&str> = HashSet::new();
     for book in books {
-        wanted.extend(book.descendants(id));
+        wanted.extend(book.descendants(&id));
     }
     let prefix = format!("{id}.");
     let chosen: BTreeSet<String> = coded

@@ -80,23 +80,10 @@ pub enum Error {
     /// not a segment id at all.
     #[error("{0}")]
     UnknownSegment(String),
-    /// A code id asked for on the command line that none of the codebooks has.
-    #[error("{message}")]
-    UnknownCode {
-        /// The id asked for.
-        id: String,
-        /// What was wrong and where to find the ids there are.
-        message: String,
-    },
-    /// A configuration (or mechanism) id asked for on the command line that none of the
-    /// codebooks declares.
-    #[error("{message}")]
-    UnknownConfiguration {
-        /// The id asked for.
-        id: String,
-        /// What was wrong, with the ids there are.
-        message: String,
-    },
+    /// A filter value asked for on the command line (a role, a case, a document, a speaker, a
+    /// code, a configuration) that the study does not have.
+    #[error(transparent)]
+    UnknownValue(#[from] crate::filter::UnknownValue),
     /// The study has no codebook, and none was given.
     #[error(
         "the study in {} has no codebook: put a .toml codebook in its codebooks/ folder (or list files under `codebooks` in icamo.toml), or give --codebook FILE",
@@ -195,14 +182,6 @@ impl Error {
         }
     }
 
-    /// `code` (asked for by id) is in none of the codebooks.
-    pub fn unknown_code(id: &str) -> Error {
-        Error::UnknownCode {
-            id: id.to_string(),
-            message: format!("no code \"{id}\" in the study's codebooks"),
-        }
-    }
-
     /// Whether the error is the user's input (as opposed to the machine failing).
     pub fn is_bad_input(&self) -> bool {
         matches!(
@@ -213,24 +192,20 @@ impl Error {
                 | Error::Ingest(_)
                 | Error::IngestIncomplete(_)
                 | Error::UnknownSegment(_)
-                | Error::UnknownCode { .. }
-                | Error::UnknownConfiguration { .. }
+                | Error::UnknownValue(_)
                 | Error::Usage(_)
                 | Error::Rows { .. }
         )
     }
 
     /// Whether the error is in the command line rather than in the study's files: options
-    /// that do not go together, or a value (a segment, a code, a configuration) the study does
-    /// not have. The `icamo` command exits with 2 for these, as for the usage errors its
-    /// parser finds.
+    /// that do not go together, or a value (a segment, a code, a role…) the study does not
+    /// have. The `icamo` command exits with 2 for these, as for the usage errors its parser
+    /// finds.
     pub fn is_usage(&self) -> bool {
         matches!(
             self,
-            Error::Usage(_)
-                | Error::UnknownSegment(_)
-                | Error::UnknownCode { .. }
-                | Error::UnknownConfiguration { .. }
+            Error::Usage(_) | Error::UnknownSegment(_) | Error::UnknownValue(_)
         )
     }
 }

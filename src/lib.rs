@@ -25,6 +25,7 @@ pub mod coding;
 pub mod corpus;
 pub mod error;
 pub mod export;
+pub mod filter;
 pub mod fsutil;
 pub mod index;
 pub mod ingest;

@@ -19,21 +19,24 @@
 //! # Ok::<(), icamo::Error>(())
 //! ```
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use serde::Serialize;
 
 use crate::chain::Model;
-use crate::codebook::Codebook;
+use crate::codebook::{CodeKind, Codebook, Codes};
 use crate::coding::manual::Status;
 use crate::coding::{Quote, QuoteSink, Stance};
 use crate::error::Error;
+use crate::filter::{Filter, Values, resolve};
 use crate::pipeline::load_model;
 use crate::privacy::{PanelRules, Population, Voice};
 use crate::render::site;
+use crate::store::{DocumentSink, StoredDocument};
 use crate::study::Study;
+use crate::transcript::Segment;
 
 /// Which codes to take quotes of.
 #[derive(Debug, Clone, Default)]
@@ -128,67 +131,119 @@ pub fn codes(study: &Study, selection: &Selection) -> Result<Option<HashSet<Stri
     }))
 }
 
-/// `id` and the codes under it, in any of `codebooks`; an error when none has it.
+/// `id` and the codes under it, in any of `codebooks`; `id` is found ignoring capitals, and
+/// one no codebook has is an error naming the known codes.
 pub fn codes_under(codebooks: &[Codebook], id: &str) -> Result<HashSet<String>, Error> {
-    let set: HashSet<String> = codebooks
+    let id = Codes::new(codebooks).resolve(id)?;
+    Ok(codebooks
         .iter()
-        .flat_map(|cb| cb.descendants(id).into_iter().map(str::to_string))
-        .collect();
-    if set.is_empty() {
-        return Err(Error::unknown_code(id));
-    }
-    Ok(set)
+        .flat_map(|cb| cb.descendants(&id).into_iter().map(str::to_string))
+        .collect())
 }
 
 /// A mechanism (and the codes under it) or a configuration's mechanisms, as the quote site's
-/// mechanism filter takes them.
+/// mechanism filter takes them. `id` is found ignoring capitals among the configurations, the
+/// mechanisms and the codes under the configurations' mechanisms.
 fn mechanism_codes(model: &Model, id: &str) -> Result<HashSet<String>, Error> {
-    let set = site::mechanism_codes(model, id).ok_or_else(|| {
-        let known: Vec<&str> = model
-            .configurations()
-            .iter()
-            .map(|c| c.id.as_str())
-            .collect();
-        Error::UnknownConfiguration {
-            id: id.to_string(),
-            message: format!(
-                "no mechanism or configuration \"{id}\" in the study's codebooks; configurations: {}",
-                known.join(", ")
-            ),
-        }
-    })?;
+    let codes = model.codes();
+    let configurations = model.configurations();
+    let known: BTreeSet<&str> = configurations
+        .iter()
+        .map(|c| c.id.as_str())
+        .chain(
+            codes
+                .iter()
+                .filter(|c| c.kind == CodeKind::Mechanism)
+                .map(|c| c.id.as_str()),
+        )
+        .chain(
+            configurations
+                .iter()
+                .flat_map(|c| {
+                    c.mechanisms
+                        .iter()
+                        .map(|m| &m.code)
+                        .chain(&c.counter_mechanisms)
+                })
+                .flat_map(|r| codes.with_descendants(&r.id)),
+        )
+        .collect();
+    let id = resolve(Filter::Mechanism, id, known)?;
+    let set = site::mechanism_codes(model, &id).unwrap_or_default();
     Ok(set.into_iter().collect())
 }
 
 /// The quotes `query` asks for, in segment order. Every row passes through the study's
 /// privacy rules ([`PanelRules`]): its text with names replaced, an interpreter's turn under
 /// the role of whom they interpret for; under `panel` also the case left off where it would
-/// point at one person, and no segment id.
+/// point at one person, and no segment id. The query's role is found ignoring capitals among
+/// the roles the rows can show, its case among the study's cases; one the study does not have
+/// is an error naming the known ones.
 pub fn select(study: &Study, query: &Query) -> Result<Vec<QuoteRow>, Error> {
     if query.include_suggestions {
         crate::coding::freshness::ensure_fresh_suggestions(study)?;
     }
     let mut sink = QuoteSink::new(study, query.codes.as_ref(), query.include_suggestions)?;
     let mut population = Population::default();
-    study.scan(&mut [&mut sink, &mut population])?;
+    let mut speakers = Speakers::default();
+    study.scan(&mut [&mut sink, &mut population, &mut speakers])?;
     let shown = Shown {
         rules: PanelRules::of(&study.manifest, &population),
         panel: query.panel,
     };
+    let values = speakers.values(&shown.rules);
+    let role = values.resolve(Filter::Role, query.role.as_deref())?;
+    let case = values.resolve(Filter::Case, query.case.as_deref())?;
     Ok(sink
         .finish()
         .iter()
         .filter(|q| query.stance.is_none_or(|s| q.coding.stance == s))
         .map(|q| (q, shown.rules.voice(&q.segment)))
-        .filter(|(_, v)| query.role.as_ref().is_none_or(|r| &v.role == r))
+        .filter(|(_, v)| role.as_ref().is_none_or(|r| &v.role == r))
         .filter(|(q, v)| {
-            query
-                .case
-                .as_ref()
+            case.as_ref()
                 .is_none_or(|c| shown.case(q, v).as_ref() == Some(c))
         })
         .map(|(q, v)| shown.row(q, v))
         .collect())
+}
+
+/// One turn of each speaker in each document. Who the privacy rules show as saying a turn
+/// depends on the document, the speaker, their role and case, and nothing else in it, so these
+/// turns give every role a row can show without holding all the turns.
+#[derive(Default)]
+struct Speakers(BTreeMap<SpeakerKey, Segment>);
+
+/// A speaker in a document: document, speaker, respondent id, role, interviewer or not, case.
+type SpeakerKey = (String, String, Option<String>, String, bool, Option<String>);
+
+impl DocumentSink for Speakers {
+    fn document(&mut self, doc: &StoredDocument) -> Result<(), Error> {
+        for s in &doc.segments {
+            let key = (
+                s.doc.clone(),
+                s.speaker.clone(),
+                s.respondent.clone(),
+                s.role.clone(),
+                s.interviewer,
+                s.case.clone(),
+            );
+            self.0.entry(key).or_insert_with(|| s.clone());
+        }
+        Ok(())
+    }
+}
+
+impl Speakers {
+    /// The roles the rows can show (as `rules` show them) and the study's cases.
+    fn values(&self, rules: &PanelRules) -> Values {
+        let mut values = Values::default();
+        for s in self.0.values() {
+            values.roles.insert(rules.voice(s).role);
+            values.cases.extend(s.case.clone());
+        }
+        values
+    }
 }
 
 /// How a quote is shown: under the privacy rules, and with the panel's on top.

@@ -557,11 +557,24 @@ fn agree_code_takes_the_code_and_the_codes_under_it() {
         .map(|c| c["code"].as_str().unwrap())
         .collect();
     assert_eq!(codes, ["m.taal", "m.verbinding"]);
+    // Capitals need not match.
+    let mut cmd = icamo(dir.path());
+    cmd.args(["agree", "--code", "M"]);
+    assert_eq!(agree_json(cmd)["codes"], report["codes"]);
+    // A code of the codebook that no coder coded.
+    icamo(dir.path())
+        .args(["agree", "--code", "out.werk"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no coder coded \"out.werk\""));
+    // A code neither the codebook nor a coder has: the command line is wrong.
     icamo(dir.path())
         .args(["agree", "--code", "int.lbt"])
         .assert()
-        .failure()
-        .stderr(predicate::str::contains("no coder coded \"int.lbt\""));
+        .code(2)
+        .stderr(predicate::str::diff(
+            "error: unknown code \"int.lbt\"; known codes: act, act.werkgever, ctx, ctx.krapte, int, int.jobcoach, int.pip, m, m.taal, m.verbinding, out.werk\n",
+        ));
 }
 
 #[test]

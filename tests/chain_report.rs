@@ -259,8 +259,17 @@ fn an_unknown_configuration_lists_the_known_ones() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains(
-            "no configuration \"icamo9\" in the codebooks; known: icamo1, icamo2, icamo3, icamo4",
+            "unknown configuration \"icamo9\" (did you mean \"icamo1\"?); known configurations: icamo1, icamo2, icamo3, icamo4",
         ));
+    // Capitals need not match.
+    let figure = |id: &str| {
+        icamo(dir.path())
+            .args(["chain", id, "--format", "json"])
+            .output()
+            .unwrap()
+            .stdout
+    };
+    assert_eq!(figure("ICAMO2"), figure("icamo2"));
 }
 
 #[test]

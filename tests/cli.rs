@@ -920,6 +920,12 @@ fn help_names_every_exit_status_and_the_usage_errors_end_as_it_says() {
         .args(["quotes", "--code", "int.nope"])
         .assert()
         .code(2);
+    // A role the study's turns do not have: 2.
+    ingest(dir.path());
+    icamo(dir.path())
+        .args(["search", "werk", "--role", "burgemeester"])
+        .assert()
+        .code(2);
     // Bad input in the study's files: 1.
     fs::write(dir.path().join("icamo.toml"), "[study\n").unwrap();
     icamo(dir.path()).arg("stats").assert().code(1);

@@ -544,9 +544,7 @@ fn a_sheet_for_a_code_includes_the_codes_under_it_best_first() {
         .args(["sheet", "export", "--code", "int.nope"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains(
-            "--code int.nope: no code has that id",
-        ));
+        .stderr(predicate::str::contains("unknown code \"int.nope\""));
 }
 
 #[test]
@@ -802,6 +800,6 @@ fn a_tag_with_an_unknown_code_is_stored_but_not_counted() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "no code \"m.verbindng\" in the study's codebooks",
+            "unknown code \"m.verbindng\" (did you mean \"m.verbinding\"?); known codes: ",
         ));
 }

@@ -146,7 +146,18 @@ fn an_interpreters_turns_are_the_respondents_and_single_cells_are_flagged_on_the
         .find(|r| r["via"] == "tolk")
         .expect("an interpreted quote under gezinsmigrant");
     assert_eq!(row["case"], "Veenoord");
-    assert!(common::json_rows(study, "quotes", &["--role", "tolk"]).is_empty());
+    // No row shows the role "tolk", so it is not a role to filter by.
+    let out = icamo(study)
+        .args(["quotes", "--role", "tolk"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .starts_with("error: unknown role \"tolk\"; known roles: gezinsmigrant, interviewer, "),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = icamo(study)
         .args(["quotes", "--role", "gezinsmigrant", "--panel"])
         .output()

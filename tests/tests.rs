@@ -45,6 +45,10 @@ mod codebook_set;
 // `icamo export codings` and `icamo export matrix`, read back and counted against `icamo quotes`.
 mod export_tables;
 
+// Filters on the command line (--role, --case, --doc, --speaker, --code, --mechanism): capitals
+// never matter, and a value the study does not have is a usage error naming the known ones.
+mod filters;
+
 // The inputs the fuzz targets found, replayed through `fuzz/harness.rs`.
 mod fuzz_regressions;
 

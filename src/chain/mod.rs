@@ -16,6 +16,7 @@ use crate::codebook::config::Configuration;
 use crate::codebook::{Codebook, CodebookSet, Codes, Diagnostic, Severity};
 use crate::coding;
 use crate::error::Error;
+use crate::filter::{Filter, resolve};
 use crate::store::{DocumentSink, StoredDocument};
 use crate::study::Study;
 
@@ -82,35 +83,21 @@ impl Model {
         )))
     }
 
-    /// The configurations with these ids, in the order given; all of them for none. An
-    /// unknown id is an error that lists the known ones.
+    /// The configurations with these ids, in the order given; all of them for none. An id is
+    /// found ignoring capitals; an unknown one is an error that lists the known ones.
     pub fn select(&self, ids: &[String]) -> Result<Vec<&Configuration>, Error> {
         if ids.is_empty() {
             return Ok(self.configurations().iter().collect());
         }
+        let known = || self.configurations().iter().map(|c| c.id.as_str());
         ids.iter()
             .map(|id| {
-                self.configurations()
+                let id = resolve(Filter::Configuration, id, known())?;
+                Ok(self
+                    .configurations()
                     .iter()
-                    .find(|c| &c.id == id)
-                    .ok_or_else(|| {
-                        let known: Vec<&str> = self
-                            .configurations()
-                            .iter()
-                            .map(|c| c.id.as_str())
-                            .collect();
-                        Error::UnknownConfiguration {
-                            id: id.clone(),
-                            message: format!(
-                                "no configuration \"{id}\" in the codebooks; known: {}",
-                                if known.is_empty() {
-                                    "none (declare [[configurations]] in a codebook)".to_string()
-                                } else {
-                                    known.join(", ")
-                                }
-                            ),
-                        }
-                    })
+                    .find(|c| c.id == id)
+                    .expect("a resolved id is a configuration's"))
             })
             .collect()
     }

@@ -161,15 +161,6 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
             }
         }
     }
-    if !global.quiet
-        && !model.books().is_empty()
-        && let Some(id) = &args.code
-        && model.books().iter().all(|b| b.code(id).is_none())
-    {
-        note!(
-            "warning: no codebook has the code \"{id}\"; comparing \"{id}\" and the codes whose id starts with \"{id}.\""
-        );
-    }
     let input = Input {
         coders: &coders,
         segments: &segments,
@@ -184,6 +175,15 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
         code: args.code.clone(),
     };
     let report = compare(&input, &options)?;
+    if !global.quiet
+        && !model.books().is_empty()
+        && let Some(id) = &args.code
+        && model.codes().resolve(id).is_err()
+    {
+        note!(
+            "warning: no codebook has the code \"{id}\"; comparing \"{id}\" and the codes whose id starts with \"{id}.\""
+        );
+    }
     let out = match args.format {
         Format::Json => super::json(&report)?,
         Format::Csv => disagreements_csv(&report)?,

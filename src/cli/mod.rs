@@ -46,7 +46,8 @@ Exit status:
      is changed), a file --out would replace without --force
   2  the command line is wrong: an unknown command or option, a missing or invalid value,
      options that do not go together (quotes --code with --mechanism, export codings
-     --binary), or a segment, code or configuration the study does not have
+     --binary), or a segment, code, configuration, role, case, document or speaker the
+     study does not have (the error lists the ones it has)
   3  the study is locked by another icamo process
 
 Start with: icamo build, then icamo search 'werkgever*' --role werkgever";

@@ -13,7 +13,9 @@ use super::emit::{Target, emit, note};
 /// --include-suggestions is given. --code includes the codes under it. Names, pseudonyms,
 /// respondent ids and unlisted speakers' labels in the text become [naam] / [nummer]; a turn
 /// an interpreter spoke stands under the role of whom they interpret for, with `via` (the
-/// interpreter's role): "gezinsmigrant (via tolk)".
+/// interpreter's role): "gezinsmigrant (via tolk)". Capitals in --code, --mechanism, --role and
+/// --case need not match; a value the study does not have is an error that lists the known
+/// ones (--role as the rows show it).
 ///
 /// --mechanism takes a mechanism code or a configuration id (all its mechanisms). --panel
 /// applies the quote site's privacy rules (see icamo site --help): the rows are then the

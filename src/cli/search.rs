@@ -29,6 +29,8 @@ pub(super) struct Args {
     /// The query.
     query: String,
     /// Only turns of speakers with this role (as in the manifest, e.g. "statushouder").
+    /// Capitals need not match here, nor in --case, --doc and --speaker; a value no turn has
+    /// is an error that lists the known ones.
     #[arg(long, value_name = "R")]
     role: Option<String>,
     /// Only this case (e.g. the municipality).
@@ -108,7 +110,7 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
     study.ensure_ingested()?;
     let coded = coded_segments(&study, &args)?;
     let index = SegmentIndex::open_or_create(&study.index_dir())?;
-    let mut hits = index.search(&SearchRequest {
+    let mut request = SearchRequest {
         query: args.query.clone(),
         role: args.role.clone(),
         case: args.case.clone(),
@@ -121,7 +123,9 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
             args.limit.max(1)
         },
         include_interviewers: args.interviewers,
-    })?;
+    };
+    request.resolve(&index.filter_values()?)?;
+    let mut hits = index.search(&request)?;
     if let Some(coded) = &coded {
         hits.retain(|h| coded.contains(&h.segment.id));
         hits.truncate(args.limit.max(1));

@@ -107,7 +107,7 @@ fn export(args: ExportArgs, global: &super::Global) -> Result<(), Error> {
         args.coder.as_deref(),
     )?;
     let csv_path = args.out.clone().unwrap_or_else(|| {
-        let mut name = args.code.clone().unwrap_or_else(|| "all".to_string());
+        let mut name = export.code.clone().unwrap_or_else(|| "all".to_string());
         if let Some(coder) = &args.coder {
             name = format!("{name}-{coder}");
         }
@@ -132,7 +132,7 @@ fn export(args: ExportArgs, global: &super::Global) -> Result<(), Error> {
     }
     let mut title = format!(
         "Coding sheet: {}",
-        args.code.as_deref().unwrap_or("all codes")
+        export.code.as_deref().unwrap_or("all codes")
     );
     if let Some(coder) = &args.coder {
         title.push_str(&format!(" (coder {coder})"));

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use super::model::{Code, CodeKind, Codebook, Position, Rule};
 use super::syntax::{self, Problem};
+use crate::filter::closest;
 
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -431,45 +432,12 @@ fn closest_id<'a>(book: &'a Codebook, wanted: &str) -> Option<&'a str> {
     closest(book.codes.iter().map(|c| c.id.as_str()), wanted)
 }
 
-/// The id among `ids` most like `wanted`, if one is close.
-pub(crate) fn closest<'a>(ids: impl Iterator<Item = &'a str>, wanted: &str) -> Option<&'a str> {
-    ids.map(|id| (edit_distance(id, wanted), id))
-        .filter(|&(d, id)| d <= 2.max(wanted.chars().count() / 4) && d < id.chars().count())
-        .min()
-        .map(|(_, id)| id)
-}
-
-/// Levenshtein distance in characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let next = (diagonal + usize::from(ca != cb))
-                .min(row[j] + 1)
-                .min(row[j + 1] + 1);
-            diagonal = row[j + 1];
-            row[j + 1] = next;
-        }
-    }
-    row[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn check(text: &str) -> Vec<Diagnostic> {
         Codebook::parse("c.toml", text).unwrap().check()
-    }
-
-    #[test]
-    fn edit_distance_counts_changes() {
-        assert_eq!(edit_distance("int.pip", "int.pi"), 1);
-        assert_eq!(edit_distance("ctx.inst", "ctx.ins"), 1);
-        assert_eq!(edit_distance("abc", "abc"), 0);
     }
 
     #[test]

@@ -60,7 +60,7 @@ mod syntax;
 mod tree;
 mod trie;
 
-pub(crate) use check::closest;
+pub(crate) use crate::filter::closest;
 pub use check::{Diagnostic, Severity};
 pub use matcher::{CodeMatch, Matcher, NEGATION_WINDOW, NEGATIONS, RuleHit};
 pub(crate) use model::is_rgb;

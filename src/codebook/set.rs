@@ -10,6 +10,7 @@ use super::config::{self, Configuration};
 use super::matcher::refuse_errors;
 use super::{Code, Codebook, Diagnostic, Severity, closest, read_text};
 use crate::error::Error;
+use crate::filter::{Filter, UnknownValue, resolve};
 
 /// Codebook files, each read and parsed once into what every part of icamo needs of it: the
 /// codebook, the `[[configurations]]` written in it, and the file as a TOML table (which the
@@ -184,6 +185,12 @@ impl<'a> Codes<'a> {
             next = code.parent.as_deref().and_then(|p| self.get(p));
         }
         out
+    }
+
+    /// The id of the code `wanted` names, as its codebook writes it (capitals need not
+    /// match); an error naming the known codes when no codebook has it.
+    pub fn resolve(&self, wanted: &str) -> Result<String, UnknownValue> {
+        resolve(Filter::Code, wanted, self.by_id.keys().copied())
     }
 
     /// The known id most like `wanted`, if one is close.

@@ -24,7 +24,7 @@ use super::manual::{
     load_tag_codings, numbered_records, read_csv_bytes, save_coder, unclosed_quote,
 };
 use super::{Stance, load_suggestions};
-use crate::codebook::{Code, Codebook};
+use crate::codebook::{Code, Codebook, Codes};
 use crate::error::Error;
 use crate::study::Study;
 
@@ -68,6 +68,8 @@ pub struct SheetRow {
 /// What [`export_rows`] found.
 #[derive(Debug, Default)]
 pub struct Export {
+    /// The code asked for, as its codebook writes it.
+    pub code: Option<String>,
     /// The open suggestions, code by code in codebook order, best score first.
     pub rows: Vec<SheetRow>,
     /// Suggestions the coder already decided on, left out.
@@ -77,7 +79,8 @@ pub struct Export {
 }
 
 /// The suggestions of the codes selected by `code` (it and every code under it; all codes
-/// when `None`) that `coder` has not decided on yet (all of them when `None`).
+/// when `None`) that `coder` has not decided on yet (all of them when `None`). `code` is found
+/// ignoring capitals; one no codebook has is an error naming the known codes.
 pub fn export_rows(
     study: &Study,
     codebooks: &[Codebook],
@@ -91,21 +94,12 @@ pub fn export_rows(
         .enumerate()
         .map(|(i, c)| (c.id.as_str(), (i, c)))
         .collect();
-    let selected: Option<HashSet<&str>> = match code {
-        None => None,
-        Some(id) => {
-            let ids: HashSet<&str> = codebooks.iter().flat_map(|cb| cb.descendants(id)).collect();
-            if ids.is_empty() {
-                return Err(Error::UnknownCode {
-                    id: id.to_string(),
-                    message: format!(
-                        "--code {id}: no code has that id in the codebooks; `icamo codebook show` lists them"
-                    ),
-                });
-            }
-            Some(ids)
-        }
-    };
+    let code = code
+        .map(|id| Codes::new(codebooks).resolve(id))
+        .transpose()?;
+    let selected: Option<HashSet<&str>> = code
+        .as_deref()
+        .map(|id| codebooks.iter().flat_map(|cb| cb.descendants(id)).collect());
     let decided: HashSet<(String, String)> = match coder {
         None => HashSet::new(),
         Some(name) => load_coder(study, name)?
@@ -123,7 +117,10 @@ pub fn export_rows(
         .into_iter()
         .map(|s| (s.id.clone(), s))
         .collect();
-    let mut export = Export::default();
+    let mut export = Export {
+        code: code.clone(),
+        ..Export::default()
+    };
     let mut rows = Vec::new();
     for s in load_suggestions(study)? {
         if selected

@@ -98,7 +98,8 @@ pub struct Renamed {
 /// `paths` (its own `id`, the `parent` of the codes under it, the configurations that name
 /// it: every TOML string that is exactly `old`) and in every coder's file. All files are
 /// written to temporary files first and put in place only when every one was written, under
-/// the study's lock. `old` must be a code of the codebooks and `new` must not be one.
+/// the study's lock. `old` must be a code of the codebooks (found ignoring capitals) and
+/// `new` must not be one.
 pub fn rename_code(
     study: &crate::study::Study,
     paths: &[PathBuf],
@@ -121,9 +122,8 @@ pub fn rename_code(
     let _lock = study.lock()?;
     let set = CodebookSet::load(paths)?;
     let codes = set.codes();
-    if codes.get(old).is_none() {
-        return Err(Error::unknown_code(old));
-    }
+    let old = codes.resolve(old)?;
+    let old = old.as_str();
     if codes.get(new).is_some() {
         return Err(Error::Usage(format!(
             "a code \"{new}\" exists already: renaming \"{old}\" to it would make two codes one; \

@@ -1,14 +1,17 @@
 //! Searching: a [`SearchRequest`] in, ranked [`Hit`]s out, each a full segment with a snippet.
 
+use std::collections::BTreeSet;
+
 use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocAddress, DocSet, Searcher, SegmentReader, TERMINATED, TantivyDocument, Term};
 
 use super::analysis::analyse;
 use super::query::{self, Needle};
 use super::snippet::{Snippet, make_snippet};
 use super::{IndexError, SegmentIndex};
+use crate::filter::{Filter, UnknownValue, Values};
 use crate::transcript::Segment;
 
 /// How many hits a search returns when the request says 0.
@@ -32,6 +35,20 @@ pub struct SearchRequest {
     pub limit: usize,
     /// Whether the interviewers' and moderators' turns may be hits too.
     pub include_interviewers: bool,
+}
+
+impl SearchRequest {
+    /// Takes the role, case, document and speaker as the index writes them, found ignoring
+    /// capitals among `values` ([`SegmentIndex::filter_values`]): a filter is never left to
+    /// find nothing because of a capital or a value no segment has, which is an error naming
+    /// the known ones.
+    pub fn resolve(&mut self, values: &Values) -> Result<(), UnknownValue> {
+        self.role = values.resolve(Filter::Role, self.role.as_deref())?;
+        self.case = values.resolve(Filter::Case, self.case.as_deref())?;
+        self.doc = values.resolve(Filter::Document, self.doc.as_deref())?;
+        self.speaker = values.resolve(Filter::Speaker, self.speaker.as_deref())?;
+        Ok(())
+    }
 }
 
 /// One segment that matched, with its score and a snippet.
@@ -116,6 +133,54 @@ impl SegmentIndex {
                     .collect())
             }
         }
+    }
+
+    /// The roles, cases, document ids and speakers of the indexed segments: the values a
+    /// [`SearchRequest`] can be filtered by.
+    pub fn filter_values(&self) -> Result<Values, IndexError> {
+        let searcher = self.reader.searcher();
+        let mut values = Values::default();
+        for reader in searcher.segment_readers() {
+            let fields = [
+                (self.fields.role, &mut values.roles),
+                (self.fields.case, &mut values.cases),
+                (self.fields.doc, &mut values.documents),
+                (self.fields.speaker, &mut values.speakers),
+            ];
+            for (field, found) in fields {
+                self.live_terms(reader, field, found)
+                    .map_err(|e| self.read_error(e))?;
+            }
+        }
+        Ok(values)
+    }
+
+    /// Adds to `found` the terms of `field` that a live document has: a document replaced by a
+    /// later ingest keeps its terms in the index until its segment is merged.
+    fn live_terms(
+        &self,
+        reader: &SegmentReader,
+        field: Field,
+        found: &mut BTreeSet<String>,
+    ) -> tantivy::Result<()> {
+        let inverted = reader.inverted_index(field)?;
+        let mut terms = inverted.terms().stream()?;
+        while terms.advance() {
+            let mut postings =
+                inverted.read_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                if reader
+                    .alive_bitset()
+                    .is_none_or(|alive| alive.is_alive(doc))
+                {
+                    found.insert(String::from_utf8_lossy(terms.key()).into_owned());
+                    break;
+                }
+                doc = postings.advance();
+            }
+        }
+        Ok(())
     }
 
     /// The segment with this id, if the index has it.
