@@ -86,7 +86,7 @@ pub enum Error {
     UnknownValue(#[from] crate::filter::UnknownValue),
     /// The study has no codebook, and none was given.
     #[error(
-        "the study in {} has no codebook: put a .toml codebook in its codebooks/ folder (or list files under `codebooks` in icamo.toml), or give --codebook FILE",
+        "the study in {} has no codebook, so there is nothing to code or report: put a codebook (a .toml file of [[codes]]; `icamo init OTHER-FOLDER` writes a starter one, codebooks/codeboek.toml, to copy) in its codebooks/ folder, list codebook files under `codebooks` in icamo.toml, or import one with `icamo import qdc FILE`; commands that take --codebook FILE can use one from elsewhere, and `icamo ingest` reads the transcripts without one",
         .0.display()
     )]
     NoCodebook(PathBuf),

@@ -4,8 +4,9 @@
 //! result: [`ingest`] parses the transcripts into the store and the search index, [`code`]
 //! applies the codebooks' rules, and [`report`] gathers the configurations' evidence, draws
 //! the figures and writes the report, the summary and the figures into `out/`. [`build`] runs
-//! them in that order: a study without codebooks stops after ingesting, one whose codebooks
-//! declare no configurations after coding. Each stage tells a [`Progress`] what it did as soon
+//! them in that order: a study without codebooks is refused before anything runs (there would
+//! be nothing to code or report), one whose codebooks declare no configurations stops after
+//! coding. Each stage tells a [`Progress`] what it did as soon
 //! as it is done, which is how `icamo` prints its lines in order while the run goes on.
 //!
 //! ```no_run
@@ -96,8 +97,8 @@ pub struct Written {
 pub struct Built {
     /// The ingest.
     pub ingested: IngestReport,
-    /// The coding, when the study has codebooks.
-    pub coded: Option<Coded>,
+    /// The coding.
+    pub coded: Coded,
     /// The report, when the codebooks declare configurations.
     pub written: Option<Written>,
     /// The study's statistics, when [`BuildOptions::stats`] asked for them.
@@ -138,7 +139,8 @@ pub trait Progress {
 impl Progress for () {}
 
 /// Runs every stage on `study`, in order: [`ingest`], then [`code`] with the study's
-/// codebooks, then [`report`] on the configurations they declare.
+/// codebooks, then [`report`] on the configurations they declare. A study without a codebook
+/// is an error ([`Error::NoCodebook`]) before anything runs.
 ///
 /// After ingest, one pass over the stored documents ([`Study::scan`]) codes them and gathers
 /// the report's evidence (from the fresh suggestions) and the statistics, so each stored
@@ -148,26 +150,16 @@ pub fn build(
     options: &BuildOptions,
     progress: &mut dyn Progress,
 ) -> Result<Built, Error> {
-    let ingested = ingest(study, &options.ingest, progress)?;
-    let mut built = Built {
-        ingested,
-        coded: None,
-        written: None,
-        stats: None,
-    };
-    let mut tally = options.stats.then(Tally::default);
     let paths = study.codebook_paths()?;
     if paths.is_empty() {
-        if let Some(tally) = tally.as_mut() {
-            study.scan(&mut [tally])?;
-        }
-        built.stats = tally.map(Tally::finish);
-        return Ok(built);
+        return Err(Error::NoCodebook(study.root.clone()));
     }
+    let ingested = ingest(study, &options.ingest, progress)?;
     let model = load_model(study, &paths)?;
     check_codings(study, &model.codes(), &options.report, progress)?;
     let reporting = !model.configurations().is_empty();
     let include = options.report.include_suggestions;
+    let mut tally = options.stats.then(Tally::default);
     let session = CodingSession::open(study)?;
     let mut pass = CodeAndGather {
         coder: session.coder(model.books())?,
@@ -188,8 +180,12 @@ pub fn build(
     };
     drop(session);
     progress.coded(&coded)?;
-    built.coded = Some(coded);
-    built.stats = tally.map(Tally::finish);
+    let mut built = Built {
+        ingested,
+        coded,
+        written: None,
+        stats: tally.map(Tally::finish),
+    };
     if let Some(gatherer) = gatherer {
         model.ensure_sound()?;
         let evidence = gatherer.finish(&model);

@@ -574,6 +574,7 @@ fn the_bundled_study_builds_with_every_document_and_role() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     fs::copy(repo.join("icamo.toml"), dir.path().join("icamo.toml")).unwrap();
     copy_dir(&repo.join("corpus"), &dir.path().join("corpus"));
+    copy_dir(&repo.join("codebooks"), &dir.path().join("codebooks"));
     let out = icamo(dir.path()).arg("build").output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
@@ -754,19 +755,32 @@ fn suggest_ranks_a_segments_codes_and_says_why() {
 }
 
 #[test]
-fn a_study_without_codebooks_builds_without_coding() {
+fn build_on_a_study_without_codebooks_says_so_and_changes_nothing() {
     let dir = study();
     fs::remove_dir_all(dir.path().join("codebooks")).unwrap();
-    icamo(dir.path())
-        .arg("build")
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("coded").not());
+    let out = icamo(dir.path()).arg("build").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("has no codebook, so there is nothing to code or report: put a codebook")
+            && stderr.contains("`icamo init OTHER-FOLDER` writes a starter one")
+            && stderr.contains("in its codebooks/ folder"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+    assert!(!dir.path().join(".icamo").exists());
+    assert!(!dir.path().join("out").exists());
     icamo(dir.path())
         .arg("code")
         .assert()
         .code(1)
         .stderr(predicate::str::contains("has no codebook"));
+    // The transcripts can still be read without one.
+    icamo(dir.path())
+        .arg("ingest")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("3 parsed"));
 }
 
 #[test]

@@ -7,11 +7,12 @@ use super::emit::{Target, emit, say};
 
 /// Run the whole pipeline on a study: ingest → code → chains → report
 ///
-/// Ingests the transcripts, codes them with the study's codebooks (when it has any), checks the
-/// ICAMO configurations declared in them, and writes the report, the summary and the figures
-/// into out/ (see `icamo report --help`), and checks what it wrote for names: one found fails
-/// the run, naming file:line:column and its kind. Every step is incremental: a second run with
-/// nothing changed parses nothing and rewrites no file.
+/// Ingests the transcripts, codes them with the study's codebooks, checks the ICAMO
+/// configurations declared in them, and writes the report, the summary and the figures into
+/// out/ (see `icamo report --help`), and checks what it wrote for names: one found fails the
+/// run, naming file:line:column and its kind. Every step is incremental: a second run with
+/// nothing changed parses nothing and rewrites no file. A study without a codebook is refused
+/// before anything runs (`icamo ingest` reads its transcripts without one).
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub(super) struct Args {

@@ -43,7 +43,7 @@ the bundled example study.
 Exit status:
   0  success; also when the reader of the output stops early (icamo search x | head -1)
   1  an error in the study or the machine: bad input (named with its file and line; nothing
-     is changed), a file --out would replace without --force
+     is changed), a file --out would replace without --force, a study without a codebook
   2  the command line is wrong: an unknown command or option, a missing or invalid value,
      options that do not go together (quotes --code with --mechanism, export codings
      --binary), or a segment, code, configuration, role, case, document or speaker the
