@@ -17,6 +17,7 @@ use crate::manifest::{
     normalise_rel,
 };
 use crate::privacy::Pseudonyms;
+use crate::store::UnknownSpeaker;
 use crate::transcript::{self, Format, ParsedTranscript, Segment, Turn, UNKNOWN_ROLE};
 
 /// A transcript found on disk, with everything the manifest and the file say about it.
@@ -271,7 +272,7 @@ impl<'m> Corpus<'m> {
         }
         let mut warnings = Vec::new();
         let coder = tag_coder(&doc, parsed, &mut warnings);
-        let mut warned: Vec<String> = Vec::new();
+        let mut unknown: Vec<UnknownSpeaker> = Vec::new();
         let mut segments = Vec::with_capacity(parsed.turns.len());
         let mut tags = Vec::new();
         let mut chars = CharCounter::new(&parsed.source);
@@ -283,20 +284,13 @@ impl<'m> Corpus<'m> {
                 .and_then(|l| self.speaker(&doc.id, l));
             if entry.is_none() {
                 let label = turn.speaker.clone().unwrap_or_default();
-                if !warned.contains(&label) {
-                    let message = if label.is_empty() {
-                        "turns without a speaker label: stored with role \"onbekend\"".to_string()
-                    } else {
-                        format!(
-                            "speaker \"{label}\" is not in the manifest: add a [[speakers]] entry with its role (stored as \"{UNKNOWN_ROLE}\" for now)"
-                        )
-                    };
-                    warnings.push(Warning {
-                        path: PathBuf::from(&doc.path),
+                if !unknown.iter().any(|u: &UnknownSpeaker| u.label == label) {
+                    let speaker = UnknownSpeaker {
+                        label,
                         line: turn.line,
-                        message,
-                    });
-                    warned.push(label);
+                    };
+                    warnings.push(speaker.warning(&doc.path));
+                    unknown.push(speaker);
                 }
             }
             let tagged = strip_tags(&turn.text);
@@ -346,6 +340,7 @@ impl<'m> Corpus<'m> {
             segments,
             tags,
             warnings,
+            unknown_speakers: unknown,
         }
     }
 
@@ -406,6 +401,8 @@ pub struct DocumentSegments {
     pub tags: Vec<Coding>,
     /// Unknown speakers, malformed tags.
     pub warnings: Vec<Warning>,
+    /// The speaker labels the manifest has no entry for (their warnings are in `warnings`).
+    pub unknown_speakers: Vec<UnknownSpeaker>,
 }
 
 /// The coder of a document's inline tags: its `coder` attribute, else [`TAG_CODER`].

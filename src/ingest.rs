@@ -54,7 +54,8 @@ pub struct IngestReport {
     pub removed: Vec<String>,
     /// Transcripts that failed (only with `keep_going`); their previous version is kept.
     pub failed: Vec<Error>,
-    /// Things worth knowing: unknown speakers, empty files.
+    /// Things worth knowing: unknown speakers (of the unchanged documents too, for they are
+    /// still unknown), empty files.
     pub warnings: Vec<Warning>,
     /// Segments written in this run.
     pub segments_written: usize,
@@ -236,6 +237,7 @@ impl<'s> Run<'s> {
                     && p.content_hash == content_hash
                     && p.metadata_hash == metadata_hash
                     && p.path == doc.path
+                    && p.unknown_speakers.is_some()
                     && self
                         .study
                         .segments_dir()
@@ -244,6 +246,10 @@ impl<'s> Run<'s> {
             });
             if let Some(previous) = previous {
                 self.report.unchanged.push(doc.id.clone());
+                // Still true, so said again: the run that parsed the file is long past.
+                self.report
+                    .warnings
+                    .extend(previous.unknown_speaker_warnings());
                 self.state
                     .documents
                     .insert(doc.id.clone(), previous.clone());
@@ -354,6 +360,7 @@ fn stage(
     let format = read.format;
     let segments = read.made.segments;
     let warnings = read.made.warnings;
+    let unknown_speakers = Some(read.made.unknown_speakers);
     let path = staging.join(format!("{}.jsonl", p.doc.id));
     fs::write(&path, segments_jsonl(&segments)?).map_err(|e| Error::io(&path, e))?;
     update.replace(&p.doc.id, &segments)?;
@@ -366,6 +373,7 @@ fn stage(
             metadata_hash: p.metadata_hash.clone(),
             segments: segments.len(),
             prints: segments.iter().map(|s| fingerprint(&s.text)).collect(),
+            unknown_speakers,
         },
         warnings,
         segments: segments.len(),

@@ -29,10 +29,10 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
+use crate::error::{Error, Warning};
 use crate::fsutil::{STATE_DIR, write_atomic};
 use crate::study::Study;
-use crate::transcript::{Format, Segment};
+use crate::transcript::{Format, Segment, UNKNOWN_ROLE};
 
 /// Documents read at a time by [`Study::scan`], per thread: enough to keep every core busy for a
 /// sink that works on a batch in parallel, few enough that memory holds only their segments.
@@ -238,7 +238,8 @@ impl Study {
     }
 }
 
-/// What the last ingest recorded, so the next one can skip unchanged files.
+/// What the last ingest recorded, so the next one can skip unchanged files, and what it found
+/// that stays true until the file or the manifest changes (the speakers the manifest lacks).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct State {
     /// The analysis version the index was built with; a different one forces a rebuild.
@@ -265,6 +266,65 @@ pub struct DocState {
     /// segments. Empty in states written before anchors.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub prints: Vec<String>,
+    /// The speaker labels the manifest has no entry for, as the ingest that parsed the file
+    /// found them. `None` in a state an older icamo wrote, which did not record them: the next
+    /// ingest parses the document again.
+    #[serde(default)]
+    pub unknown_speakers: Option<Vec<UnknownSpeaker>>,
+}
+
+/// A speaker label of a transcript that no `[[speakers]]` entry of the manifest has (empty:
+/// turns without a label), with the line of its first turn. Its turns are stored with the
+/// role "onbekend", which is worth saying on every run that counts them, not only on the one
+/// that parsed the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnknownSpeaker {
+    /// The label as the transcript writes it.
+    pub label: String,
+    /// 1-based line of the label's first turn.
+    pub line: usize,
+}
+
+impl UnknownSpeaker {
+    /// The warning for this speaker in the transcript at `path` (relative to the study).
+    pub fn warning(&self, path: &str) -> Warning {
+        let message = if self.label.is_empty() {
+            format!("turns without a speaker label: stored with role \"{UNKNOWN_ROLE}\"")
+        } else {
+            format!(
+                "speaker \"{}\" is not in the manifest: add a [[speakers]] entry with its role (stored as \"{UNKNOWN_ROLE}\" for now)",
+                self.label
+            )
+        };
+        Warning {
+            path: PathBuf::from(path),
+            line: self.line,
+            message,
+        }
+    }
+}
+
+impl State {
+    /// The warnings about speakers the manifest lacks, for every ingested document, in
+    /// document order: true until the transcript or the manifest changes, so every command
+    /// that counts the evidence says them again.
+    pub fn unknown_speakers(&self) -> Vec<Warning> {
+        self.documents
+            .values()
+            .flat_map(DocState::unknown_speaker_warnings)
+            .collect()
+    }
+}
+
+impl DocState {
+    /// The warnings about this document's speakers that the manifest lacks.
+    pub fn unknown_speaker_warnings(&self) -> Vec<Warning> {
+        self.unknown_speakers
+            .iter()
+            .flatten()
+            .map(|u| u.warning(&self.path))
+            .collect()
+    }
 }
 
 /// Segments as JSON Lines: one object a line, in order.

@@ -343,6 +343,52 @@ fn a_speaker_missing_from_the_manifest_is_a_warning_with_file_and_line() {
 }
 
 #[test]
+fn a_speaker_missing_from_the_manifest_is_named_on_every_run_until_listed() {
+    let dir = bundled_study();
+    let study = dir.path();
+    fs::write(
+        study.join("corpus/int-extra.txt"),
+        "Interviewer (00:00:04): Hoe ging het met de taalles?\n\
+         Fatima (00:00:10): De les was goed, maar de werkgever had geen tijd voor mij.\n",
+    )
+    .unwrap();
+    let warning = "warning: corpus/int-extra.txt:2: speaker \"Fatima\" is not in the manifest: add a [[speakers]] entry with its role (stored as \"onbekend\" for now)\n";
+    let stderr = |args: &[&str]| {
+        let out = icamo(study).args(args).output().unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(out.status.success(), "{args:?}: {stderr}");
+        (stderr, String::from_utf8(out.stdout).unwrap())
+    };
+    let (first, _) = stderr(&["build"]);
+    assert_eq!(first, warning);
+    // Nothing is parsed again, and the speaker is still unknown: said again.
+    let (second, said) = stderr(&["build"]);
+    assert!(said.contains("0 parsed, 12 unchanged"), "{said}");
+    assert_eq!(second, warning);
+    for command in [
+        &["ingest"][..],
+        &["report"],
+        &["site"],
+        &["quotes", "--code", "icamo1.m3"],
+        &["export", "codings"],
+        &["stats"],
+    ] {
+        assert!(stderr(command).0.contains(warning), "{command:?}");
+    }
+    // Listed in the manifest: the document is parsed again, and the warning is gone for good.
+    let manifest = study.join("icamo.toml");
+    let mut text = fs::read_to_string(&manifest).unwrap();
+    text = text.replacen(
+        "[[speakers]]",
+        "[[speakers]]\nlabel = \"Fatima\"\nrole = \"statushouder\"\n\n[[speakers]]",
+        1,
+    );
+    fs::write(&manifest, text).unwrap();
+    assert_eq!(stderr(&["build"]).0, "");
+    assert_eq!(stderr(&["report"]).0, "");
+}
+
+#[test]
 fn a_second_writer_is_told_the_study_is_locked() {
     let dir = study();
     let study = icamo::study::Study::open(dir.path()).unwrap();

@@ -95,7 +95,7 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
     if let Some(Command::Check { codebook }) = args.command {
         return check(&codebook, global);
     }
-    let study = global.study()?;
+    let study = global.evidence_study()?;
     let model = icamo::pipeline::load_model(&study, &args.codebook)?;
     model.ensure_sound()?;
     // --all is the default; the flag is there to say so on a command line.

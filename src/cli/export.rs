@@ -166,7 +166,7 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
             "--by and --binary only apply to export matrix, as in: icamo export matrix --by case --binary".into(),
         ));
     }
-    let study = global.study()?;
+    let study = global.evidence_study()?;
     let (Some(table), Some(format)) = (table, format) else {
         return refi(&args, &study, global);
     };

@@ -14,6 +14,8 @@ use icamo::study::Study;
 
 mod emit;
 
+use emit::note;
+
 mod agree;
 mod build;
 mod chain;
@@ -137,6 +139,17 @@ struct Global {
 impl Global {
     fn study(&self) -> Result<Study, Error> {
         Study::locate(self.study.as_deref())
+    }
+
+    /// The study, for a command that counts or shows its evidence: the speakers the manifest
+    /// lacks, whose turns count under the role "onbekend", are said again on every such run
+    /// while they are so (the ingest that found them may be long past).
+    fn evidence_study(&self) -> Result<Study, Error> {
+        let study = self.study()?;
+        for w in study.state()?.unknown_speakers() {
+            note!("warning: {w}");
+        }
+        Ok(study)
     }
 }
 

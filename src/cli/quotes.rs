@@ -69,7 +69,7 @@ enum Format {
 }
 
 pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
-    let study = global.study()?;
+    let study = global.evidence_study()?;
     super::codings::warn(&study, global, None)?;
     let selection = Selection {
         code: args.code.clone(),

@@ -89,7 +89,7 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
         }
         return Ok(());
     }
-    let study = global.study()?;
+    let study = global.evidence_study()?;
     let model = pipeline::load_model(&study, &[])?;
     let options = args.options.into();
     pipeline::report(&study, &model, &options, &mut super::Printer::new(global))?;

@@ -97,7 +97,7 @@ fn export(args: ExportArgs, global: &super::Global) -> Result<(), Error> {
     if let Some(coder) = &args.coder {
         check_coder(coder).map_err(Error::Usage)?;
     }
-    let study = global.study()?;
+    let study = global.evidence_study()?;
     let codebooks = icamo::pipeline::load_codebooks(&study, &args.codebook)?;
     super::codings::warn(&study, global, Some(&codebooks.codes()))?;
     let export = export_rows(

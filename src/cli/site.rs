@@ -46,8 +46,8 @@ pub(super) struct Args {
 }
 
 pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
-    let study = global.study()?;
     if let Some(dir) = args.check {
+        let study = global.study()?;
         if !study.is_ingested() && !global.quiet {
             note!(
                 "the study has not been ingested, so this check knows only the names in icamo.toml, not the speakers the transcripts have that it does not list (run icamo ingest first)"
@@ -71,6 +71,7 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
             lines.join("\n")
         )));
     }
+    let study = global.evidence_study()?;
     let model = icamo::pipeline::load_model(&study, &[])?;
     super::codings::warn(&study, global, Some(&model.codes()))?;
     let out = args

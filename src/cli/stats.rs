@@ -16,7 +16,7 @@ pub(super) struct Args {
 }
 
 pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
-    let study = global.study()?;
+    let study = global.evidence_study()?;
     let stats = Stats::of_study(&study)?;
     let out = match args.format {
         super::OutputFormat::Text => stats.to_text(&study.manifest.study.name).into_bytes(),
