@@ -193,7 +193,7 @@ impl<'m> Corpus<'m> {
 
     /// A digest of everything in the manifest that shapes `doc`'s segments, so a changed role
     /// or pseudonym re-ingests the document even when its file did not change.
-    pub fn metadata_digest(&self, doc: &SourceDoc) -> String {
+    pub(crate) fn metadata_digest(&self, doc: &SourceDoc) -> String {
         let mut hasher = blake3::Hasher::new();
         hasher.update(serde_json::to_string(doc).unwrap_or_default().as_bytes());
         for s in self.speakers.for_document(&doc.id) {
@@ -256,7 +256,7 @@ impl<'m> Corpus<'m> {
     /// Inline coding tags (`{{icamo1.m3 +}}`, see [`crate::coding::tags`]) are taken out of
     /// each segment's text here, the one place turns become segments, and returned as
     /// codings with origin `tag`; their coder is the document's `coder` attribute (manifest,
-    /// then front matter), else [`TAG_CODER`]. The segment's byte range still covers the turn
+    /// then front matter), else `TAG_CODER`. The segment's byte range still covers the turn
     /// in the source, tags included.
     pub fn segments(&self, doc: &SourceDoc, parsed: &ParsedTranscript) -> DocumentSegments {
         let mut doc = doc.clone();

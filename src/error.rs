@@ -232,7 +232,7 @@ impl fmt::Display for Warning {
 }
 
 /// 1-based line and column (in characters) of a byte offset in `text`.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let mut offset = offset;
     while !text.is_char_boundary(offset) {
@@ -247,7 +247,7 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 
 /// Line and column of many offsets into one text, each found by a binary search over the line
 /// starts ([`line_col`] counts from the start of the text every time).
-pub struct LineIndex<'t> {
+pub(crate) struct LineIndex<'t> {
     text: &'t str,
     starts: Vec<usize>,
 }
@@ -262,7 +262,7 @@ impl<'t> LineIndex<'t> {
     }
 
     /// The 1-based line and column (in characters) of a byte offset, as [`line_col`] gives it.
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+    pub(crate) fn line_col(&self, offset: usize) -> (usize, usize) {
         let mut offset = offset.min(self.text.len());
         while !self.text.is_char_boundary(offset) {
             offset -= 1;

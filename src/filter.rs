@@ -46,7 +46,7 @@ pub enum Filter {
 
 impl Filter {
     /// The word for one value, in messages.
-    pub fn singular(self) -> &'static str {
+    pub(crate) fn singular(self) -> &'static str {
         match self {
             Filter::Role => "role",
             Filter::Case => "case",

@@ -1,8 +1,8 @@
-//! Files that appear whole or not at all: [`write_atomic`] and [`AtomicFile`] write through a
-//! temporary file and a rename, and [`remove_stale_temp_files`] clears what a process killed
+//! Files that appear whole or not at all: [`write_atomic`] and `AtomicFile` write through a
+//! temporary file and a rename, and `remove_stale_temp_files` clears what a process killed
 //! mid-write left behind, in the folders its caller names.
 //!
-//! Nothing here knows a study's layout beyond the name of its hidden folder ([`STATE_DIR`]),
+//! Nothing here knows a study's layout beyond the name of its hidden folder (`STATE_DIR`),
 //! whose `tmp/` keeps temporary files out of the folders a user reads.
 
 use std::fs::{self, File};
@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use crate::error::Error;
 
 /// The hidden folder inside a study that holds everything icamo derives.
-pub const STATE_DIR: &str = ".icamo";
+pub(crate) const STATE_DIR: &str = ".icamo";
 
 /// Writes `bytes` to `path` through a temporary file and a rename, so a reader or a crash
 /// never sees half a file.
@@ -39,7 +39,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 /// a temporary file beside the path (removed by the next command that takes the study's lock if
 /// the process dies), which [`AtomicFile::commit`] syncs and renames. Dropped without a commit,
 /// it removes the temporary file and leaves the path as it was.
-pub struct AtomicFile {
+pub(crate) struct AtomicFile {
     path: PathBuf,
     tmp: PathBuf,
     out: Option<std::io::BufWriter<File>>,
@@ -100,7 +100,7 @@ fn folder_and_temp_name(path: &Path) -> (&Path, String) {
 }
 
 /// The folder inside `.icamo/` that holds [`write_atomic`]'s temporary files.
-pub const TEMP_DIR: &str = "tmp";
+pub(crate) const TEMP_DIR: &str = "tmp";
 
 /// The name of [`write_atomic`]'s temporary file for a file `name`, written by process `pid`.
 pub(crate) fn temp_name(name: &str, pid: u32) -> String {
@@ -155,7 +155,7 @@ fn sync_dir(dir: &Path) {
 
 /// Removes the temporary files of [`write_atomic`] in `dir` that no running process is
 /// writing: what a process killed mid-write left behind.
-pub fn remove_stale_temp_files(dir: &Path) {
+pub(crate) fn remove_stale_temp_files(dir: &Path) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };

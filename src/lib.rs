@@ -37,7 +37,7 @@ pub mod privacy;
 pub mod quotes;
 pub mod render;
 pub mod stats;
-pub mod store;
+pub(crate) mod store;
 pub mod study;
 pub mod transcript;
 

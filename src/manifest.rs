@@ -29,7 +29,7 @@ use crate::lang::Language;
 use crate::transcript::Format;
 
 /// The manifest's file name inside a study folder.
-pub const MANIFEST_FILE: &str = "icamo.toml";
+pub(crate) const MANIFEST_FILE: &str = "icamo.toml";
 
 /// The whole `icamo.toml`.
 #[derive(Debug, Clone, Deserialize)]
@@ -494,7 +494,7 @@ impl Manifest {
     }
 
     /// The line in the manifest where a document's entry starts, for messages.
-    pub fn document_line(&self, entry: &DocumentEntry) -> usize {
+    pub(crate) fn document_line(&self, entry: &DocumentEntry) -> usize {
         line_col(&self.source, entry.file.span().start).0
     }
 }
@@ -590,7 +590,7 @@ pub(crate) fn speaker_key(label: &str) -> String {
 /// and from a stored segment, which carries the pseudonymised label and the respondent id
 /// (exports). An entry limited to a document goes before one for every document; among equals
 /// the first in the manifest wins.
-pub struct SpeakerDirectory<'m> {
+pub(crate) struct SpeakerDirectory<'m> {
     /// (document id, or "" for every document; label as written, lower-cased) → entry.
     by_label: HashMap<(String, String), &'m SpeakerEntry>,
     /// (document id, or ""; pseudonymised label, lower-cased) → entry.
@@ -648,13 +648,13 @@ impl<'m> SpeakerDirectory<'m> {
     }
 
     /// The entry for `label` as a transcript of document `doc` writes it.
-    pub fn by_label(&self, doc: &str, label: &str) -> Option<&'m SpeakerEntry> {
+    pub(crate) fn by_label(&self, doc: &str, label: &str) -> Option<&'m SpeakerEntry> {
         scoped(&self.by_label, doc, &speaker_key(label))
     }
 
     /// The entry for a stored segment's speaker (document, pseudonymised label), else for its
     /// respondent id.
-    pub fn of_segment(
+    pub(crate) fn of_segment(
         &self,
         doc: &str,
         stored_label: &str,
@@ -665,7 +665,10 @@ impl<'m> SpeakerDirectory<'m> {
     }
 
     /// The entries that apply to document `doc`: those for every document, then its own.
-    pub fn for_document<'a>(&'a self, doc: &str) -> impl Iterator<Item = &'m SpeakerEntry> + 'a {
+    pub(crate) fn for_document<'a>(
+        &'a self,
+        doc: &str,
+    ) -> impl Iterator<Item = &'m SpeakerEntry> + 'a {
         let own = self
             .per_document
             .get(doc)

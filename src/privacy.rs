@@ -2,13 +2,13 @@
 //!
 //! - [`Pseudonyms`]: the manifest's real name → pseudonym map, applied to speaker labels and
 //!   turn text at ingest.
-//! - [`Population`]: who the study heard, gathered in the scan over the stored documents: the
+//! - `Population`: who the study heard, gathered in the scan over the stored documents: the
 //!   respondents per role × case (a cell of one is flagged ⚠), whom an interpreter speaks for,
 //!   and the speaker labels the manifest does not list.
 //! - [`Identities`]: every string that names a person (the manifest's real names, pseudonyms,
-//!   labels and respondent ids, and the unlisted labels), with the one [`Identities::redact`]
+//!   labels and respondent ids, and the unlisted labels), with the one `Identities::redact`
 //!   every output's text goes through and the [`Identities::check`] of written files.
-//! - [`PanelRules`]: how a quote is shown ([`Voice`]): its role (an interpreter's turn under the
+//! - `PanelRules`: how a quote is shown (`Voice`): its role (an interpreter's turn under the
 //!   role of whom they interpret for, marked "via tolk"), its case unless that would point at
 //!   one person, and its text redacted.
 
@@ -67,7 +67,7 @@ impl Pseudonyms {
 
     /// [`Pseudonyms::apply`], also moving byte `offsets` into `text` to the same places in
     /// the result (an offset inside a replaced name moves to the end of its pseudonym).
-    pub fn apply_moving(&self, text: &str, offsets: &mut [usize]) -> String {
+    pub(crate) fn apply_moving(&self, text: &str, offsets: &mut [usize]) -> String {
         let names = self.names(text);
         let mut out = String::with_capacity(text.len());
         let mut last = 0;
@@ -117,9 +117,9 @@ impl Pseudonyms {
 }
 
 /// What replaces a name in the text of an output.
-pub const NAME_MARK: &str = "[naam]";
+pub(crate) const NAME_MARK: &str = "[naam]";
 /// What replaces a respondent id in the text of an output.
-pub const NUMBER_MARK: &str = "[nummer]";
+pub(crate) const NUMBER_MARK: &str = "[nummer]";
 
 /// What kind of identifying string a term is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -151,12 +151,8 @@ impl Identifying {
     }
 }
 
-/// Every string of the manifest that identifies a person, longest first, each once.
-pub fn identifying_terms(manifest: &Manifest) -> Vec<(String, Identifying)> {
-    terms_with(manifest, &BTreeSet::new())
-}
-
-/// [`identifying_terms`] and the `unlisted` speaker labels the manifest does not have.
+/// Every string of the manifest that identifies a person, and the `unlisted` speaker labels the
+/// manifest does not have: longest first, each once.
 fn terms_with(manifest: &Manifest, unlisted: &BTreeSet<String>) -> Vec<(String, Identifying)> {
     let mut terms: BTreeMap<String, Identifying> = BTreeMap::new();
     let mut add = |t: &str, kind: Identifying| {
@@ -198,7 +194,7 @@ fn terms_with(manifest: &Manifest, unlisted: &BTreeSet<String>) -> Vec<(String, 
 
 /// Byte offsets where `word` stands in `text` as a whole word (no letter or digit right
 /// before or after it). Case-sensitive: names are written with a capital.
-pub fn find_word(text: &str, word: &str) -> Vec<usize> {
+pub(crate) fn find_word(text: &str, word: &str) -> Vec<usize> {
     let mut out = Vec::new();
     if word.is_empty() {
         return out;
@@ -221,7 +217,10 @@ pub fn find_word(text: &str, word: &str) -> Vec<usize> {
 /// sorted: with `names` all of them; without, only the analysis variables
 /// (`[study] analysis_variables`), because an age band or a gender beside a role and a case
 /// can point at one person.
-pub fn speaker_attributes(manifest: &Manifest, names: bool) -> (BTreeSet<&str>, BTreeSet<&str>) {
+pub(crate) fn speaker_attributes(
+    manifest: &Manifest,
+    names: bool,
+) -> (BTreeSet<&str>, BTreeSet<&str>) {
     let all = manifest
         .speakers
         .iter()
@@ -233,10 +232,10 @@ pub fn speaker_attributes(manifest: &Manifest, names: bool) -> (BTreeSet<&str>, 
 /// interpret for, so in a document with one respondent it counts as that respondent's evidence
 /// and is shown under their role, "`<role>` (via tolk)"; the interpreter is not counted as a
 /// respondent.
-pub const INTERPRETER_ROLES: [&str; 2] = ["tolk", "interpreter"];
+pub(crate) const INTERPRETER_ROLES: [&str; 2] = ["tolk", "interpreter"];
 
 /// The case label used for documents that have none.
-pub const NO_CASE: &str = "—";
+pub(crate) const NO_CASE: &str = "—";
 
 /// A speaker's identity for counting respondents: the respondent number where the manifest
 /// gives one, otherwise the pseudonym within the document.
@@ -248,7 +247,7 @@ pub fn person(s: &Segment) -> String {
 }
 
 /// A segment's case, [`NO_CASE`] for a document without one.
-pub fn case_of(s: &Segment) -> String {
+pub(crate) fn case_of(s: &Segment) -> String {
     s.case.clone().unwrap_or_else(|| NO_CASE.to_string())
 }
 
@@ -317,7 +316,7 @@ fn speaking_for(s: &Segment, interpreted: &HashMap<String, Segment>) -> (Segment
 /// document with one respondent that respondent (whom an interpreter's turns stand for), and
 /// the labels of speakers the manifest does not list.
 #[derive(Debug, Default)]
-pub struct Population {
+pub(crate) struct Population {
     interpreted: HashMap<String, Segment>,
     people: BTreeMap<(String, String), BTreeSet<String>>,
     unlisted: BTreeSet<String>,
@@ -351,7 +350,7 @@ impl Population {
 
     /// The segment as whose words it counts, and the interpreter's role where an interpreter
     /// spoke them (see [`INTERPRETER_ROLES`]).
-    pub fn speaking_for(&self, s: &Segment) -> (Segment, Option<String>) {
+    pub(crate) fn speaking_for(&self, s: &Segment) -> (Segment, Option<String>) {
         speaking_for(s, &self.interpreted)
     }
 
@@ -371,7 +370,7 @@ impl Population {
 
 /// Every string that names a person in a study: the manifest's real names, pseudonyms,
 /// speaker labels and respondent ids, and the labels of speakers it does not list. The text of
-/// every output passes through [`Identities::redact`]; [`Identities::check`] looks for them in
+/// every output passes through `Identities::redact`; [`Identities::check`] looks for them in
 /// written files.
 #[derive(Debug, Clone)]
 pub struct Identities {
@@ -380,7 +379,7 @@ pub struct Identities {
 
 impl Identities {
     /// The identities of `manifest`, with `unlisted` speaker labels (see
-    /// [`Population::unlisted`]).
+    /// `Population::unlisted`).
     pub fn new(manifest: &Manifest, unlisted: &BTreeSet<String>) -> Identities {
         Identities {
             terms: terms_with(manifest, unlisted),
@@ -399,7 +398,7 @@ impl Identities {
 
     /// `text` with every name, pseudonym and unlisted label replaced by [`NAME_MARK`] and every
     /// respondent id by [`NUMBER_MARK`] (whole words, longest first).
-    pub fn redact(&self, text: &str) -> String {
+    pub(crate) fn redact(&self, text: &str) -> String {
         let mut out = text.to_string();
         for (term, kind) in &self.terms {
             let hits = find_word(&out, term);
@@ -462,7 +461,7 @@ impl Identities {
     /// an identifying string stands, by file, line, column and kind. The strings themselves are
     /// left out of the message, which may end up in a log others read; `icamo site --check`
     /// shows them.
-    pub fn ensure_none(&self, files: &[(PathBuf, Vec<u8>)]) -> Result<(), Error> {
+    pub(crate) fn ensure_none(&self, files: &[(PathBuf, Vec<u8>)]) -> Result<(), Error> {
         let found: Vec<Finding> = files
             .iter()
             .flat_map(|(path, bytes)| self.find(path, &String::from_utf8_lossy(bytes)))
@@ -488,7 +487,7 @@ impl Identities {
 /// How one output shows who said a quote: a role label (never a name), whether an
 /// interpreter spoke the words, and the case unless that would point at one person.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Voice {
+pub(crate) struct Voice {
     /// The role label: for an interpreter's turn, the role of whom they interpret for.
     pub role: String,
     /// The interpreter's role, when an interpreter spoke the words.
@@ -501,6 +500,7 @@ pub struct Voice {
 
 impl Voice {
     /// The role as shown: `gezinsmigrant`, or `gezinsmigrant (via tolk)`.
+    #[cfg(test)]
     pub fn label(&self) -> String {
         role_shown(&self.role, self.via.as_deref())
     }
@@ -508,7 +508,7 @@ impl Voice {
 
 /// A role as every output shows it: `gezinsmigrant`, or with the interpreter who spoke the
 /// words, `gezinsmigrant (via tolk)`.
-pub fn role_shown(role: &str, via: Option<&str>) -> String {
+pub(crate) fn role_shown(role: &str, via: Option<&str>) -> String {
     match via {
         Some(via) => format!("{role} (via {via})"),
         None => role.to_string(),
@@ -519,21 +519,13 @@ pub fn role_shown(role: &str, via: Option<&str>) -> String {
 /// only, an interpreter's turn under the role of whom they interpret for, names and
 /// respondent ids in text replaced, and the case left off a quote whose role has only one
 /// person in that case (so role and case together do not point at someone), which is flagged.
-pub struct PanelRules {
+pub(crate) struct PanelRules {
     identities: Identities,
     single: BTreeSet<(String, String)>,
     interpreted: HashMap<String, Segment>,
 }
 
 impl PanelRules {
-    /// The rules for `study`: its identities, and who speaks where among everyone in its
-    /// transcripts.
-    pub fn new(study: &Study) -> Result<PanelRules, Error> {
-        let mut population = Population::default();
-        study.scan(&mut [&mut population])?;
-        Ok(PanelRules::of(&study.manifest, &population))
-    }
-
     /// The rules for a study with `manifest`, whose `population` was gathered in a scan that
     /// fed other sinks too.
     pub fn of(manifest: &Manifest, population: &Population) -> PanelRules {
@@ -563,7 +555,7 @@ impl PanelRules {
     }
 
     /// `text` with every name, pseudonym and respondent id replaced ([`Identities::redact`]).
-    pub fn redact(&self, text: &str) -> String {
+    pub(crate) fn redact(&self, text: &str) -> String {
         self.identities.redact(text)
     }
 

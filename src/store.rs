@@ -40,7 +40,7 @@ const DOCS_PER_THREAD: usize = 4;
 
 /// One stored document as [`Study::scan`] hands it to the sinks.
 #[derive(Debug, Clone)]
-pub struct StoredDocument {
+pub(crate) struct StoredDocument {
     /// The document id.
     pub id: String,
     /// Its segments, in order.
@@ -51,7 +51,7 @@ pub struct StoredDocument {
 ///
 /// Documents come in segment id order (`DOC:` order, which is id order but for ids of which
 /// one extends another), each once. An error from a sink ends the scan and is returned.
-pub trait DocumentSink {
+pub(crate) trait DocumentSink {
     /// Takes one document.
     fn document(&mut self, doc: &StoredDocument) -> Result<(), Error>;
 
@@ -94,7 +94,7 @@ impl Study {
 
     /// Where a rebuild builds its index (`new`), and where it moves the live one while it swaps
     /// (`old`): beside the live index, so a killed rebuild leaves the live one whole.
-    pub fn rebuild_index_dirs(&self) -> (PathBuf, PathBuf) {
+    pub(crate) fn rebuild_index_dirs(&self) -> (PathBuf, PathBuf) {
         (
             self.state_dir().join("index.new"),
             self.state_dir().join("index.old"),
@@ -102,28 +102,28 @@ impl Study {
     }
 
     /// The rules' suggestions of the last `icamo code`, as JSON Lines.
-    pub fn suggestions_path(&self) -> PathBuf {
+    pub(crate) fn suggestions_path(&self) -> PathBuf {
         self.state_dir().join("suggestions.jsonl")
     }
 
     /// What the suggestions were made with (codebooks and documents), to tell when they are
     /// stale.
-    pub fn suggestions_made_with_path(&self) -> PathBuf {
+    pub(crate) fn suggestions_made_with_path(&self) -> PathBuf {
         self.state_dir().join("suggestions-made-with.json")
     }
 
     /// The codings of the transcripts' inline tags, as ingest last read them.
-    pub fn tag_codings_path(&self) -> PathBuf {
+    pub(crate) fn tag_codings_path(&self) -> PathBuf {
         self.state_dir().join("tag-codings.csv")
     }
 
     /// The file whose operating-system lock is the study's write lock.
-    pub fn lock_path(&self) -> PathBuf {
+    pub(crate) fn lock_path(&self) -> PathBuf {
         self.state_dir().join("lock")
     }
 
     /// The folder of stored segments, one JSON Lines file per document.
-    pub fn segments_dir(&self) -> PathBuf {
+    pub(crate) fn segments_dir(&self) -> PathBuf {
         self.state_dir().join("segments")
     }
 
@@ -143,7 +143,7 @@ impl Study {
     }
 
     /// Writes the ingest state (atomically).
-    pub fn save_state(&self, state: &State) -> Result<(), Error> {
+    pub(crate) fn save_state(&self, state: &State) -> Result<(), Error> {
         let path = self.state_dir().join(STATE_FILE);
         let mut text =
             serde_json::to_string_pretty(state).map_err(|e| Error::Other(e.to_string()))?;
@@ -152,7 +152,7 @@ impl Study {
     }
 
     /// Where an ingest puts the segments it made until they are committed.
-    pub fn staging_dir(&self) -> PathBuf {
+    pub(crate) fn staging_dir(&self) -> PathBuf {
         self.state_dir().join("staging")
     }
 
@@ -164,7 +164,7 @@ impl Study {
     /// The ids of the ingested documents, in id order: to read their segments one document at
     /// a time ([`Study::document_segments`]) where [`Study::all_segments`] would hold a large
     /// study's all at once.
-    pub fn document_ids(&self) -> Result<Vec<String>, Error> {
+    pub(crate) fn document_ids(&self) -> Result<Vec<String>, Error> {
         let state = self.state()?;
         if state.documents.is_empty() && !self.is_ingested() {
             return Err(Error::NotIngested(self.root.clone()));
@@ -175,7 +175,7 @@ impl Study {
     /// Reads every stored document once, in segment id order, and hands it to each sink in
     /// turn. Documents are read a batch at a time, in parallel, and the next batch is read
     /// while the sinks work on this one.
-    pub fn scan(&self, sinks: &mut [&mut dyn DocumentSink]) -> Result<(), Error> {
+    pub(crate) fn scan(&self, sinks: &mut [&mut dyn DocumentSink]) -> Result<(), Error> {
         let mut ids = self.document_ids()?;
         ids.sort_by_cached_key(|d| format!("{d}:"));
         ids.retain(|id| sinks.iter().any(|s| s.wants(id)));
@@ -218,18 +218,8 @@ impl Study {
         Ok(all)
     }
 
-    /// Stores one document's segments (atomically, one JSON object a line).
-    pub fn store_segments(&self, doc: &str, segments: &[Segment]) -> Result<(), Error> {
-        let dir = self.segments_dir();
-        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        write_atomic(
-            &dir.join(format!("{doc}.jsonl")),
-            &segments_jsonl(segments)?,
-        )
-    }
-
     /// Removes one document's stored segments.
-    pub fn remove_segments(&self, doc: &str) -> Result<(), Error> {
+    pub(crate) fn remove_segments(&self, doc: &str) -> Result<(), Error> {
         let path = self.segments_dir().join(format!("{doc}.jsonl"));
         match fs::remove_file(&path) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(&path, e)),
@@ -318,7 +308,7 @@ impl State {
 
 impl DocState {
     /// The warnings about this document's speakers that the manifest lacks.
-    pub fn unknown_speaker_warnings(&self) -> Vec<Warning> {
+    pub(crate) fn unknown_speaker_warnings(&self) -> Vec<Warning> {
         self.unknown_speakers
             .iter()
             .flatten()
@@ -328,7 +318,7 @@ impl DocState {
 }
 
 /// Segments as JSON Lines: one object a line, in order.
-pub fn segments_jsonl(segments: &[Segment]) -> Result<Vec<u8>, Error> {
+pub(crate) fn segments_jsonl(segments: &[Segment]) -> Result<Vec<u8>, Error> {
     let mut out = Vec::with_capacity(segments.len() * 400);
     for s in segments {
         serde_json::to_writer(&mut out, s).map_err(|e| Error::Other(e.to_string()))?;
@@ -338,7 +328,7 @@ pub fn segments_jsonl(segments: &[Segment]) -> Result<Vec<u8>, Error> {
 }
 
 /// Reads a JSON Lines file of segments.
-pub fn read_segments(path: &Path) -> Result<Vec<Segment>, Error> {
+pub(crate) fn read_segments(path: &Path) -> Result<Vec<Segment>, Error> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     let mut segments = Vec::new();
     for (n, line) in BufReader::new(file).lines().enumerate() {

@@ -2,7 +2,7 @@
 //!
 //! A [`Study`] is found from `--study`, `$ICAMO_STUDY`, or the nearest folder upwards holding
 //! an `icamo.toml`. Everything icamo derives (the index, the stored segments, the ingest
-//! [`State`](crate::store::State)) lives in the study's `.icamo/` folder ([`crate::store`]) and
+//! `State`) lives in the study's `.icamo/` folder (`crate::store`) and
 //! can be rebuilt from the sources; a [`StudyLock`] keeps two writers apart.
 
 use std::fs::{self, File};
@@ -14,16 +14,16 @@ use crate::fsutil::{self, TEMP_DIR};
 use crate::manifest::{MANIFEST_FILE, Manifest};
 
 /// The folder inside a study that holds everything icamo derives.
-pub use crate::fsutil::STATE_DIR;
+pub(crate) use crate::fsutil::STATE_DIR;
 
 /// The folder of coders' files (`NAME.csv`) in a study.
 pub const CODINGS_DIR: &str = "codings";
 
 /// The folder of codebooks a study uses when its manifest lists none.
-pub const DEFAULT_CODEBOOKS: &str = "codebooks";
+pub(crate) const DEFAULT_CODEBOOKS: &str = "codebooks";
 
 /// The environment variable naming a study folder when `--study` is not given.
-pub const STUDY_ENV: &str = "ICAMO_STUDY";
+pub(crate) const STUDY_ENV: &str = "ICAMO_STUDY";
 
 /// How long [`Study::lock`] tries a held lock again before it says the study is locked.
 const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_millis(500);
@@ -78,7 +78,7 @@ impl Study {
     }
 
     /// `.icamo/` inside the study.
-    pub fn state_dir(&self) -> PathBuf {
+    pub(crate) fn state_dir(&self) -> PathBuf {
         self.root.join(STATE_DIR)
     }
 
@@ -169,7 +169,7 @@ impl Study {
 /// The files `icamo init` writes, by path inside the new study, with `{name}` standing for
 /// the study's name: the manifest, a starter codebook (one code of each kind and one
 /// configuration) and a `.gitignore` that keeps what icamo derives out of git.
-pub const INIT_FILES: [(&str, &str); 3] = [
+pub(crate) const INIT_FILES: [(&str, &str); 3] = [
     (MANIFEST_FILE, include_str!("../templates/init/icamo.toml")),
     (
         "codebooks/codeboek.toml",
@@ -179,11 +179,11 @@ pub const INIT_FILES: [(&str, &str); 3] = [
 ];
 
 /// The folders `icamo init` makes inside a new study.
-pub const INIT_FOLDERS: [&str; 3] = ["corpus", "codebooks", "templates"];
+pub(crate) const INIT_FOLDERS: [&str; 3] = ["corpus", "codebooks", "templates"];
 
 impl Study {
-    /// Makes a new study in `dir`: the folders of [`INIT_FOLDERS`] and the files of
-    /// [`INIT_FILES`]. Refuses, writing nothing, when any of those files already exists.
+    /// Makes a new study in `dir`: the folders of `INIT_FOLDERS` and the files of
+    /// `INIT_FILES`. Refuses, writing nothing, when any of those files already exists.
     pub fn init(dir: &Path) -> Result<Study, Error> {
         let existing: Vec<String> = INIT_FILES
             .iter()

@@ -1,21 +1,21 @@
 //! What a word is: the one analysis shared by the search index and the codebook matcher.
 //!
 //! [`analyse`] splits a text into words (runs of letters and digits, so `taal-aanbieder` is two
-//! words, as [`crate::transcript::count_words`] counts them) and gives each word as an
+//! words, as `crate::transcript::count_words` counts them) and gives each word as an
 //! [`AnalysedToken`]: its *exact* form (lower-cased, accents folded: `Cliënten` → `clienten`),
 //! its *stem* in the text's language, whether it is a stop word, its byte range and its position.
 //!
 //! Dutch stems come from Snowball's conservative `dutch_porter` algorithm (via `frostem`), not
 //! from the newer Snowball 3 Dutch stemmer that tantivy ships, which strips `ge-`/`be-`
 //! prefixes (`gemeente` → `meen`, the stem of `mening`; `begeleiding` → `beleid`). On top of
-//! it, the terms of the field are pinned to fixed stems ([`protected_stem`]), and two plural
+//! it, the terms of the field are pinned to fixed stems (`protected_stem`), and two plural
 //! endings the algorithm leaves alone (`-ies`, `-jes`) lose their `s`. English uses Snowball's
 //! `english` stemmer. Both stop lists keep the negations (`niet`, `geen`, `zonder`, `not`, …),
 //! because "geen vertrouwen" and "vertrouwen" are opposite findings.
 //!
 //! The index registers three analysers under fixed names, all built from [`analyse`]:
-//! [`EXACT_ANALYSER`] (exact forms, nothing dropped), [`DUTCH_ANALYSER`] and
-//! [`ENGLISH_ANALYSER`] (stems, stop words dropped but their positions kept, so phrases still
+//! `EXACT_ANALYSER` (exact forms, nothing dropped), `DUTCH_ANALYSER` and
+//! `ENGLISH_ANALYSER` (stems, stop words dropped but their positions kept, so phrases still
 //! line up). Change anything here and bump [`ANALYSIS_VERSION`].
 //!
 //! ```
@@ -44,11 +44,11 @@ use crate::lang::Language;
 pub const ANALYSIS_VERSION: &str = "icamo-analysis-1";
 
 /// Name of the analyser for exact forms: lower-case, accents folded, no stemming, no stop words.
-pub const EXACT_ANALYSER: &str = "icamo_exact";
+pub(crate) const EXACT_ANALYSER: &str = "icamo_exact";
 /// Name of the Dutch analyser: exact forms stemmed with `dutch_porter`, Dutch stop words dropped.
-pub const DUTCH_ANALYSER: &str = "icamo_nl";
+pub(crate) const DUTCH_ANALYSER: &str = "icamo_nl";
 /// Name of the English analyser: exact forms stemmed with Snowball English, stop words dropped.
-pub const ENGLISH_ANALYSER: &str = "icamo_en";
+pub(crate) const ENGLISH_ANALYSER: &str = "icamo_en";
 
 /// Words longer than this (in bytes, after folding) are analysed but not put in the index.
 pub(crate) const MAX_INDEXED_WORD_BYTES: usize = 255;
@@ -85,7 +85,7 @@ pub fn analyse(lang: Language, text: &str) -> Vec<AnalysedToken> {
 /// allocated from one text to the next, which spares [`analyse`]'s two allocations a word
 /// where many short texts are analysed one after the other (coding every segment).
 #[derive(Debug, Default)]
-pub struct Analyser {
+pub(crate) struct Analyser {
     tokens: Vec<AnalysedToken>,
     len: usize,
 }
@@ -135,7 +135,7 @@ fn exact_words(text: &str) -> impl Iterator<Item = (usize, Range<usize>, String)
 
 /// The byte ranges of the words of `text`: runs of letters and digits (with any combining
 /// accents that follow a letter).
-pub fn word_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+pub(crate) fn word_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     let mut chars = text.char_indices().peekable();
     std::iter::from_fn(move || {
         let (start, _) = chars.find(|&(_, c)| c.is_alphanumeric())?;
@@ -231,7 +231,7 @@ fn stem_uncached(lang: Language, exact: &str) -> String {
 ///
 /// These are the words of the Wet inburgering evaluations whose stems must not drift with the
 /// stemmer: each family maps to one stem, and unrelated words never map onto it.
-pub fn protected_stem(lang: Language, exact: &str) -> Option<&'static str> {
+pub(crate) fn protected_stem(lang: Language, exact: &str) -> Option<&'static str> {
     if lang != Language::Dutch {
         return None;
     }

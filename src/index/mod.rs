@@ -1,7 +1,7 @@
 //! The search index: every [`Segment`] of a study, searchable by word, phrase and prefix.
 //!
 //! A [`SegmentIndex`] is a tantivy index in one folder. [`SegmentIndex::update`] (or, streaming,
-//! an [`IndexUpdate`]) replaces the segments of changed documents in one commit; [`SegmentIndex::search`] takes a
+//! an `IndexUpdate`) replaces the segments of changed documents in one commit; [`SegmentIndex::search`] takes a
 //! [`SearchRequest`] and returns ranked [`Hit`]s, each a full segment with a [`Snippet`].
 //!
 //! What counts as a word, and which words are the same, is decided once, in [`analysis`]: the
@@ -61,8 +61,8 @@ use tantivy::{
 };
 
 pub use analysis::{ANALYSIS_VERSION, AnalysedToken, analyse};
-pub use search::{DEFAULT_LIMIT, Hit, SearchRequest};
-pub use snippet::{SNIPPET_CHARS, Snippet};
+pub use search::{Hit, SearchRequest};
+pub use snippet::Snippet;
 
 use crate::lang::Language;
 use crate::transcript::Segment;
@@ -228,7 +228,10 @@ impl SegmentIndex {
     /// Starts an update that deletes every segment of the documents in `remove_docs`. Add
     /// segments with [`IndexUpdate::add`] as they come, then [`IndexUpdate::commit`]; an update
     /// dropped without a commit changes nothing that readers see.
-    pub fn begin_update(&mut self, remove_docs: &[String]) -> Result<IndexUpdate<'_>, IndexError> {
+    pub(crate) fn begin_update(
+        &mut self,
+        remove_docs: &[String],
+    ) -> Result<IndexUpdate<'_>, IndexError> {
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(MAX_WRITER_THREADS);
@@ -257,7 +260,7 @@ impl SegmentIndex {
     }
 
     /// In how many segments an exact form (as [`analysis::normalise`] makes it) occurs.
-    pub fn exact_doc_freq(&self, exact: &str) -> Result<u64, IndexError> {
+    pub(crate) fn exact_doc_freq(&self, exact: &str) -> Result<u64, IndexError> {
         let term = Term::from_field_text(self.fields.text, exact);
         self.reader
             .searcher()
@@ -266,7 +269,7 @@ impl SegmentIndex {
     }
 
     /// In how many segments of a language a stem occurs.
-    pub fn stem_doc_freq(&self, lang: Language, stem: &str) -> Result<u64, IndexError> {
+    pub(crate) fn stem_doc_freq(&self, lang: Language, stem: &str) -> Result<u64, IndexError> {
         let term = Term::from_field_text(self.fields.stemmed(lang), stem);
         self.reader
             .searcher()
@@ -295,7 +298,7 @@ impl SegmentIndex {
 }
 
 /// An update in progress: documents deleted and segments added, not yet visible to readers.
-pub struct IndexUpdate<'a> {
+pub(crate) struct IndexUpdate<'a> {
     index: &'a mut SegmentIndex,
     writer: IndexWriter<TantivyDocument>,
 }

@@ -15,7 +15,7 @@ use crate::filter::{Filter, UnknownValue, Values};
 use crate::transcript::Segment;
 
 /// How many hits a search returns when the request says 0.
-pub const DEFAULT_LIMIT: usize = 10;
+pub(crate) const DEFAULT_LIMIT: usize = 10;
 
 /// What to search for, and in which segments.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -31,7 +31,7 @@ pub struct SearchRequest {
     pub doc: Option<String>,
     /// Only segments of this speaker (as stored: the pseudonym).
     pub speaker: Option<String>,
-    /// The most hits to return; 0 means [`DEFAULT_LIMIT`].
+    /// The most hits to return; 0 means `DEFAULT_LIMIT` (10).
     pub limit: usize,
     /// Whether the interviewers' and moderators' turns may be hits too.
     pub include_interviewers: bool,

@@ -8,7 +8,7 @@ use std::ops::Range;
 use super::analysis::AnalysedToken;
 
 /// About how many characters of text a snippet shows.
-pub const SNIPPET_CHARS: usize = 200;
+pub(crate) const SNIPPET_CHARS: usize = 200;
 
 /// What marks a cut at either end of a snippet.
 const ELLIPSIS: &str = "…";

@@ -30,7 +30,7 @@ mod vtt;
 
 pub use decode::{Decoded, Encoding, decode};
 pub use detect::detect;
-pub use segment::{Segment, SegmentId, UNKNOWN_ROLE, count_words};
+pub use segment::{Segment, SegmentId, UNKNOWN_ROLE};
 
 /// A source format icamo reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
@@ -70,7 +70,7 @@ impl Format {
     }
 
     /// The format a file extension stands for, if any (`txt`, `md`, `vtt`, `srt`, `docx`).
-    pub fn from_extension(path: &Path) -> Option<Format> {
+    pub(crate) fn from_extension(path: &Path) -> Option<Format> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         match ext.as_str() {
             "txt" | "text" => Some(Format::Text),

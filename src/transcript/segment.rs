@@ -90,13 +90,13 @@ impl Segment {
     }
 
     /// Number of words, counted as runs of letters or digits.
-    pub fn word_count(&self) -> usize {
+    pub(crate) fn word_count(&self) -> usize {
         count_words(&self.text)
     }
 }
 
 /// Counts words as runs of alphanumeric characters (so `taal-aanbieder` is two words).
-pub fn count_words(text: &str) -> usize {
+pub(crate) fn count_words(text: &str) -> usize {
     let mut n = 0;
     let mut in_word = false;
     for c in text.chars() {
