@@ -3,7 +3,7 @@
 //! [`ingest`] takes the study's lock, finds every transcript, parses only those whose bytes or
 //! manifest entries changed since the last run, feeding each one's segments to the index as it
 //! is parsed, and then writes: the index in one commit, the segment files, and last the
-//! [`State`]. A transcript that fails to parse stops the run before anything is visible,
+//! `State`. A transcript that fails to parse stops the run before anything is visible,
 //! unless `keep_going` is set.
 //!
 //! ```no_run

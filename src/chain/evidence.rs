@@ -134,12 +134,12 @@ impl Evidence {
 
 // Who the study heard is privacy's to know: the evidence counts from the same population the
 // quote site and `icamo quotes` show quotes by.
-pub use crate::privacy::{NO_CASE, Population};
+pub(crate) use crate::privacy::{NO_CASE, Population};
 
 /// Gathers the evidence for `wanted` codes (each with the codes under it) from `quotes`
 /// (confirmed codings, and suggestions if they were asked for), and counts respondents per
 /// role × case in `population`, the study's.
-pub fn gather(
+pub(crate) fn gather(
     wanted: &BTreeSet<String>,
     codes: &Codes,
     quotes: &[Quote],

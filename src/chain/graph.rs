@@ -80,7 +80,7 @@ impl ChainGraph {
     }
 
     /// The node of a code, if a configuration names it.
-    pub fn node_of(&self, code: &str) -> Option<NodeIndex> {
+    pub(crate) fn node_of(&self, code: &str) -> Option<NodeIndex> {
         self.nodes.get(code).copied()
     }
 
@@ -255,7 +255,7 @@ impl ChainGraph {
     }
 
     /// The edges of the graph as (from, to, kind, configuration), in insertion order.
-    pub fn edge_list(&self) -> Vec<(&str, &str, EdgeKind, &str)> {
+    pub(crate) fn edge_list(&self) -> Vec<(&str, &str, EdgeKind, &str)> {
         self.graph
             .edge_references()
             .map(|e| {

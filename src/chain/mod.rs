@@ -103,7 +103,7 @@ impl Model {
     }
 
     /// Every code the configurations name (triggers included).
-    pub fn named_codes(&self) -> BTreeSet<String> {
+    pub(crate) fn named_codes(&self) -> BTreeSet<String> {
         self.configurations()
             .iter()
             .flat_map(|c| c.references())
@@ -127,7 +127,7 @@ impl Model {
     /// decisions about the counted codes are read now, their segments and suggestions as the
     /// scan goes. With `handed`, the suggestions are not the stored ones but handed with each
     /// document to [`EvidenceGatherer::document_with`] by a pass that codes as it goes.
-    pub fn gatherer(
+    pub(crate) fn gatherer(
         &self,
         study: &Study,
         extra: &[String],
@@ -157,7 +157,7 @@ impl Model {
     /// The evidence for every code the configurations name, and for `extra` codes, from
     /// `quotes` gathered in a scan that fed other sinks too; quotes of other codes are passed
     /// over.
-    pub fn evidence_of(
+    pub(crate) fn evidence_of(
         &self,
         quotes: &[coding::Quote],
         population: &evidence::Population,
@@ -188,7 +188,7 @@ impl Model {
 }
 
 /// The quotes and the people [`Model::evidence`] needs, gathered as a [`DocumentSink`].
-pub struct EvidenceGatherer {
+pub(crate) struct EvidenceGatherer {
     quotes: coding::QuoteSink,
     population: evidence::Population,
     extra: Vec<String>,
@@ -208,7 +208,11 @@ impl DocumentSink for EvidenceGatherer {
 
 impl EvidenceGatherer {
     /// Takes document `doc` with its fresh `suggestions` (see [`Model::gatherer`]).
-    pub fn document_with(&mut self, doc: &StoredDocument, suggestions: Vec<coding::Suggestion>) {
+    pub(crate) fn document_with(
+        &mut self,
+        doc: &StoredDocument,
+        suggestions: Vec<coding::Suggestion>,
+    ) {
         self.quotes.document_with(doc, suggestions);
         self.population.add_document(&doc.segments);
     }

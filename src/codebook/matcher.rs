@@ -48,7 +48,7 @@ pub const NEGATIONS: [&str; 16] = [
 ];
 
 /// How many words before a hit a negation may stand to count.
-pub const NEGATION_WINDOW: usize = 3;
+pub(crate) const NEGATION_WINDOW: usize = 3;
 
 /// The codes found in one segment: one entry per code, sorted by code id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -74,7 +74,7 @@ pub struct RuleHit {
     /// The matched words' exact forms, space-separated (`geen vertrouwen`; for NEAR the two
     /// sides' words, `jobcoach werkgevers`; for a regex, the words it overlaps).
     pub term: String,
-    /// Whether a negation stands within [`NEGATION_WINDOW`] words before the hit, between
+    /// Whether a negation stands within `NEGATION_WINDOW` words before the hit, between
     /// the two sides of a NEAR hit, or (`niet`) directly after it. The rule's own words never
     /// count, nor any negation word written in the rule: the rule "niet de enige" finds "niet
     /// de enige" unnegated.
@@ -173,14 +173,9 @@ impl Matcher {
         self.lang
     }
 
-    /// How many rules were compiled (keywords, regexes and NEAR rules of codable codes).
-    pub fn rule_count(&self) -> usize {
-        self.rules.len()
-    }
-
     /// The codes `segment` matches, sorted by code id.
     ///
-    /// The text is analysed in the codebook's language (see [`Matcher::match_analysed`]).
+    /// The text is analysed in the codebook's language (see `Matcher::match_analysed`).
     pub fn match_segment(&self, segment: &Segment) -> Vec<CodeMatch> {
         let tokens = analyse(self.lang, &segment.text);
         self.match_analysed(segment, &tokens)
@@ -188,7 +183,11 @@ impl Matcher {
 
     /// The codes `segment` matches, given its text already analysed in
     /// [`Matcher::language`] (by [`analyse`]).
-    pub fn match_analysed(&self, segment: &Segment, tokens: &[AnalysedToken]) -> Vec<CodeMatch> {
+    pub(crate) fn match_analysed(
+        &self,
+        segment: &Segment,
+        tokens: &[AnalysedToken],
+    ) -> Vec<CodeMatch> {
         let mut raw: Vec<RawHit> = Vec::new();
         let mut sides: Vec<(u32, bool, Range<usize>)> = Vec::new();
         let mut vetoed: Vec<u32> = Vec::new();

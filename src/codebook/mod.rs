@@ -62,11 +62,12 @@ mod trie;
 
 pub(crate) use crate::filter::closest;
 pub use check::{Diagnostic, Severity};
-pub use matcher::{CodeMatch, Matcher, NEGATION_WINDOW, NEGATIONS, RuleHit};
+pub use matcher::{CodeMatch, Matcher, NEGATIONS, RuleHit};
+pub(crate) use model::digest;
 pub(crate) use model::is_rgb;
+pub use model::read_text;
 pub use model::{
     Code, CodeKind, Codebook, ContextLevel, Position, Rule, RuleKind, Rules, SynonymGroup,
 };
-pub use model::{digest, read_text};
 pub use patterns::RulePattern;
 pub use set::{CodebookSet, Codes, duplicate_ids};

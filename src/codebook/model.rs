@@ -367,7 +367,7 @@ impl Codebook {
 
     /// The start of the BLAKE3 hash of the text it was parsed from: what tells that the file
     /// has changed since something was made with it.
-    pub fn digest(&self) -> &str {
+    pub(crate) fn digest(&self) -> &str {
         &self.digest
     }
 
@@ -383,7 +383,7 @@ impl Codebook {
 }
 
 /// The start of the BLAKE3 hash of a codebook's text (see [`Codebook::digest`]).
-pub fn digest(text: &str) -> String {
+pub(crate) fn digest(text: &str) -> String {
     blake3::hash(text.as_bytes()).to_hex()[..16].to_string()
 }
 

@@ -160,7 +160,7 @@ impl<'a> Codes<'a> {
     }
 
     /// The ids of the code and every code under it in its codebook's tree.
-    pub fn with_descendants(&self, id: &str) -> Vec<&'a str> {
+    pub(crate) fn with_descendants(&self, id: &str) -> Vec<&'a str> {
         match self.by_id.get(id) {
             Some((_, book)) => book.descendants(id),
             None => Vec::new(),
@@ -174,7 +174,7 @@ impl<'a> Codes<'a> {
 
     /// The code and its ancestors, the code first, following `parent` across the codebooks;
     /// stops at an unknown parent or a cycle. Empty for a code no codebook has.
-    pub fn lineage(&self, id: &str) -> Vec<&'a Code> {
+    pub(crate) fn lineage(&self, id: &str) -> Vec<&'a Code> {
         let mut out: Vec<&Code> = Vec::new();
         let mut next = self.get(id);
         while let Some(code) = next {

@@ -8,7 +8,7 @@ use super::model::{Code, CodeKind, Codebook};
 
 impl Codebook {
     /// The codes directly under `id`, in file order.
-    pub fn children(&self, id: &str) -> Vec<&Code> {
+    pub(crate) fn children(&self, id: &str) -> Vec<&Code> {
         self.codes
             .iter()
             .filter(|c| c.parent.as_deref() == Some(id) && c.id != id)

@@ -11,14 +11,14 @@
 //!   (*moved*), to the nearest such turn of its own document, or of another document when its
 //!   own is gone (a renamed file keeps its codings); when the same words stand in several
 //!   turns it follows the nearest and is flagged for review;
-//! - a turn of its own document says nearly the same ([`SIMILAR`] of the words in common or
+//! - a turn of its own document says nearly the same (`SIMILAR` of the words in common or
 //!   more: a typo fixed, a word added): the coding follows and is flagged for review;
 //! - nothing says them any more: the coding is an *orphan*. It counts nowhere, and is named
 //!   by its file and line until someone decides what to do with it.
 //!
 //! A span follows its words through a character diff of the old and the new turn.
 //!
-//! The fast path reads no segment: ingest stores each turn's [`fingerprint`] in the state, so
+//! The fast path reads no segment: ingest stores each turn's `fingerprint` in the state, so
 //! a coding whose words stand where it points costs a hash. Only codings that must be looked
 //! for read their document's segments, once per document.
 //!
@@ -41,10 +41,10 @@ use crate::transcript::{Segment, SegmentId};
 /// The share of words a turn must have in common with a coding's anchor for the coding to
 /// follow it to that turn (flagged for review): a fixed typo or an added word passes, a turn
 /// rewritten does not.
-pub const SIMILAR: f32 = 0.8;
+pub(crate) const SIMILAR: f32 = 0.8;
 
 /// A turn's fingerprint: the start of the BLAKE3 hash of its text, exactly as stored.
-pub fn fingerprint(text: &str) -> String {
+pub(crate) fn fingerprint(text: &str) -> String {
     blake3::hash(text.as_bytes()).to_hex()[..16].to_string()
 }
 
@@ -234,7 +234,7 @@ pub struct Updated {
 /// are now and that text as anchor; codings without an anchor get the text of the segment
 /// they name; with `accept_review`, codings flagged for review move too; with
 /// `drop_orphans`, orphans are left out. Counts into `updated`; says whether anything changed.
-pub fn update_codings(
+pub(crate) fn update_codings(
     turns: &mut Turns,
     codings: Vec<Coding>,
     accept_review: bool,

@@ -17,7 +17,7 @@ use crate::study::Study;
 /// What a run of the rules was made with: each codebook's digest by its path, and each
 /// document's content hash.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MadeWith {
+pub(crate) struct MadeWith {
     /// Codebook path → digest of its text.
     pub codebooks: BTreeMap<PathBuf, String>,
     /// Document id → the content hash it was ingested with.
@@ -49,7 +49,7 @@ impl MadeWith {
 
 /// Why the stored suggestions are stale, if they are: the first codebook that changed, or
 /// the first document ingested, changed or removed since. `None` also when there are none.
-pub fn stale_suggestions(study: &Study) -> Result<Option<String>, Error> {
+pub(crate) fn stale_suggestions(study: &Study) -> Result<Option<String>, Error> {
     if !study.suggestions_path().exists() {
         return Ok(None);
     }
@@ -95,7 +95,7 @@ pub fn stale_suggestions(study: &Study) -> Result<Option<String>, Error> {
 }
 
 /// An error saying why, when the stored suggestions are stale.
-pub fn ensure_fresh_suggestions(study: &Study) -> Result<(), Error> {
+pub(crate) fn ensure_fresh_suggestions(study: &Study) -> Result<(), Error> {
     match stale_suggestions(study)? {
         None => Ok(()),
         Some(why) => Err(Error::Other(format!(

@@ -33,17 +33,16 @@ use crate::error::Error;
 use crate::fsutil::write_atomic;
 use crate::study::{CODINGS_DIR, Study};
 
-pub use super::model::{
-    CODING_COLUMNS, Coding, Decision, Origin, TAG_CODER, check_coder, sort_codings,
-};
+pub(crate) use super::model::{CODING_COLUMNS, sort_codings};
+pub use super::model::{Coding, Decision, Origin, check_coder};
 
 /// The file of one coder's codings: `codings/<coder>.csv` in the study.
-pub fn coder_file(study: &Study, coder: &str) -> PathBuf {
+pub(crate) fn coder_file(study: &Study, coder: &str) -> PathBuf {
     study.root.join(CODINGS_DIR).join(format!("{coder}.csv"))
 }
 
 /// One coder's codings (none when the coder has no file yet).
-pub fn load_coder(study: &Study, coder: &str) -> Result<Vec<Coding>, Error> {
+pub(crate) fn load_coder(study: &Study, coder: &str) -> Result<Vec<Coding>, Error> {
     check_coder(coder).map_err(Error::Other)?;
     let path = coder_file(study, coder);
     if !path.exists() {
@@ -53,7 +52,7 @@ pub fn load_coder(study: &Study, coder: &str) -> Result<Vec<Coding>, Error> {
 }
 
 /// Writes one coder's codings, sorted, through a temporary file.
-pub fn save_coder(study: &Study, coder: &str, codings: &mut [Coding]) -> Result<(), Error> {
+pub(crate) fn save_coder(study: &Study, coder: &str, codings: &mut [Coding]) -> Result<(), Error> {
     check_coder(coder).map_err(Error::Other)?;
     let path = coder_file(study, coder);
     let dir = path.parent().unwrap_or(&study.root);
@@ -92,7 +91,7 @@ pub fn placed_coders(study: &Study) -> Result<(BTreeMap<String, Vec<Coding>>, Pl
 }
 
 /// Writes where each coding's words are now into the coders' files (`icamo codings update`,
-/// see [`anchor::update_codings`]), under the study's lock; a file is rewritten, through a
+/// see `anchor::update_codings`), under the study's lock; a file is rewritten, through a
 /// temporary file, only when something in it changed. Anchors written for codings without
 /// one record the words their ids name now: right only while the transcripts are as they
 /// were coded.
@@ -122,7 +121,7 @@ pub fn update_anchors(
 }
 
 /// The codings ingest read from inline tags (none before the first ingest).
-pub fn load_tag_codings(study: &Study) -> Result<Vec<Coding>, Error> {
+pub(crate) fn load_tag_codings(study: &Study) -> Result<Vec<Coding>, Error> {
     let path = study.tag_codings_path();
     if !path.exists() {
         return Ok(Vec::new());
@@ -132,7 +131,7 @@ pub fn load_tag_codings(study: &Study) -> Result<Vec<Coding>, Error> {
 
 /// Codings as CSV: a header and one coding a line, in the order given; with `coder`, a last
 /// column names each coding's coder (the tag codings file).
-pub fn codings_csv(codings: &[Coding], coder: bool) -> Result<Vec<u8>, Error> {
+pub(crate) fn codings_csv(codings: &[Coding], coder: bool) -> Result<Vec<u8>, Error> {
     let mut out = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
@@ -504,7 +503,7 @@ pub fn effective_codings(study: &Study) -> Result<Vec<EffectiveCoding>, Error> {
 /// [`effective_codings`], reading the suggestions a line at a time and holding only what is
 /// kept, so that asking for a few codes, or for confirmed codings only, costs little memory
 /// however many suggestions a large study has.
-pub fn effective_codings_where(
+pub(crate) fn effective_codings_where(
     study: &Study,
     keep: impl Fn(&str, Status) -> bool,
 ) -> Result<Vec<EffectiveCoding>, Error> {
@@ -523,7 +522,7 @@ pub fn effective_codings_where(
 }
 
 /// The coders' decisions and the inline tags' codings, by (segment, code).
-pub type Decided = BTreeMap<(String, String), Vec<Coding>>;
+pub(crate) type Decided = BTreeMap<(String, String), Vec<Coding>>;
 
 /// Every coder's file and the tag codings, by (segment, code): each coder's coding where its
 /// words are now, orphans left out ([`placed_coders`]).
@@ -566,7 +565,7 @@ fn coder_names(study: &Study) -> BTreeSet<String> {
 }
 
 /// The disagreements among the coders `rule` counts, by segment and code: a pure function of
-/// the decisions, like [`merge`].
+/// the decisions, like `merge`.
 pub fn disagreements(decided: &Decided, rule: &EvidenceRule) -> Vec<Disagreement> {
     decided
         .values()
@@ -581,7 +580,7 @@ pub fn disagreements(decided: &Decided, rule: &EvidenceRule) -> Vec<Disagreement
 /// is hidden; a suggestion none of them decided stays a suggestion. Give it a whole study's
 /// codings, or one document's: the result depends only on the decisions, never on the
 /// coders' names or the order of their files.
-pub fn merge(
+pub(crate) fn merge(
     decided: &Decided,
     suggestions: impl IntoIterator<Item = Suggestion>,
     keep: &impl Fn(&str, Status) -> bool,

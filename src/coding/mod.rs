@@ -19,7 +19,7 @@
 
 pub mod anchor;
 pub mod eval;
-pub mod freshness;
+pub(crate) mod freshness;
 pub mod manual;
 pub mod model;
 pub mod rule;
@@ -39,8 +39,8 @@ use serde::{Deserialize, Serialize};
 use crate::codebook::{Code, CodeKind, Codebook, Matcher};
 use crate::error::Error;
 use crate::fsutil::AtomicFile;
+use crate::index::SegmentIndex;
 use crate::index::analysis::{AnalysedToken, Analyser};
-use crate::index::{SegmentIndex, analyse};
 use crate::store::{DocumentSink, StoredDocument};
 use crate::study::{Study, StudyLock};
 use crate::transcript::{Segment, SegmentId};
@@ -114,7 +114,7 @@ pub fn code_study(study: &Study, codebooks: &[Codebook]) -> Result<CodeReport, E
 }
 
 /// What coding needs for as long as it runs: the study's write lock and its index.
-pub struct CodingSession<'s> {
+pub(crate) struct CodingSession<'s> {
     study: &'s Study,
     _lock: StudyLock,
     index: SegmentIndex,
@@ -165,7 +165,7 @@ impl<'s> CodingSession<'s> {
 /// The codebooks' rules as a [`DocumentSink`]: codes each document it is handed and writes its
 /// suggestions; [`Coder::finish`] puts the file in place. Documents come in segment id order
 /// (see [`Study::scan`]), so the suggestions are written in the order `sort_suggestions` gives.
-pub struct Coder<'c> {
+pub(crate) struct Coder<'c> {
     compiled: Vec<Compiled<'c, 'c>>,
     kinds: HashMap<&'c str, CodeKind>,
     study: &'c Study,
@@ -257,18 +257,8 @@ fn code_document(
     Ok(coded)
 }
 
-/// The suggestions for one segment from one compiled codebook, unsorted.
-pub fn suggest_segment(
-    segment: &Segment,
-    matcher: &Matcher,
-    scorer: &Scorer,
-    codes: &HashMap<&str, &Code>,
-) -> Vec<Suggestion> {
-    let tokens = analyse(matcher.language(), &segment.text);
-    suggest_analysed(segment, &tokens, matcher, scorer, codes)
-}
-
-/// [`suggest_segment`] for a segment already analysed in the matcher's language.
+/// The suggestions for one segment from one compiled codebook, unsorted, the segment already
+/// analysed in the matcher's language.
 fn suggest_analysed(
     segment: &Segment,
     tokens: &[AnalysedToken],
@@ -308,7 +298,7 @@ fn suggest_analysed(
 }
 
 /// Segment id order, then best score first, then code id: the order of the suggestions file.
-pub fn sort_suggestions(suggestions: &mut [Suggestion]) {
+pub(crate) fn sort_suggestions(suggestions: &mut [Suggestion]) {
     suggestions.sort_by(|a, b| {
         a.segment
             .cmp(&b.segment)
@@ -329,7 +319,7 @@ pub fn load_suggestions(study: &Study) -> Result<Vec<Suggestion>, Error> {
 
 /// Calls `f` with each suggestion of the last `icamo code`, in file order, reading the file a
 /// line at a time (a large study's suggestions need not fit in memory).
-pub fn for_each_suggestion(
+pub(crate) fn for_each_suggestion(
     study: &Study,
     mut f: impl FnMut(Suggestion) -> Result<(), Error>,
 ) -> Result<(), Error> {
@@ -341,7 +331,7 @@ pub fn for_each_suggestion(
 
 /// The suggestions of the last `icamo code`, read a line at a time, in file order (segment
 /// order); a damaged line is an error naming its line.
-pub struct SuggestionReader {
+pub(crate) struct SuggestionReader {
     path: PathBuf,
     lines: std::iter::Enumerate<std::io::Lines<std::io::BufReader<std::fs::File>>>,
 }
@@ -409,7 +399,7 @@ pub fn quotes(
 /// The coders' decisions and the study's rule for them are read when it is made; as each
 /// document comes by they are merged ([`manual::merge`]) with that document's suggestions and
 /// joined to its segments.
-pub struct QuoteSink {
+pub(crate) struct QuoteSink {
     /// Document id → the decisions about its segments.
     decided: HashMap<String, manual::Decided>,
     /// Whose decisions count and how they combine.
@@ -455,7 +445,7 @@ impl QuoteSink {
 
     /// As [`QuoteSink::new`], for a pass that codes the documents as it goes and hands each
     /// one's fresh suggestions to [`QuoteSink::document_with`].
-    pub fn handed(
+    pub(crate) fn handed(
         study: &Study,
         codes: Option<&std::collections::HashSet<String>>,
         include_suggestions: bool,
@@ -493,7 +483,7 @@ impl QuoteSink {
     }
 
     /// Takes document `doc` with its `suggestions` (in segment order).
-    pub fn document_with(&mut self, doc: &StoredDocument, suggestions: Vec<Suggestion>) {
+    pub(crate) fn document_with(&mut self, doc: &StoredDocument, suggestions: Vec<Suggestion>) {
         let decided = self.decided.remove(&doc.id).unwrap_or_default();
         let keep = |code: &str, status: manual::Status| {
             self.codes.as_ref().is_none_or(|set| set.contains(code))

@@ -65,11 +65,11 @@ impl FromStr for Stance {
 }
 
 /// The coder of inline tags in a document without a `coder` attribute.
-pub const TAG_CODER: &str = "transcript";
+pub(crate) const TAG_CODER: &str = "transcript";
 
 /// The columns of a coder's file, in order. `text` is the coding's anchor: the words of the
 /// turn it was made on, by which it is found again when the transcript changes.
-pub const CODING_COLUMNS: [&str; 8] = [
+pub(crate) const CODING_COLUMNS: [&str; 8] = [
     "segment", "code", "stance", "origin", "span", "note", "decision", "text",
 ];
 
@@ -207,7 +207,7 @@ impl Coding {
 }
 
 /// Sorts codings into file order.
-pub fn sort_codings(codings: &mut [Coding]) {
+pub(crate) fn sort_codings(codings: &mut [Coding]) {
     codings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }
 

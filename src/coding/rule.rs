@@ -37,7 +37,7 @@ use serde::Serialize;
 use super::model::{Coding, Decision, Origin, Stance, check_coder};
 use crate::codebook::closest;
 use crate::error::Error;
-pub use crate::manifest::AgreementRule;
+pub(crate) use crate::manifest::AgreementRule;
 use crate::manifest::Manifest;
 
 /// Whose decisions count and how they combine: the manifest's `[evidence]` table, resolved

@@ -22,7 +22,7 @@ use crate::index::{SegmentIndex, analyse};
 use crate::lang::Language;
 
 /// How much one matched pattern of a kind says, before rarity.
-pub fn strength(kind: RuleKind) -> f32 {
+pub(crate) fn strength(kind: RuleKind) -> f32 {
     match kind {
         RuleKind::Phrase | RuleKind::Near => 1.5,
         RuleKind::Keyword | RuleKind::Exact | RuleKind::Regex => 1.0,
@@ -31,10 +31,10 @@ pub fn strength(kind: RuleKind) -> f32 {
 }
 
 /// The weight of example similarity against the rule score.
-pub const SIMILARITY_WEIGHT: f32 = 2.0;
+pub(crate) const SIMILARITY_WEIGHT: f32 = 2.0;
 
 /// Term rarity and example vectors for one index and one codebook language.
-pub struct Scorer<'i> {
+pub(crate) struct Scorer<'i> {
     index: &'i SegmentIndex,
     lang: Language,
     segments: f32,
@@ -49,7 +49,7 @@ pub struct Scorer<'i> {
 /// A sparse TF-IDF vector over stems, sorted by stem, with its norm. Sums over it are taken
 /// in stem order, so scores come out bit-identical from run to run.
 #[derive(Debug, Clone, Default)]
-pub struct Vector {
+pub(crate) struct Vector {
     weights: Vec<(String, f32)>,
     norm: f32,
 }
@@ -171,12 +171,12 @@ impl<'i> Scorer<'i> {
     }
 
     /// The TF-IDF vector of a text's stems (stop words left out).
-    pub fn vector(&self, text: &str) -> Vector {
+    pub(crate) fn vector(&self, text: &str) -> Vector {
         self.vector_of(&analyse(self.lang, text))
     }
 
     /// The TF-IDF vector of a text already analysed in [`Scorer::language`].
-    pub fn vector_of(&self, tokens: &[AnalysedToken]) -> Vector {
+    pub(crate) fn vector_of(&self, tokens: &[AnalysedToken]) -> Vector {
         let mut stems: Vec<&str> = tokens
             .iter()
             .filter(|t| !t.stop)

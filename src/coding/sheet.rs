@@ -2,7 +2,7 @@
 //!
 //! [`export_rows`] lists the suggestions a coder has not decided yet as [`SheetRow`]s, one per
 //! (segment, code), best score first within each code; [`sheet_csv`] writes them with the
-//! columns of [`SHEET_COLUMNS`] and [`sheet_markdown`] as a view to read. The coder fills in
+//! columns of `SHEET_COLUMNS` and [`sheet_markdown`] as a view to read. The coder fills in
 //! `decision` (accept, reject or change), and where needed `new_code`, `stance` and `note`:
 //!
 //! ```text
@@ -29,7 +29,7 @@ use crate::error::Error;
 use crate::study::Study;
 
 /// The columns of a coding sheet, in order.
-pub const SHEET_COLUMNS: [&str; 12] = [
+pub(crate) const SHEET_COLUMNS: [&str; 12] = [
     "segment",
     "role",
     "case",
@@ -193,7 +193,7 @@ fn mark(text: &str, spans: &[[usize; 2]]) -> String {
     out
 }
 
-/// A sheet as CSV: the header of [`SHEET_COLUMNS`] and one row per open suggestion, with the
+/// A sheet as CSV: the header of `SHEET_COLUMNS` and one row per open suggestion, with the
 /// columns to fill in left empty.
 pub fn sheet_csv(rows: &[SheetRow]) -> Result<Vec<u8>, Error> {
     let csv_error = |e| Error::csv(Some("the sheet"), e);

@@ -13,7 +13,7 @@ use crate::study::CODINGS_DIR;
 
 /// A coding whose code is in none of the codebooks.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Stray {
+pub(crate) struct Stray {
     /// The coder's file, relative to the study.
     pub file: PathBuf,
     /// Its line there.
@@ -25,7 +25,7 @@ pub struct Stray {
 }
 
 /// Every coding of `coders` whose code `codes` lacks, in coder and line order.
-pub fn stray_codings(coders: &BTreeMap<String, Vec<Coding>>, codes: &Codes) -> Vec<Stray> {
+pub(crate) fn stray_codings(coders: &BTreeMap<String, Vec<Coding>>, codes: &Codes) -> Vec<Stray> {
     let mut out = Vec::new();
     for (coder, codings) in coders {
         for c in codings.iter().filter(|c| codes.get(&c.code).is_none()) {

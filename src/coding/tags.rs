@@ -3,7 +3,7 @@
 //! [`strip_tags`] takes a turn's text and returns it without its tags, with each [`Tag`]: the
 //! codes it gives (each with a [`Stance`]) and the part of the clean text it codes. It knows
 //! no codebook: whether a code id exists is checked where codebooks are known
-//! ([`super::tag_check`]), with [`find_tags`] to point at a tag where it stands in a source.
+//! ([`super::tag_check`]), with `find_tags` to point at a tag where it stands in a source.
 //!
 //! - `{{CODE}}`, `{{CODE +}}`, `{{CODE -}}`, `{{CODE ~}}`: one code, with no stance or with
 //!   supports, contradicts or nuance; several codes in one tag are separated by `;` or `,`:
@@ -129,7 +129,7 @@ pub fn strip_tags(text: &str) -> Tagged {
 
 /// Every well-formed tag in `text` as written, with its byte range (braces included) and its
 /// codes, in text order; malformed ones are passed over. For pointing at a tag in its source.
-pub fn find_tags(text: &str) -> Vec<(Range<usize>, Vec<TagCode>)> {
+pub(crate) fn find_tags(text: &str) -> Vec<(Range<usize>, Vec<TagCode>)> {
     let mut found = Vec::new();
     let mut from = 0;
     while let Some(open) = text[from..].find("{{").map(|i| from + i) {
