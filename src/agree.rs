@@ -440,7 +440,7 @@ impl UnitRef<'_> {
 /// found ignoring capitals among the codebooks' codes and the coded ones (and the ids they
 /// start with); one that is neither is an error naming the known codes, and so is one that
 /// no coder coded.
-pub fn select_codes(
+pub(crate) fn select_codes(
     id: &str,
     books: &[Codebook],
     coded: &BTreeSet<&str>,

@@ -142,7 +142,7 @@ impl Progress for () {}
 /// codebooks, then [`report`] on the configurations they declare. A study without a codebook
 /// is an error ([`Error::NoCodebook`]) before anything runs.
 ///
-/// After ingest, one pass over the stored documents ([`Study::scan`]) codes them and gathers
+/// After ingest, one pass over the stored documents (`Study::scan`) codes them and gathers
 /// the report's evidence (from the fresh suggestions) and the statistics, so each stored
 /// segment file is read once.
 pub fn build(
@@ -313,7 +313,7 @@ fn write_report(
 /// Places the coders' codings on the transcripts as they are now and tells `progress`; an
 /// error when a coding names a code that `codes` lacks, or when some are orphaned and
 /// `options` do not allow it: either way the evidence would shrink without a word.
-pub fn check_codings(
+pub(crate) fn check_codings(
     study: &Study,
     codes: &Codes,
     options: &ReportOptions,

@@ -5,7 +5,7 @@
 //!
 //! [`codes`] turns a [`Selection`] into the code ids it means (a code with the codes under it;
 //! a configuration's mechanisms); [`select`] gives the [`QuoteRow`]s of a [`Query`] on those
-//! codes; [`write()`] lays them out in a [`Format`]. The privacy rules ([`PanelRules`]) decide
+//! codes; [`write()`] lays them out in a [`Format`]. The privacy rules (`PanelRules`) decide
 //! the role and the text of every row (names replaced); under `panel`, as on the quote site,
 //! the case too, and rows carry no segment id.
 //!
@@ -174,7 +174,7 @@ fn mechanism_codes(model: &Model, id: &str) -> Result<HashSet<String>, Error> {
 }
 
 /// The quotes `query` asks for, in segment order. Every row passes through the study's
-/// privacy rules ([`PanelRules`]): its text with names replaced, an interpreter's turn under
+/// privacy rules (`PanelRules`): its text with names replaced, an interpreter's turn under
 /// the role of whom they interpret for; under `panel` also the case left off where it would
 /// point at one person, and no segment id. The query's role is found ignoring capitals among
 /// the roles the rows can show, its case among the study's cases; one the study does not have

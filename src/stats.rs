@@ -51,12 +51,12 @@ pub struct DocCount {
 }
 
 /// The label used for segments whose document has no case.
-pub const NO_CASE: &str = "—";
+pub(crate) const NO_CASE: &str = "—";
 
 /// Counts segments a document at a time, so a large study's segments need not all be in
 /// memory: [`Tally::add`] each document's, then [`Tally::finish`].
 #[derive(Debug, Default)]
-pub struct Tally {
+pub(crate) struct Tally {
     stats: Stats,
     speakers_by_role: BTreeMap<String, BTreeSet<String>>,
     by_role_case: BTreeMap<String, BTreeMap<String, BTreeSet<String>>>,
@@ -144,7 +144,7 @@ impl Stats {
         Ok(tally.finish())
     }
 
-    /// All cases that occur, sorted, with [`NO_CASE`] last.
+    /// All cases that occur, sorted, with `NO_CASE` last.
     pub fn cases(&self) -> Vec<String> {
         let mut cases: BTreeSet<&str> = BTreeSet::new();
         for by_case in self.speakers_by_role_and_case.values() {

@@ -29,7 +29,7 @@ pub fn guid(kind: &str, key: &str) -> String {
 }
 
 /// Whether `s` has the form REFI-QDA requires of a GUID (with or without braces).
-pub fn is_guid(s: &str) -> bool {
+pub(crate) fn is_guid(s: &str) -> bool {
     let s = s
         .strip_prefix('{')
         .and_then(|s| s.strip_suffix('}'))

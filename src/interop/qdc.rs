@@ -34,7 +34,7 @@ use crate::codebook::{Codebook, CodebookSet};
 use crate::error::Error;
 
 /// The namespace of a REFI-QDA codebook file.
-pub const CODEBOOK_NS: &str = "urn:QDA-XML:codebook:1.0";
+pub(crate) const CODEBOOK_NS: &str = "urn:QDA-XML:codebook:1.0";
 
 /// The line that starts icamo's block in a description.
 const BLOCK: &str = "[icamo]";

@@ -4,10 +4,10 @@
 //! Everything here is a pure function of data the caller has loaded, gathered in [`Sources`]:
 //! the manifest, the stored segments, the codebooks, the quotes that count
 //! ([`crate::coding::quotes`]) and the coders' decisions (for their notes).
-//! [`codings_table`] gives the quotes as a [`Table`]; [`matrix`] counts, per code and case
+//! `codings_table` gives the quotes as a [`Table`]; [`matrix`] counts, per code and case
 //! (or role), the segments coded with the code or with any code under it, and
-//! [`Matrix::to_table`] lays it out. A [`Table`] is written as CSV ([`Table::to_csv`]) or JSON
-//! Lines ([`Table::to_jsonl`]), every row with the same columns in the same order.
+//! `Matrix::to_table` lays it out. A [`Table`] is written as CSV (`Table::to_csv`) or JSON
+//! Lines (`Table::to_jsonl`), every row with the same columns in the same order.
 //!
 //! Privacy: rows carry role labels and cases, the speaker attributes that are analysis
 //! variables, and text with names replaced; a speaker's pseudonym, respondent id, other
@@ -52,13 +52,13 @@ use crate::privacy::{Identities, Pseudonyms, speaker_attributes, unlisted_labels
 use crate::transcript::Segment;
 
 /// What joins the labels (and the ids) of a code path: `Interventies > Begeleiding > PIP`.
-pub const PATH_SEPARATOR: &str = " > ";
+pub(crate) const PATH_SEPARATOR: &str = " > ";
 
 /// The matrix column of segments whose document has no case.
-pub const NO_CASE_COLUMN: &str = "(no case)";
+pub(crate) const NO_CASE_COLUMN: &str = "(no case)";
 
 /// The matrix column that counts over every case or role.
-pub const TOTAL_COLUMN: &str = "total";
+pub(crate) const TOTAL_COLUMN: &str = "total";
 
 /// What joins several values in one cell (coders, notes of several coders).
 const LIST_SEPARATOR: &str = ";";
@@ -67,10 +67,10 @@ const LIST_SEPARATOR: &str = ";";
 const NOTE_SEPARATOR: &str = " | ";
 
 /// Prefix of the columns that hold a document's free attributes from the manifest.
-pub const DOC_ATTRIBUTE_PREFIX: &str = "doc_";
+pub(crate) const DOC_ATTRIBUTE_PREFIX: &str = "doc_";
 
 /// Prefix of the columns that hold a speaker's attributes from the manifest.
-pub const SPEAKER_ATTRIBUTE_PREFIX: &str = "speaker_";
+pub(crate) const SPEAKER_ATTRIBUTE_PREFIX: &str = "speaker_";
 
 /// The study's data the tables are made from, loaded by the caller.
 #[derive(Debug, Clone, Copy)]
@@ -164,7 +164,7 @@ impl Serialize for RowObject<'_> {
 impl Table {
     /// The table as CSV (UTF-8, comma-separated, `\n` line ends): a header, then one line a
     /// row, fields quoted where they need it.
-    pub fn to_csv(&self) -> Result<Vec<u8>, Error> {
+    pub(crate) fn to_csv(&self) -> Result<Vec<u8>, Error> {
         let fail = |e: csv::Error| Error::Other(format!("writing CSV: {e}"));
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::Any(b'\n'))
@@ -178,7 +178,7 @@ impl Table {
     }
 
     /// The table as JSON Lines: one object a row, with the columns as keys, in order.
-    pub fn to_jsonl(&self) -> Result<Vec<u8>, Error> {
+    pub(crate) fn to_jsonl(&self) -> Result<Vec<u8>, Error> {
         let mut out = Vec::new();
         for row in &self.rows {
             let object = RowObject {
@@ -207,7 +207,7 @@ pub struct CodeInfo {
     /// `false` for a category that only groups the codes under it.
     pub codable: bool,
     /// The labels from the root of the code tree down to the code, joined by
-    /// [`PATH_SEPARATOR`].
+    /// `PATH_SEPARATOR`.
     pub code_path: String,
     /// The same path as code ids.
     pub code_path_ids: String,
@@ -251,7 +251,7 @@ pub fn code_list(codebooks: &[Codebook]) -> Vec<CodeInfo> {
 /// The column names of [`codings_table`] for a manifest: the fixed ones with the document
 /// attribute keys (`doc_*`) and the speaker attribute keys (`speaker_*`) an export carries,
 /// sorted.
-pub fn codings_columns(manifest: &Manifest, names: bool) -> Vec<String> {
+pub(crate) fn codings_columns(manifest: &Manifest, names: bool) -> Vec<String> {
     let (doc_keys, speaker_keys) = attribute_keys(manifest, names);
     let mut columns: Vec<String> = [
         "segment", "doc", "role", "case", "group", "doc_type", "date", "language",
@@ -325,7 +325,7 @@ fn attribute_keys(manifest: &Manifest, names: bool) -> (BTreeSet<&str>, BTreeSet
 ///   the rules' score, the stance, whether the coders' stances differ, the coders' notes on
 ///   their accepts (joined by ` | `), and the text (without `names`, with names and
 ///   respondent ids replaced as in every output: [`Identities::redact`]).
-pub fn codings_table(sources: &Sources, names: bool) -> Table {
+pub(crate) fn codings_table(sources: &Sources, names: bool) -> Table {
     let manifest = sources.manifest;
     let (doc_keys, speaker_keys) = attribute_keys(manifest, names);
     let docs: HashMap<String, &DocumentEntry> =
@@ -436,7 +436,7 @@ fn status_name(status: Status) -> &'static str {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum MatrixBy {
-    /// The cases (documents' `case`), with [`NO_CASE_COLUMN`] for documents without one.
+    /// The cases (documents' `case`), with `NO_CASE_COLUMN` for documents without one.
     Case,
     /// The speakers' role labels (`interviewer` for interviewers without a role).
     Role,
@@ -458,7 +458,7 @@ pub struct MatrixOptions {
 pub struct Matrix {
     /// How it was counted.
     pub options: MatrixOptions,
-    /// The cases or roles, sorted; [`NO_CASE_COLUMN`] last where some document has no case.
+    /// The cases or roles, sorted; `NO_CASE_COLUMN` last where some document has no case.
     pub columns: Vec<String>,
     /// One row per code, in [`code_list`] order.
     pub rows: Vec<MatrixRow>,
@@ -540,7 +540,7 @@ fn column_of(segment: &Segment, by: MatrixBy) -> &str {
 /// counts once per code however many of the codes under it it has.
 ///
 /// Only confirmed codings count unless `include_suggestions`. A segment counts under its case,
-/// or [`NO_CASE_COLUMN`], and under its speaker's role as stored: interviewers' turns count
+/// or `NO_CASE_COLUMN`, and under its speaker's role as stored: interviewers' turns count
 /// as `interviewer`, as in `icamo quotes` (the rules never suggest codes for them, so only a
 /// coder or a tag puts them there). The columns are every case (or role) of `segments`, so the
 /// header does not depend on what is coded.
@@ -630,7 +630,7 @@ pub fn matrix(sources: &Sources, options: MatrixOptions) -> Matrix {
 impl Matrix {
     /// The matrix as a table: `code, code_label, code_kind, context_level, codable, code_path,
     /// code_path_ids`, then one column per case or role, then [`TOTAL_COLUMN`].
-    pub fn to_table(&self) -> Table {
+    pub(crate) fn to_table(&self) -> Table {
         let mut columns: Vec<String> = [
             "code",
             "code_label",

@@ -33,7 +33,7 @@ pub struct Element {
 
 impl Element {
     /// The value of an attribute.
-    pub fn attr(&self, name: &str) -> Option<&str> {
+    pub(crate) fn attr(&self, name: &str) -> Option<&str> {
         self.attrs
             .iter()
             .find(|(k, _)| k == name)
@@ -46,12 +46,12 @@ impl Element {
     }
 
     /// Every child with this name.
-    pub fn children_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> {
+    pub(crate) fn children_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> {
         self.children.iter().filter(move |c| c.name == name)
     }
 
     /// The text of the first child with this name.
-    pub fn child_text(&self, name: &str) -> Option<&str> {
+    pub(crate) fn child_text(&self, name: &str) -> Option<&str> {
         self.child(name).map(|c| c.text.as_str())
     }
 }
@@ -191,7 +191,7 @@ fn element(e: &BytesStart<'_>, text: &str, at: u64) -> Result<Element, String> {
 
 /// Reads a REFI-QDA file's bytes (UTF-8, as the standard requires) into its root element;
 /// errors name `path` with the line and column.
-pub fn parse_file(bytes: Vec<u8>, path: &std::path::Path) -> Result<Element, crate::Error> {
+pub(crate) fn parse_file(bytes: Vec<u8>, path: &std::path::Path) -> Result<Element, crate::Error> {
     let fail = |line, column, message| crate::Error::Parse {
         path: path.to_path_buf(),
         line,

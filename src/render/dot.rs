@@ -54,7 +54,7 @@ pub fn to_dot(chart: &Chart) -> String {
 }
 
 /// The chart as graphviz-rust's syntax tree (what [`to_dot`] prints).
-pub fn to_graph(chart: &Chart) -> Graph {
+pub(crate) fn to_graph(chart: &Chart) -> Graph {
     let fig = figure(chart);
     let mut stmts = defaults(&fig);
     for (ci, cluster) in fig.clusters.iter().enumerate() {

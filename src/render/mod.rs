@@ -12,7 +12,8 @@ pub mod report;
 pub mod site;
 pub mod svg;
 
-pub use output::{Figures, Output, RenderContext, Report, write, write_changed};
+pub(crate) use output::write_changed;
+pub use output::{Figures, Output, RenderContext, Report, write};
 
 /// Text escaped for HTML (and Graphviz's HTML-like labels): `&`, `<`, `>` and `"` as
 /// entities, so it is safe in element content and in double-quoted attribute values.

@@ -30,7 +30,7 @@ pub struct RenderContext<'a> {
 impl RenderContext<'_> {
     /// Every string that names a person in the study: the manifest's, and the speakers the
     /// evidence met that it does not list. Every text an output shows passes through
-    /// [`Identities::redact`].
+    /// `Identities::redact`.
     pub fn identities(&self) -> Identities {
         Identities::new(&self.study.manifest, &self.evidence.unlisted)
     }
@@ -45,7 +45,7 @@ pub trait Output {
 
 /// Makes every output's files and writes those whose content differs from what is in `dir`;
 /// returns the files written and how many were already up to date. Then checks every file for
-/// the study's names ([`Identities::ensure_none`]): a name there is an error naming the file,
+/// the study's names (`Identities::ensure_none`): a name there is an error naming the file,
 /// line and column.
 pub fn write(
     outputs: &[&dyn Output],
@@ -193,7 +193,9 @@ fn template(
 
 /// Writes each file whose content differs from what is there; returns the files written and
 /// how many were already up to date.
-pub fn write_changed(files: Vec<(PathBuf, Vec<u8>)>) -> Result<(Vec<PathBuf>, usize), Error> {
+pub(crate) fn write_changed(
+    files: Vec<(PathBuf, Vec<u8>)>,
+) -> Result<(Vec<PathBuf>, usize), Error> {
     let mut changed = Vec::new();
     let mut unchanged = 0;
     for (path, bytes) in files {

@@ -9,9 +9,9 @@ use crate::error::Error;
 use crate::render::svg::{Engine, to_svg};
 
 /// How many pixels a PNG has per SVG pixel.
-pub const SCALE: f32 = 2.0;
+pub(crate) const SCALE: f32 = 2.0;
 
-/// The chart as PNG bytes, laid out by `engine` and drawn at [`SCALE`].
+/// The chart as PNG bytes, laid out by `engine` and drawn at `SCALE`.
 pub fn to_png(chart: &Chart, engine: Engine) -> Result<Vec<u8>, Error> {
     svg_to_png(&to_svg(chart, engine)?, SCALE)
 }

@@ -1,7 +1,7 @@
 //! The report: Markdown through templates users can copy and edit (minijinja), and HTML from
 //! that Markdown (pulldown-cmark) with the figures inline.
 //!
-//! A template sees one [`ReportData`] value: the study, every configuration with its causal
+//! A template sees one `ReportData` value: the study, every configuration with its causal
 //! sentence, mechanisms, evidence tables and quotes, the respondents per role and case, and the
 //! case × mechanism matrix. Besides minijinja's own filters it has one function:
 //! `figure(id)` (a configuration id, or `"keten"` for all of them chained), which gives a
@@ -27,7 +27,7 @@ use crate::privacy::Identities;
 use crate::render::escape_html;
 
 /// The built-in templates, by name: the full report and the one-page summary.
-pub const TEMPLATES: [(&str, &str); 2] = [
+pub(crate) const TEMPLATES: [(&str, &str); 2] = [
     (
         "report.md.j2",
         include_str!("../../templates/report/report.md.j2"),
@@ -45,7 +45,7 @@ const QUOTE_WORDS: usize = 90;
 
 /// Everything a report template can show.
 #[derive(Debug, Clone, Serialize)]
-pub struct ReportData {
+pub(crate) struct ReportData {
     /// The study's name.
     pub study: String,
     /// The codebooks used, as "‘name’ (versie version)".
@@ -69,7 +69,7 @@ pub struct ReportData {
 
 /// One configuration as the report shows it.
 #[derive(Debug, Clone, Serialize)]
-pub struct ConfigurationView {
+pub(crate) struct ConfigurationView {
     /// `icamo1`.
     pub id: String,
     /// Its title.
@@ -92,7 +92,7 @@ pub struct ConfigurationView {
 
 /// Context factor labels per level.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct ContextView {
+pub(crate) struct ContextView {
     /// Individual level.
     pub individueel: Vec<String>,
     /// Institutional level.
@@ -103,7 +103,7 @@ pub struct ContextView {
 
 /// One mechanism with its evidence.
 #[derive(Debug, Clone, Serialize)]
-pub struct MechanismView {
+pub(crate) struct MechanismView {
     /// The code id.
     pub id: String,
     /// Its label.
@@ -156,7 +156,7 @@ pub struct Sentence {
 
 /// One row of a stance table.
 #[derive(Debug, Clone, Serialize)]
-pub struct StanceRow {
+pub(crate) struct StanceRow {
     /// The role or case.
     pub name: String,
     /// Segments.
@@ -171,7 +171,7 @@ pub struct StanceRow {
 
 /// A quote as a report prints it: role label, case, text; never a name.
 #[derive(Debug, Clone, Serialize)]
-pub struct QuoteView {
+pub(crate) struct QuoteView {
     /// The segment id, to trace it back (`icamo show ID`).
     pub segment: String,
     /// `statushouder, Havenstad`.
@@ -187,7 +187,7 @@ pub struct QuoteView {
 /// The rule that turned several coders' decisions into the report's numbers, without their
 /// names: the report says which rule it used.
 #[derive(Debug, Clone, Serialize)]
-pub struct CountingView {
+pub(crate) struct CountingView {
     /// `any`, `all` or `majority` (the manifest's `[evidence] agreement`).
     pub agreement: &'static str,
     /// How many coders' decisions count.
@@ -220,7 +220,7 @@ impl CountingView {
 
 /// Respondents of one role in one case.
 #[derive(Debug, Clone, Serialize)]
-pub struct RespondentCell {
+pub(crate) struct RespondentCell {
     /// The role label.
     pub role: String,
     /// The case.
@@ -233,7 +233,7 @@ pub struct RespondentCell {
 
 /// One row of the case × mechanism matrix.
 #[derive(Debug, Clone, Serialize)]
-pub struct MatrixRow {
+pub(crate) struct MatrixRow {
     /// The mechanism's id.
     pub id: String,
     /// Its label.
@@ -566,7 +566,7 @@ pub enum Target {
     Html,
 }
 
-/// Renders template `source` (named `name` in errors) with `data` ([`ReportData::shown`]).
+/// Renders template `source` (named `name` in errors) with `data` (`ReportData::shown`).
 /// `figures` maps a configuration id, or `keten`, to its Mermaid text (Markdown) or SVG (HTML).
 pub fn render(
     name: &str,
@@ -675,7 +675,7 @@ fn template_error(name: &str, e: &minijinja::Error) -> Error {
 }
 
 /// The HTML page for report Markdown: a self-contained document with a little CSS.
-pub fn to_html(title: &str, markdown: &str) -> String {
+pub(crate) fn to_html(title: &str, markdown: &str) -> String {
     use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);

@@ -1,7 +1,7 @@
 //! The quote site for advisory panels: one self-contained `index.html` with the ICAMO figures
 //! (inline SVG, mechanisms and context factors as links), the confirmed quotes as embedded
 //! JSON, and a small script that filters them, under the privacy rules of
-//! [`crate::privacy::PanelRules`] that `icamo quotes --panel` applies too.
+//! `crate::privacy::PanelRules` that `icamo quotes --panel` applies too.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -29,7 +29,7 @@ const JS: &str = include_str!("../../templates/site/site.js");
 /// The codes `--mechanism ID` (and the site's mechanism filter) select: a configuration id
 /// means all its mechanisms and counter-mechanisms, a code id that code; each with the codes
 /// under it. `None` when `id` is neither.
-pub fn mechanism_codes(model: &Model, id: &str) -> Option<BTreeSet<String>> {
+pub(crate) fn mechanism_codes(model: &Model, id: &str) -> Option<BTreeSet<String>> {
     let codes = model.codes();
     let roots: Vec<String> = match model.configurations().iter().find(|c| c.id == id) {
         Some(c) => c
@@ -52,7 +52,7 @@ pub fn mechanism_codes(model: &Model, id: &str) -> Option<BTreeSet<String>> {
 
 /// The codes the site finds quotes by: every configuration's mechanisms, counter-mechanisms
 /// and context factors, with the codes under them. A quote is on the site when it carries one.
-pub fn findable_codes(model: &Model) -> BTreeSet<String> {
+pub(crate) fn findable_codes(model: &Model) -> BTreeSet<String> {
     let codes = model.codes();
     model
         .configurations()
@@ -142,7 +142,7 @@ fn kind_letter(kind: CodeKind) -> &'static str {
 
 /// JSON that can stand inside a `<script>` element: `<`, `>` and `&` escaped as `\u003c` etc.
 /// (they only occur inside strings), and the line separators JavaScript once choked on.
-pub fn script_json<T: Serialize>(value: &T) -> String {
+pub(crate) fn script_json<T: Serialize>(value: &T) -> String {
     let json = serde_json::to_string(value).expect("site data serialises");
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
@@ -159,7 +159,7 @@ pub fn script_json<T: Serialize>(value: &T) -> String {
 }
 
 /// The quote site of `study` as one HTML page: only confirmed codings, under the
-/// [`PanelRules`]. Fails when the configurations do not check.
+/// `PanelRules`. Fails when the configurations do not check.
 pub fn build(study: &Study, model: &Model) -> Result<String, Error> {
     Ok(page(study, model)?.0)
 }
@@ -451,8 +451,8 @@ fn fill(template: &str, slots: &[(&str, &str)]) -> String {
 }
 
 /// Writes the site of `study` into `out` (created when missing): `index.html`, through the
-/// one write-if-changed step of the outputs ([`crate::render::write_changed`]), then checks it
-/// for names ([`Identities::ensure_none`]). Returns its path.
+/// one write-if-changed step of the outputs (`crate::render::write_changed`), then checks it
+/// for names (`Identities::ensure_none`). Returns its path.
 pub fn write(study: &Study, model: &Model, out: &Path) -> Result<PathBuf, Error> {
     let (page, identities) = page(study, model)?;
     let path = out.join("index.html");

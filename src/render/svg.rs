@@ -102,7 +102,7 @@ pub fn to_svg_builtin(chart: &Chart) -> String {
 /// The chart as SVG by the built-in engine, with every mechanism box a link to `#m=CODE` and
 /// every context factor in a context box a link to `#c=CODE` (for the quote site, where such
 /// a fragment opens the code's quotes). Otherwise the same drawing as [`to_svg_builtin`].
-pub fn to_svg_linked(chart: &Chart) -> String {
+pub(crate) fn to_svg_linked(chart: &Chart) -> String {
     builtin(chart, true)
 }
 

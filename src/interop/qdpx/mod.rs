@@ -28,4 +28,4 @@ pub use export::{ExportSummary, export_qdpx};
 pub use import::{DEFAULT_MAX_UNPACKED, ImportOptions, ImportSummary, Imported, import_qdpx};
 
 /// The namespace of a REFI-QDA project.
-pub const PROJECT_NS: &str = "urn:QDA-XML:project:1.0";
+pub(crate) const PROJECT_NS: &str = "urn:QDA-XML:project:1.0";

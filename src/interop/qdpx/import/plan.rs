@@ -107,7 +107,7 @@ impl<'p> Plan<'p> {
     }
 
     /// The coder who made `coding`: its user's, or `refi-import` when it names none we know.
-    pub fn coder_of(&self, coding: &Element) -> String {
+    pub(crate) fn coder_of(&self, coding: &Element) -> String {
         coding
             .attr("creatingUser")
             .and_then(|g| self.coders.get(&norm_guid(g)))
@@ -116,7 +116,7 @@ impl<'p> Plan<'p> {
     }
 
     /// The GUID of the code `coding` refers to, normalised.
-    pub fn code_guid(coding: &Element) -> Option<String> {
+    pub(crate) fn code_guid(coding: &Element) -> Option<String> {
         coding
             .child("CodeRef")
             .and_then(|r| r.attr("targetGUID"))
@@ -124,7 +124,7 @@ impl<'p> Plan<'p> {
     }
 
     /// The code id `coding` refers to, if the codebook has that code.
-    pub fn code_of(&self, coding: &Element) -> Option<String> {
+    pub(crate) fn code_of(&self, coding: &Element) -> Option<String> {
         Self::code_guid(coding).and_then(|g| self.codes.ids.get(&g).cloned())
     }
 }
