@@ -295,10 +295,7 @@ pub fn apply_sheet(
 ) -> Result<Applied, Error> {
     check_coder(coder).map_err(Error::Usage)?;
     let _lock = study.lock()?;
-    let codes: HashMap<&str, &Code> = codebooks
-        .iter()
-        .flat_map(|cb| cb.codes.iter().map(|c| (c.id.as_str(), c)))
-        .collect();
+    let codes = Codes::new(codebooks);
     let texts: HashMap<String, String> = study
         .all_segments()?
         .into_iter()
@@ -401,7 +398,7 @@ fn parse_decision(text: &str) -> Result<Option<RowDecision>, String> {
 fn read_sheet(
     path: &Path,
     coder: &str,
-    codes: &HashMap<&str, &Code>,
+    codes: &Codes,
     segments: &HashSet<String>,
 ) -> Result<(Vec<(usize, Coding)>, Applied), Error> {
     let bytes = read_csv_bytes(path)?;
@@ -506,7 +503,7 @@ impl SheetColumns {
 /// The rows of a sheet read so far: the codings they ask for and what is wrong with them.
 struct SheetDecisions<'a> {
     coder: &'a str,
-    codes: &'a HashMap<&'a str, &'a Code>,
+    codes: &'a Codes<'a>,
     segments: &'a HashSet<String>,
     applied: Applied,
     problems: Vec<(usize, String)>,
@@ -590,7 +587,7 @@ fn row_codings(
     decision: RowDecision,
     [segment, code, new_code, stance, suggested, note]: [&str; 6],
     coder: &str,
-    codes: &HashMap<&str, &Code>,
+    codes: &Codes,
     segments: &HashSet<String>,
 ) -> Result<Vec<Coding>, String> {
     if segment.is_empty() || code.is_empty() {
@@ -673,7 +670,7 @@ fn ensure_placed(study: &Study, coder: &str, codings: &[Coding]) -> Result<(), E
 }
 
 /// Checks that a code id is in the codebooks and may be applied to text.
-fn known_code(id: &str, codes: &HashMap<&str, &Code>) -> Result<(), String> {
+fn known_code(id: &str, codes: &Codes) -> Result<(), String> {
     match codes.get(id) {
         None => Err(format!(
             "unknown code \"{id}\": it is in none of the study's codebooks (`icamo codebook show` lists them)"
