@@ -64,6 +64,7 @@ fn main() -> Result<(), Error> {
     // model read above holds them: each codebook file is read once.
     model.ensure_sound()?;
     let evidence = model.evidence(&study, &[], false)?;
+    let identities = icamo::privacy::Identities::of_study(&study)?;
     let first = &model.configurations()[0];
     println!("\n{}: {}", first.id, first.title);
     for mechanism in &first.mechanisms {
@@ -79,11 +80,12 @@ fn main() -> Result<(), Error> {
             found.counts.supports,
             found.counts.contradicts
         );
-        // Quotes carry role labels and the segment id, never a name.
+        // Quotes carry role labels and the segment id, never a name; names said in the text
+        // are redacted as every output redacts them.
         if let Some(quote) = found.quotes.first() {
             println!(
                 "    \"{}\" ({}, {})",
-                clip(&quote.text),
+                clip(&identities.redact(&quote.text)),
                 quote.role,
                 quote.segment
             );

@@ -396,9 +396,9 @@ impl Identities {
         Ok(Identities::new(&study.manifest, population.unlisted()))
     }
 
-    /// `text` with every name, pseudonym and unlisted label replaced by [`NAME_MARK`] and every
-    /// respondent id by [`NUMBER_MARK`] (whole words, longest first).
-    pub(crate) fn redact(&self, text: &str) -> String {
+    /// `text` with every name, pseudonym and unlisted label replaced by `[naam]` and every
+    /// respondent id by `[nummer]` (whole words, longest first).
+    pub fn redact(&self, text: &str) -> String {
         let mut out = text.to_string();
         for (term, kind) in &self.terms {
             let hits = find_word(&out, term);
