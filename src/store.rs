@@ -71,6 +71,9 @@ pub(crate) trait DocumentSink {
 /// The file, inside `.icamo/`, of the ingest state.
 const STATE_FILE: &str = "state.json";
 
+/// The file of the segments' fingerprints in the state folder.
+const PRINTS_FILE: &str = "prints.json";
+
 impl Study {
     /// Whether an ingest has finished in this study: its index and its state are both there.
     /// An index without a state is an ingest that was stopped before it finished.
@@ -142,13 +145,60 @@ impl Study {
         }
     }
 
-    /// Writes the ingest state (atomically).
+    /// Writes the ingest state (atomically), and first the fingerprints of its documents'
+    /// segments: those `state` holds, else the ones stored for the same content before.
     pub(crate) fn save_state(&self, state: &State) -> Result<(), Error> {
+        let mut stored = self.prints()?;
+        let prints: BTreeMap<&str, StoredPrints> = state
+            .documents
+            .iter()
+            .map(|(id, d)| {
+                let kept = stored
+                    .remove(id.as_str())
+                    .filter(|p| d.prints.is_empty() && p.content_hash == d.content_hash);
+                let prints = match kept {
+                    Some(p) => p,
+                    // Made in this run, or (for a study ingested before fingerprints) made
+                    // now from the stored segments, once.
+                    None if d.prints.is_empty() => StoredPrints {
+                        content_hash: d.content_hash.clone(),
+                        prints: self
+                            .document_segments(id)?
+                            .iter()
+                            .map(|s| fingerprint(&s.text))
+                            .collect(),
+                    },
+                    None => StoredPrints {
+                        content_hash: d.content_hash.clone(),
+                        prints: d.prints.concat(),
+                    },
+                };
+                Ok((id.as_str(), prints))
+            })
+            .collect::<Result<_, Error>>()?;
+        let json = serde_json::to_vec(&prints).map_err(|e| Error::Other(e.to_string()))?;
+        write_atomic(&self.state_dir().join(PRINTS_FILE), &json)?;
         let path = self.state_dir().join(STATE_FILE);
         let mut text =
             serde_json::to_string_pretty(state).map_err(|e| Error::Other(e.to_string()))?;
         text.push('\n');
         write_atomic(&path, text.as_bytes())
+    }
+
+    /// The stored fingerprints of each document's segments, by document id (see
+    /// `DocState::prints`); none before the first ingest that recorded them.
+    pub fn prints(&self) -> Result<BTreeMap<String, StoredPrints>, Error> {
+        let path = self.state_dir().join(PRINTS_FILE);
+        match fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
+                Error::Other(format!(
+                    "{}: the stored fingerprints are damaged ({e}); run `icamo ingest --rebuild`",
+                    path.display()
+                ))
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
+            Err(e) => Err(Error::io(&path, e)),
+        }
     }
 
     /// Where an ingest puts the segments it made until they are committed.
@@ -238,6 +288,42 @@ pub struct State {
     pub documents: BTreeMap<String, DocState>,
 }
 
+/// The fingerprints of one document's segments as stored: valid while the document's
+/// content hash is this one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredPrints {
+    /// The content hash of the document they were made from.
+    pub content_hash: String,
+    /// The fingerprints, each [`PRINT_LEN`] characters, one after the other.
+    pub prints: String,
+}
+
+impl StoredPrints {
+    /// The fingerprint of the `ordinal`-th segment (1-based).
+    pub fn at(&self, ordinal: u32) -> Option<&str> {
+        let start = (ordinal as usize).checked_sub(1)? * PRINT_LEN;
+        self.prints.get(start..start + PRINT_LEN)
+    }
+
+    /// How many fingerprints there are.
+    pub fn len(&self) -> usize {
+        self.prints.len() / PRINT_LEN
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.prints.is_empty()
+    }
+}
+
+/// The length of a segment's fingerprint, in hex digits.
+pub const PRINT_LEN: usize = 16;
+
+/// A segment's fingerprint: the start of the BLAKE3 hash of its text, exactly as stored.
+pub fn fingerprint(text: &str) -> String {
+    blake3::hash(text.as_bytes()).to_hex()[..PRINT_LEN].to_string()
+}
+
 /// One ingested document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocState {
@@ -251,10 +337,11 @@ pub struct DocState {
     pub metadata_hash: String,
     /// Number of segments stored.
     pub segments: usize,
-    /// Each segment's fingerprint ([`crate::coding::anchor::fingerprint`]), in order: how a
-    /// coding checks that its words still stand where it points without reading the
-    /// segments. Empty in states written before anchors.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Each segment's fingerprint (`coding::anchor::fingerprint`), in order: how a coding
+    /// checks that its words still stand where it points without reading the segments. Kept
+    /// in a file of their own (`Study::prints`), so that reading the state stays cheap in a
+    /// large study; empty in a state read back, and for documents ingested before anchors.
+    #[serde(skip)]
     pub prints: Vec<String>,
     /// The speaker labels the manifest has no entry for, as the ingest that parsed the file
     /// found them. `None` in a state an older icamo wrote, which did not record them: the next

@@ -18,7 +18,7 @@
 //!
 //! A span follows its words through a character diff of the old and the new turn.
 //!
-//! The fast path reads no segment: ingest stores each turn's `fingerprint` in the state, so
+//! The fast path reads no segment: ingest stores each turn's fingerprint beside its state, so
 //! a coding whose words stand where it points costs a hash. Only codings that must be looked
 //! for read their document's segments, once per document.
 //!
@@ -34,7 +34,7 @@ use similar::{DiffOp, TextDiff};
 
 use super::model::Coding;
 use crate::error::Error;
-use crate::store::State;
+use crate::store::{State, StoredPrints};
 use crate::study::{CODINGS_DIR, Study};
 use crate::transcript::{Segment, SegmentId};
 
@@ -43,10 +43,7 @@ use crate::transcript::{Segment, SegmentId};
 /// rewritten does not.
 pub(crate) const SIMILAR: f32 = 0.8;
 
-/// A turn's fingerprint: the start of the BLAKE3 hash of its text, exactly as stored.
-pub(crate) fn fingerprint(text: &str) -> String {
-    blake3::hash(text.as_bytes()).to_hex()[..16].to_string()
-}
+pub use crate::store::fingerprint;
 
 /// What became of one coding when its words were looked for.
 #[derive(Debug, Clone, PartialEq)]
@@ -326,6 +323,7 @@ pub fn locate(turns: &mut Turns, c: &Coding) -> Result<Located, Error> {
 pub struct Turns<'s> {
     study: &'s Study,
     state: State,
+    prints: BTreeMap<String, StoredPrints>,
     read: HashMap<String, Vec<Segment>>,
     by_print: Option<HashMap<String, Vec<(String, u32)>>>,
 }
@@ -357,6 +355,7 @@ impl<'s> Turns<'s> {
         Ok(Turns {
             study,
             state: study.state()?,
+            prints: study.prints()?,
             read: HashMap::new(),
             by_print: None,
         })
@@ -375,14 +374,27 @@ impl<'s> Turns<'s> {
         Ok(&self.read[doc])
     }
 
-    /// A document's fingerprints: from the state, or (for a state written before anchors)
-    /// from its segments.
+    /// The stored fingerprints of a document, when they are of its content now.
+    fn stored(&self, doc: &str) -> Option<&StoredPrints> {
+        let d = self.state.documents.get(doc)?;
+        self.prints
+            .get(doc)
+            .filter(|p| p.content_hash == d.content_hash && p.len() == d.segments)
+    }
+
+    /// A document's fingerprints: the stored ones, or (for a document ingested before
+    /// anchors) from its segments.
     fn prints(&mut self, doc: &str) -> Result<Option<Vec<String>>, Error> {
-        let Some(d) = self.state.documents.get(doc) else {
+        if !self.state.documents.contains_key(doc) {
             return Ok(None);
-        };
-        if d.prints.len() == d.segments {
-            return Ok(Some(d.prints.clone()));
+        }
+        if let Some(p) = self.stored(doc) {
+            return Ok(Some(
+                (1..=p.len() as u32)
+                    .filter_map(|o| p.at(o))
+                    .map(str::to_string)
+                    .collect(),
+            ));
         }
         let prints = self
             .segments(doc)?
@@ -400,8 +412,8 @@ impl<'s> Turns<'s> {
         if ordinal == 0 || ordinal as usize > d.segments {
             return Ok(None);
         }
-        if d.prints.len() == d.segments {
-            return Ok(Some(d.prints[ordinal as usize - 1].clone()));
+        if let Some(p) = self.stored(doc) {
+            return Ok(p.at(ordinal).map(str::to_string));
         }
         Ok(self
             .segments(doc)?
