@@ -426,6 +426,60 @@ fn vtt_requires_the_header() {
     assert!(e.message.contains("WEBVTT"), "{}", e.message);
 }
 
+#[test]
+fn vtt_zoom_speakers_from_name_prefixes() {
+    let p = load(Format::Vtt, "zoom.vtt");
+    assert_eq!(
+        shape(&p),
+        vec![
+            (Some("Anna de Vries"), 3, Some(1_500), Some(7_900)),
+            (Some("Dr. Jansen"), 11, Some(8_100), Some(15_600)),
+            (Some("Bas"), 19, Some(16_000), Some(18_400)),
+            (None, 23, Some(18_900), Some(21_000)),
+        ]
+    );
+    assert_eq!(
+        texts(&p),
+        vec![
+            "Goedemorgen allemaal, welkom bij het gesprek. Wie wil beginnen?",
+            "Ik wil wel beginnen. Nee. Kijk: de gemeente belt ons nooit.",
+            "Herkenbaar.",
+            // A sentence with a colon is no speaker label.
+            "Nee. Kijk: dat is het punt.",
+        ]
+    );
+    assert!(slice(&p, &p.turns[0]).starts_with("1\n00:00:01.500 --> 00:00:04.200\nAnna de Vries:"));
+}
+
+#[test]
+fn vtt_youtube_auto_captions() {
+    let p = load(Format::Vtt, "youtube.vtt");
+    // Lines of one space are cue text, the header lines and cue settings are no cues, inline
+    // timestamps and <c> tags leave no trace, and the rolled-up repeated lines are read once.
+    assert_eq!(shape(&p), vec![(None, 5, Some(30), Some(4_950))]);
+    assert_eq!(
+        texts(&p),
+        vec!["welkom bij de bijeenkomst over reële cijfers"]
+    );
+}
+
+#[test]
+fn vtt_older_teams_timings_entities_and_voice_names() {
+    let p = load(Format::Vtt, "teams_old.vtt");
+    assert_eq!(
+        shape(&p),
+        vec![
+            (Some("Anna de Vries"), 3, Some(0), Some(5_100)),
+            (None, 7, Some(2_570), Some(5_100)),
+            (Some("Bas"), 7, Some(2_570), Some(5_100)),
+        ]
+    );
+    assert_eq!(
+        texts(&p),
+        vec!["Nou, Café & co <3 is één plek. Klopt.", "(gelach)", "Ja."]
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // SRT
 

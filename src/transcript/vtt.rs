@@ -1,4 +1,5 @@
-//! WebVTT transcripts as Microsoft Teams exports them: cues with `<v Naam>` voice tags.
+//! WebVTT transcripts as Teams, Zoom and YouTube write them: speakers from `<v Naam>` voice tags,
+//! or from a Zoom-style `Naam:` prefix at the start of a cue without voice tags.
 //!
 //! The file must start with a `WEBVTT` line. Blocks are separated by blank lines; `NOTE`,
 //! `STYLE` and `REGION` blocks are skipped. A cue is an optional id line, a timing line
@@ -15,7 +16,7 @@
 
 use std::collections::BTreeMap;
 
-use super::text::{TurnBuilder, column, parse_timestamp, quoted};
+use super::text::{LabelHead, TurnBuilder, column, parse_timestamp, parse_turn_line, quoted};
 use super::{ParseError, ParsedTranscript, Turn};
 
 /// One line of the input with its position.
@@ -83,6 +84,70 @@ fn parse_cue_time(s: &str) -> Option<u64> {
     parse_timestamp(s)
 }
 
+/// Parses a WebVTT timing line like [`parse_timing`], and also the unpadded form older Teams
+/// exports write (`0:0:0.0 --> 0:0:0.570`): one or more digits for hours, minutes and seconds,
+/// one to three for the fraction (which is still required).
+fn parse_vtt_timing(line: &str) -> Option<(u64, u64)> {
+    parse_timing(line).or_else(|| {
+        let (start, rest) = line.trim().split_once("-->")?;
+        let start = loose_cue_time(start.trim())?;
+        let end = loose_cue_time(rest.split_whitespace().next()?)?;
+        Some((start, end))
+    })
+}
+
+/// A cue time without zero padding: `h:m:s.f` or `m:s.f`.
+fn loose_cue_time(s: &str) -> Option<u64> {
+    let (clock, frac) = s.rsplit_once(['.', ','])?;
+    let digits = |p: &str, max: usize| {
+        (!p.is_empty() && p.len() <= max && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse::<u64>().ok())
+            .flatten()
+    };
+    let f = digits(frac, 3)? * 10u64.pow(3 - frac.len() as u32);
+    let parts: Vec<&str> = clock.split(':').collect();
+    let (h, m, sec) = match parts.as_slice() {
+        [m, sec] => (0, digits(m, 3)?, digits(sec, 2)?),
+        [h, m, sec] => (digits(h, 3)?, digits(m, 2)?, digits(sec, 2)?),
+        _ => return None,
+    };
+    if sec >= 60 || (parts.len() == 3 && m >= 60) {
+        return None;
+    }
+    Some(((h * 60 + m) * 60 + sec) * 1000 + f)
+}
+
+/// Splits lines into blocks as WebVTT does: only an empty line ends a block, so a line holding
+/// only spaces inside a cue (YouTube writes one before or after a cue's text) is cue text. A
+/// blank line that is not empty still ends the block when what follows is a new block anyway:
+/// a timing line, or a cue id before a timing line.
+fn vtt_blocks<'a>(lines: &[Line<'a>]) -> Vec<Vec<Line<'a>>> {
+    let mut out = Vec::new();
+    let mut cur = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        let ends = l.text.is_empty()
+            || l.text.trim().is_empty() && {
+                let next = lines.get(i + 1).map(|l| l.text);
+                let after = lines.get(i + 2).map(|l| l.text);
+                next.is_some_and(|t| t.contains("-->"))
+                    || next.is_some_and(|t| !t.trim().is_empty())
+                        && after.is_some_and(|t| t.contains("-->"))
+                    || cur.is_empty()
+            };
+        if ends {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+        } else {
+            cur.push(*l);
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
 /// Decodes the character references WebVTT allows (and numeric ones). `&nbsp;` becomes a plain
 /// space; unknown references are kept as written.
 pub(crate) fn decode_entities(s: &str) -> String {
@@ -101,6 +166,9 @@ pub(crate) fn decode_entities(s: &str) -> String {
                 "quot" => Some('"'),
                 "apos" => Some('\''),
                 "lrm" | "rlm" => None,
+                _ if !name.starts_with('#') => {
+                    return named_entity(name).map(|c| (Some(c), j));
+                }
                 _ => {
                     let n = if let Some(hex) = name.strip_prefix("#x").or(name.strip_prefix("#X")) {
                         u32::from_str_radix(hex, 16).ok()
@@ -132,6 +200,44 @@ pub(crate) fn decode_entities(s: &str) -> String {
     out
 }
 
+/// HTML named character references beyond the ones WebVTT itself defines: the Latin-1 letters
+/// and signs (`&euml;`, `&eacute;`, `&copy;`) and common typography (`&hellip;`, `&rsquo;`),
+/// which caption tools write in cue text.
+#[rustfmt::skip]
+const NAMED_ENTITIES: &[(&str, char)] = &[
+    ("iexcl", '¡'), ("cent", '¢'), ("pound", '£'), ("curren", '¤'), ("yen", '¥'),
+    ("brvbar", '¦'), ("sect", '§'), ("uml", '¨'), ("copy", '©'), ("ordf", 'ª'),
+    ("laquo", '«'), ("not", '¬'), ("shy", '\u{ad}'), ("reg", '®'), ("macr", '¯'),
+    ("deg", '°'), ("plusmn", '±'), ("sup2", '²'), ("sup3", '³'), ("acute", '´'),
+    ("micro", 'µ'), ("para", '¶'), ("middot", '·'), ("cedil", '¸'), ("sup1", '¹'),
+    ("ordm", 'º'), ("raquo", '»'), ("frac14", '¼'), ("frac12", '½'), ("frac34", '¾'),
+    ("iquest", '¿'), ("Agrave", 'À'), ("Aacute", 'Á'), ("Acirc", 'Â'), ("Atilde", 'Ã'),
+    ("Auml", 'Ä'), ("Aring", 'Å'), ("AElig", 'Æ'), ("Ccedil", 'Ç'), ("Egrave", 'È'),
+    ("Eacute", 'É'), ("Ecirc", 'Ê'), ("Euml", 'Ë'), ("Igrave", 'Ì'), ("Iacute", 'Í'),
+    ("Icirc", 'Î'), ("Iuml", 'Ï'), ("ETH", 'Ð'), ("Ntilde", 'Ñ'), ("Ograve", 'Ò'),
+    ("Oacute", 'Ó'), ("Ocirc", 'Ô'), ("Otilde", 'Õ'), ("Ouml", 'Ö'), ("times", '×'),
+    ("Oslash", 'Ø'), ("Ugrave", 'Ù'), ("Uacute", 'Ú'), ("Ucirc", 'Û'), ("Uuml", 'Ü'),
+    ("Yacute", 'Ý'), ("THORN", 'Þ'), ("szlig", 'ß'), ("agrave", 'à'), ("aacute", 'á'),
+    ("acirc", 'â'), ("atilde", 'ã'), ("auml", 'ä'), ("aring", 'å'), ("aelig", 'æ'),
+    ("ccedil", 'ç'), ("egrave", 'è'), ("eacute", 'é'), ("ecirc", 'ê'), ("euml", 'ë'),
+    ("igrave", 'ì'), ("iacute", 'í'), ("icirc", 'î'), ("iuml", 'ï'), ("eth", 'ð'),
+    ("ntilde", 'ñ'), ("ograve", 'ò'), ("oacute", 'ó'), ("ocirc", 'ô'), ("otilde", 'õ'),
+    ("ouml", 'ö'), ("divide", '÷'), ("oslash", 'ø'), ("ugrave", 'ù'), ("uacute", 'ú'),
+    ("ucirc", 'û'), ("uuml", 'ü'), ("yacute", 'ý'), ("thorn", 'þ'), ("yuml", 'ÿ'),
+    ("OElig", 'Œ'), ("oelig", 'œ'), ("Scaron", 'Š'), ("scaron", 'š'), ("Yuml", 'Ÿ'),
+    ("ndash", '–'), ("mdash", '—'), ("lsquo", '‘'), ("rsquo", '’'), ("sbquo", '‚'),
+    ("ldquo", '“'), ("rdquo", '”'), ("bdquo", '„'), ("hellip", '…'), ("bull", '•'),
+    ("euro", '€'), ("trade", '™'),
+];
+
+/// The character a named reference (without `&` and `;`) stands for, from [`NAMED_ENTITIES`].
+fn named_entity(name: &str) -> Option<char> {
+    NAMED_ENTITIES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|&(_, c)| c)
+}
+
 /// One stretch of a cue payload spoken by one voice.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Piece {
@@ -152,6 +258,10 @@ pub(crate) fn voice_pieces(payload: &str) -> Vec<Piece> {
         at: 0,
     }];
     let mut pos = 0;
+    // The index of the voiceless piece opened by the last `</v>`, while no voice tag followed.
+    let mut closed: Option<usize> = None;
+    // The indices of the voiceless pieces after a `</v>` that stay pieces of their own.
+    let mut unvoiced: Vec<usize> = Vec::new();
     while let Some(rel) = payload[pos..].find('<') {
         let open = pos + rel;
         let text = &payload[pos..open];
@@ -172,20 +282,60 @@ pub(crate) fn voice_pieces(payload: &str) -> Vec<Piece> {
             && (v.is_empty() || v.starts_with(['.', ' ', '\t']))
         {
             // `<v Name>` or `<v.class Name>`: the annotation after the first whitespace.
+            // Whitespace runs in the name collapse: `<v  Anna   de  Vries >` is `Anna de Vries`.
             let speaker = v
                 .split_once([' ', '\t'])
-                .map(|(_, n)| decode_entities(n.trim()))
+                .map(|(_, n)| {
+                    decode_entities(n)
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
                 .filter(|n| !n.is_empty());
+            // Text between a `</v>` and this voice tag belonged to no voice; only blank text
+            // stays with the voice before.
+            if closed.take().is_some()
+                && pieces.last().is_some_and(|p| p.text.trim().is_empty())
+                && let Some(p) = pieces.pop()
+                && let Some(voice) = pieces.last_mut()
+            {
+                unvoiced.pop();
+                voice.text.push_str(&p.text);
+            }
             pieces.push(Piece {
                 speaker,
                 text: String::new(),
                 at: open,
+            });
+        } else if tag.trim_end() == "/v" && closed.is_none() {
+            // After `</v>` the text has no voice, unless no other voice follows in the cue
+            // (then it stays with this one, see below).
+            closed = Some(pieces.len());
+            unvoiced.push(pieces.len());
+            pieces.push(Piece {
+                speaker: None,
+                text: String::new(),
+                at: open + 1 + close + 1,
             });
         }
         pos = open + 1 + close + 1;
     }
     if let Some(p) = pieces.last_mut() {
         p.text.push_str(&payload[pos..]);
+    }
+    // Text after the last `</v>` with no voice after it stays with the voice before it.
+    if let Some(after) = closed
+        && pieces.len() == after + 1
+        && let Some(p) = pieces.pop()
+        && let Some(voice) = pieces.last_mut()
+    {
+        unvoiced.pop();
+        voice.text.push_str(&p.text);
+    }
+    // A voiceless piece starts at its first non-blank character, not at the `</v>` before it.
+    for &k in &unvoiced {
+        let p = &mut pieces[k];
+        p.at += p.text.len() - p.text.trim_start().len();
     }
     pieces
         .into_iter()
@@ -352,7 +502,7 @@ fn cue_blocks<'a>(all: &[Line<'a>]) -> Result<Vec<Vec<Line<'a>>>, ParseError> {
             ),
         ));
     }
-    let all_blocks = blocks(all);
+    let all_blocks = vtt_blocks(all);
     if let Some(l) = all_blocks
         .first()
         .and_then(|header| header.iter().find(|l| l.text.contains("-->")))
@@ -380,14 +530,14 @@ fn cue_timing(block: &[Line<'_>]) -> Result<Option<CueTiming>, ParseError> {
     if matches!(keyword, "NOTE" | "STYLE" | "REGION") && !head.contains("-->") {
         return Ok(None);
     }
-    let timing = if let Some(t) = parse_timing(block[0].text) {
+    let timing = if let Some(t) = parse_vtt_timing(block[0].text) {
         (0, t)
     } else if block[0].text.contains("-->") {
         return Err(timing_error(&block[0]));
     } else {
         match block.get(1) {
             Some(l) if l.text.contains("-->") => {
-                (1, parse_timing(l.text).ok_or_else(|| timing_error(l))?)
+                (1, parse_vtt_timing(l.text).ok_or_else(|| timing_error(l))?)
             }
             _ if looks_like_timing(block[0].text) => return Err(timing_error(&block[0])),
             Some(l) => return Err(timing_error(l)),
@@ -401,7 +551,7 @@ fn cue_timing(block: &[Line<'_>]) -> Result<Option<CueTiming>, ParseError> {
 /// blank line before a next cue, or a next file, is missing.
 fn check_payload(payload_lines: &[Line<'_>], cue: &Line<'_>) -> Result<(), ParseError> {
     for l in payload_lines {
-        if parse_timing(l.text).is_some() {
+        if parse_vtt_timing(l.text).is_some() {
             return Err(missing_blank_line(l, cue));
         }
         if is_header(l.text) {
@@ -417,6 +567,52 @@ fn check_payload(payload_lines: &[Line<'_>], cue: &Line<'_>) -> Result<(), Parse
 struct VoiceTurns {
     turns: Vec<Turn>,
     current: Option<TurnBuilder>,
+    /// The last non-blank line of the cue before, as text, when it had no voice tags.
+    last_line: Option<String>,
+}
+
+/// Whether a payload line holds a `<v` voice tag.
+fn has_voice_tag(line: &str) -> bool {
+    line.match_indices("<v").any(|(i, _)| {
+        line[i + 2..]
+            .chars()
+            .next()
+            .is_some_and(|c| matches!(c, '.' | ' ' | '\t' | '>'))
+    })
+}
+
+/// A payload line as text: tags removed, entities decoded, whitespace collapsed.
+fn plain_line(line: &str) -> String {
+    voice_pieces(line)
+        .iter()
+        .flat_map(|p| p.text.split_whitespace())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Title abbreviations that may end in a full stop inside a speaker label (`Dr. Jansen`).
+const TITLES: &[&str] = &[
+    "dr.", "drs.", "ir.", "mr.", "mrs.", "ms.", "mw.", "mevr.", "dhr.", "prof.", "st.",
+];
+
+/// The `Naam:` prefix of a cue's first line, as Zoom writes it: the label grammar of the
+/// plain-text format, at the very start of the text, and no sentence: a word before the last
+/// that ends in `.`, `?` or `!` must be an initial (`J.`) or a title (`Dr.`), so that
+/// `Nee. Kijk: de gemeente…` stays text.
+fn zoom_label(line: &str) -> Option<LabelHead> {
+    if line.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let head = parse_turn_line(line)?;
+    if head.start_ms.is_some() {
+        return None;
+    }
+    let words: Vec<&str> = head.speaker.split(' ').collect();
+    let sentence = words[..words.len() - 1].iter().any(|w| {
+        w.ends_with(['.', '?', '!'])
+            && !(w.chars().count() == 2 || TITLES.contains(&w.to_lowercase().as_str()))
+    }) || head.speaker.ends_with(['.', '?', '!']);
+    (!sentence).then_some(head)
 }
 
 impl VoiceTurns {
@@ -428,12 +624,49 @@ impl VoiceTurns {
         payload_lines: &[Line<'_>],
         (start_ms, end_ms): (u64, u64),
     ) {
-        let Some(last) = payload_lines.last() else {
+        let Some(last) = payload_lines.iter().rfind(|l| !l.text.trim().is_empty()) else {
             return;
         };
-        let payload: Vec<&str> = payload_lines.iter().map(|l| l.text).collect();
         let cue_end = last.start + last.text.trim_end().len();
-        let pieces = voice_pieces(&payload.join("\n"));
+        let voiced = payload_lines.iter().any(|l| has_voice_tag(l.text));
+        let previous_line = self.last_line.take();
+        // Captions that roll up (YouTube) repeat the last line of the cue before as their first.
+        let mut payload_lines = payload_lines;
+        if !voiced {
+            self.last_line = payload_lines
+                .iter()
+                .rev()
+                .map(|l| plain_line(l.text))
+                .find(|t| !t.is_empty());
+            if payload_lines.len() > 1
+                && let Some(k) = payload_lines.iter().position(|l| !l.text.trim().is_empty())
+                && previous_line.is_some_and(|p| p == plain_line(payload_lines[k].text))
+            {
+                payload_lines = &payload_lines[k + 1..];
+            }
+        }
+        let payload: Vec<&str> = payload_lines.iter().map(|l| l.text).collect();
+        let mut pieces = voice_pieces(&payload.join("\n"));
+        // Zoom: no voice tags, the speaker as a `Naam:` prefix at the start of the cue text.
+        if !voiced
+            && let Some(first) = payload_lines.first()
+            && let Some(head) = zoom_label(first.text)
+        {
+            let rest = format!(
+                "{}{}",
+                &first.text[head.text_start..],
+                &payload.join("\n")[first.text.len()..]
+            );
+            pieces = voice_pieces(&rest)
+                .into_iter()
+                .map(|p| Piece {
+                    speaker: Some(head.speaker.clone()),
+                    at: 0,
+                    ..p
+                })
+                .collect();
+            pieces.truncate(1);
+        }
         for (k, piece) in pieces.iter().enumerate() {
             // A piece runs to the next voice tag in the same cue, or to the end of the cue.
             let end = match pieces.get(k + 1) {
@@ -572,6 +805,50 @@ mod tests {
             vec![piece(Some("A"), "een ", 0), piece(Some("B"), "twee", 13)]
         );
         assert_eq!(pieces("1 < 2"), vec![piece(None, "1 < 2", 0)]);
+    }
+
+    #[test]
+    fn older_teams_timings() {
+        assert_eq!(parse_vtt_timing("0:0:0.0 --> 0:0:0.570"), Some((0, 570)));
+        assert_eq!(
+            parse_vtt_timing("1:2:3.5 --> 1:2:4.25"),
+            Some((3_723_500, 3_724_250))
+        );
+        assert_eq!(parse_vtt_timing("0:0:0 --> 0:0:1"), None);
+        assert_eq!(parse_vtt_timing("0:61:0.0 --> 0:0:1.0"), None);
+    }
+
+    #[test]
+    fn named_entities_and_voice_names() {
+        assert_eq!(decode_entities("re&euml;el &eacute;&hellip;"), "reëel é…");
+        assert_eq!(
+            pieces("<v  Anna   de  Vries >Ja"),
+            vec![piece(Some("Anna de Vries"), "Ja", 0)]
+        );
+        // Text after `</v>` belongs to no voice when another voice follows, and stays with the
+        // voice when none does.
+        assert_eq!(
+            pieces("<v A>Ja</v> (lacht) <v B>Nee</v> hoor"),
+            vec![
+                piece(Some("A"), "Ja", 0),
+                piece(None, " (lacht) ", 12),
+                piece(Some("B"), "Nee hoor", 20),
+            ]
+        );
+    }
+
+    #[test]
+    fn zoom_labels() {
+        let label = |s: &str| zoom_label(s).map(|h| h.speaker);
+        assert_eq!(
+            label("Anna de Vries: Goedemorgen."),
+            Some("Anna de Vries".into())
+        );
+        assert_eq!(label("Dr. Jansen: Ja."), Some("Dr. Jansen".into()));
+        assert_eq!(label("J. de Wit: Ja."), Some("J. de Wit".into()));
+        assert_eq!(label("Nee. Kijk: de gemeente belt niet."), None);
+        assert_eq!(label("Dus ik zei: dat gaat niet."), None);
+        assert_eq!(label(" Anna: ja"), None);
     }
 
     #[test]
