@@ -156,7 +156,9 @@ pub(crate) fn decode_entities(s: &str) -> String {
     while let Some(i) = rest.find('&') {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
-        let decoded = rest.find(';').filter(|&j| j <= 10).and_then(|j| {
+        // Only the first bytes are searched for the `;`, so that a run of `&` stays linear.
+        let window = &rest.as_bytes()[..rest.len().min(11)];
+        let decoded = window.iter().position(|&b| b == b';').and_then(|j| {
             let name = &rest[1..j];
             let c = match name {
                 "amp" => Some('&'),
@@ -270,12 +272,10 @@ pub(crate) fn voice_pieces(payload: &str) -> Vec<Piece> {
         }
         let after = &payload[open + 1..];
         let Some(close) = after.find('>') else {
-            // A lone '<' is text.
-            if let Some(p) = pieces.last_mut() {
-                p.text.push('<');
-            }
-            pos = open + 1;
-            continue;
+            // No '>' follows: the '<' and everything after it is text (stopping here keeps a
+            // run of '<' linear).
+            pos = open;
+            break;
         };
         let tag = &after[..close];
         if let Some(v) = tag.strip_prefix('v')
@@ -835,6 +835,19 @@ mod tests {
                 piece(Some("B"), "Nee hoor", 20),
             ]
         );
+    }
+
+    #[test]
+    fn runs_of_lt_and_amp_stay_linear() {
+        // Quadratic scanning would take minutes on this; linear takes milliseconds.
+        let n = 400_000;
+        let src = format!(
+            "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nA{}{}\n",
+            "<".repeat(n),
+            "&".repeat(n)
+        );
+        let p = parse(&src).unwrap();
+        assert_eq!(p.turns[0].text.len(), 2 * n + 1);
     }
 
     #[test]
