@@ -1,13 +1,24 @@
 //! WebVTT transcripts as Teams, Zoom and YouTube write them: speakers from `<v Naam>` voice tags,
 //! or from a Zoom-style `Naam:` prefix at the start of a cue without voice tags.
 //!
-//! The file must start with a `WEBVTT` line. Blocks are separated by blank lines; `NOTE`,
-//! `STYLE` and `REGION` blocks are skipped. A cue is an optional id line, a timing line
-//! `00:01:02.340 --> 00:01:06.910` (or `01:02.340 --> …`; cue settings after the end time are
+//! The file must start with a `WEBVTT` line (header lines after it, such as YouTube's
+//! `Kind: captions` and `Language: nl`, are skipped). Blocks are separated by empty lines; a line
+//! holding only spaces is cue text, as in the WebVTT parsing algorithm (YouTube writes them),
+//! unless a timing line follows it. `NOTE`, `STYLE` and `REGION` blocks are skipped. A cue is an
+//! optional id line, a timing line `00:01:02.340 --> 00:01:06.910` (or `01:02.340 --> …`, or
+//! the unpadded `0:0:0.570` of older Teams exports; cue settings after the end time are
 //! ignored) and one or more payload lines. The speaker comes from the voice tag `<v Naam>`
-//! (also `<v.loud Naam>`, closing `</v>` optional); other tags (`<c>`, `<i>`, `<b>`, `<u>`,
-//! `<lang>`, `<ruby>`, timestamps `<00:00:01.000>`) are removed and the entities `&amp;` `&lt;`
-//! `&gt;` `&nbsp;` `&quot;` `&apos;` `&lrm;` `&rlm;` and numeric ones are decoded.
+//! (also `<v.loud Naam>`, closing `</v>` optional, whitespace runs in the name collapsed; text
+//! after a `</v>` belongs to no voice when another voice tag follows in the cue); other tags
+//! (`<c>`, `<i>`, `<b>`, `<u>`, `<lang>`, `<ruby>`, timestamps `<00:00:01.000>`) are removed
+//! and the entities `&amp;` `&lt;` `&gt;` `&nbsp;` `&quot;` `&apos;` `&lrm;` `&rlm;`, numeric
+//! ones and the HTML names of Latin-1 letters and common typography (`&euml;`, `&hellip;`)
+//! are decoded.
+//!
+//! In a file without any voice tag (Zoom, YouTube), a cue whose text starts with a speaker label
+//! `Naam:` (the label grammar of the plain-text format, and no sentence: `Nee. Kijk: …` is
+//! text) is spoken by that speaker, and a cue that repeats the last line of the cue before as
+//! its first line (captions that roll up, as YouTube's auto-captions do) has that line read once.
 //!
 //! Teams splits one utterance over many cues, so consecutive cues of the same speaker (also of no
 //! speaker, for cues without a voice tag) are merged into one turn, joined by a space. The turn
@@ -462,7 +473,11 @@ fn second_header(line: &Line<'_>) -> ParseError {
 /// Parses a WebVTT transcript.
 pub(crate) fn parse(input: &str) -> Result<ParsedTranscript, ParseError> {
     let all = lines(input);
-    let mut turns = VoiceTurns::default();
+    // A file with voice tags anywhere is read as before: its voiceless cues stay voiceless.
+    let mut turns = VoiceTurns {
+        voiceless_file: !all.iter().any(|l| has_voice_tag(l.text)),
+        ..VoiceTurns::default()
+    };
     // The timing line and start of the cue before, to check the order of the cues.
     let mut previous: Option<(usize, u64)> = None;
     for block in cue_blocks(&all)? {
@@ -569,6 +584,9 @@ struct VoiceTurns {
     current: Option<TurnBuilder>,
     /// The last non-blank line of the cue before, as text, when it had no voice tags.
     last_line: Option<String>,
+    /// Whether the file has no voice tags at all: only then do `Naam:` prefixes name the
+    /// speaker and are rolled-up repeated lines read once.
+    voiceless_file: bool,
 }
 
 /// Whether a payload line holds a `<v` voice tag.
@@ -628,7 +646,7 @@ impl VoiceTurns {
             return;
         };
         let cue_end = last.start + last.text.trim_end().len();
-        let voiced = payload_lines.iter().any(|l| has_voice_tag(l.text));
+        let voiced = !self.voiceless_file;
         let previous_line = self.last_line.take();
         // Captions that roll up (YouTube) repeat the last line of the cue before as their first.
         let mut payload_lines = payload_lines;
@@ -848,6 +866,17 @@ mod tests {
         );
         let p = parse(&src).unwrap();
         assert_eq!(p.turns[0].text.len(), 2 * n + 1);
+    }
+
+    #[test]
+    fn prefixes_name_speakers_only_in_files_without_voices() {
+        let src = "WEBVTT\n\n00:01.000 --> 00:02.000\n<v A>Ja.\n\n00:02.000 --> 00:03.000\nNoot: gelach\n";
+        let p = parse(src).unwrap();
+        let speakers: Vec<Option<&str>> = p.turns.iter().map(|t| t.speaker.as_deref()).collect();
+        assert_eq!(speakers, vec![Some("A"), None]);
+        let p = parse("WEBVTT\n\n00:02.000 --> 00:03.000\nNoot: gelach\n").unwrap();
+        assert_eq!(p.turns[0].speaker.as_deref(), Some("Noot"));
+        assert_eq!(p.turns[0].text, "gelach");
     }
 
     #[test]
