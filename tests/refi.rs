@@ -495,6 +495,53 @@ fn an_end_offset_is_read_as_inclusive_only_where_the_quoted_text_says_so() {
 }
 
 #[test]
+fn a_plain_text_path_without_internal_finds_its_file_in_sources() {
+    // Some tools write plainTextPath="NAME.txt" (or relative://NAME.txt) for the file they put
+    // in sources/, where the standard writes internal://NAME.txt.
+    for path in [
+        "44444444-4444-4444-8444-444444444444.txt",
+        "relative://44444444-4444-4444-8444-444444444444.txt",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let file = small_project(dir.path(), false, "sources", "project.qde");
+        // The same project with this plainTextPath in place of the standard one.
+        let entries = unzip(&fs::read(&file).unwrap());
+        let xml = String::from_utf8(entries["project.qde"].clone())
+            .unwrap()
+            .replace("internal://44444444-4444-4444-8444-444444444444.txt", path);
+        assert!(xml.contains(&format!("plainTextPath=\"{path}\"")));
+        let text =
+            String::from_utf8(entries["sources/44444444-4444-4444-8444-444444444444.txt"].clone())
+                .unwrap();
+        let file = qdpx(
+            dir.path(),
+            &[
+                ("project.qde", &xml),
+                ("sources/44444444-4444-4444-8444-444444444444.txt", &text),
+            ],
+        );
+        let into = dir.path().join("study");
+        let out = icamo(dir.path())
+            .args(["import", "qdpx"])
+            .arg(&file)
+            .arg("--into")
+            .arg(&into)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{path}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let codings = fs::read_to_string(into.join("codings/Sanne-de-Wit.csv")).unwrap();
+        assert!(
+            codings.contains("interview-amal:0002,taal.taal-leren-op-de-werkvloer,none,import,"),
+            "{path}: {codings}"
+        );
+    }
+}
+
+#[test]
 fn a_bad_project_is_refused_with_the_reason_and_nothing_is_written() {
     let dir = tempfile::tempdir().unwrap();
     let bomb = "<?xml version=\"1.0\"?>\n<!DOCTYPE p [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]>\n<Project name=\"x\">&b;</Project>";

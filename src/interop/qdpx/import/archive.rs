@@ -150,7 +150,7 @@ impl Archive {
     }
 
     /// The text of a source or note: its `PlainTextContent`, or the file `plainTextPath`
-    /// names in `sources/`.
+    /// names in `sources/` (with `internal://`, `relative://` or no scheme at all).
     pub fn text_of(&mut self, el: &Element) -> Result<Option<String>, Error> {
         if let Some(t) = el.child_text("PlainTextContent") {
             return Ok(Some(t.to_string()));
@@ -158,8 +158,13 @@ impl Archive {
         let Some(path) = el.attr("plainTextPath") else {
             return Ok(None);
         };
-        let Some(inner) = path.strip_prefix("internal://") else {
-            return Ok(None);
+        // REFI-QDA writes `internal://NAME` for a file in the archive; some tools write the
+        // bare name (`board_2017.txt`) or `relative://NAME`, and mean the same file when the
+        // archive has it. `absolute://` points outside the archive.
+        let inner = match path.split_once("://") {
+            Some(("internal" | "relative", inner)) => inner,
+            Some(_) => return Ok(None),
+            None => path,
         };
         // Only a name is looked up, never a path: nothing outside `sources/` can be reached.
         let wanted = inner.rsplit('/').next().unwrap_or(inner).to_lowercase();
