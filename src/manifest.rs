@@ -218,6 +218,19 @@ impl Manifest {
         Ok(manifest)
     }
 
+    /// [`Manifest::error_at`] where the value was found, else an error about the whole file.
+    fn error_at_or_file(&self, span: Option<std::ops::Range<usize>>, message: String) -> Error {
+        match span {
+            Some(span) => self.error_at(span, message),
+            None => Error::Manifest {
+                path: self.path.clone(),
+                line: 0,
+                column: 0,
+                message,
+            },
+        }
+    }
+
     /// An error positioned at a span of the manifest.
     fn error_at(&self, span: std::ops::Range<usize>, message: impl Into<String>) -> Error {
         let (line, column) = line_col(&self.source, span.start);
@@ -412,15 +425,7 @@ impl Manifest {
                     )
                 };
                 let span = self.spans().pseudonyms.get(real).map(Spanned::span);
-                return Err(match span {
-                    Some(span) => self.error_at(span, message),
-                    None => Error::Manifest {
-                        path: self.path.clone(),
-                        line: 0,
-                        column: 0,
-                        message,
-                    },
-                });
+                return Err(self.error_at_or_file(span, message));
             }
         }
         Ok(())
@@ -457,15 +462,7 @@ impl Manifest {
             .into_iter()
             .find(|v| v.get_ref() == unknown)
             .map(|v| v.span());
-        Err(match span {
-            Some(span) => self.error_at(span, message),
-            None => Error::Manifest {
-                path: self.path.clone(),
-                line: 0,
-                column: 0,
-                message,
-            },
-        })
+        Err(self.error_at_or_file(span, message))
     }
 
     /// Where some values stand in the manifest's text, for messages about them.
@@ -482,15 +479,7 @@ impl Manifest {
             .into_iter()
             .find(|t| t.get_ref() == entry)
             .map(|t| t.span());
-        match span {
-            Some(span) => self.error_at(span, message),
-            None => Error::Manifest {
-                path: self.path.clone(),
-                line: 0,
-                column: 0,
-                message,
-            },
-        }
+        self.error_at_or_file(span, message)
     }
 
     /// The line in the manifest where a document's entry starts, for messages.
