@@ -7,8 +7,9 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use super::model::Coding;
-use crate::codebook::Codes;
+use crate::codebook::{CodebookSet, Codes, read_text};
 use crate::error::Error;
+use crate::fsutil::AtomicFile;
 use crate::study::CODINGS_DIR;
 
 /// A coding whose code is in none of the codebooks.
@@ -106,9 +107,6 @@ pub fn rename_code(
     old: &str,
     new: &str,
 ) -> Result<Renamed, Error> {
-    use crate::codebook::{CodebookSet, read_text};
-    use crate::fsutil::AtomicFile;
-
     if new.is_empty()
         || new
             .chars()
