@@ -18,7 +18,7 @@ use crate::manifest::{
 };
 use crate::privacy::Pseudonyms;
 use crate::store::UnknownSpeaker;
-use crate::transcript::{self, Format, ParsedTranscript, Segment, Turn, UNKNOWN_ROLE};
+use crate::transcript::{self, Format, ParsedTranscript, ReadOptions, Segment, Turn, UNKNOWN_ROLE};
 
 /// A transcript found on disk, with everything the manifest and the file say about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,6 +49,7 @@ pub struct Corpus<'m> {
     manifest: &'m Manifest,
     pseudonyms: Pseudonyms,
     speakers: SpeakerDirectory<'m>,
+    strict: bool,
 }
 
 impl<'m> Corpus<'m> {
@@ -61,7 +62,15 @@ impl<'m> Corpus<'m> {
             manifest,
             pseudonyms,
             speakers,
+            strict: false,
         }
+    }
+
+    /// The same corpus, refusing a file at the first thing its parser would read past (a bad
+    /// cue, a line it cannot place) rather than skipping it with a warning.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
     }
 
     /// The pseudonym map in use.
@@ -231,13 +240,30 @@ impl<'m> Corpus<'m> {
         } else {
             transcript::detect(path, &bytes).unwrap_or(Format::Text)
         };
-        let parsed = transcript::parse_bytes(format, &bytes).map_err(|e| Error::Parse {
-            path: PathBuf::from(&doc.path),
-            line: e.line,
-            column: e.column,
-            message: e.message,
-        })?;
+        let options = ReadOptions {
+            speakers: self
+                .speakers
+                .for_document(&doc.id)
+                .map(|s| s.label.get_ref().clone())
+                .collect(),
+            strict: self.strict,
+        };
+        let parsed =
+            transcript::parse_bytes_with(format, &bytes, &options).map_err(|e| Error::Parse {
+                path: PathBuf::from(&doc.path),
+                line: e.line,
+                column: e.column,
+                message: e.message,
+            })?;
         let mut made = self.segments(doc, &parsed);
+        made.warnings.splice(
+            0..0,
+            parsed.warnings.iter().map(|w| Warning {
+                path: PathBuf::from(&doc.path),
+                line: w.line,
+                message: w.message.clone(),
+            }),
+        );
         if parsed.turns.is_empty() {
             made.warnings.insert(
                 0,

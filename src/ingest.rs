@@ -41,6 +41,9 @@ pub struct IngestOptions {
     pub rebuild: bool,
     /// Show a progress bar on the terminal (it stays hidden when stderr is not a terminal).
     pub progress: bool,
+    /// Refuse a transcript at the first thing its parser would skip with a warning (a bad
+    /// cue, a line it cannot place).
+    pub strict: bool,
 }
 
 /// What an ingest did.
@@ -100,7 +103,7 @@ pub fn ingest(study: &Study, options: &IngestOptions) -> Result<IngestReport, Er
     let started = Instant::now();
     let _lock = study.lock()?;
     remove_rebuild_leftovers(study)?;
-    let corpus = Corpus::new(&study.root, &study.manifest);
+    let corpus = Corpus::new(&study.root, &study.manifest).strict(options.strict);
     let docs = corpus.discover()?;
     let mut run = Run::new(study, options)?;
     let index = run.open_index();

@@ -27,6 +27,10 @@ pub(super) struct Options {
     /// Parse everything again and rebuild the index from scratch.
     #[arg(long)]
     rebuild: bool,
+    /// Refuse a transcript at the first cue or line its parser would skip (by default it is
+    /// skipped with a warning naming its line).
+    #[arg(long)]
+    strict: bool,
 }
 
 impl Options {
@@ -36,6 +40,7 @@ impl Options {
             keep_going: self.keep_going,
             rebuild: self.rebuild,
             progress: !global.quiet,
+            strict: self.strict,
         }
     }
 }

@@ -30,7 +30,7 @@ use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::{BytesStart, Event};
 
 use super::text::{TurnBuilder, parse_label_only, parse_turn_line};
-use super::{ParseError, ParsedTranscript, decode};
+use super::{ParseError, ParsedTranscript, ReadOptions, decode};
 
 /// The most a single XML part may unpack to (guards against ZIP bombs).
 const MAX_PART_BYTES: u64 = 256 * 1024 * 1024;
@@ -375,7 +375,7 @@ const BEFORE_FIRST_LABEL: &str = "text before the first speaker label: expected 
 \"Naam: tekst\", \"[00:04:12] Naam: tekst\" or \"Naam   00:04:12\"";
 
 /// Parses a DOCX transcript from the file's bytes.
-pub(crate) fn parse(input: &[u8]) -> Result<ParsedTranscript, ParseError> {
+pub(crate) fn parse(input: &[u8], _options: &ReadOptions) -> Result<ParsedTranscript, ParseError> {
     let paragraphs = read_docx(input)?;
     let mut source = String::new();
     let mut turns = Vec::new();
@@ -431,12 +431,18 @@ pub(crate) fn parse(input: &[u8]) -> Result<ParsedTranscript, ParseError> {
         attributes: BTreeMap::new(),
         turns,
         source,
+        warnings: Vec::new(),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The parser as ingest calls it for a file the manifest says nothing special about.
+    fn parse(input: &[u8]) -> Result<ParsedTranscript, ParseError> {
+        super::parse(input, &ReadOptions::default())
+    }
 
     const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
 

@@ -20,7 +20,7 @@ use std::ops::Range;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use super::text::{LineIndex, TurnBuilder, parse_label_only, parse_timestamp, quoted};
-use super::{ParseError, ParsedTranscript};
+use super::{ParseError, ParsedTranscript, ReadOptions};
 
 /// The message for content found before the first speaker.
 const BEFORE_FIRST_SPEAKER: &str = "text before the first speaker: expected a paragraph starting \
@@ -330,7 +330,7 @@ fn front_matter_value(v: &str) -> Option<String> {
 }
 
 /// Parses a Markdown transcript.
-pub(crate) fn parse(input: &str) -> Result<ParsedTranscript, ParseError> {
+pub(crate) fn parse(input: &str, _options: &ReadOptions) -> Result<ParsedTranscript, ParseError> {
     let mut b = Builder {
         input,
         lines: LineIndex::new(input),
@@ -423,6 +423,7 @@ pub(crate) fn parse(input: &str) -> Result<ParsedTranscript, ParseError> {
         attributes,
         turns: b.turns,
         source: input.to_string(),
+        warnings: Vec::new(),
     })
 }
 
@@ -442,6 +443,11 @@ fn flush(b: &mut Builder<'_>, leaf: &mut Option<Leaf>) -> Result<(), ParseError>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The parser as ingest calls it for a file the manifest says nothing special about.
+    fn parse(input: &str) -> Result<ParsedTranscript, ParseError> {
+        super::parse(input, &ReadOptions::default())
+    }
 
     fn text(s: &str) -> Tok {
         Tok::Text(s.into())

@@ -118,6 +118,29 @@ pub struct ParsedTranscript {
     /// The text the byte ranges point into: the decoded file, or for DOCX the document's
     /// paragraphs joined by `"\n"`.
     pub source: String,
+    /// What the parser read past: a cue it skipped, a line it could not place. With
+    /// [`ReadOptions::strict`] the first of them is an error instead.
+    pub warnings: Vec<ParseWarning>,
+}
+
+/// Something a parser read past without failing, positioned in the decoded source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseWarning {
+    /// 1-based line (for DOCX: paragraph number; 0 for the file as a whole).
+    pub line: usize,
+    /// What was skipped or guessed, and what the user can do about it.
+    pub message: String,
+}
+
+/// What the manifest tells a parser about one file beyond its bytes.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// The speaker labels the manifest lists for this document (and for every document): where
+    /// a line may start with a label or with a sentence, a listed label decides.
+    pub speakers: Vec<String>,
+    /// Refuse the file at the first thing a parser would read past (see
+    /// [`ParsedTranscript::warnings`]) instead of skipping it with a warning.
+    pub strict: bool,
 }
 
 /// A parse failure, positioned in the decoded source. The caller adds the file name.
@@ -143,27 +166,61 @@ impl ParseError {
     }
 }
 
-/// Parses decoded text in the given format. DOCX, being binary, goes through [`parse_bytes`].
+/// Parses decoded text in the given format, knowing nothing of the manifest. DOCX, being
+/// binary, goes through [`parse_bytes`].
 pub fn parse(format: Format, text: &str) -> Result<ParsedTranscript, ParseError> {
-    match format {
-        Format::Text => text::parse(text),
-        Format::Markdown => markdown::parse(text),
-        Format::Vtt => vtt::parse(text),
-        Format::Srt => srt::parse(text),
+    parse_with(format, text, &ReadOptions::default())
+}
+
+/// Parses decoded text in the given format with what the manifest knows of the file.
+pub fn parse_with(
+    format: Format,
+    text: &str,
+    options: &ReadOptions,
+) -> Result<ParsedTranscript, ParseError> {
+    let parsed = match format {
+        Format::Text => text::parse(text, options),
+        Format::Markdown => markdown::parse(text, options),
+        Format::Vtt => vtt::parse(text, options),
+        Format::Srt => srt::parse(text, options),
         Format::Docx => Err(ParseError::at(
             0,
             "a DOCX file is binary: read it with parse_bytes",
         )),
-    }
+    }?;
+    refuse_if_strict(parsed, options)
 }
 
 /// Parses a file's raw bytes: decodes text formats (BOM, UTF-16, CRLF) and unpacks DOCX.
 pub fn parse_bytes(format: Format, bytes: &[u8]) -> Result<ParsedTranscript, ParseError> {
+    parse_bytes_with(format, bytes, &ReadOptions::default())
+}
+
+/// [`parse_bytes`] with what the manifest knows of the file.
+pub fn parse_bytes_with(
+    format: Format,
+    bytes: &[u8],
+    options: &ReadOptions,
+) -> Result<ParsedTranscript, ParseError> {
     match format {
-        Format::Docx => docx::parse(bytes),
+        Format::Docx => refuse_if_strict(docx::parse(bytes, options)?, options),
         _ => {
             let decoded = decode(bytes)?;
-            parse(format, &decoded.text)
+            parse_with(format, &decoded.text, options)
         }
+    }
+}
+
+/// Under [`ReadOptions::strict`], the first thing the parser read past is an error.
+fn refuse_if_strict(
+    parsed: ParsedTranscript,
+    options: &ReadOptions,
+) -> Result<ParsedTranscript, ParseError> {
+    match parsed.warnings.first() {
+        Some(w) if options.strict => Err(ParseError::at(
+            w.line,
+            format!("{} (refused under --strict)", w.message),
+        )),
+        _ => Ok(parsed),
     }
 }

@@ -21,7 +21,7 @@ use super::text::{TurnBuilder, parse_turn_line, quoted};
 use super::vtt::{
     Line, blocks, check_cue_times, first_column, lines, missing_blank_line, parse_timing,
 };
-use super::{ParseError, ParsedTranscript};
+use super::{ParseError, ParsedTranscript, ReadOptions};
 
 /// Removes SRT formatting: HTML-like tags (`<i>`, `</i>`, `<font color="red">`) and ASS override
 /// blocks (`{\an8}`).
@@ -85,7 +85,7 @@ struct Cue<'a> {
 }
 
 /// Parses an SRT transcript.
-pub(crate) fn parse(input: &str) -> Result<ParsedTranscript, ParseError> {
+pub(crate) fn parse(input: &str, _options: &ReadOptions) -> Result<ParsedTranscript, ParseError> {
     let all = lines(input);
     let mut cues = Vec::new();
     // The timing line and start of the cue before, to check the order of the cues.
@@ -196,12 +196,18 @@ pub(crate) fn parse(input: &str) -> Result<ParsedTranscript, ParseError> {
         attributes: BTreeMap::new(),
         turns,
         source: input.to_string(),
+        warnings: Vec::new(),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The parser as ingest calls it for a file the manifest says nothing special about.
+    fn parse(input: &str) -> Result<ParsedTranscript, ParseError> {
+        super::parse(input, &ReadOptions::default())
+    }
 
     #[test]
     fn tags() {

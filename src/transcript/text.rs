@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{ParseError, ParsedTranscript, Turn};
+use super::{ParseError, ParsedTranscript, ReadOptions, Turn};
 
 /// Lowercase name particles allowed inside a speaker label (`Anouk de Graaf`, `Nadia el Amrani`).
 const PARTICLES: &[&str] = &[
@@ -300,7 +300,7 @@ impl TurnBuilder {
 pub(crate) const BEFORE_FIRST_LABEL: &str = "text before the first speaker label: expected a line like \"Naam: tekst\" or \"[00:12:03] Naam: tekst\"";
 
 /// Parses a plain-text transcript.
-pub(crate) fn parse(input: &str) -> Result<ParsedTranscript, ParseError> {
+pub(crate) fn parse(input: &str, _options: &ReadOptions) -> Result<ParsedTranscript, ParseError> {
     let mut turns = Vec::new();
     let mut current: Option<TurnBuilder> = None;
     let mut offset = 0;
@@ -356,6 +356,7 @@ pub(crate) fn parse(input: &str) -> Result<ParsedTranscript, ParseError> {
         attributes: BTreeMap::new(),
         turns,
         source: input.to_string(),
+        warnings: Vec::new(),
     })
 }
 

@@ -28,7 +28,7 @@
 use std::collections::BTreeMap;
 
 use super::text::{LabelHead, TurnBuilder, column, parse_timestamp, parse_turn_line, quoted};
-use super::{ParseError, ParsedTranscript, Turn};
+use super::{ParseError, ParsedTranscript, ReadOptions, Turn};
 
 /// One line of the input with its position.
 #[derive(Debug, Clone, Copy)]
@@ -471,7 +471,7 @@ fn second_header(line: &Line<'_>) -> ParseError {
 }
 
 /// Parses a WebVTT transcript.
-pub(crate) fn parse(input: &str) -> Result<ParsedTranscript, ParseError> {
+pub(crate) fn parse(input: &str, _options: &ReadOptions) -> Result<ParsedTranscript, ParseError> {
     let all = lines(input);
     // A file with voice tags anywhere is read as before: its voiceless cues stay voiceless.
     let mut turns = VoiceTurns {
@@ -494,6 +494,7 @@ pub(crate) fn parse(input: &str) -> Result<ParsedTranscript, ParseError> {
         attributes: BTreeMap::new(),
         turns: turns.finish(),
         source: input.to_string(),
+        warnings: Vec::new(),
     })
 }
 
@@ -741,6 +742,11 @@ impl VoiceTurns {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The parser as ingest calls it for a file the manifest says nothing special about.
+    fn parse(input: &str) -> Result<ParsedTranscript, ParseError> {
+        super::parse(input, &ReadOptions::default())
+    }
 
     #[test]
     fn timings() {
