@@ -62,6 +62,11 @@ mod manual_coding;
 // schemas with xmllint, and a study that goes out and comes back unchanged (property test).
 mod refi;
 
+// REFI-QDA export as other tools read it: a selection per coding with its coder, lower-case
+// GUIDs, a focus-group respondent's case over their own turns, and qualitative-coding (PyPI)
+// importing the bundled study with every code, document, coder and coding.
+mod refi_export;
+
 // Privacy in every output of the bundled study: no name under out/ (the check CI relies on),
 // names said in turns and unlisted speakers redacted, interpreters' turns labelled alike,
 // `build` failing on a name it wrote.

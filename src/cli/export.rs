@@ -55,9 +55,11 @@ use super::emit::{Target, emit, note};
 ///           levels, rules and configurations follow each description in an [icamo] block
 ///           that other tools keep as text, so the codebook comes back whole.
 /// qdpx      the whole study (--out FILE.qdpx): transcripts as UTF-8 text with the study's
-///           pseudonyms applied, every coder's accepted codings with offsets in code points,
-///           stance and notes as notes, respondents as cases with their role and attributes,
-///           ICAMO edges as links. GUIDs come from ids, so two exports are identical. It is
+///           pseudonyms applied, every coder's accepted codings with offsets in code points
+///           (one selection per coding, by its coder, as NVivo writes them), stance and notes
+///           as notes, respondents as cases with their role and attributes (in a focus group,
+///           the case holds their own turns), ICAMO edges as links. GUIDs come from ids, in
+///           lower case, so two exports are identical. It is
 ///           the study itself for another analysis tool, not something to publish: it holds
 ///           the pseudonyms, respondent ids and every attribute, as with --names.
 ///   icamo export qdpx --out havenstad.qdpx

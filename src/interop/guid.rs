@@ -3,7 +3,8 @@
 //! REFI-QDA identifies every object by a GUID. icamo derives each one from what the object is
 //! (`code:icamo1.m1`, `source:int-sh-01`, …) with BLAKE3, so two exports of the same study give
 //! the same GUIDs, other tools recognise an object they have seen before, and exports can be
-//! diffed. The GUIDs have the form of a version 8 (custom) UUID: 8-4-4-4-12 hex digits.
+//! diffed. The GUIDs have the form of a version 8 (custom) UUID: 8-4-4-4-12 hex digits, in
+//! lower case as NVivo writes them (some readers refuse capitals; icamo's import takes both).
 
 /// The GUID of the object `kind` named `key`, for example `guid("code", "icamo1.m1")`.
 pub fn guid(kind: &str, key: &str) -> String {
@@ -17,7 +18,7 @@ pub fn guid(kind: &str, key: &str) -> String {
     b.copy_from_slice(&hash.as_bytes()[..16]);
     b[6] = (b[6] & 0x0f) | 0x80; // version 8
     b[8] = (b[8] & 0x3f) | 0x80; // RFC 9562 variant
-    let hex: String = b.iter().map(|x| format!("{x:02X}")).collect();
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
     format!(
         "{}-{}-{}-{}-{}",
         &hex[0..8],
@@ -53,6 +54,8 @@ mod tests {
         assert_ne!(guid("code", "x"), guid("source", "x"));
         assert!(is_guid(&guid("code", "icamo1.m1")));
         assert_eq!(&guid("code", "a")[14..15], "8");
+        let g = guid("code", "icamo1.m1");
+        assert_eq!(g, g.to_lowercase(), "NVivo writes GUIDs in lower case");
     }
 
     #[test]

@@ -23,7 +23,7 @@ use crate::interop::guid::guid;
 use crate::interop::qdc;
 use crate::interop::xml::Writer;
 use crate::study::Study;
-use crate::transcript::Segment;
+use crate::transcript::{Segment, SegmentId};
 
 /// What an export wrote.
 #[derive(Debug, Clone, Default)]
@@ -66,7 +66,11 @@ pub fn export_qdpx(study: &Study) -> Result<(Vec<u8>, ExportSummary), Error> {
     summary.codes = write_codebook(&mut w, &model.codebooks);
     write_variables(&mut w, &respondents, &docs);
     write_cases(&mut w, &respondents);
-    let sources = write_sources(&mut w, &docs, &segments, &codings);
+    let case_turns: HashSet<&str> = respondents
+        .values()
+        .flat_map(|r| r.turns.iter().map(String::as_str))
+        .collect();
+    let sources = write_sources(&mut w, &docs, &segments, &codings, &case_turns);
     summary.sources = sources.files.len();
     summary.codings = sources.codings;
     write_notes(&mut w, &sources.notes);
@@ -195,7 +199,8 @@ fn write_variable_value(w: &mut Writer, scope: &str, name: &str, value: &str) {
     w.close("VariableValue");
 }
 
-/// `<Cases>`: one per respondent, with role, attributes and the sources they speak in.
+/// `<Cases>`: one per respondent, with role and attributes, pointing at the documents where
+/// they are the only respondent and at their own turns in the others.
 fn write_cases(w: &mut Writer, respondents: &BTreeMap<String, Respondent>) {
     if respondents.is_empty() {
         return;
@@ -207,8 +212,20 @@ fn write_cases(w: &mut Writer, respondents: &BTreeMap<String, Respondent>) {
         for (k, v) in &r.attributes {
             write_variable_value(w, "respondent", k, v);
         }
-        for d in &r.documents {
+        let turn_docs: BTreeSet<&str> = r
+            .turns
+            .iter()
+            .filter_map(|t| SegmentId::parse(t).map(|id| id.doc))
+            .collect();
+        for d in r
+            .documents
+            .iter()
+            .filter(|d| !turn_docs.contains(d.as_str()))
+        {
             w.empty("SourceRef", &[("targetGUID", &guid("source", d))]);
+        }
+        for t in &r.turns {
+            w.empty("SelectionRef", &[("targetGUID", &guid("turn", t))]);
         }
         w.close("Case");
     }
@@ -233,12 +250,14 @@ struct Sources {
     codings: usize,
 }
 
-/// `<Sources>`: every transcript with segments, its selections and codings.
+/// `<Sources>`: every transcript with segments, its selections and codings, and a selection
+/// over each turn in `case_turns`.
 fn write_sources(
     w: &mut Writer,
     docs: &[SourceDoc],
     segments: &[Segment],
     codings: &[Coding],
+    case_turns: &HashSet<&str>,
 ) -> Sources {
     let mut by_doc: BTreeMap<&str, Vec<&Segment>> = BTreeMap::new();
     for s in segments {
@@ -252,7 +271,7 @@ fn write_sources(
     w.open("Sources", &[]);
     for d in docs {
         if let Some(segs) = by_doc.get(d.id.as_str()) {
-            write_text_source(w, d, segs, &by_segment, &mut out);
+            write_text_source(w, d, segs, &by_segment, case_turns, &mut out);
         }
     }
     w.close("Sources");
@@ -265,6 +284,7 @@ fn write_text_source(
     d: &SourceDoc,
     segs: &[&Segment],
     by_segment: &BTreeMap<&str, Vec<&Coding>>,
+    case_turns: &HashSet<&str>,
     out: &mut Sources,
 ) {
     let source_guid = guid("source", &d.id);
@@ -281,6 +301,9 @@ fn write_text_source(
         ],
     );
     for (seg, &start) in segs.iter().zip(&starts) {
+        if case_turns.contains(seg.id.as_str()) {
+            write_turn_selection(w, seg, start);
+        }
         if let Some(codings) = by_segment.get(seg.id.as_str()) {
             write_selections(w, seg, start, codings, out);
         }
@@ -292,8 +315,10 @@ fn write_text_source(
     out.files.push((format!("sources/{source_guid}.txt"), text));
 }
 
-/// One `<PlainTextSelection>` per span of a segment that has codings (`start`: where the
-/// segment's text starts in the exported text, in code points), with those codings.
+/// One `<PlainTextSelection>` per coding of a segment (`start`: where the segment's text
+/// starts in the exported text, in code points), its coder on the selection as well as on the
+/// coding: NVivo writes them so, and readers that take the user from the selection, or read
+/// one coding per selection, read every coding.
 fn write_selections(
     w: &mut Writer,
     seg: &Segment,
@@ -301,48 +326,59 @@ fn write_selections(
     codings: &[&Coding],
     out: &mut Sources,
 ) {
-    let mut spans: BTreeMap<Option<[usize; 2]>, Vec<&Coding>> = BTreeMap::new();
     for &c in codings {
-        spans.entry(c.span).or_default().push(c);
-    }
-    for (span, codings) in spans {
-        let [a, b] = span.unwrap_or([0, seg.text.len()]);
+        let [a, b] = c.span.unwrap_or([0, seg.text.len()]);
         let (a, b) = (a.min(seg.text.len()), b.min(seg.text.len()));
         let (a, b) = (floor_char(&seg.text, a), floor_char(&seg.text, b.max(a)));
         let from = start + seg.text[..a].chars().count();
         let to = start + seg.text[..b].chars().count();
-        let key = format!("{}|{a}-{b}", seg.id);
+        let coding_key = format!("{}|{a}-{b}|{}|{}", seg.id, c.code, c.coder);
         let quote: String = seg.text[a..b].chars().take(100).collect();
+        let user = guid("user", &c.coder);
         w.open(
             "PlainTextSelection",
             &[
-                ("guid", &guid("selection", &key)),
+                ("guid", &guid("selection", &coding_key)),
                 ("name", &quote),
                 ("startPosition", &from.to_string()),
                 ("endPosition", &to.to_string()),
+                ("creatingUser", &user),
             ],
         );
-        for c in codings {
-            write_coding(w, &key, c, &mut out.notes);
-            out.codings += 1;
-        }
+        write_coding(w, &coding_key, c, &mut out.notes);
+        out.codings += 1;
         w.close("PlainTextSelection");
     }
 }
 
-/// One `<Coding>` of the selection `key`; its stance and note go to `notes`.
-fn write_coding(w: &mut Writer, key: &str, c: &Coding, notes: &mut Vec<Note>) {
-    let coding_key = format!("{key}|{}|{}", c.code, c.coder);
+/// One `<PlainTextSelection>` without codings over a whole turn, for the `<Case>` of its
+/// speaker to point at (see [`Respondent::turns`]).
+fn write_turn_selection(w: &mut Writer, seg: &Segment, start: usize) {
+    let end = start + seg.text.chars().count();
+    w.empty(
+        "PlainTextSelection",
+        &[
+            ("guid", &guid("turn", &seg.id)),
+            ("name", &format!("turn {}", seg.id)),
+            ("startPosition", &start.to_string()),
+            ("endPosition", &end.to_string()),
+        ],
+    );
+}
+
+/// One `<Coding>` (`coding_key` names it: segment, span, code and coder); its stance and note
+/// go to `notes`.
+fn write_coding(w: &mut Writer, coding_key: &str, c: &Coding, notes: &mut Vec<Note>) {
     w.open(
         "Coding",
         &[
-            ("guid", &guid("coding", &coding_key)),
+            ("guid", &guid("coding", coding_key)),
             ("creatingUser", &guid("user", &c.coder)),
         ],
     );
     w.empty("CodeRef", &[("targetGUID", &guid("code", &c.code))]);
     if c.stance != Stance::None || c.note.is_some() {
-        let note_guid = guid("note", &coding_key);
+        let note_guid = guid("note", coding_key);
         w.empty("NoteRef", &[("targetGUID", &note_guid)]);
         notes.push(Note {
             guid: note_guid,
@@ -462,6 +498,9 @@ struct Respondent {
     role: String,
     attributes: BTreeMap<String, String>,
     documents: BTreeSet<String>,
+    /// Their turns in documents where others speak too: their `<Case>` points at these turns
+    /// rather than at the whole document, which would give their attributes to everyone in it.
+    turns: Vec<String>,
 }
 
 /// The study's respondents (by id) with role, attributes and documents.
@@ -479,10 +518,34 @@ fn respondents(study: &Study, segments: &[Segment]) -> BTreeMap<String, Responde
                 .map(|e| e.attributes.clone())
                 .unwrap_or_default(),
             documents: BTreeSet::new(),
+            turns: Vec::new(),
         });
         r.documents.insert(s.doc.clone());
     }
+    let shared = shared_documents(&out);
+    for s in segments {
+        if let Some(r) = s.respondent.as_ref().and_then(|id| out.get_mut(id))
+            && shared.contains(&s.doc)
+        {
+            r.turns.push(s.id.clone());
+        }
+    }
     out
+}
+
+/// The documents in which more than one respondent speaks (a focus group).
+fn shared_documents(respondents: &BTreeMap<String, Respondent>) -> BTreeSet<String> {
+    let mut speakers: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in respondents.values() {
+        for d in &r.documents {
+            *speakers.entry(d.as_str()).or_default() += 1;
+        }
+    }
+    speakers
+        .into_iter()
+        .filter(|&(_, n)| n > 1)
+        .map(|(d, _)| d.to_string())
+        .collect()
 }
 
 /// A document's attributes as (variable, value): case, group, type, date and the rest.
