@@ -829,6 +829,59 @@ fn build_on_a_study_without_codebooks_says_so_and_changes_nothing() {
         .stdout(predicate::str::contains("3 parsed"));
 }
 
+/// The second gold study (eval/dijkwaard-lindebeek) still reads as it was coded: every row of
+/// its gold file names a respondent's turn, the turns are the ones the coder read, and every
+/// speaker is in its manifest. A parser change that renumbered its turns would make the gold
+/// file measure other words.
+#[test]
+fn the_second_gold_study_names_the_turns_it_was_coded_on() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&common::repo().join("eval/dijkwaard-lindebeek"), dir.path());
+    icamo(dir.path())
+        .arg("ingest")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("8 parsed"))
+        .stderr(predicate::str::contains("warning").not());
+    let out = icamo(dir.path())
+        .args(["export", "segments", "--format", "jsonl"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let turns: std::collections::BTreeMap<String, (bool, String)> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let r: Value = serde_json::from_str(line).unwrap();
+            (
+                r["segment"].as_str().unwrap().to_string(),
+                (
+                    r["interviewer"].as_bool().unwrap(),
+                    r["text"].as_str().unwrap().to_string(),
+                ),
+            )
+        })
+        .collect();
+    let gold = fs::read_to_string(dir.path().join("gold.csv")).unwrap();
+    let mut mechanisms = 0;
+    for line in gold.lines().skip(2) {
+        let (segment, rest) = line.split_once(',').unwrap();
+        let (interviewer, _) = turns
+            .get(segment)
+            .unwrap_or_else(|| panic!("gold.csv names {segment}, which is not a turn"));
+        assert!(!interviewer, "{segment} is the interviewer's");
+        let code = rest.split(',').next().unwrap();
+        mechanisms += usize::from(code.starts_with("icamo"));
+    }
+    assert!(mechanisms >= 60, "{mechanisms} mechanism rows");
+    // An interpreter's turn, as the coder read it.
+    assert!(
+        turns["int-sh-lindebeek-01:0009"]
+            .1
+            .starts_with("Hij zegt dat het zwaar is.")
+    );
+}
+
 #[test]
 fn eval_measures_the_suggestions_against_a_gold_file() {
     let dir = study();
