@@ -18,7 +18,9 @@ use crate::manifest::{
 };
 use crate::privacy::Pseudonyms;
 use crate::store::UnknownSpeaker;
-use crate::transcript::{self, Format, ParsedTranscript, ReadOptions, Segment, Turn, UNKNOWN_ROLE};
+use crate::transcript::{
+    self, Format, ParsedTranscript, ReadAs, ReadOptions, Segment, Turn, UNKNOWN_ROLE,
+};
 
 /// A transcript found on disk, with everything the manifest and the file say about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,6 +43,34 @@ pub struct SourceDoc {
     pub kind: Option<String>,
     /// Further attributes (manifest over front matter).
     pub attributes: BTreeMap<String, String>,
+    /// Whether it is read as a transcript or as a document of paragraphs.
+    #[serde(default, skip_serializing_if = "is_transcript")]
+    pub read_as: ReadAs,
+}
+
+fn is_transcript(r: &ReadAs) -> bool {
+    *r == ReadAs::Transcript
+}
+
+/// What a file read as a transcript without a single speaker label is told.
+const NOT_A_TRANSCRIPT: &str = "no line of the file starts with a speaker label, so it reads as \
+a document rather than a transcript: if it is one (a policy document, notes, a report), set \
+read_as = \"document\" in its [[documents]] entry, and its paragraphs become the segments";
+
+/// The role a document's paragraphs are attributed to when its entry gives no `type`.
+pub const DOCUMENT_ROLE: &str = "document";
+
+impl SourceDoc {
+    /// The role label of a document's paragraphs: its `type` (`beleidsdocument`), else
+    /// [`DOCUMENT_ROLE`].
+    pub fn document_role(&self) -> String {
+        self.kind
+            .as_deref()
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .unwrap_or(DOCUMENT_ROLE)
+            .to_string()
+    }
 }
 
 /// The manifest applied to a study folder: finds transcripts and makes segments.
@@ -172,6 +202,7 @@ impl<'m> Corpus<'m> {
                 date: entry.and_then(|e| e.date.clone()),
                 kind: entry.and_then(|e| e.kind.clone()),
                 attributes: entry.map(|e| e.attributes.clone()).unwrap_or_default(),
+                read_as: entry.and_then(|e| e.read_as).unwrap_or_default(),
                 path: rel,
             });
         }
@@ -248,13 +279,20 @@ impl<'m> Corpus<'m> {
                 .collect(),
             strict: self.strict,
         };
-        let parsed =
-            transcript::parse_bytes_with(format, &bytes, &options).map_err(|e| Error::Parse {
-                path: PathBuf::from(&doc.path),
-                line: e.line,
-                column: e.column,
-                message: e.message,
-            })?;
+        let parsed = match doc.read_as {
+            ReadAs::Transcript => transcript::parse_bytes_with(format, &bytes, &options),
+            ReadAs::Document => transcript::parse_document_bytes(format, &bytes),
+        }
+        .map_err(|e| Error::Parse {
+            path: PathBuf::from(&doc.path),
+            line: e.line,
+            column: e.column,
+            message: if self.unlabelled(doc, format, &bytes) {
+                format!("{}; {NOT_A_TRANSCRIPT}", e.message)
+            } else {
+                e.message
+            },
+        })?;
         let mut made = self.segments(doc, &parsed);
         made.warnings.splice(
             0..0,
@@ -264,17 +302,36 @@ impl<'m> Corpus<'m> {
                 message: w.message.clone(),
             }),
         );
-        if parsed.turns.is_empty() {
+        let speakerless = parsed.turns.iter().all(|t| t.speaker.is_none());
+        let message = if doc.read_as == ReadAs::Document {
+            parsed
+                .turns
+                .is_empty()
+                .then(|| format!("no paragraphs found (read as a {format} document)"))
+        } else if speakerless && self.unlabelled(doc, format, &bytes) {
+            Some(format!("read as {format}: {NOT_A_TRANSCRIPT}"))
+        } else {
+            parsed
+                .turns
+                .is_empty()
+                .then(|| format!("no speaker turns found (read as {format})"))
+        };
+        if let Some(message) = message {
             made.warnings.insert(
                 0,
                 Warning {
                     path: PathBuf::from(&doc.path),
                     line: 0,
-                    message: format!("no speaker turns found (read as {format})"),
+                    message,
                 },
             );
         }
         Ok(ReadDocument { format, made })
+    }
+
+    /// Whether `doc`, read as a transcript, has no speaker label at all.
+    fn unlabelled(&self, doc: &SourceDoc, format: Format, bytes: &[u8]) -> bool {
+        doc.read_as == ReadAs::Transcript && transcript::has_no_speaker_labels(format, bytes)
     }
 
     /// Turns a parsed transcript into segments, and warns about speakers the manifest lacks.
@@ -304,11 +361,13 @@ impl<'m> Corpus<'m> {
         let mut chars = CharCounter::new(&parsed.source);
         for (i, turn) in parsed.turns.iter().enumerate() {
             let ordinal = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            let written = doc.read_as == ReadAs::Document;
             let entry = turn
                 .speaker
                 .as_deref()
+                .filter(|_| !written)
                 .and_then(|l| self.speaker(&doc.id, l));
-            if entry.is_none() {
+            if entry.is_none() && !written {
                 let label = turn.speaker.clone().unwrap_or_default();
                 if !unknown.iter().any(|u: &UnknownSpeaker| u.label == label) {
                     let speaker = UnknownSpeaker {
@@ -379,20 +438,27 @@ impl<'m> Corpus<'m> {
         chars: &mut CharCounter,
         text: String,
     ) -> Segment {
-        let label = turn.speaker.as_deref().unwrap_or(UNKNOWN_ROLE).trim();
-        Segment {
-            id: Segment::make_id(&doc.id, ordinal),
-            doc: doc.id.clone(),
-            ordinal,
-            speaker: self.pseudonyms.apply(label).into_owned(),
-            respondent: entry.and_then(|e| e.respondent.clone()),
-            role: entry.and_then(|e| e.role.clone()).unwrap_or_else(|| {
+        // A document's paragraph is nobody's words: no speaker, the document's type as role.
+        let (speaker, role) = if doc.read_as == ReadAs::Document {
+            (String::new(), doc.document_role())
+        } else {
+            let label = turn.speaker.as_deref().unwrap_or(UNKNOWN_ROLE).trim();
+            let role = entry.and_then(|e| e.role.clone()).unwrap_or_else(|| {
                 if entry.is_some_and(|e| e.interviewer) {
                     "interviewer".to_string()
                 } else {
                     UNKNOWN_ROLE.to_string()
                 }
-            }),
+            });
+            (self.pseudonyms.apply(label).into_owned(), role)
+        };
+        Segment {
+            id: Segment::make_id(&doc.id, ordinal),
+            doc: doc.id.clone(),
+            ordinal,
+            speaker,
+            respondent: entry.and_then(|e| e.respondent.clone()),
+            role,
             case: doc.case.clone(),
             group: doc.group.clone(),
             interviewer: entry.is_some_and(|e| e.interviewer),

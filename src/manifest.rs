@@ -26,7 +26,7 @@ use toml::Spanned;
 
 use crate::error::{Error, line_col};
 use crate::lang::Language;
-use crate::transcript::Format;
+use crate::transcript::{Format, ReadAs};
 
 /// The manifest's file name inside a study folder.
 pub(crate) const MANIFEST_FILE: &str = "icamo.toml";
@@ -152,6 +152,10 @@ pub struct DocumentEntry {
     /// The format, where detection from extension and content should be overridden.
     #[serde(default)]
     pub format: Option<Format>,
+    /// `"document"` for a file that is not a transcript (policy document, notes, report): read
+    /// as paragraphs, each attributed to the document's `type`. Default: `"transcript"`.
+    #[serde(default)]
+    pub read_as: Option<ReadAs>,
     /// Further attributes of the document.
     #[serde(default)]
     pub attributes: BTreeMap<String, String>,

@@ -278,7 +278,7 @@ fn unlisted_label(s: &Segment) -> Option<&str> {
 fn interpreted_for(segments: &[Segment]) -> HashMap<String, Segment> {
     let mut respondents: BTreeMap<&str, BTreeMap<String, &Segment>> = BTreeMap::new();
     for s in segments {
-        if !s.interviewer && !is_interpreter(s) {
+        if !s.interviewer && !is_interpreter(s) && !s.is_written() {
             respondents
                 .entry(s.doc.as_str())
                 .or_default()
@@ -337,7 +337,12 @@ impl Population {
             if let Some(label) = unlisted_label(s) {
                 self.unlisted.insert(label.to_string());
             }
-            if s.interviewer || (is_interpreter(s) && interpreted.contains_key(&s.doc)) {
+            // A document's paragraph is nobody's: it counts as no respondent, so its role and
+            // case never make a cell of one.
+            if s.interviewer
+                || s.is_written()
+                || (is_interpreter(s) && interpreted.contains_key(&s.doc))
+            {
                 continue;
             }
             self.people

@@ -42,6 +42,10 @@ mod cli;
 mod codebook;
 mod codebook_set;
 
+// Documents that are not transcripts (read_as = "document"): policy documents and notes in
+// text, Markdown, Word and PDF, read by paragraph and quoted under their type and case.
+mod documents;
+
 // `icamo export codings` and `icamo export matrix`, read back and counted against `icamo quotes`.
 mod export_tables;
 

@@ -196,7 +196,9 @@ pub(crate) fn gather(
         ranked.sort_by_key(|q| rank_key(q));
         for q in &ranked {
             let s = &q.segment;
-            speakers.insert(person(s));
+            if !s.is_written() {
+                speakers.insert(person(s));
+            }
             let stance = q.coding.stance;
             ev.by_role.entry(s.role.clone()).or_default().add(stance);
             ev.by_case.entry(case_of(s)).or_default().add(stance);

@@ -370,6 +370,19 @@ fn read_docx(input: &[u8]) -> Result<Vec<Paragraph>, ParseError> {
     paragraphs(&xml, &part, &styles)
 }
 
+/// Reads a DOCX that is not a transcript: each paragraph that is not a heading is a turn
+/// without a speaker, numbered as [`parse`] numbers paragraphs.
+pub(crate) fn parse_document(input: &[u8]) -> Result<ParsedTranscript, ParseError> {
+    let paragraphs = read_docx(input)?;
+    let (texts, numbers): (Vec<&str>, Vec<usize>) = paragraphs
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !p.heading)
+        .map(|(i, p)| (p.text.as_str(), i + 1))
+        .unzip();
+    Ok(super::document::line_paragraphs(texts.join("\n"), &numbers))
+}
+
 /// The message for a paragraph before the first speaker label.
 const BEFORE_FIRST_LABEL: &str = "text before the first speaker label: expected a paragraph like \
 \"Naam: tekst\", \"[00:04:12] Naam: tekst\" or \"Naam   00:04:12\"";

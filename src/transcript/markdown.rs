@@ -329,6 +329,25 @@ fn front_matter_value(v: &str) -> Option<String> {
     Some(v.to_string())
 }
 
+/// The attributes of the front matter block at `r` (its `---` lines included) in `input`.
+pub(crate) fn front_matter_block(
+    input: &str,
+    r: Range<usize>,
+    lines: &LineIndex,
+) -> Result<BTreeMap<String, String>, ParseError> {
+    let raw = &input[r.clone()];
+    // Drop the opening `---` line; the closing line is not a `key: value` either.
+    let body_start = raw.find('\n').map_or(raw.len(), |i| i + 1);
+    let body = &raw[body_start..];
+    let body = body
+        .trim_end()
+        .strip_suffix("---")
+        .or_else(|| body.trim_end().strip_suffix("..."))
+        .unwrap_or(body);
+    let (first_line, _) = lines.position(input, r.start + body_start);
+    front_matter(body, first_line)
+}
+
 /// Parses a Markdown transcript.
 pub(crate) fn parse(input: &str, _options: &ReadOptions) -> Result<ParsedTranscript, ParseError> {
     let mut b = Builder {
@@ -354,17 +373,7 @@ pub(crate) fn parse(input: &str, _options: &ReadOptions) -> Result<ParsedTranscr
         if meta.is_some() {
             if let Event::End(TagEnd::MetadataBlock(_)) = event {
                 let r = meta.take().unwrap_or_default();
-                let raw = &input[r.clone()];
-                // Drop the opening `---` line; the closing line is not a `key: value` either.
-                let body_start = raw.find('\n').map_or(raw.len(), |i| i + 1);
-                let body = &raw[body_start..];
-                let body = body
-                    .trim_end()
-                    .strip_suffix("---")
-                    .or_else(|| body.trim_end().strip_suffix("..."))
-                    .unwrap_or(body);
-                let (first_line, _) = b.lines.position(input, r.start + body_start);
-                attributes = front_matter(body, first_line)?;
+                attributes = front_matter_block(input, r, &b.lines)?;
             }
             continue;
         }

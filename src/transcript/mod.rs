@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 mod decode;
 mod detect;
+mod document;
 mod docx;
 mod markdown;
 mod segment;
@@ -86,6 +87,29 @@ impl Format {
 impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+/// How a file is read: as a transcript of speaker turns, or as a document of paragraphs (a
+/// policy document, interview or observation notes, a report), each paragraph a turn without a
+/// speaker. The manifest's `read_as` per document.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReadAs {
+    /// Speaker turns (the default).
+    #[default]
+    Transcript,
+    /// Paragraphs of a document that is not a transcript.
+    Document,
+}
+
+impl ReadAs {
+    /// The name the manifest uses: `transcript` or `document`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReadAs::Transcript => "transcript",
+            ReadAs::Document => "document",
+        }
     }
 }
 
@@ -208,6 +232,33 @@ pub fn parse_bytes_with(
             let decoded = decode(bytes)?;
             parse_with(format, &decoded.text, options)
         }
+    }
+}
+
+/// Reads a file that is not a transcript from its bytes: one [`Turn`] without a speaker per
+/// paragraph (see [`ReadAs::Document`]).
+pub fn parse_document_bytes(format: Format, bytes: &[u8]) -> Result<ParsedTranscript, ParseError> {
+    match format {
+        Format::Docx => docx::parse_document(bytes),
+        Format::Text => Ok(document::text_paragraphs(&decode(bytes)?.text)),
+        Format::Markdown => document::markdown_paragraphs(&decode(bytes)?.text),
+        Format::Vtt | Format::Srt => Err(ParseError::at(
+            0,
+            format!(
+                "read_as = \"document\" is for text, Markdown, Word and PDF files; a {format} \
+                 file holds captions: read it as a transcript (leave read_as out)"
+            ),
+        )),
+    }
+}
+
+/// Whether a file read as a transcript has no line a speaker label could start, so that it is
+/// most likely a document (`read_as = "document"`). Only for text, Markdown, Word and PDF.
+pub fn has_no_speaker_labels(format: Format, bytes: &[u8]) -> bool {
+    match format {
+        Format::Vtt | Format::Srt => false,
+        _ => parse_document_bytes(format, bytes)
+            .is_ok_and(|d| document::has_no_speaker_labels(&d.source)),
     }
 }
 

@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::lang::Language;
 
-/// One speaker turn of one document, with everything the manifest says about who spoke.
+/// One speaker turn of one document (or one paragraph of a document that is not a transcript),
+/// with everything the manifest says about who spoke.
 ///
 /// Segments are made once, at ingest, and stored; searches, codings, figures and reports refer
 /// to them by [`Segment::id`] and never parse a source file again.
@@ -18,12 +19,14 @@ pub struct Segment {
     pub doc: String,
     /// 1-based position of the turn in its document.
     pub ordinal: u32,
-    /// The speaker as stored: the pseudonym where the manifest gives one, else the file's label.
+    /// The speaker as stored: the pseudonym where the manifest gives one, else the file's label;
+    /// empty for a paragraph of a document that is not a transcript (see [`Segment::is_written`]).
     pub speaker: String,
     /// The respondent id the manifest assigns to the speaker, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub respondent: Option<String>,
-    /// The speaker's role (`statushouder`, `professional beleid`, …); `onbekend` when unknown.
+    /// The speaker's role (`statushouder`, `professional beleid`, …); `onbekend` when unknown;
+    /// for a document's paragraph the document's type (`beleidsdocument`).
     pub role: String,
     /// The case, for example the municipality.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -87,6 +90,12 @@ impl Segment {
     /// The id of the `ordinal`-th turn of document `doc`.
     pub fn make_id(doc: &str, ordinal: u32) -> String {
         SegmentId { doc, ordinal }.to_string()
+    }
+
+    /// Whether the segment is a paragraph of a document that is not a transcript (policy
+    /// document, notes, report): nobody's words, so it counts as no respondent.
+    pub fn is_written(&self) -> bool {
+        self.speaker.is_empty() && self.respondent.is_none()
     }
 
     /// Number of words, counted as runs of letters or digits.
