@@ -202,7 +202,11 @@ impl<'m> Corpus<'m> {
                 date: entry.and_then(|e| e.date.clone()),
                 kind: entry.and_then(|e| e.kind.clone()),
                 attributes: entry.map(|e| e.attributes.clone()).unwrap_or_default(),
-                read_as: entry.and_then(|e| e.read_as).unwrap_or_default(),
+                // A PDF is rarely a transcript: read as a document unless the entry says so.
+                read_as: entry.and_then(|e| e.read_as).unwrap_or(match format {
+                    Some(Format::Pdf) => ReadAs::Document,
+                    _ => ReadAs::Transcript,
+                }),
                 path: rel,
             });
         }
@@ -302,12 +306,16 @@ impl<'m> Corpus<'m> {
                 message: w.message.clone(),
             }),
         );
-        let speakerless = parsed.turns.iter().all(|t| t.speaker.is_none());
+        let speakerless =
+            !parsed.turns.is_empty() && parsed.turns.iter().all(|t| t.speaker.is_none());
         let message = if doc.read_as == ReadAs::Document {
-            parsed
-                .turns
-                .is_empty()
-                .then(|| format!("no paragraphs found (read as a {format} document)"))
+            parsed.turns.is_empty().then(|| match format {
+                Format::Pdf => "no text found in the PDF: a scanned PDF holds pictures of \
+                                    its pages, not text; run it through text recognition (OCR) \
+                                    first"
+                    .to_string(),
+                _ => format!("no paragraphs found (read as a {format} document)"),
+            })
         } else if speakerless && self.unlabelled(doc, format, &bytes) {
             Some(format!("read as {format}: {NOT_A_TRANSCRIPT}"))
         } else {

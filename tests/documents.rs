@@ -244,3 +244,88 @@ fn captions_cannot_be_read_as_a_document() {
         "{stderr}"
     );
 }
+
+/// A policy note of three A6 pages, written for icamo and saved as PDF by LibreOffice Writer
+/// (`soffice --headless --convert-to pdf`, from `beleidsnotitie-havenstad.fodt` beside it):
+/// justified text with Dutch hyphenation, a running header, a footer with the page number, and
+/// paragraphs that run on over page breaks.
+const POLICY_PDF: &str = "tests/fixtures/documents/beleidsnotitie-havenstad.pdf";
+
+#[test]
+fn a_pdf_is_read_by_paragraph_without_its_page_furniture() {
+    let study = bundled_study();
+    let dir = study.path();
+    let pdf = fs::read(crate::common::repo().join(POLICY_PDF)).unwrap();
+    add_document(
+        dir,
+        "corpus/beleidsnotitie-havenstad.pdf",
+        &pdf,
+        "case = \"Havenstad\"\ntype = \"beleidsdocument\"",
+    );
+    // A PDF with no entry at all is read as a document too, under the role "document".
+    fs::write(dir.join("corpus/notitie-zonder-entry.pdf"), &pdf).unwrap();
+    run(dir, &["ingest"]);
+
+    // A paragraph that runs on over a page break, its hyphenated words (beschik-|baarheid,
+    // be-|roep) whole, the header and the footer with its page number gone.
+    assert_eq!(
+        run(dir, &["show", "beleidsnotitie-havenstad:0005"]),
+        "> beleidsnotitie-havenstad:0005  beleidsdocument · Havenstad  \
+         (corpus/beleidsnotitie-havenstad.pdf:5)\n\
+         >     Het werkgeversservicepunt van de arbeidsmarktregio zoekt samen met werkgevers \
+         naar plekken waar taalondersteuning op de werkvloer mogelijk is. Werkgevers die een \
+         startbaan aanbieden, ontvangen loonkostensubsidie en begeleiding door een jobcoach.\n\n"
+    );
+    assert_eq!(
+        run(dir, &["show", "beleidsnotitie-havenstad:0010"]),
+        "> beleidsnotitie-havenstad:0010  beleidsdocument · Havenstad  \
+         (corpus/beleidsnotitie-havenstad.pdf:10)\n\
+         >     Daarbij wordt expliciet gekeken naar verschillen tussen statushouders en \
+         gezinsmigranten, omdat voor gezinsmigranten andere financieringsregels gelden en zij \
+         minder vaak een beroep kunnen doen op ondersteuning door de gemeente.\n\n"
+    );
+    let headings = run(dir, &["show", "beleidsnotitie-havenstad:0004"]);
+    assert!(headings.ends_with(">     Uitgangspunten\n\n"), "{headings}");
+    let last = run(dir, &["show", "beleidsnotitie-havenstad:0011"]);
+    assert!(
+        last.ends_with("gebruikt om het beleid voor de periode daarna bij te stellen.\n\n"),
+        "{last}"
+    );
+    assert!(
+        !icamo(dir)
+            .args(["show", "beleidsnotitie-havenstad:0012"])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    for furniture in ["Vertrouwelijk", "concept", "Beleidsnotitie inburgering"] {
+        let found = run(dir, &["search", &format!("\"{furniture}\"")]);
+        assert!(!found.contains("notitie"), "{furniture}: {found}");
+    }
+    let bare = run(dir, &["show", "notitie-zonder-entry:0002"]);
+    assert!(
+        bare.starts_with("> notitie-zonder-entry:0002  document  (corpus/notitie-zonder-entry.pdf:2)\n>     Deze notitie beschrijft"),
+        "{bare}"
+    );
+}
+
+#[test]
+fn a_damaged_pdf_is_an_error_naming_the_file_and_nothing_panics() {
+    let study = bundled_study();
+    let dir = study.path();
+    let pdf = fs::read(crate::common::repo().join(POLICY_PDF)).unwrap();
+    // Cut off halfway, as an interrupted download leaves it.
+    fs::write(dir.join("corpus/afgebroken.pdf"), &pdf[..pdf.len() / 2]).unwrap();
+    let out = icamo(dir).arg("ingest").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("corpus/afgebroken.pdf: the PDF cannot be read (")
+            && stderr.contains(
+                "it may be damaged (cut off by a download or copy) or password-protected"
+            ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

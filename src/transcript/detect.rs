@@ -5,9 +5,10 @@ use std::path::Path;
 
 use super::{Format, decode, text};
 
-/// The format of a file: by extension (`.txt`, `.md`, `.vtt`, `.srt`, `.docx`) when it has a
+/// The format of a file: by extension (`.txt`, `.md`, `.vtt`, `.srt`, `.docx`, `.pdf`) when it has a
 /// known one, else by content:
 ///
+/// - a file starting `%PDF` is [`Format::Pdf`];
 /// - a ZIP archive holding `word/document.xml` is [`Format::Docx`];
 /// - a first line `WEBVTT` is [`Format::Vtt`];
 /// - a cue number followed by a `-->` timing line is [`Format::Srt`];
@@ -21,6 +22,9 @@ use super::{Format, decode, text};
 pub fn detect(path: &Path, bytes: &[u8]) -> Option<Format> {
     if let Some(format) = Format::from_extension(path) {
         return Some(format);
+    }
+    if bytes.starts_with(b"%PDF") {
+        return Some(Format::Pdf);
     }
     if bytes.starts_with(b"PK\x03\x04") {
         return is_docx(bytes).then_some(Format::Docx);

@@ -24,6 +24,7 @@ mod detect;
 mod document;
 mod docx;
 mod markdown;
+mod pdf;
 mod segment;
 mod srt;
 mod text;
@@ -47,16 +48,20 @@ pub enum Format {
     Srt,
     /// Word documents (Office Open XML).
     Docx,
+    /// PDF: its text, page furniture removed; read as a document unless the manifest says
+    /// `read_as = "transcript"`.
+    Pdf,
 }
 
 impl Format {
     /// Every format, in the order `--help` lists them.
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 6] = [
         Format::Text,
         Format::Markdown,
         Format::Vtt,
         Format::Srt,
         Format::Docx,
+        Format::Pdf,
     ];
 
     /// The name used in manifests and on the command line.
@@ -67,10 +72,11 @@ impl Format {
             Format::Vtt => "vtt",
             Format::Srt => "srt",
             Format::Docx => "docx",
+            Format::Pdf => "pdf",
         }
     }
 
-    /// The format a file extension stands for, if any (`txt`, `md`, `vtt`, `srt`, `docx`).
+    /// The format a file extension stands for, if any (`txt`, `md`, `vtt`, `srt`, `docx`, `pdf`).
     pub(crate) fn from_extension(path: &Path) -> Option<Format> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         match ext.as_str() {
@@ -79,6 +85,7 @@ impl Format {
             "vtt" => Some(Format::Vtt),
             "srt" => Some(Format::Srt),
             "docx" => Some(Format::Docx),
+            "pdf" => Some(Format::Pdf),
             _ => None,
         }
     }
@@ -207,15 +214,16 @@ pub fn parse_with(
         Format::Markdown => markdown::parse(text, options),
         Format::Vtt => vtt::parse(text, options),
         Format::Srt => srt::parse(text, options),
-        Format::Docx => Err(ParseError::at(
+        Format::Docx | Format::Pdf => Err(ParseError::at(
             0,
-            "a DOCX file is binary: read it with parse_bytes",
+            format!("a {format} file is binary: read it with parse_bytes"),
         )),
     }?;
     refuse_if_strict(parsed, options)
 }
 
-/// Parses a file's raw bytes: decodes text formats (BOM, UTF-16, CRLF) and unpacks DOCX.
+/// Parses a file's raw bytes: decodes text formats (BOM, UTF-16, CRLF), unpacks DOCX and reads
+/// a PDF's text.
 pub fn parse_bytes(format: Format, bytes: &[u8]) -> Result<ParsedTranscript, ParseError> {
     parse_bytes_with(format, bytes, &ReadOptions::default())
 }
@@ -228,6 +236,7 @@ pub fn parse_bytes_with(
 ) -> Result<ParsedTranscript, ParseError> {
     match format {
         Format::Docx => refuse_if_strict(docx::parse(bytes, options)?, options),
+        Format::Pdf => refuse_if_strict(pdf::parse(bytes, false, options)?, options),
         _ => {
             let decoded = decode(bytes)?;
             parse_with(format, &decoded.text, options)
@@ -240,6 +249,7 @@ pub fn parse_bytes_with(
 pub fn parse_document_bytes(format: Format, bytes: &[u8]) -> Result<ParsedTranscript, ParseError> {
     match format {
         Format::Docx => docx::parse_document(bytes),
+        Format::Pdf => pdf::parse(bytes, true, &ReadOptions::default()),
         Format::Text => Ok(document::text_paragraphs(&decode(bytes)?.text)),
         Format::Markdown => document::markdown_paragraphs(&decode(bytes)?.text),
         Format::Vtt | Format::Srt => Err(ParseError::at(
