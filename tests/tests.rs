@@ -46,6 +46,10 @@ mod codebook_set;
 // text, Markdown, Word and PDF, read by paragraph and quoted under their type and case.
 mod documents;
 
+// Word transcripts in the layouts of Teams and transcription services: tables (time | speaker |
+// text), Teams' "Name  0:03" line and text in one paragraph, its older timing paragraphs.
+mod docx_layouts;
+
 // `icamo export codings` and `icamo export matrix`, read back and counted against `icamo quotes`.
 mod export_tables;
 

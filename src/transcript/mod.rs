@@ -29,6 +29,7 @@ mod segment;
 mod srt;
 mod text;
 mod vtt;
+mod wordtable;
 
 pub use decode::{Decoded, Encoding, decode};
 pub use detect::detect;
