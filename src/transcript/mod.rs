@@ -23,6 +23,7 @@ mod decode;
 mod detect;
 mod document;
 mod docx;
+mod docx_layout;
 mod markdown;
 mod pdf;
 mod segment;
