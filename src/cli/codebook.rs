@@ -31,7 +31,9 @@ pub(super) struct Args {
 enum Command {
     /// Report everything wrong or suspect: unknown parents, duplicate ids, cycles, invalid
     /// regexes and NEAR rules, rules that can never match, codes without rules or examples;
-    /// on the study's codebooks, also inline tags in its ingested transcripts that name a code
+    /// the words the report's causal sentence still lacks (a mechanism's sentence.dan and
+    /// sentence.waardoor, a configuration's sentence.als, .mits and .tenzij, a context
+    /// factor's effect), as warnings; on the study's codebooks, also inline tags in its ingested transcripts that name a code
     /// none of them has. Exits with 1 when there are errors.
     Check(Files),
     /// Print the code tree with each code's kind and number of rules.
@@ -148,6 +150,7 @@ fn check(
 ) -> Result<(), Error> {
     let (mut codes, mut errors, mut warnings) = (0, 0, 0);
     let mut books = Vec::new();
+    let mut configurations = Vec::new();
     let mut report = |found: Vec<Diagnostic>, out: &mut String| {
         for d in found {
             match d.severity {
@@ -166,21 +169,22 @@ fn check(
                 let mut found = book.check();
                 // The [[configurations]] are read by `icamo chain`; a file they cannot be read
                 // from is an error here too.
-                if let Err(Error::Codebook {
-                    path,
-                    line,
-                    column,
-                    message,
-                }) = icamo::codebook::config::parse(path, &text)
-                {
-                    found.push(Diagnostic {
+                match icamo::codebook::config::parse(path, &text) {
+                    Ok(mut these) => configurations.append(&mut these),
+                    Err(Error::Codebook {
+                        path,
+                        line,
+                        column,
+                        message,
+                    }) => found.push(Diagnostic {
                         severity: Severity::Error,
                         path,
                         line,
                         column,
                         message,
                         hint: "see the [[configurations]] format in `icamo chain --help`".into(),
-                    });
+                    }),
+                    Err(e) => return Err(e),
                 }
                 books.push(book);
                 found
@@ -205,6 +209,11 @@ fn check(
         report(found, out);
     }
     report(icamo::codebook::duplicate_ids(&books), out);
+    // What the report cannot yet say in a sentence: the author's words still to write.
+    report(
+        icamo::codebook::sentence::gaps(&configurations, &icamo::codebook::Codes::new(&books)),
+        out,
+    );
     // Only against every codebook: with one missing, its codes would all look unknown.
     if let Some(study) = study
         && books.len() == paths.len()

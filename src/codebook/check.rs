@@ -258,6 +258,9 @@ impl Checker<'_> {
         self.weight_and_scope(code);
         self.duplicate_rules(code);
         self.rule_syntax(code);
+        for (at, message, hint) in super::sentence::code_warnings(code) {
+            self.warning(at, message, hint);
+        }
     }
 
     /// A codable code needs rules or examples; a category (`codable = false`) needs children

@@ -38,6 +38,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::codebook::sentence::{ConfigurationWording, TriggerWording};
 use crate::codebook::{ContextLevel, Position};
 use crate::error::{Error, line_col};
 
@@ -70,6 +71,8 @@ pub struct MechanismSpec {
     pub triggered_by: Vec<CodeRef>,
     /// Steps written in the configuration (empty: the code's own process and sub-goal).
     pub steps: Vec<StepSpec>,
+    /// Its own "als" clause, where only some interventions set it going.
+    pub sentence: TriggerWording,
 }
 
 /// One `[[configurations]]` entry.
@@ -97,6 +100,8 @@ pub struct Configuration {
     pub outcome: CodeRef,
     /// Context factors with the level they have in this configuration.
     pub context: Vec<(ContextLevel, CodeRef)>,
+    /// The author's clauses for the causal sentence (`[configurations.sentence]`).
+    pub sentence: ConfigurationWording,
 }
 
 impl Configuration {
@@ -212,11 +217,13 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Configuration>, Error> {
                                 subgoal: s.subgoal,
                             })
                             .collect(),
+                        sentence: m.sentence.unwrap_or_default(),
                     })
                     .collect(),
                 counter_mechanisms: codes(c.counter_mechanisms),
                 outcome: code(c.outcome),
                 context,
+                sentence: c.sentence.unwrap_or_default(),
             }
         })
         .collect())
@@ -248,6 +255,8 @@ struct RawConfiguration {
     outcome: Spanned<String>,
     #[serde(default)]
     context: Option<RawContext>,
+    #[serde(default)]
+    sentence: Option<ConfigurationWording>,
 }
 
 #[derive(Deserialize)]
@@ -260,6 +269,8 @@ struct RawMechanism {
     triggered_by: Vec<Spanned<String>>,
     #[serde(default)]
     steps: Vec<RawStep>,
+    #[serde(default)]
+    sentence: Option<TriggerWording>,
 }
 
 #[derive(Deserialize)]

@@ -55,6 +55,7 @@ pub mod config;
 mod matcher;
 mod model;
 mod patterns;
+pub mod sentence;
 mod set;
 mod syntax;
 mod tree;
@@ -70,4 +71,5 @@ pub use model::{
     Code, CodeKind, Codebook, ContextLevel, Position, Rule, RuleKind, Rules, SynonymGroup,
 };
 pub use patterns::RulePattern;
+pub use sentence::ContextEffect;
 pub use set::{CodebookSet, Codes, duplicate_ids};

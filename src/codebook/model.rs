@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+use super::sentence::{ContextEffect, MechanismWording};
 use crate::error::{Error, LineIndex, line_col};
 use crate::lang::Language;
 
@@ -205,6 +206,10 @@ pub struct Code {
     pub process: Option<String>,
     /// A mechanism's sub-goal.
     pub subgoal: Option<String>,
+    /// Whether a context factor is a condition, a barrier, or works either way.
+    pub effect: Option<ContextEffect>,
+    /// A mechanism's clauses for the report's causal sentence, in the author's words.
+    pub sentence: MechanismWording,
     /// How the code is found in text.
     pub rules: Rules,
     /// Where the code's `id` is written.
@@ -223,6 +228,8 @@ pub(crate) struct Places {
     pub level: Option<Position>,
     pub process: Option<Position>,
     pub subgoal: Option<Position>,
+    pub effect: Option<Position>,
+    pub sentence: Option<Position>,
     pub rules: Option<Position>,
 }
 
@@ -319,6 +326,8 @@ impl Codebook {
                 level: c.level.as_ref().map(|s| at(s.span())),
                 process: c.process.as_ref().map(|s| at(s.span())),
                 subgoal: c.subgoal.as_ref().map(|s| at(s.span())),
+                effect: c.effect.as_ref().map(|s| at(s.span())),
+                sentence: c.sentence.as_ref().map(|s| at(s.span())),
                 rules: c.rules.as_ref().map(|s| at(s.span())),
             };
             let rules = c.rules.map(Spanned::into_inner).unwrap_or_default();
@@ -338,6 +347,8 @@ impl Codebook {
                 level: c.level.map(Spanned::into_inner),
                 process: c.process.map(Spanned::into_inner),
                 subgoal: c.subgoal.map(Spanned::into_inner),
+                effect: c.effect.map(Spanned::into_inner),
+                sentence: c.sentence.map(Spanned::into_inner).unwrap_or_default(),
                 rules: Rules {
                     keywords: rules_of(rules.keywords),
                     regex: rules_of(rules.regex),
@@ -490,6 +501,10 @@ struct RawCode {
     process: Option<Spanned<String>>,
     #[serde(default)]
     subgoal: Option<Spanned<String>>,
+    #[serde(default)]
+    effect: Option<Spanned<ContextEffect>>,
+    #[serde(default)]
+    sentence: Option<Spanned<MechanismWording>>,
     #[serde(default)]
     rules: Option<Spanned<RawRules>>,
 }

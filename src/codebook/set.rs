@@ -159,6 +159,11 @@ impl<'a> Codes<'a> {
         self.by_id.get(id).map(|(c, _)| *c)
     }
 
+    /// The file of the codebook that declares the code with this id.
+    pub(crate) fn path_of(&self, id: &str) -> Option<PathBuf> {
+        self.by_id.get(id).map(|(_, book)| book.path.clone())
+    }
+
     /// The ids of the code and every code under it in its codebook's tree.
     pub(crate) fn with_descendants(&self, id: &str) -> Vec<&'a str> {
         match self.by_id.get(id) {
