@@ -18,8 +18,9 @@ use serde::Serialize;
 use crate::chain::Model;
 use crate::chain::chart::{Chart, Counts, Node, NodeKind};
 use crate::chain::evidence::{CodeEvidence, Evidence, EvidenceQuote, NO_CASE};
-use crate::codebook::config::{CodeRef, Configuration};
-use crate::codebook::{Codes, ContextLevel};
+use crate::codebook::config::{CodeRef, Configuration, MechanismSpec};
+use crate::codebook::sentence::{als_clause, written};
+use crate::codebook::{CodeKind, Codes, ContextEffect, ContextLevel};
 use crate::coding::Stance;
 use crate::coding::rule::Counting;
 use crate::error::Error;
@@ -99,6 +100,16 @@ pub(crate) struct ContextView {
     pub institutioneel: Vec<String>,
     /// Societal and economic level.
     pub maatschappelijk: Vec<String>,
+    /// The factors the codebook marks as conditions (`effect = "condition"`), any level.
+    pub voorwaarden: Vec<String>,
+    /// The factors it marks as barriers (`effect = "barrier"`).
+    pub belemmeringen: Vec<String>,
+    /// The author's "mits" clause (`[configurations.sentence] mits`).
+    pub mits: Option<String>,
+    /// The author's "tenzij" clause.
+    pub tenzij: Option<String>,
+    /// The conditions and barriers in one sentence ([`context_sentence`]).
+    pub zin: Option<String>,
 }
 
 /// One mechanism with its evidence.
@@ -152,6 +163,70 @@ pub struct Sentence {
     pub uitkomst: String,
     /// Context factors, joined.
     pub context: String,
+    /// The causal sentence in the author's words (see [`causal_sentence`]); `None` while the
+    /// codebook lacks the words for it, and the report shows the parts as a list instead.
+    pub zin: Option<String>,
+    /// The labels of the mechanisms that set this one going, where earlier mechanisms do.
+    pub volgt_op: Vec<String>,
+}
+
+/// The author's clauses of one causal sentence, as [`causal_sentence`] puts them together.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Clauses<'a> {
+    /// After "Als": verb last.
+    pub als: Option<&'a str>,
+    /// After "dan": verb first.
+    pub dan: Option<&'a str>,
+    /// After "waardoor": verb last.
+    pub waardoor: Option<&'a str>,
+    /// After "wat vervolgens leidt tot"; `None` for a counter-mechanism, which works against
+    /// the outcome and so does not lead to it.
+    pub uitkomst: Option<&'a str>,
+}
+
+/// "Als …, dan …, waardoor …, wat vervolgens leidt tot …." from the author's clauses, leaving
+/// out the optional ones that are not written ("waardoor", the outcome). Without an "als" or a
+/// "dan" clause there is no sentence: icamo never turns a label into a clause, so a missing
+/// clause gives no sentence rather than a broken one. The conditions are the configuration's,
+/// said once for all its mechanisms ([`context_sentence`]).
+pub(crate) fn causal_sentence(c: Clauses) -> Option<String> {
+    let mut out = format!("Als {}, dan {}", c.als?, c.dan?);
+    for (connective, clause) in [
+        ("waardoor", c.waardoor),
+        ("wat vervolgens leidt tot", c.uitkomst),
+    ] {
+        if let Some(clause) = clause {
+            out.push_str(&format!(", {connective} {clause}"));
+        }
+    }
+    out.push('.');
+    Some(out)
+}
+
+/// "Volgens de programmatheorie werken de mechanismen hieronder mits …, tenzij …." from a
+/// configuration's `mits` and `tenzij` clauses: said once, not after each of its mechanisms,
+/// so no sentence carries every condition five times. `None` when neither is written.
+pub(crate) fn context_sentence(
+    mits: Option<&str>,
+    tenzij: Option<&str>,
+    mechanisms: usize,
+) -> Option<String> {
+    if mits.is_none() && tenzij.is_none() {
+        return None;
+    }
+    let mut out = String::from(match mechanisms {
+        0 => "Volgens de programmatheorie werkt deze configuratie",
+        1 => "Volgens de programmatheorie werkt het mechanisme hieronder",
+        _ => "Volgens de programmatheorie werken de mechanismen hieronder",
+    });
+    if let Some(mits) = mits {
+        out.push_str(&format!(" mits {mits}"));
+    }
+    if let Some(tenzij) = tenzij {
+        out.push_str(&format!(", tenzij {tenzij}"));
+    }
+    out.push('.');
+    Some(out)
 }
 
 /// One row of a stance table.
@@ -459,6 +534,11 @@ impl Views<'_> {
                 ContextLevel::Societal => &mut context.maatschappelijk,
             };
             list.push(self.label(&r.id));
+            match self.codes.get(&r.id).and_then(|code| code.effect) {
+                Some(ContextEffect::Condition) => context.voorwaarden.push(self.label(&r.id)),
+                Some(ContextEffect::Barrier) => context.belemmeringen.push(self.label(&r.id)),
+                _ => {}
+            }
         }
         let all_context: Vec<String> = context
             .individueel
@@ -467,30 +547,31 @@ impl Views<'_> {
             .chain(&context.maatschappelijk)
             .map(|s| lower_first(s))
             .collect();
+        context.mits = written(&c.sentence.mits).map(str::to_string);
+        context.tenzij = written(&c.sentence.tenzij).map(str::to_string);
+        context.zin = context_sentence(
+            context.mits.as_deref(),
+            context.tenzij.as_deref(),
+            c.mechanisms.len(),
+        );
         let chart = Chart::new(&[c], &self.codes, self.evidence);
-        let of = |id: &str, kind: NodeKind, triggered_by: Vec<String>| {
+        let of = |id: &str, kind: NodeKind, spec: Option<&MechanismSpec>| {
             let node = chart
                 .nodes
                 .iter()
                 .find(|n| n.code == id && n.kind == kind)
                 .expect("a configuration's chart has its mechanisms");
-            self.mechanism(c, node, &all_context, triggered_by)
+            self.mechanism(c, node, &all_context, spec)
         };
         let mechanisms: Vec<MechanismView> = c
             .mechanisms
             .iter()
-            .map(|m| {
-                of(
-                    &m.code.id,
-                    NodeKind::Mechanism,
-                    m.triggered_by.iter().map(|t| self.label(&t.id)).collect(),
-                )
-            })
+            .map(|m| of(&m.code.id, NodeKind::Mechanism, Some(m)))
             .collect();
         let counter: Vec<MechanismView> = c
             .counter_mechanisms
             .iter()
-            .map(|r| of(&r.id, NodeKind::CounterMechanism, Vec::new()))
+            .map(|r| of(&r.id, NodeKind::CounterMechanism, None))
             .collect();
         ConfigurationView {
             id: c.id.clone(),
@@ -505,18 +586,35 @@ impl Views<'_> {
         }
     }
 
-    /// A mechanism (or counter-mechanism) of `c`, drawn as `node`, with its causal sentence,
-    /// evidence tables and quotes. `all_context` is the configuration's context factors,
-    /// lower-cased.
+    /// A mechanism of `c` (as `spec` names it) or a counter-mechanism (`spec` is `None`), drawn
+    /// as `node`, with its causal sentence, evidence tables and quotes. `all_context` is the
+    /// configuration's context factors, lower-cased.
     fn mechanism(
         &self,
         c: &Configuration,
         node: &Node,
         all_context: &[String],
-        triggered_by: Vec<String>,
+        spec: Option<&MechanismSpec>,
     ) -> MechanismView {
         let id = node.code.as_str();
         let ev = self.evidence.of(id);
+        let triggered_by: Vec<String> = spec
+            .map(|m| m.triggered_by.iter().map(|t| self.label(&t.id)).collect())
+            .unwrap_or_default();
+        let volgt_op: Vec<String> = spec
+            .map(|m| {
+                m.triggered_by
+                    .iter()
+                    .filter(|t| {
+                        self.codes
+                            .get(&t.id)
+                            .is_some_and(|code| code.kind == CodeKind::Mechanism)
+                    })
+                    .map(|t| self.label(&t.id))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let zin = self.causal_sentence(c, id, spec);
         let interventions = if triggered_by.is_empty() {
             self.labels(&c.interventions)
         } else {
@@ -543,6 +641,8 @@ impl Views<'_> {
                     .map_or_else(String::new, |s| lower_first(&s.subgoal)),
                 uitkomst: lower_first(&self.label(&c.outcome.id)),
                 context: join_with(all_context, "; "),
+                zin,
+                volgt_op,
             },
             verdict: verdict(&ev.counts).to_string(),
             contradicted: node.contradicted,
@@ -554,6 +654,30 @@ impl Views<'_> {
             nuance: quotes(&ev, Stance::Nuance),
             other: quotes(&ev, Stance::None),
         }
+    }
+}
+
+impl Views<'_> {
+    /// The causal sentence of mechanism `id` in `c` from the codebook's words: its "als" is
+    /// the one [`als_clause`] finds (a counter-mechanism's is the configuration's).
+    fn causal_sentence(
+        &self,
+        c: &Configuration,
+        id: &str,
+        spec: Option<&MechanismSpec>,
+    ) -> Option<String> {
+        let code = self.codes.get(id)?;
+        let als = match spec {
+            Some(m) => als_clause(c, m, &self.codes),
+            None => written(&c.sentence.als).map(str::to_string),
+        };
+        let outcome = lower_first(&self.label(&c.outcome.id));
+        causal_sentence(Clauses {
+            als: als.as_deref(),
+            dan: written(&code.sentence.dan),
+            waardoor: written(&code.sentence.waardoor),
+            uitkomst: spec.map(|_| written(&c.sentence.uitkomst).unwrap_or(&outcome)),
+        })
     }
 }
 
