@@ -83,6 +83,10 @@ mod privacy;
 // The figure renderers (DOT, SVG, PNG, Mermaid) on charts built by hand.
 mod render;
 
+// The causal sentence in the author's words: the bundled study's sentences (snapshot), the
+// report's list where words are missing, conditions and barriers, and `codebook check`.
+mod sentence;
+
 // Several coders under the manifest's [evidence] rule: what counts, what the report says, the
 // disagreements `icamo agree --evidence` lists, and that coders' names change nothing.
 mod several_coders;

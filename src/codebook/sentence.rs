@@ -108,7 +108,11 @@ pub fn als_clause(c: &Configuration, m: &MechanismSpec, codes: &Codes) -> Option
     let mechanisms: Vec<Option<&Code>> = m
         .triggered_by
         .iter()
-        .map(|t| codes.get(&t.id).filter(|code| code.kind == CodeKind::Mechanism))
+        .map(|t| {
+            codes
+                .get(&t.id)
+                .filter(|code| code.kind == CodeKind::Mechanism)
+        })
         .collect();
     if mechanisms.iter().all(Option::is_none) {
         return written(&c.sentence.als).map(str::to_string);
@@ -139,7 +143,10 @@ pub(crate) fn code_warnings(code: &Code) -> Vec<(Position, String, String)> {
     {
         out.push((
             at,
-            format!("effect is for context codes; \"{}\" is a {}", code.id, code.kind),
+            format!(
+                "effect is for context codes, not for the {} code \"{}\"",
+                code.kind, code.id
+            ),
             "remove effect, or make the code kind = \"context\"".into(),
         ));
     }
@@ -150,8 +157,8 @@ pub(crate) fn code_warnings(code: &Code) -> Vec<(Position, String, String)> {
         out.push((
             at,
             format!(
-                "[codes.sentence] is for mechanisms; \"{}\" is a {}, and the report does not use it",
-                code.id, code.kind
+                "[codes.sentence] is for mechanism codes, not for the {} code \"{}\"; the report does not use it",
+                code.kind, code.id
             ),
             "write an intervention's words in [configurations.sentence] als = \"...\"".into(),
         ));
@@ -162,7 +169,11 @@ pub(crate) fn code_warnings(code: &Code) -> Vec<(Position, String, String)> {
         ("waardoor", &code.sentence.waardoor),
     ] {
         if let Some(problem) = clause_problem(name, clause) {
-            out.push((at, format!("sentence.{name} of \"{}\" {problem}", code.id), hint(name)));
+            out.push((
+                at,
+                format!("sentence.{name} of \"{}\" {problem}", code.id),
+                hint(name),
+            ));
         }
     }
     out
@@ -296,7 +307,11 @@ pub fn gaps(configs: &[Configuration], codes: &Codes) -> Vec<Diagnostic> {
                     format!(
                         "configuration \"{}\" has no sentence.{name} for its {} {}",
                         c.id,
-                        if effect == ContextEffect::Condition { "conditions" } else { "barriers" },
+                        if effect == ContextEffect::Condition {
+                            "conditions"
+                        } else {
+                            "barriers"
+                        },
                         marked.join(", ")
                     ),
                     format!("under [configurations.sentence], {}", hint(name)),

@@ -757,7 +757,7 @@ impl<'a> Builder<'a> {
         let mut lines = Vec::new();
         let mut labels = Vec::new();
         let mut columns = Vec::new();
-        heading(&mut lines, "Context (mits)");
+        heading(&mut lines, "Context");
         for (_, level, factors) in by_level {
             let mut column = vec![Line {
                 style: LineStyle::Strong,

@@ -53,7 +53,7 @@ pub fn to_mermaid(chart: &Chart) -> String {
             }
             LinkKind::Moderates => {
                 styles.push(format!("  linkStyle {i} stroke:#8C8C8C"));
-                "-.-|mits|".to_string()
+                "-.-".to_string()
             }
         };
         out.push_str(&format!("  {} {arrow} {}\n", id(link.from), id(link.to)));
