@@ -147,8 +147,9 @@ pub(crate) struct MechanismView {
     pub other: Vec<QuoteView>,
 }
 
-/// The slots of "Als `<interventie>`, gericht op `<actoren>`, dan `<proces>` waardoor
-/// `<subdoel>`, wat vervolgens leidt tot `<uitkomst>`, mits `<context>`".
+/// A mechanism's causal sentence in the author's words (`zin`), and the older slots filled
+/// from labels ("Als `<interventie>`, gericht op `<actoren>`, dan `<proces>` …"), which
+/// templates written before `zin` existed still use.
 #[derive(Debug, Clone, Serialize)]
 pub struct Sentence {
     /// Interventions, joined ("A, B en C").
@@ -956,6 +957,58 @@ mod tests {
             "PVT (participatieverklaringstraject)"
         );
         assert_eq!(lower_first("Brede intake"), "brede intake");
+    }
+
+    #[test]
+    fn a_causal_sentence_needs_als_and_dan_and_leaves_out_what_is_not_written() {
+        let full = Clauses {
+            als: Some("de gemeente werkgevers een jobcoach aanbiedt"),
+            dan: Some("ervaren werkgevers minder risico"),
+            waardoor: Some("zij meer werkplekken openen"),
+            uitkomst: Some("dualiteit"),
+        };
+        assert_eq!(
+            causal_sentence(full).as_deref(),
+            Some(
+                "Als de gemeente werkgevers een jobcoach aanbiedt, dan ervaren werkgevers minder risico, waardoor zij meer werkplekken openen, wat vervolgens leidt tot dualiteit."
+            )
+        );
+        // A counter-mechanism does not lead to the outcome; a missing "waardoor" is left out.
+        let counter = Clauses {
+            waardoor: None,
+            uitkomst: None,
+            ..full
+        };
+        assert_eq!(
+            causal_sentence(counter).as_deref(),
+            Some(
+                "Als de gemeente werkgevers een jobcoach aanbiedt, dan ervaren werkgevers minder risico."
+            )
+        );
+        assert_eq!(causal_sentence(Clauses { als: None, ..full }), None);
+        assert_eq!(causal_sentence(Clauses { dan: None, ..full }), None);
+    }
+
+    #[test]
+    fn conditions_and_barriers_are_said_once_with_their_own_connective() {
+        assert_eq!(
+            context_sentence(
+                Some("er kinderopvang is"),
+                Some("werkgevers discrimineren"),
+                3
+            )
+            .as_deref(),
+            Some(
+                "Volgens de programmatheorie werken de mechanismen hieronder mits er kinderopvang is, tenzij werkgevers discrimineren."
+            )
+        );
+        assert_eq!(
+            context_sentence(None, Some("werkgevers discrimineren"), 1).as_deref(),
+            Some(
+                "Volgens de programmatheorie werkt het mechanisme hieronder, tenzij werkgevers discrimineren."
+            )
+        );
+        assert_eq!(context_sentence(None, None, 2), None);
     }
 
     #[test]
