@@ -183,16 +183,15 @@ pub(crate) fn code_warnings(code: &Code) -> Vec<(Position, String, String)> {
 fn clause_problem(name: &str, clause: &Option<String>) -> Option<String> {
     let text = clause.as_deref()?;
     let trimmed = text.trim();
-    let connective = name;
     if trimmed.is_empty() {
         Some("is empty".into())
     } else if trimmed
         .to_lowercase()
-        .strip_prefix(&connective)
+        .strip_prefix(name)
         .is_some_and(|rest| rest.starts_with(' '))
     {
         Some(format!(
-            "starts with \"{connective}\", which the report writes itself"
+            "starts with \"{name}\", which the report writes itself"
         ))
     } else if trimmed.ends_with(['.', ';', ',']) {
         Some("ends in a punctuation mark; the report ends the sentence itself".into())
