@@ -164,7 +164,7 @@ pub struct Sentence {
     pub uitkomst: String,
     /// Context factors, joined.
     pub context: String,
-    /// The causal sentence in the author's words (see [`causal_sentence`]); `None` while the
+    /// The causal sentence in the author's words ("Als …, dan …, waardoor …"); `None` while the
     /// codebook lacks the words for it, and the report shows the parts as a list instead.
     pub zin: Option<String>,
     /// The labels of the mechanisms that set this one going, where earlier mechanisms do.
