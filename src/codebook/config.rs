@@ -38,7 +38,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::codebook::sentence::{ConfigurationWording, TriggerWording};
+use crate::codebook::wording::{ConfigurationWording, TriggerWording};
 use crate::codebook::{ContextLevel, Position};
 use crate::error::{Error, line_col};
 

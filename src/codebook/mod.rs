@@ -60,6 +60,7 @@ mod set;
 mod syntax;
 mod tree;
 mod trie;
+mod wording;
 
 pub(crate) use crate::filter::closest;
 pub use check::{Diagnostic, Severity};

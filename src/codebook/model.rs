@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use super::sentence::{ContextEffect, MechanismWording};
+use super::wording::{ContextEffect, MechanismWording};
 use crate::error::{Error, LineIndex, line_col};
 use crate::lang::Language;
 
