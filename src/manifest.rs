@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use toml::Spanned;
+use unicode_normalization::UnicodeNormalization;
 
 use crate::error::{Error, line_col};
 use crate::lang::Language;
@@ -574,9 +575,10 @@ fn inside_study(path: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Labels are compared ignoring case and outer spaces.
+/// Labels are compared ignoring case and outer spaces, in Unicode NFC: an `Anaïs` typed with a
+/// combining diaeresis is the same label as the precomposed one.
 pub(crate) fn speaker_key(label: &str) -> String {
-    label.trim().to_lowercase()
+    label.trim().nfc().collect::<String>().to_lowercase()
 }
 
 /// The manifest's speakers, found both ways: from a label as a transcript writes it (ingest),

@@ -164,9 +164,32 @@ fn text_parse_and_parse_bytes_agree() {
 }
 
 #[test]
-fn text_before_the_first_label_is_an_error() {
-    let e = load_err(Format::Text, "text_before_label.txt");
-    assert_eq!((e.line, e.column), (1, 1));
+fn text_title_before_the_first_label_is_document_metadata() {
+    // Issue 15: a title line used to refuse the file; it is the document's title now.
+    let p = load(Format::Text, "text_before_label.txt");
+    assert_eq!(
+        p.attributes.get("title").map(String::as_str),
+        Some("Transcript van het gesprek met de taalcoach, 12 maart.")
+    );
+    assert_eq!(
+        shape(&p),
+        vec![
+            (Some("Interviewer"), 2, None, None),
+            (Some("Femke"), 3, None, None)
+        ]
+    );
+    assert_eq!(texts(&p), ["Hoe lang bent u al taalcoach?", "Vier jaar."]);
+}
+
+#[test]
+fn text_without_a_single_label_is_an_error() {
+    let e = parse(
+        Format::Text,
+        "\n   Opname van 12 maart\nEen verslag zonder sprekers.\n",
+    )
+    .unwrap_err();
+    // Leading blank lines and indentation are counted.
+    assert_eq!((e.line, e.column), (2, 4));
     assert_eq!(
         e.message,
         "text before the first speaker label: expected a line like \"Naam: tekst\" or \
@@ -174,15 +197,8 @@ fn text_before_the_first_label_is_an_error() {
     );
     assert!(
         e.to_string()
-            .starts_with("1:1: text before the first speaker label")
+            .starts_with("2:4: text before the first speaker label")
     );
-    // Leading blank lines and indentation are counted.
-    let e = parse(
-        Format::Text,
-        "\n   Opname van 12 maart\nInterviewer: Welkom.\n",
-    )
-    .unwrap_err();
-    assert_eq!((e.line, e.column), (2, 4));
 }
 
 #[test]

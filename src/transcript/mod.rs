@@ -24,6 +24,7 @@ mod detect;
 mod document;
 mod docx;
 mod docx_layout;
+mod label;
 mod markdown;
 mod pdf;
 mod segment;
