@@ -5,8 +5,10 @@ use crate::common;
 use std::path::{Path, PathBuf};
 
 use icamo::transcript::{
-    Encoding, Format, ParseError, ParsedTranscript, Turn, decode, detect, parse, parse_bytes,
+    Encoding, Format, ParseError, ParsedTranscript, ReadOptions, Turn, decode, detect, parse,
+    parse_bytes, parse_bytes_with,
 };
+use unicode_normalization::UnicodeNormalization;
 
 fn fixture_path(name: &str) -> PathBuf {
     common::fixtures().join("transcripts").join(name)
@@ -64,9 +66,11 @@ fn check_ranges(name: &str, p: &ParsedTranscript) {
             );
         }
         if let Some(speaker) = &t.speaker {
+            // Labels are stored in NFC, whatever the source typed.
             let first_word = speaker.split(' ').next().unwrap_or_default();
+            let first_word = first_word.trim_start_matches('[');
             assert!(
-                slice.contains(first_word),
+                slice.nfc().collect::<String>().contains(first_word),
                 "{name}: turn {i} {slice:?} lacks its label"
             );
         }
@@ -205,6 +209,295 @@ fn text_without_a_single_label_is_an_error() {
 fn empty_text_has_no_turns() {
     assert!(parse(Format::Text, "").unwrap().turns.is_empty());
     assert!(parse(Format::Text, "\n  \n").unwrap().turns.is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plain text as transcription tools write it (issue 15). Each fixture reproduces one tool's
+// convention; the comment names where the convention is documented.
+
+/// (speaker, text) of every turn: what `icamo show` prints for each.
+fn said(p: &ParsedTranscript) -> Vec<(&str, &str)> {
+    p.turns
+        .iter()
+        .map(|t| (t.speaker.as_deref().unwrap_or("-"), t.text.as_str()))
+        .collect()
+}
+
+fn load_with(name: &str, speakers: &[&str]) -> ParsedTranscript {
+    let options = ReadOptions {
+        speakers: speakers.iter().map(ToString::to_string).collect(),
+        strict: false,
+    };
+    let parsed = parse_bytes_with(Format::Text, &fixture(name), &options)
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    check_ranges(name, &parsed);
+    parsed
+}
+
+#[test]
+fn text_otter_label_and_time_on_their_own_line() {
+    // Otter.ai's .txt export with speaker names and timestamps: `Name  0:49`, the text on the
+    // lines below, a blank line between turns (as the Otter-to-ATLAS.ti converter by Thor Galle
+    // and transcript-indexer's Otter reader describe it); past an hour the time is `1:02:03`.
+    let p = load(Format::Text, "otter.txt");
+    assert_eq!(
+        said(&p),
+        [
+            (
+                "Linda Vermeulen",
+                "Goedemorgen. Fijn dat u er bent. Hoe lang werkt u al bij de gemeente?"
+            ),
+            (
+                "Unknown Speaker",
+                "Ik werk er nu zes jaar, eerst bij de balie en nu als klantmanager."
+            ),
+            ("Linda Vermeulen", "En wat merkt u van de nieuwe aanpak?"),
+            (
+                "Unknown Speaker",
+                "Dat we meer tijd hebben per persoon. Dat is het belangrijkste."
+            ),
+        ]
+    );
+    let starts: Vec<_> = p.turns.iter().map(|t| (t.line, t.start_ms)).collect();
+    assert_eq!(
+        starts,
+        [
+            (1, Some(3_000)),
+            (4, Some(9_000)),
+            (7, Some(21_000)),
+            (10, Some(3_723_000))
+        ]
+    );
+    assert!(p.warnings.is_empty());
+}
+
+#[test]
+fn text_whisperx_and_pyannote_speaker_ids() {
+    // Diarisation scripts around WhisperX/pyannote write `[00:00:00] SPEAKER_00: text`,
+    // `SPEAKER_00: text`, `[SPEAKER_00]: text`, or a time range before the id, sometimes with
+    // the id alone on its line and the text below.
+    let p = load(Format::Text, "whisperx.txt");
+    assert_eq!(
+        said(&p),
+        [
+            ("SPEAKER_00", "Welkom bij dit gesprek over de taalles."),
+            ("SPEAKER_01", "Dank u. Ik vertel graag hoe het ging."),
+            ("SPEAKER_00", "Hoe ging het in het begin?"),
+            (
+                "SPEAKER_01",
+                "Moeilijk. De eerste weken verstond ik bijna niets."
+            ),
+            ("SPEAKER_00", "En nu?"),
+            (
+                "SPEAKER_01",
+                "Nu gaat het beter, ik volg de les zonder tolk."
+            ),
+        ]
+    );
+    let starts: Vec<_> = p.turns.iter().map(|t| t.start_ms).collect();
+    assert_eq!(
+        starts,
+        [Some(0), Some(5_000), None, None, Some(31_500), Some(36_000)]
+    );
+}
+
+#[test]
+fn text_f4_time_marks_and_maxqda_speaker_letters() {
+    // f4transkript/f5 write `I:` and `B:` (Interviewer, Befragte) at each paragraph and a time
+    // mark `#00:01:23-4#` (tenths after the dash) where the transcriber pressed the key, at the
+    // paragraph end by default; MAXQDA's focus-group import reads `Name:` at a paragraph start
+    // and leaves the text before the first label (title, notes) uncoded.
+    let p = load(Format::Text, "f4_maxqda.txt");
+    assert_eq!(
+        said(&p),
+        [
+            ("I", "Hoe lang woont u al in de wijk?"),
+            ("B", "Sinds 2019. Eerst in een noodwoning, toen hier."),
+            ("I", "En hoe verliep het contact met de gemeente?"),
+            (
+                "B",
+                "Wisselend. De eerste klantmanager belde nooit terug, de tweede wel."
+            ),
+        ]
+    );
+    let ends: Vec<_> = p.turns.iter().map(|t| t.end_ms).collect();
+    assert_eq!(
+        ends,
+        [Some(4_200), Some(11_800), Some(15_000), Some(24_900)]
+    );
+    assert_eq!(
+        p.attributes.get("title").map(String::as_str),
+        Some("Interview 7, buurtcentrum De Horst")
+    );
+    assert_eq!(
+        p.attributes.get("preamble").map(String::as_str),
+        Some("Transcript gemaakt met f4transkript, regels volgens Dresing & Pehl")
+    );
+}
+
+#[test]
+fn text_service_header_qualified_titled_decomposed_and_numbered_labels() {
+    // What issue 15 measured: a transcription service's header (title, `Datum:`, `Locatie:`,
+    // `Duur:`), labels with a qualifier or a title, an `Anaïs:` typed in decomposed Unicode, a
+    // lowercase `admin-1:`, and a continuation line `Nee. Kijk: …` that is no label.
+    let p = load(Format::Text, "service_header.txt");
+    assert_eq!(
+        said(&p),
+        [
+            (
+                "Interviewer",
+                "Welkom allemaal. Zullen we beginnen met een voorstelronde?"
+            ),
+            (
+                "Dr. Jansen (GGD)",
+                "Ik ben arts bij de GGD en werk vooral met statushouders."
+            ),
+            ("Ana\u{ef}s", "Ik woon sinds twee jaar in Havenstad."),
+            (
+                "Tolk (Arabisch)",
+                "Hij zegt dat hij eerst niet wist waar hij heen moest."
+            ),
+            ("Interviewer", "En wat deed de gemeente toen?"),
+            (
+                "Ana\u{ef}s",
+                "Nee. Het duurde lang. Nee. Kijk: de gemeente stuurde brieven, maar niemand \
+                 legde ze uit."
+            ),
+            ("admin-1", "De opname loopt nog, ga gerust door."),
+        ]
+    );
+    assert_eq!(p.turns[0].line, 7);
+    let attributes: Vec<(&str, &str)> = p
+        .attributes
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        attributes,
+        [
+            ("datum", "14 mei 2025"),
+            ("duur", "01:12:45"),
+            ("locatie", "wijkcentrum De Brug"),
+            ("title", "Transcriptie focusgroep uitvoering Havenstad"),
+            ("transcribent", "Tekstbureau Noord"),
+        ]
+    );
+    assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+}
+
+#[test]
+fn text_lowercase_labels_are_labels_where_the_manifest_lists_them() {
+    let p = load_with("lowercase_labels.txt", &["Interviewer", "Respondent"]);
+    assert_eq!(
+        said(&p),
+        [
+            ("interviewer", "Hoe vond u de cursus?"),
+            (
+                "respondent",
+                "Goed. Maar de tijden waren lastig, kijk: ik werk 's avonds."
+            ),
+            ("interviewer", "Dat begrijp ik."),
+        ]
+    );
+    // `kijk:` is not listed: read as text, and named with its line.
+    assert_eq!(p.warnings.len(), 1);
+    assert_eq!(p.warnings[0].line, 3);
+    assert_eq!(
+        p.warnings[0].message,
+        "\"kijk:\" could be a speaker label or the start of a sentence (line 3); it was read as \
+         text. If it is a speaker, list it under [[speakers]] in icamo.toml"
+    );
+    // Unlisted, no line is a turn: the file is refused, and the message says what to do.
+    let e = parse_bytes(Format::Text, &fixture("lowercase_labels.txt")).unwrap_err();
+    assert_eq!((e.line, e.column), (1, 1));
+    assert!(
+        e.message.ends_with(
+            "; if \"interviewer:\" is a speaker label, list it under [[speakers]] in icamo.toml"
+        ),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn text_unsure_labels_are_listed_with_all_their_lines() {
+    let text = "Interviewer: Wat zei de klantmanager?\nAmal: Ze zei het zo.\nkijk: zo gaat dat.\n\
+                En toen nog eens:\nkijk: zo gaat dat.\n";
+    let p = icamo::transcript::parse(Format::Text, text).unwrap();
+    assert_eq!(
+        said(&p)[1],
+        (
+            "Amal",
+            "Ze zei het zo. kijk: zo gaat dat. En toen nog eens: kijk: zo gaat dat."
+        )
+    );
+    assert_eq!(p.warnings.len(), 1);
+    assert!(
+        p.warnings[0].message.contains("(lines 3 and 5)"),
+        "{}",
+        p.warnings[0].message
+    );
+    // Under --strict the first one refuses the file, at its line.
+    let strict = ReadOptions {
+        speakers: Vec::new(),
+        strict: true,
+    };
+    let e = icamo::transcript::parse_with(Format::Text, text, &strict).unwrap_err();
+    assert_eq!(e.line, 3);
+    assert!(
+        e.message.ends_with("(refused under --strict)"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn text_times_on_their_own_lines_start_the_next_turn() {
+    // Timecoded transcripts as Lumberjack Builder documents them (and LaBB-CAT's plain-text
+    // format): a time alone on a line, bare or in brackets, then the speaker, sometimes in
+    // capitals on a line of its own.
+    let p = load(Format::Text, "timestamp_lines.txt");
+    assert_eq!(
+        said(&p),
+        [
+            (
+                "Spreker 1",
+                "Het transcript begint met een tijd op een eigen regel."
+            ),
+            (
+                "SPREKER 2",
+                "Een nieuwe spreker staat soms in hoofdletters op een eigen regel."
+            ),
+            (
+                "Spreker 1",
+                "Of de naam staat vooraan, met een dubbele punt."
+            ),
+            ("SPREKER 2", "De tijd mag ook tussen vierkante haken."),
+        ]
+    );
+    let starts: Vec<_> = p.turns.iter().map(|t| t.start_ms).collect();
+    assert_eq!(starts, [Some(0), Some(17_000), Some(35_000), Some(44_000)]);
+}
+
+#[test]
+fn text_otranscribe_times_before_short_labels() {
+    // oTranscribe's export puts the time first (`02:06 T: Yes`), as Thor Galle's
+    // oTranscribe-to-ATLAS.ti converter shows.
+    let p = load(Format::Text, "otranscribe.txt");
+    assert_eq!(
+        said(&p),
+        [
+            ("I", "Hoe bent u bij het project terechtgekomen?"),
+            ("R", "Via de klantmanager. Zij belde mij op een maandag."),
+            ("I", "En toen?"),
+            ("R", "Toen ben ik gaan kijken."),
+        ]
+    );
+    let starts: Vec<_> = p.turns.iter().map(|t| t.start_ms).collect();
+    assert_eq!(
+        starts,
+        [Some(3_000), Some(7_000), Some(123_000), Some(126_000)]
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

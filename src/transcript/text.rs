@@ -319,6 +319,8 @@ struct Reader {
     unsure: UnsureLabels,
     /// Whether the line before was blank (or there was none): where an Otter label may stand.
     after_blank: bool,
+    /// The time on a line of its own just before (`00:00:17`), for the turn that follows.
+    pending_ms: Option<u64>,
 }
 
 /// One non-blank line: its number, where it starts in the input, its text without leading
@@ -337,6 +339,7 @@ impl Reader {
         if let Some(t) = self.current.take() {
             self.turns.push(t.finish());
         }
+        let ms = ms.or(self.pending_ms.take());
         let mut t = TurnBuilder::new(Some(speaker), line.no, ms, line.start);
         Self::push(&mut t, text);
         t.extend_to(line.content_end);
@@ -354,6 +357,12 @@ impl Reader {
 
     /// Reads one non-blank line.
     fn line(&mut self, line: &Line<'_>) {
+        // A time alone on a line marks where the next turn starts; it is no spoken text.
+        if let Some(ms) = lone_time(line.trimmed) {
+            self.pending_ms = Some(ms);
+            return;
+        }
+        let pending = self.pending_ms.take();
         let in_header = self.current.is_none();
         if in_header && let Some((key, value)) = Header::field(line.trimmed, &self.known) {
             self.header.add(&key, value);
@@ -361,6 +370,7 @@ impl Reader {
         }
         match classify_turn_line(line.trimmed, &self.known) {
             LineStart::Turn(head) => {
+                self.pending_ms = pending;
                 let text = &line.trimmed[head.text_start..];
                 self.start_turn(line, head.speaker, head.start_ms, text);
                 return;
@@ -372,6 +382,7 @@ impl Reader {
                     && let Some(c) = read_label(line.trimmed)
                     && (self.known.lists(&c) || (c.kind == LabelKind::Clear && c.time.is_some()))
                 {
+                    self.pending_ms = pending;
                     self.start_turn(line, c.label, c.time, "");
                     return;
                 }
@@ -419,6 +430,22 @@ impl Reader {
     }
 }
 
+/// The time on a line that holds nothing else: `00:00:17`, `[00:00:44]` or `#00:01:23-4#`.
+fn lone_time(line: &str) -> Option<u64> {
+    let line = line.trim_end();
+    let inner = line
+        .strip_prefix('[')
+        .and_then(|l| l.strip_suffix(']'))
+        .unwrap_or(line);
+    if let Some(ms) = parse_timestamp(inner.trim()) {
+        return Some(ms);
+    }
+    match strip_time_marks(line) {
+        (rest, Some(ms)) if rest.trim().is_empty() => Some(ms),
+        _ => None,
+    }
+}
+
 /// Parses a plain-text transcript; `options.speakers` decides where a label is unsure.
 pub(crate) fn parse(input: &str, options: &ReadOptions) -> Result<ParsedTranscript, ParseError> {
     let mut reader = Reader {
@@ -428,6 +455,7 @@ pub(crate) fn parse(input: &str, options: &ReadOptions) -> Result<ParsedTranscri
         header: Header::default(),
         unsure: UnsureLabels::default(),
         after_blank: true,
+        pending_ms: None,
     };
     let mut offset = 0;
     for (i, raw) in input.split('\n').enumerate() {
