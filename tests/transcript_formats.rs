@@ -500,6 +500,112 @@ fn text_otranscribe_times_before_short_labels() {
     );
 }
 
+/// A focus group typed by a transcription service: header, qualified labels, a label typed
+/// in decomposed Unicode, and a lowercase `kijk:` only the manifest could call a label.
+const FG_TOLK: &str = "Focusgroep statushouders Havenstad\nDatum: 14 mei 2025\nLocatie: wijkcentrum De Brug\n\n\
+    Interviewer: Hoe ging het inschrijven bij de gemeente?\n\
+    Tolk (Arabisch): Hij zegt dat het lang duurde.\n\
+    Interviewer: En bij u?\n\
+    Anai\u{0308}s: Nee. Het duurde ook lang.\n\
+    kijk: niemand legde de brieven uit.\n";
+
+/// The fixture study with `corpus/fg-tolk.txt` ([`FG_TOLK`], whose `Anaïs` has a combining
+/// diaeresis) and its speakers in the manifest (`Anaïs` typed precomposed).
+fn study_with_interpreter() -> tempfile::TempDir {
+    let dir = common::fixture_study("study");
+    std::fs::write(dir.path().join("corpus/fg-tolk.txt"), FG_TOLK).unwrap();
+    let manifest = dir.path().join("icamo.toml");
+    let mut toml = std::fs::read_to_string(&manifest).unwrap();
+    toml.push_str(
+        "\n[[documents]]\nfile = \"corpus/fg-tolk.txt\"\ncase = \"Havenstad\"\ntype = \"focusgroep\"\n\n\
+         [[speakers]]\nlabel = \"Ana\u{ef}s\"\nrespondent = \"P09\"\nrole = \"statushouder\"\ndocuments = [\"fg-tolk\"]\n\n\
+         [[speakers]]\nlabel = \"Tolk (Arabisch)\"\nrole = \"tolk\"\ndocuments = [\"fg-tolk\"]\n",
+    );
+    std::fs::write(&manifest, toml).unwrap();
+    dir
+}
+
+#[test]
+fn ingest_names_an_unsure_label_with_file_and_line_and_show_prints_the_turns() {
+    let dir = study_with_interpreter();
+    let study = dir.path();
+    let out = common::icamo(study).arg("ingest").output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(
+        stderr,
+        "warning: corpus/fg-tolk.txt:9: \"kijk:\" could be a speaker label or the start of a \
+         sentence (line 9); it was read as text. If it is a speaker, list it under [[speakers]] \
+         in icamo.toml\n"
+    );
+    // The decomposed `Anaïs` found her precomposed manifest entry: a role, no unknown speaker.
+    let out = common::icamo(study)
+        .args(["show", "fg-tolk:4", "--context", "1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "  fg-tolk:0003  interviewer · Havenstad  (corpus/fg-tolk.txt:7)\n      En bij u?\n\n\
+         > fg-tolk:0004  statushouder · Havenstad  (corpus/fg-tolk.txt:8)\n\
+         >     Nee. Het duurde ook lang. kijk: niemand legde de brieven uit.\n\n"
+    );
+    let out = common::icamo(study)
+        .args(["show", "fg-tolk:2", "--context", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "> fg-tolk:0002  tolk · Havenstad  (corpus/fg-tolk.txt:6)\n\
+         >     Hij zegt dat het lang duurde.\n\n"
+    );
+}
+
+#[test]
+fn ingest_strict_refuses_an_unsure_label_and_keeps_the_last_good_state() {
+    let dir = study_with_interpreter();
+    let study = dir.path();
+    common::icamo(study).arg("ingest").assert().success();
+    let out = common::icamo(study)
+        .args(["ingest", "--strict", "--rebuild"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains(
+            "corpus/fg-tolk.txt:9:1: \"kijk:\" could be a speaker label or the start of a \
+             sentence (line 9); it was read as text. If it is a speaker, list it under \
+             [[speakers]] in icamo.toml (refused under --strict)"
+        ),
+        "{stderr}"
+    );
+    // Nothing was changed: the turns of the last ingest are still there.
+    common::icamo(study)
+        .args(["show", "fg-tolk:2", "--context", "0"])
+        .assert()
+        .success()
+        .stdout("> fg-tolk:0002  tolk · Havenstad  (corpus/fg-tolk.txt:6)\n>     Hij zegt dat het lang duurde.\n\n");
+    // Listed in the manifest, `kijk` is a speaker and --strict has nothing to refuse.
+    let manifest = study.join("icamo.toml");
+    let mut toml = std::fs::read_to_string(&manifest).unwrap();
+    toml.push_str(
+        "\n[[speakers]]\nlabel = \"Kijk\"\nrespondent = \"P10\"\nrole = \"statushouder\"\n\
+         documents = [\"fg-tolk\"]\n",
+    );
+    std::fs::write(&manifest, toml).unwrap();
+    common::icamo(study)
+        .args(["ingest", "--strict"])
+        .assert()
+        .success()
+        .stderr("");
+    common::icamo(study)
+        .args(["show", "fg-tolk:5", "--context", "0"])
+        .assert()
+        .success()
+        .stdout("> fg-tolk:0005  statushouder · Havenstad  (corpus/fg-tolk.txt:9)\n>     niemand legde de brieven uit.\n\n");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Encodings
 
