@@ -321,6 +321,8 @@ struct Reader {
     after_blank: bool,
     /// The time on a line of its own just before (`00:00:17`), for the turn that follows.
     pending_ms: Option<u64>,
+    /// Unlisted labels read as header lines, with their line.
+    header_labels: Vec<(String, usize)>,
 }
 
 /// One non-blank line: its number, where it starts in the input, its text without leading
@@ -369,7 +371,15 @@ impl Reader {
             return;
         }
         match classify_turn_line(line.trimmed, &self.known) {
-            LineStart::Turn(head) => {
+            // Before the first turn, a label the manifest does not list, where it lists some,
+            // is more likely a title (`Focusgroep 2: uitvoering`) than a speaker.
+            LineStart::Turn {
+                head,
+                listed: false,
+            } if in_header && !self.known.is_empty() => {
+                self.header_labels.push((head.speaker, line.no));
+            }
+            LineStart::Turn { head, .. } => {
                 self.pending_ms = pending;
                 let text = &line.trimmed[head.text_start..];
                 self.start_turn(line, head.speaker, head.start_ms, text);
@@ -409,7 +419,8 @@ impl Reader {
             && let Some((line, column)) = self.header.first
         {
             let mut message = BEFORE_FIRST_LABEL.to_string();
-            if let Some((label, _)) = self.unsure.labels.first() {
+            let hint = self.unsure.labels.first().map(|(l, _)| l);
+            if let Some(label) = hint.or(self.header_labels.first().map(|(l, _)| l)) {
                 message.push_str(&format!(
                     "; if {} is a speaker label, list it under [[speakers]] in icamo.toml",
                     quoted(&format!("{label}:"))
@@ -421,11 +432,26 @@ impl Reader {
                 message,
             });
         }
+        let mut warnings: Vec<ParseWarning> = self
+            .header_labels
+            .iter()
+            .map(|(label, line)| ParseWarning {
+                line: *line,
+                message: format!(
+                    "{} comes before the first speaker the manifest lists and was read as part \
+                     of the document's header; if it is a speaker, list it under [[speakers]] in \
+                     icamo.toml",
+                    quoted(&format!("{label}:"))
+                ),
+            })
+            .collect();
+        warnings.extend(self.unsure.warnings());
+        warnings.sort_by_key(|w| w.line);
         Ok(ParsedTranscript {
             attributes: self.header.attributes,
             turns: self.turns,
             source: input.to_string(),
-            warnings: self.unsure.warnings(),
+            warnings,
         })
     }
 }
@@ -456,6 +482,7 @@ pub(crate) fn parse(input: &str, options: &ReadOptions) -> Result<ParsedTranscri
         unsure: UnsureLabels::default(),
         after_blank: true,
         pending_ms: None,
+        header_labels: Vec::new(),
     };
     let mut offset = 0;
     for (i, raw) in input.split('\n').enumerate() {
@@ -493,6 +520,24 @@ pub(crate) fn parse(input: &str, options: &ReadOptions) -> Result<ParsedTranscri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_lines_of_colons_and_hashes_stay_linear() {
+        // Rescanning a line per colon or per `#` would take minutes on this; one pass is quick.
+        let n = 300_000;
+        let src = format!(
+            "Titel: {}\nInterviewer: {}\n{}\n{}\nkijk: {}\n",
+            "a: ".repeat(n),
+            "b: ".repeat(n),
+            "#".repeat(n),
+            "ja #00:00:01-1# ".repeat(n / 10),
+            "c:".repeat(n)
+        );
+        let p = parse(&src, &ReadOptions::default()).unwrap();
+        assert_eq!(p.turns.len(), 1);
+        assert_eq!(p.turns[0].end_ms, Some(1_100));
+        assert_eq!(p.warnings.len(), 1);
+    }
 
     #[test]
     fn quoting_cuts_long_lines() {
