@@ -452,43 +452,6 @@ fn text_unsure_labels_are_listed_with_all_their_lines() {
 }
 
 #[test]
-fn text_title_with_a_colon_before_the_first_listed_speaker_is_header() {
-    let text = "Focusgroep 2: uitvoering Havenstad\nDatum: 3 juni 2025\n\n\
-                Moderator: Welkom.\nGreetje: Dank je.\n";
-    let listed = ReadOptions {
-        speakers: vec!["Moderator".into(), "Greetje".into()],
-        strict: false,
-    };
-    let p = icamo::transcript::parse_with(Format::Text, text, &listed).unwrap();
-    assert_eq!(
-        said(&p),
-        [("Moderator", "Welkom."), ("Greetje", "Dank je.")]
-    );
-    assert_eq!(
-        p.attributes.get("title").map(String::as_str),
-        Some("Focusgroep 2: uitvoering Havenstad")
-    );
-    assert_eq!(p.warnings.len(), 1);
-    assert_eq!(p.warnings[0].line, 1);
-    assert_eq!(
-        p.warnings[0].message,
-        "\"Focusgroep 2:\" comes before the first speaker the manifest lists and was read as \
-         part of the document's header; if it is a speaker, list it under [[speakers]] in \
-         icamo.toml"
-    );
-    // Without a speaker list the grammar decides: a capitalised, numbered label is a speaker,
-    // and the header ends there.
-    let p = parse(Format::Text, text).unwrap();
-    assert_eq!(
-        said(&p)[..2],
-        [
-            ("Focusgroep 2", "uitvoering Havenstad"),
-            ("Datum", "3 juni 2025")
-        ]
-    );
-}
-
-#[test]
 fn text_times_on_their_own_lines_start_the_next_turn() {
     // Timecoded transcripts as Lumberjack Builder documents them (and LaBB-CAT's plain-text
     // format): a time alone on a line, bare or in brackets, then the speaker, sometimes in

@@ -84,13 +84,8 @@ pub(crate) struct Candidate {
 /// What a line that may start with a label turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum LineStart {
-    /// A speaker label starts a turn here; `listed` when the manifest lists it.
-    Turn {
-        /// The label and where the text starts.
-        head: LabelHead,
-        /// Whether the manifest lists the label (else the grammar alone decided).
-        listed: bool,
-    },
+    /// A speaker label starts a turn here.
+    Turn(LabelHead),
     /// Maybe a label, maybe a sentence; read as text and named in a warning.
     Unsure(LabelHead),
     /// Text.
@@ -110,11 +105,6 @@ impl KnownLabels {
         KnownLabels {
             keys: labels.iter().map(|l| label_key(l)).collect(),
         }
-    }
-
-    /// Whether the manifest lists no label at all (then the grammar alone decides).
-    pub(crate) fn is_empty(&self) -> bool {
-        self.keys.is_empty()
     }
 
     /// Whether `label` is listed.
@@ -438,15 +428,18 @@ pub(crate) fn classify_turn_line(line: &str, known: &KnownLabels) -> LineStart {
     };
     let rest = &line[colon + 1..];
     let text_start = colon + 1 + (rest.len() - rest.trim_start().len());
-    let listed = known.lists(&c);
-    let kind = if listed { LabelKind::Clear } else { c.kind };
+    let kind = if known.lists(&c) {
+        LabelKind::Clear
+    } else {
+        c.kind
+    };
     let head = LabelHead {
         speaker: c.label,
         start_ms: c.time,
         text_start,
     };
     match kind {
-        LabelKind::Clear => LineStart::Turn { head, listed },
+        LabelKind::Clear => LineStart::Turn(head),
         LabelKind::Unsure => LineStart::Unsure(head),
         LabelKind::Sentence => LineStart::Text,
     }
@@ -456,7 +449,7 @@ pub(crate) fn classify_turn_line(line: &str, known: &KnownLabels) -> LineStart {
 /// [`classify_turn_line`]).
 pub(crate) fn parse_turn_line(line: &str) -> Option<LabelHead> {
     match classify_turn_line(line, &KnownLabels::default()) {
-        LineStart::Turn { head, .. } => Some(head),
+        LineStart::Turn(head) => Some(head),
         _ => None,
     }
 }
@@ -577,11 +570,11 @@ mod tests {
         let known = KnownLabels::new(&["Interviewer".into(), "Nee. Kijk".into()]);
         assert!(matches!(
             classify_turn_line("interviewer: Welkom.", &known),
-            LineStart::Turn { head, listed: true } if head.speaker == "interviewer"
+            LineStart::Turn(h) if h.speaker == "interviewer"
         ));
         assert!(matches!(
             classify_turn_line("Nee. Kijk: een listed label is always a label", &known),
-            LineStart::Turn { listed: true, .. }
+            LineStart::Turn(_)
         ));
         assert!(matches!(
             classify_turn_line("kijk: de gemeente", &known),
@@ -590,7 +583,7 @@ mod tests {
         let tolk = KnownLabels::new(&["Tolk".into()]);
         assert!(matches!(
             classify_turn_line("tolk (arabisch): ja", &tolk),
-            LineStart::Turn { listed: true, .. }
+            LineStart::Turn(_)
         ));
     }
 }

@@ -321,8 +321,6 @@ struct Reader {
     after_blank: bool,
     /// The time on a line of its own just before (`00:00:17`), for the turn that follows.
     pending_ms: Option<u64>,
-    /// Unlisted labels read as header lines, with their line.
-    header_labels: Vec<(String, usize)>,
 }
 
 /// One non-blank line: its number, where it starts in the input, its text without leading
@@ -371,15 +369,7 @@ impl Reader {
             return;
         }
         match classify_turn_line(line.trimmed, &self.known) {
-            // Before the first turn, a label the manifest does not list, where it lists some,
-            // is more likely a title (`Focusgroep 2: uitvoering`) than a speaker.
-            LineStart::Turn {
-                head,
-                listed: false,
-            } if in_header && !self.known.is_empty() => {
-                self.header_labels.push((head.speaker, line.no));
-            }
-            LineStart::Turn { head, .. } => {
+            LineStart::Turn(head) => {
                 self.pending_ms = pending;
                 let text = &line.trimmed[head.text_start..];
                 self.start_turn(line, head.speaker, head.start_ms, text);
@@ -419,8 +409,7 @@ impl Reader {
             && let Some((line, column)) = self.header.first
         {
             let mut message = BEFORE_FIRST_LABEL.to_string();
-            let hint = self.unsure.labels.first().map(|(l, _)| l);
-            if let Some(label) = hint.or(self.header_labels.first().map(|(l, _)| l)) {
+            if let Some((label, _)) = self.unsure.labels.first() {
                 message.push_str(&format!(
                     "; if {} is a speaker label, list it under [[speakers]] in icamo.toml",
                     quoted(&format!("{label}:"))
@@ -432,26 +421,11 @@ impl Reader {
                 message,
             });
         }
-        let mut warnings: Vec<ParseWarning> = self
-            .header_labels
-            .iter()
-            .map(|(label, line)| ParseWarning {
-                line: *line,
-                message: format!(
-                    "{} comes before the first speaker the manifest lists and was read as part \
-                     of the document's header; if it is a speaker, list it under [[speakers]] in \
-                     icamo.toml",
-                    quoted(&format!("{label}:"))
-                ),
-            })
-            .collect();
-        warnings.extend(self.unsure.warnings());
-        warnings.sort_by_key(|w| w.line);
         Ok(ParsedTranscript {
             attributes: self.header.attributes,
             turns: self.turns,
             source: input.to_string(),
-            warnings,
+            warnings: self.unsure.warnings(),
         })
     }
 }
@@ -482,7 +456,6 @@ pub(crate) fn parse(input: &str, options: &ReadOptions) -> Result<ParsedTranscri
         unsure: UnsureLabels::default(),
         after_blank: true,
         pending_ms: None,
-        header_labels: Vec::new(),
     };
     let mut offset = 0;
     for (i, raw) in input.split('\n').enumerate() {
