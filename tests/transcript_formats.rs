@@ -275,7 +275,7 @@ fn text_otter_label_and_time_on_their_own_line() {
 fn text_whisperx_and_pyannote_speaker_ids() {
     // Diarisation scripts around WhisperX/pyannote write `[00:00:00] SPEAKER_00: text`,
     // `SPEAKER_00: text`, `[SPEAKER_00]: text`, or a time range before the id, sometimes with
-    // the id alone on its line and the text below.
+    // the id alone on its line and the text below, or `[Speaker 1] text` without a colon.
     let p = load(Format::Text, "whisperx.txt");
     assert_eq!(
         said(&p),
@@ -292,12 +292,23 @@ fn text_whisperx_and_pyannote_speaker_ids() {
                 "SPEAKER_01",
                 "Nu gaat het beter, ik volg de les zonder tolk."
             ),
+            ("Speaker 1", "Fijn om te horen."),
+            ("Speaker 2", "Dank u."),
         ]
     );
     let starts: Vec<_> = p.turns.iter().map(|t| t.start_ms).collect();
     assert_eq!(
         starts,
-        [Some(0), Some(5_000), None, None, Some(31_500), Some(36_000)]
+        [
+            Some(0),
+            Some(5_000),
+            None,
+            None,
+            Some(31_500),
+            Some(36_000),
+            Some(41_000),
+            None
+        ]
     );
 }
 

@@ -417,14 +417,45 @@ fn label_colon(line: &str) -> Option<usize> {
     })
 }
 
-/// Reads a line that may start with `Label: text`, `[00:12:03] Label: text` or
-/// `Label (00:12:03): text`, deciding by `known` where the grammar alone is unsure.
+/// A speaker id in brackets without a colon, `[Speaker 1] text` (optionally after a time), as
+/// diarisation scripts write it: a label only when listed, or clear and numbered, so that
+/// `[Applaus] …` and `[lacht] …` stay text.
+fn bracket_head(line: &str, known: &KnownLabels) -> Option<LabelHead> {
+    let (time, rest) = strip_leading_time(line);
+    let inner = rest.strip_prefix('[')?;
+    let close = inner
+        .bytes()
+        .take(MAX_LABEL_BYTES)
+        .position(|b| b == b']')?;
+    let after = &inner[close + 1..];
+    if !after.is_empty() && !after.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let c = read_label(&inner[..close])?;
+    let numbered = c.kind == LabelKind::Clear && c.label.contains(|ch: char| ch.is_ascii_digit());
+    if !(numbered || known.lists(&c)) {
+        return None;
+    }
+    Some(LabelHead {
+        speaker: c.label,
+        start_ms: time.or(c.time),
+        text_start: line.len() - after.trim_start().len(),
+    })
+}
+
+/// Reads a line that may start with `Label: text`, `[00:12:03] Label: text`,
+/// `Label (00:12:03): text` or `[Speaker 1] text`, deciding by `known` where the grammar alone
+/// is unsure.
 pub(crate) fn classify_turn_line(line: &str, known: &KnownLabels) -> LineStart {
+    let by_bracket = || match bracket_head(line, known) {
+        Some(head) => LineStart::Turn(head),
+        None => LineStart::Text,
+    };
     let Some(colon) = label_colon(line) else {
-        return LineStart::Text;
+        return by_bracket();
     };
     let Some(c) = read_label(&line[..colon]) else {
-        return LineStart::Text;
+        return by_bracket();
     };
     let rest = &line[colon + 1..];
     let text_start = colon + 1 + (rest.len() - rest.trim_start().len());
@@ -441,7 +472,7 @@ pub(crate) fn classify_turn_line(line: &str, known: &KnownLabels) -> LineStart {
     match kind {
         LabelKind::Clear => LineStart::Turn(head),
         LabelKind::Unsure => LineStart::Unsure(head),
-        LabelKind::Sentence => LineStart::Text,
+        LabelKind::Sentence => by_bracket(),
     }
 }
 
@@ -563,6 +594,13 @@ mod tests {
         assert!(parse_turn_line("Nee. Kijk: de gemeente wil dat niet.").is_none());
         let h = parse_turn_line("Tolk (Arabisch): Hij zegt dat het goed ging.").unwrap();
         assert_eq!(h.speaker, "Tolk (Arabisch)");
+        let h = parse_turn_line("[00:00:41.000] [Speaker 1] Ja: precies.").unwrap();
+        assert_eq!(
+            (h.speaker.as_str(), h.start_ms, h.text_start),
+            ("Speaker 1", Some(41_000), 27)
+        );
+        assert!(parse_turn_line("[Applaus] Dank u wel.").is_none());
+        assert!(parse_turn_line("[Speaker 1]Geen spatie").is_none());
     }
 
     #[test]
