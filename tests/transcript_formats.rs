@@ -203,6 +203,9 @@ fn text_without_a_single_label_is_an_error() {
         e.to_string()
             .starts_with("2:4: text before the first speaker label")
     );
+    // Header fields alone are no transcript either.
+    let e = parse(Format::Text, "Datum: 14 mei 2025\nLocatie: Havenstad\n").unwrap_err();
+    assert_eq!((e.line, e.column), (1, 1));
 }
 
 #[test]

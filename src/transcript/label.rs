@@ -2,8 +2,9 @@
 //! with a sentence that happens to hold a colon.
 //!
 //! A label is one to five words, optionally in square brackets (`[SPEAKER_00]`, as WhisperX
-//! scripts write it), optionally followed by a qualifier in parentheses (`Tolk (Arabisch)`,
-//! `Dr. Jansen (GGD)`), with an optional timestamp before or after it. It is compared in Unicode
+//! scripts write it; `[Speaker 1] text` needs no colon when the label is numbered or listed),
+//! optionally followed by a qualifier in parentheses (`Tolk (Arabisch)`, `Dr. Jansen (GGD)`),
+//! with an optional timestamp before or after it. It is compared in Unicode
 //! NFC, so an `Anaïs` typed with a combining diaeresis is the same label as the precomposed one.
 //!
 //! Every candidate falls in one of three kinds:

@@ -1,12 +1,3 @@
-//! Plain-text transcripts (`Naam: tekst`), plus the speaker-label grammar the other parsers share.
-//!
-//! A turn starts at a line `Label: text`, `[hh:mm:ss] Label: text`, `[mm:ss] Label: text` or
-//! `Label (hh:mm:ss): text`. A label is one to five words, each starting with a capital letter or
-//! a digit; name particles (`van`, `de`, `der`, `el`, `ter`, …) may be lowercase, but at least one
-//! word must be capitalised or a number. This is what keeps a continuation line such as
-//! `Dus ik zei: dat gaat niet.` from starting a turn. Every other non-blank line continues the
-//! current turn; a blank line starts a new paragraph of the same turn.
-
 //! Plain-text transcripts (`Naam: tekst`), and the text helpers the other parsers share.
 //!
 //! A turn starts at a line `Label: text` (with a timestamp before or after the label, see
@@ -211,6 +202,9 @@ const HEADER_FIELDS: &[&str] = &[
     "organization",
 ];
 
+/// Longest header field name, in bytes (`getranscribeerd door` is 20).
+const MAX_FIELD_BYTES: usize = 24;
+
 /// Most line numbers a warning lists before it counts the rest.
 const MAX_LISTED_LINES: usize = 8;
 
@@ -246,6 +240,9 @@ impl Header {
     /// A header line `Field: value` with a known field, as (field, value).
     fn field<'l>(line: &'l str, known: &KnownLabels) -> Option<(String, &'l str)> {
         let (key, value) = line.split_once(':')?;
+        if key.len() > MAX_FIELD_BYTES {
+            return None;
+        }
         let key = label_key(key);
         if !HEADER_FIELDS.contains(&key.as_str()) || known.contains(&key) {
             return None;
@@ -263,6 +260,7 @@ struct UnsureLabels {
 }
 
 impl UnsureLabels {
+    /// Notes `label` at `line`.
     fn add(&mut self, label: String, line: usize) {
         match self.index.get(&label) {
             Some(&i) => self.labels[i].1.push(line),
@@ -365,6 +363,7 @@ impl Reader {
         let pending = self.pending_ms.take();
         let in_header = self.current.is_none();
         if in_header && let Some((key, value)) = Header::field(line.trimmed, &self.known) {
+            self.header.first.get_or_insert((line.no, line.column));
             self.header.add(&key, value);
             return;
         }
