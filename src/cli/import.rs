@@ -229,11 +229,8 @@ fn print_project_summary(file: &Path, into: &Path, s: &qdpx::ImportSummary) -> R
     for (reason, n) in &s.unplaced {
         say!("              {n} not placed: {reason}")?;
     }
-    if s.inclusive_ends > 0 {
-        say!(
-            "  {} selections had an inclusive end offset (told from their quoted text)",
-            s.inclusive_ends
-        )?;
+    for (source, convention) in &s.conventions {
+        say!("  offsets     \"{source}\" read as {convention} (what its selections fit)")?;
     }
     if s.memos > 0 {
         say!("  memos       {} (memos/)", s.memos)?;

@@ -210,7 +210,8 @@ pub fn read_codings(path: &Path, coder: Option<&str>) -> Result<Vec<Coding>, Err
     );
     let mut codings = Vec::new();
     let mut problems = Vec::new();
-    let mut seen: HashMap<(String, String), usize> = HashMap::new();
+    let mut seen: HashMap<(String, String, Option<[usize; 2]>), usize> = HashMap::new();
+    let mut spanned: HashMap<(String, String), usize> = HashMap::new();
     for row in numbered_records(&mut reader) {
         let (line, record) = match row {
             Ok(row) => row,
@@ -238,9 +239,26 @@ pub fn read_codings(path: &Path, coder: Option<&str>) -> Result<Vec<Coding>, Err
                 // The anchor is kept as written: its bytes are what `span` counts.
                 let text = text_col.and_then(|i| record.get(i)).unwrap_or("");
                 c.text = (!text.is_empty()).then(|| text.to_string());
-                let key = (c.segment.clone(), c.code.clone());
+                // One line per segment and code, except that one coder may mark several
+                // passages of a turn with a code: accepts on different spans (as a REFI-QDA
+                // import writes two selections in one turn).
+                let passage = (c.decision == Decision::Accept).then_some(c.span).flatten();
+                let key = (c.segment.clone(), c.code.clone(), passage);
+                let whole = (c.segment.clone(), c.code.clone(), None);
+                let clash = if passage.is_some() {
+                    seen.get(&whole).or(seen.get(&key)).copied()
+                } else {
+                    seen.get(&whole).copied().or_else(|| {
+                        let spans = spanned.get(&(c.segment.clone(), c.code.clone()));
+                        spans.copied()
+                    })
+                };
+                if passage.is_some() {
+                    spanned.entry((c.segment.clone(), c.code.clone())).or_insert(line);
+                }
+                seen.entry(key).or_insert(line);
                 if coder.is_some()
-                    && let Some(first) = seen.insert(key, line)
+                    && let Some(first) = clash
                 {
                     problems.push((
                         line,
@@ -723,6 +741,35 @@ mod tests {
             err.contains("anna.csv:4: d:0001 a is coded twice (also on line 2)"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_coder_may_mark_two_passages_of_a_turn_with_one_code() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("anna.csv");
+        let head = "segment,code,stance,origin,span,note,decision\n";
+        fs::write(
+            &path,
+            format!("{head}d:0001,a,,import,0-5,,accept\nd:0001,a,,import,9-14,,accept\n"),
+        )
+        .unwrap();
+        let spans: Vec<_> = read_codings(&path, Some("anna"))
+            .unwrap()
+            .into_iter()
+            .map(|c| c.span)
+            .collect();
+        assert_eq!(spans, vec![Some([0, 5]), Some([9, 14])]);
+        // The same passage twice, or a passage beside the whole turn, is one decision too many.
+        for rows in [
+            "d:0001,a,,import,0-5,,accept\nd:0001,a,,import,0-5,,accept\n",
+            "d:0001,a,,import,0-5,,accept\nd:0001,a,,import,,,accept\n",
+            "d:0001,a,,import,,,accept\nd:0001,a,,import,0-5,,accept\n",
+            "d:0001,a,,import,0-5,,accept\nd:0001,a,,import,9-14,,reject\n",
+        ] {
+            fs::write(&path, format!("{head}{rows}")).unwrap();
+            let err = read_codings(&path, Some("anna")).unwrap_err().to_string();
+            assert!(err.contains("anna.csv:3: d:0001 a is coded twice (also on line 2)"), "{rows}: {err}");
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use super::ledger::{self, LedgerRow, Selection};
-use super::offsets::SourceText;
+use super::offsets::{Convention, SourceText, Turns, Written};
 use super::plan::{Plan, Source, norm_guid};
 use crate::coding::Stance;
 use crate::coding::manual::{Coding, Decision, Origin, codings_csv, sort_codings};
@@ -25,27 +25,52 @@ pub(super) struct Placed {
     pub ledger: Vec<LedgerRow>,
     /// Codings placed on segments (one per segment a selection covers).
     pub placed: usize,
-    /// Selections whose end offset was read as inclusive.
-    pub inclusive_ends: usize,
+    /// The offset convention of each source read under another than the standard's: the
+    /// source's name and the convention, as the ledger says it.
+    pub conventions: Vec<(String, String)>,
 }
 
 /// Places the codings of every text source's selections on `turns` (the segments of each
-/// document, by id); `texts` are the sources' texts, where the archive has them.
+/// document, by id; `unread` says why a document has none); `texts` are the sources' texts,
+/// where the archive has them.
 pub(super) fn place(
     plan: &Plan<'_>,
-    texts: &[Option<SourceText<'_>>],
+    texts: &[Option<SourceText>],
     turns: &HashMap<String, Vec<Segment>>,
+    unread: &HashMap<String, String>,
 ) -> Placed {
     let mut out = Placed {
         per_coder: BTreeMap::new(),
         ledger: ledger::unplaced_rows(plan),
         placed: 0,
-        inclusive_ends: 0,
+        conventions: Vec::new(),
     };
     for ((s, id), text) in plan.sources.iter().zip(&plan.doc_ids).zip(texts) {
         let segs = turns.get(id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
-        for sel in s.el.children_named("PlainTextSelection") {
-            out.place_selection(plan, s, text.as_ref(), sel, segs);
+        let sels: Vec<&Element> = s.el.children_named("PlainTextSelection").collect();
+        let read = text.as_ref().map(|t| {
+            let convention = if plan.block.is_some() {
+                // icamo's own export counts as the standard says.
+                Convention::STANDARD
+            } else {
+                let written: Vec<Written<'_>> = sels.iter().filter_map(|sel| written(sel)).collect();
+                t.convention(&written)
+            };
+            if convention != Convention::STANDARD {
+                out.conventions.push((s.name.clone(), t.describe(convention)));
+            }
+            Reading {
+                text: t,
+                convention,
+                units: t.units(convention),
+                described: t.describe(convention),
+                turns: Turns::new(segs),
+                unread: unread.get(id.as_str()).map(String::as_str),
+            }
+        });
+        let mut read = read;
+        for sel in sels {
+            out.place_selection(plan, s, read.as_mut(), sel);
         }
         let whole = Selection {
             source: &s.name,
@@ -67,21 +92,49 @@ pub(super) fn place(
     out
 }
 
+/// A source's text as its selections are read: the offset convention picked for it, and
+/// the turns they land on.
+struct Reading<'t, 's> {
+    text: &'t SourceText,
+    convention: Convention,
+    units: Option<Vec<usize>>,
+    described: String,
+    turns: Turns<'s>,
+    /// Why the transcript could not be read, when it could not.
+    unread: Option<&'t str>,
+}
+
+/// A selection's offsets and quote, where both offsets are numbers.
+fn written<'e>(sel: &'e Element) -> Option<Written<'e>> {
+    let offset = |name| sel.attr(name).and_then(|v| v.trim().parse::<usize>().ok());
+    Some(Written {
+        start: offset("startPosition")?,
+        end: offset("endPosition")?,
+        quote: sel.attr("name").unwrap_or_default(),
+    })
+}
+
 impl Placed {
-    /// Places the codings of one `PlainTextSelection` of source `s` on its segments `segs`.
+    /// Places the codings of one `PlainTextSelection` of source `s`, read as `read` says.
     fn place_selection(
         &mut self,
         plan: &Plan<'_>,
         s: &Source<'_>,
-        text: Option<&SourceText<'_>>,
+        read: Option<&mut Reading<'_, '_>>,
         sel: &Element,
-        segs: &[Segment],
     ) {
         let offset = |name| sel.attr(name).and_then(|v| v.trim().parse::<usize>().ok());
-        let (start, end) = (offset("startPosition"), offset("endPosition"));
         let quote = sel.attr("name").unwrap_or_default();
         let codings: Vec<&Element> = sel.children_named("Coding").collect();
-        let (Some(text), Some(start), Some(end)) = (text, start, end) else {
+        let mut selection = Selection {
+            source: &s.name,
+            el: sel,
+            kind: s.kind,
+            start: offset("startPosition"),
+            end: offset("endPosition"),
+            quote,
+        };
+        let (Some(read), Some(w)) = (read, written(sel)) else {
             let reason = if s.text.is_none() {
                 s.missing
                     .clone()
@@ -89,47 +142,37 @@ impl Placed {
             } else {
                 "startPosition or endPosition missing or not a number".into()
             };
-            let selection = Selection {
-                source: &s.name,
-                el: sel,
-                kind: s.kind,
-                start,
-                end,
-                quote,
-            };
             for c in &codings {
                 self.ledger.push(selection.row(plan, c, "", &reason));
             }
             return;
         };
-        let landing = text.land(start, end, quote, segs);
-        if landing.inclusive {
-            self.inclusive_ends += 1;
-        }
-        let seg_ids: Vec<&str> = landing.turns.iter().map(|(s, _)| s.id.as_str()).collect();
-        let selection = Selection {
-            source: &s.name,
-            el: sel,
-            kind: s.kind,
-            start: Some(landing.start),
-            end: Some(landing.end),
-            quote,
-        };
+        let at = read.text.resolve(read.units.as_deref(), read.convention, &w);
+        let landing = read.text.land(at, &mut read.turns);
+        let seg_ids: Vec<&str> = landing.iter().map(|(s, _)| s.id.as_str()).collect();
+        let selected = read.text.selected(at);
+        selection.start = Some(w.start);
+        selection.end = Some(w.end);
+        let comment = selection_comment(sel, &plan.notes);
         for c in &codings {
             let code = plan.code_of(c);
             let reason = if code.is_none() {
-                "the code it refers to is not in the codebook"
-            } else if landing.turns.is_empty() {
-                "the selection covers no turn of the transcript"
+                "the code it refers to is not in the codebook".to_string()
+            } else if let (true, Some(why)) = (landing.is_empty(), read.unread) {
+                format!("its source could not be read as a transcript: {why}")
+            } else if landing.is_empty() {
+                "the selection covers no turn of the transcript".to_string()
             } else {
-                ""
+                String::new()
             };
-            self.ledger
-                .push(selection.row(plan, c, &seg_ids.join(";"), reason));
+            let mut row = selection.row(plan, c, &seg_ids.join(";"), &reason);
+            row.read_as(&read.described, &selected);
+            self.ledger.push(row);
             let Some(code) = code else { continue };
-            let coder = plan.coder_of(c);
+            let coder = plan.coder_of(c, sel);
             let (stance, note) = coding_notes(c, &plan.notes);
-            for (seg, span) in &landing.turns {
+            let note = join_notes(comment.clone(), note);
+            for (seg, span) in &landing {
                 self.per_coder
                     .entry(coder.clone())
                     .or_default()
@@ -148,6 +191,38 @@ impl Placed {
                 self.placed += 1;
             }
         }
+    }
+}
+
+/// The comment on a selection (ATLAS.ti's quotation comment, MAXQDA's and QualCoder's
+/// `Description`; notes the selection refers to), which each of its codings carries.
+fn selection_comment(sel: &Element, notes: &HashMap<String, &Element>) -> Option<String> {
+    let mut texts: Vec<String> = sel
+        .child_text("Description")
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .into_iter()
+        .collect();
+    for r in sel.children_named("NoteRef") {
+        if let Some(t) = r
+            .attr("targetGUID")
+            .and_then(|g| notes.get(&norm_guid(g)))
+            .and_then(|n| n.child_text("PlainTextContent"))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            texts.push(t.to_string());
+        }
+    }
+    Some(texts.join("\n\n")).filter(|t| !t.is_empty())
+}
+
+/// Two notes as one, a blank line between.
+fn join_notes(a: Option<String>, b: Option<String>) -> Option<String> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(format!("{a}\n\n{b}")),
+        (a, b) => a.or(b),
     }
 }
 
@@ -193,32 +268,34 @@ fn coding_notes(coding: &Element, notes: &HashMap<String, &Element>) -> (Stance,
     (stance, note)
 }
 
-/// Keeps one coding per (segment, code).
-/// A coder's file holds one coding per segment and code, so two selections with the same code
-/// on one turn become one coding over both (the whole turn if either covers it).
+/// Keeps each selection's coding apart: two selections with the same code in one turn stay
+/// two codings, each on its own span. Only codings on the same words merge (their notes
+/// joined), and a coding of a whole turn takes in the spans of the same code in it, which it
+/// covers: a coder's file holds one line per span, and one per turn for the whole turn.
 fn dedupe(codings: &mut Vec<Coding>) {
-    let mut at: HashMap<(String, String), usize> = HashMap::new();
+    let whole: std::collections::HashSet<(String, String)> = codings
+        .iter()
+        .filter(|c| c.span.is_none())
+        .map(|c| (c.segment.clone(), c.code.clone()))
+        .collect();
+    let mut at: HashMap<(String, String, Option<[usize; 2]>), usize> = HashMap::new();
     let mut out: Vec<Coding> = Vec::with_capacity(codings.len());
-    for c in codings.drain(..) {
-        match at.get(&(c.segment.clone(), c.code.clone())) {
+    for mut c in codings.drain(..) {
+        if whole.contains(&(c.segment.clone(), c.code.clone())) {
+            c.span = None;
+        }
+        match at.get(&(c.segment.clone(), c.code.clone(), c.span)) {
             Some(&i) => {
                 let kept = &mut out[i];
-                kept.span = match (kept.span, c.span) {
-                    (Some([a, b]), Some([x, y])) => Some([a.min(x), b.max(y)]),
-                    _ => None,
-                };
                 if kept.stance == Stance::None {
                     kept.stance = c.stance;
                 }
                 if let Some(n) = c.note.filter(|n| kept.note.as_deref() != Some(n)) {
-                    kept.note = Some(match kept.note.take() {
-                        Some(k) => format!("{k}\n\n{n}"),
-                        None => n,
-                    });
+                    kept.note = join_notes(kept.note.take(), Some(n));
                 }
             }
             None => {
-                at.insert((c.segment.clone(), c.code.clone()), out.len());
+                at.insert((c.segment.clone(), c.code.clone(), c.span), out.len());
                 out.push(c);
             }
         }

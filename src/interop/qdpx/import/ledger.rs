@@ -24,6 +24,10 @@ pub(super) struct LedgerRow {
     segments: String,
     /// Why the coding was not placed; empty when it was.
     pub reason: String,
+    /// How the selection's offsets were read (units, BOM, line ends, end).
+    convention: String,
+    /// The text the offsets point at, read so.
+    selected: String,
 }
 
 /// A selection (or a whole source) as its codings' rows describe it.
@@ -63,11 +67,21 @@ impl Selection<'_> {
             start: self.start,
             end: self.end,
             code,
-            coder: plan.coder_of(coding),
+            coder: plan.coder_of(coding, self.el),
             quote: self.quote.to_string(),
             segments: segments.to_string(),
             reason: reason.to_string(),
+            convention: String::new(),
+            selected: String::new(),
         }
+    }
+}
+
+impl LedgerRow {
+    /// Says how the selection's offsets were read (`convention`) and what they point at.
+    pub fn read_as(&mut self, convention: &str, selected: &str) {
+        self.convention = convention.to_string();
+        self.selected = selected.to_string();
     }
 }
 

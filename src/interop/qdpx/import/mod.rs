@@ -58,8 +58,9 @@ pub struct ImportSummary {
     pub placed: usize,
     /// Codings of the project not placed, by reason.
     pub unplaced: BTreeMap<String, usize>,
-    /// Selections whose end offset was read as inclusive.
-    pub inclusive_ends: usize,
+    /// The offset convention of each source read under another than the standard's (code
+    /// points, end exclusive): the source's name and how its offsets were read.
+    pub conventions: Vec<(String, String)>,
     /// Notes written as memos.
     pub memos: usize,
     /// `[[speakers]]` entries in the new manifest (from an icamo export; none otherwise).
@@ -177,10 +178,10 @@ fn write_study(dir: &Path, plan: &Plan<'_>, archive: &mut Archive) -> Result<Imp
         let file = format!("{}.toml", qdc_slug(&b.name));
         write_atomic(&dir.join("codebooks").join(file), b.toml.as_bytes())?;
     }
-    let turns = turns(&Study::open(dir)?)?;
-    let placed = codings::place(plan, &texts, &turns);
+    let (turns, unread) = turns(&Study::open(dir)?)?;
+    let placed = codings::place(plan, &texts, &turns, &unread);
     summary.placed = placed.placed;
-    summary.inclusive_ends = placed.inclusive_ends;
+    summary.conventions = placed.conventions;
     summary.unplaced = ledger::unplaced_by_reason(&placed.ledger);
     summary.coders = placed.per_coder.len();
     codings::write_coders(dir, placed.per_coder)?;
@@ -191,10 +192,7 @@ fn write_study(dir: &Path, plan: &Plan<'_>, archive: &mut Archive) -> Result<Imp
 
 /// The transcripts in `corpus/`, with line ends made LF (as icamo reads them); returns each
 /// source's text, where the archive has it, for placing its selections.
-fn write_transcripts<'p>(
-    dir: &Path,
-    plan: &'p Plan<'_>,
-) -> Result<Vec<Option<SourceText<'p>>>, Error> {
+fn write_transcripts(dir: &Path, plan: &Plan<'_>) -> Result<Vec<Option<SourceText>>, Error> {
     let mut texts = Vec::new();
     for (s, id) in plan.sources.iter().zip(&plan.doc_ids) {
         let text = s.text.as_deref().map(SourceText::new);
@@ -209,14 +207,23 @@ fn write_transcripts<'p>(
 
 /// The turns ingest will make of the new transcripts, by document id: [`Corpus::read`], as
 /// ingest reads them, so the codings are placed on the segments the ingested study will
-/// hold. A transcript that does not parse has none here; ingest reports it.
-fn turns(study: &Study) -> Result<HashMap<String, Vec<Segment>>, Error> {
+/// hold. A transcript that does not parse has none; the second map says why.
+type TurnsRead = (HashMap<String, Vec<Segment>>, HashMap<String, String>);
+
+/// See [`TurnsRead`].
+fn turns(study: &Study) -> Result<TurnsRead, Error> {
     let corpus = Corpus::new(&study.root, &study.manifest);
     let mut by_doc = HashMap::new();
+    let mut unread = HashMap::new();
     for doc in corpus.discover()? {
-        if let Ok(read) = corpus.read(&doc) {
-            by_doc.insert(doc.id, read.made.segments);
+        match corpus.read(&doc) {
+            Ok(read) => {
+                by_doc.insert(doc.id, read.made.segments);
+            }
+            Err(e) => {
+                unread.insert(doc.id, e.to_string());
+            }
         }
     }
-    Ok(by_doc)
+    Ok((by_doc, unread))
 }

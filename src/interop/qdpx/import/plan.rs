@@ -106,11 +106,17 @@ impl<'p> Plan<'p> {
         })
     }
 
-    /// The coder who made `coding`: its user's, or `refi-import` when it names none we know.
-    pub(crate) fn coder_of(&self, coding: &Element) -> String {
+    /// The coder who made `coding` on `selection`: its user's, else the selection's (NVivo
+    /// writes the user there), or `refi-import` when they name none we know.
+    pub(crate) fn coder_of(&self, coding: &Element, selection: &Element) -> String {
         coding
             .attr("creatingUser")
             .and_then(|g| self.coders.get(&norm_guid(g)))
+            .or_else(|| {
+                selection
+                    .attr("creatingUser")
+                    .and_then(|g| self.coders.get(&norm_guid(g)))
+            })
             .cloned()
             .unwrap_or_else(|| "refi-import".to_string())
     }
