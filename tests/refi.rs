@@ -878,3 +878,190 @@ proptest! {
         prop_assert_eq!(codebook_facts(&before), codebook_facts(&after));
     }
 }
+
+// ------------------------------------------------------------------------------------------
+// Offsets as the tools write them.
+
+/// A focus group as a tool stores it: a BOM, CR LF line ends, emoji (beyond the BMP, two UTF-16
+/// units each) before the selections, a skin-tone modifier, accented letters.
+const TOOL_TEXT: &str = "\u{feff}Interviewer: Hoe gaat het? 😀\r\nAmal: Goed 👍🏽. Op mijn werk leer ik de meeste woorden, meer dan in de klas. En mijn collega's helpen 🙂 echt.\r\nInterviewer: Wat helpt nog meer?\r\nAmal: De taalcoach. Elke week één uur.\r\n";
+
+/// How a tool counts: UTF-16 units or code points, the BOM counted or not, CR LF as one or
+/// two, the end inclusive or not.
+#[derive(Clone, Copy)]
+struct Counting {
+    utf16: bool,
+    bom: bool,
+    crlf_one: bool,
+    inclusive: bool,
+}
+
+/// Where byte `at` of `TOOL_TEXT` is, counted so.
+fn counted(at: usize, c: Counting) -> usize {
+    let text = &TOOL_TEXT[..at];
+    let mut n = 0;
+    for (i, ch) in text.char_indices() {
+        n += match ch {
+            '\u{feff}' if i == 0 && !c.bom => 0,
+            '\r' if c.crlf_one && TOOL_TEXT[i + 1..].starts_with('\n') => 0,
+            _ if c.utf16 => ch.len_utf16(),
+            _ => 1,
+        };
+    }
+    n
+}
+
+/// A project of `TOOL_TEXT` with these selections (quote, code), counted as `c`; `names`
+/// says whether a selection's name is its text (NVivo, ATLAS.ti, MAXQDA) or not (qc writes
+/// `line:N`).
+fn tool_project(dir: &Path, c: Counting, names: bool, selections: &[(&str, &str)]) -> PathBuf {
+    let mut sels = String::new();
+    for (i, (quote, code)) in selections.iter().enumerate() {
+        let at = TOOL_TEXT.find(quote).unwrap();
+        let (start, end) = (counted(at, c), counted(at + quote.len(), c));
+        let end = end - usize::from(c.inclusive);
+        let name = if names {
+            quote.to_string()
+        } else {
+            format!("line:{i}")
+        };
+        sels.push_str(&format!(
+            r#"<PlainTextSelection guid="5555555{i}-5555-4555-8555-555555555555" name="{name}" startPosition="{start}" endPosition="{end}" creatingUser="11111111-1111-4111-8111-111111111111">
+        <Coding guid="6666666{i}-6666-4666-8666-666666666666"><CodeRef targetGUID="{code}"/></Coding>
+      </PlainTextSelection>
+      "#
+        ));
+    }
+    let xml = format!(
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="Focusgroep">
+  <Users><User guid="11111111-1111-4111-8111-111111111111" name="Sanne de Wit"/></Users>
+  <CodeBook><Codes>
+    <Code guid="22222222-2222-4222-8222-222222222222" name="Werkvloer" isCodable="true"/>
+    <Code guid="33333333-3333-4333-8333-333333333333" name="Taalcoach" isCodable="true"/>
+  </Codes></CodeBook>
+  <Sources>
+    <TextSource guid="44444444-4444-4444-8444-444444444444" name="Focusgroep Amal" plainTextPath="internal://44444444-4444-4444-8444-444444444444.txt">
+      {sels}</TextSource>
+  </Sources>
+</Project>
+"#
+    );
+    qdpx(
+        dir,
+        &[
+            ("project.qde", &xml),
+            (
+                "Sources/44444444-4444-4444-8444-444444444444.txt",
+                TOOL_TEXT,
+            ),
+        ],
+    )
+}
+
+/// Each coding of a coder's file as `code: text` (the text its span selects, or `[whole
+/// turn] text`), in file order.
+fn landed(file: &Path) -> Vec<String> {
+    let mut rows = csv::Reader::from_path(file).unwrap();
+    let mut out = Vec::new();
+    for r in rows.records() {
+        let r = r.unwrap();
+        let (code, span, text) = (&r[1], &r[4], &r[7]);
+        out.push(match span.split_once('-') {
+            Some((a, b)) => format!("{code}: {}", &text[a.parse().unwrap()..b.parse().unwrap()]),
+            None => format!("{code}: [whole turn] {text}"),
+        });
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn codings_land_on_the_words_each_tool_selected_however_it_counts() {
+    const WERK: &str = "22222222-2222-4222-8222-222222222222";
+    const COACH: &str = "33333333-3333-4333-8333-333333333333";
+    let selections = [
+        ("Op mijn werk leer ik de meeste woorden", WERK),
+        // The same code again in the same turn: a second coding, not one from the first
+        // start to the last end.
+        ("mijn collega's helpen 🙂 echt", WERK),
+        // A selection that takes in the speaker label is trimmed of it.
+        ("Amal: De taalcoach.", COACH),
+        // A whole turn with its label is the whole turn.
+        ("Amal: De taalcoach. Elke week één uur.", WERK),
+    ];
+    let expected = [
+        "taalcoach: De taalcoach.",
+        "werkvloer: Op mijn werk leer ik de meeste woorden",
+        "werkvloer: [whole turn] De taalcoach. Elke week één uur.",
+        "werkvloer: mijn collega's helpen 🙂 echt",
+    ];
+    let c = |utf16, bom, crlf_one, inclusive| Counting {
+        utf16,
+        bom,
+        crlf_one,
+        inclusive,
+    };
+    // Where each convention comes from: NVivo counts UTF-16 code units (a .NET string) and
+    // leaves the BOM out; ATLAS.ti counts a CR LF line end as one character (QualCoder's
+    // importer pads its texts for every other tool, not for ATLAS.ti); some exporters write
+    // the last selected character as the end (REFI-QDA 1.5 leaves it open); qc counts code
+    // points of the file, BOM included, and names its selections `line:N`, not by their text.
+    let tools = [
+        (
+            "NVivo",
+            c(true, false, false, false),
+            true,
+            "UTF-16 code units, BOM not counted, CR LF as two, end exclusive",
+        ),
+        (
+            "ATLAS.ti",
+            c(false, true, true, false),
+            true,
+            "code points, BOM counted, CR LF as one, end exclusive",
+        ),
+        (
+            "inclusive end",
+            c(false, true, false, true),
+            true,
+            "code points, BOM counted, CR LF as two, end inclusive",
+        ),
+        (
+            "qc",
+            c(false, true, false, false),
+            false,
+            "code points, BOM counted, CR LF as two, end exclusive",
+        ),
+    ];
+    for (tool, counting, names, convention) in tools {
+        let dir = tempfile::tempdir().unwrap();
+        let file = tool_project(dir.path(), counting, names, &selections);
+        let into = dir.path().join("study");
+        let out = icamo(dir.path())
+            .args(["import", "qdpx"])
+            .arg(&file)
+            .arg("--into")
+            .arg(&into)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{tool}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            landed(&into.join("codings/Sanne-de-Wit.csv")),
+            expected,
+            "{tool}"
+        );
+        // The convention is in the ledger, and in the summary where it is not the standard's.
+        let ledger = fs::read_to_string(into.join("refi-import.csv")).unwrap();
+        assert!(ledger.contains(convention), "{tool}: {ledger}");
+        assert_eq!(
+            stdout.contains(&format!("\"Focusgroep Amal\" read as {convention}")),
+            tool != "qc",
+            "{tool}: {stdout}"
+        );
+    }
+}

@@ -254,7 +254,9 @@ pub fn read_codings(path: &Path, coder: Option<&str>) -> Result<Vec<Coding>, Err
                     })
                 };
                 if passage.is_some() {
-                    spanned.entry((c.segment.clone(), c.code.clone())).or_insert(line);
+                    spanned
+                        .entry((c.segment.clone(), c.code.clone()))
+                        .or_insert(line);
                 }
                 seen.entry(key).or_insert(line);
                 if coder.is_some()
@@ -768,7 +770,10 @@ mod tests {
         ] {
             fs::write(&path, format!("{head}{rows}")).unwrap();
             let err = read_codings(&path, Some("anna")).unwrap_err().to_string();
-            assert!(err.contains("anna.csv:3: d:0001 a is coded twice (also on line 2)"), "{rows}: {err}");
+            assert!(
+                err.contains("anna.csv:3: d:0001 a is coded twice (also on line 2)"),
+                "{rows}: {err}"
+            );
         }
     }
 

@@ -53,11 +53,13 @@ pub(super) fn place(
                 // icamo's own export counts as the standard says.
                 Convention::STANDARD
             } else {
-                let written: Vec<Written<'_>> = sels.iter().filter_map(|sel| written(sel)).collect();
+                let written: Vec<Written<'_>> =
+                    sels.iter().filter_map(|sel| written(sel)).collect();
                 t.convention(&written)
             };
             if convention != Convention::STANDARD {
-                out.conventions.push((s.name.clone(), t.describe(convention)));
+                out.conventions
+                    .push((s.name.clone(), t.describe(convention)));
             }
             Reading {
                 text: t,
@@ -147,7 +149,9 @@ impl Placed {
             }
             return;
         };
-        let at = read.text.resolve(read.units.as_deref(), read.convention, &w);
+        let at = read
+            .text
+            .resolve(read.units.as_deref(), read.convention, &w);
         let landing = read.text.land(at, &mut read.turns);
         let seg_ids: Vec<&str> = landing.iter().map(|(s, _)| s.id.as_str()).collect();
         let selected = read.text.selected(at);

@@ -92,9 +92,18 @@ impl SourceText {
     /// nothing tells them apart. Only conventions that differ on this text are tried.
     pub fn convention(&self, selections: &[Written<'_>]) -> Convention {
         let mut best = (Convention::STANDARD, None::<usize>);
-        for utf16 in [false, true].into_iter().take(1 + usize::from(self.has_astral)) {
-            for bom in [true, false].into_iter().take(1 + usize::from(self.has_bom)) {
-                for crlf_one in [false, true].into_iter().take(1 + usize::from(self.has_crlf)) {
+        for utf16 in [false, true]
+            .into_iter()
+            .take(1 + usize::from(self.has_astral))
+        {
+            for bom in [true, false]
+                .into_iter()
+                .take(1 + usize::from(self.has_bom))
+            {
+                for crlf_one in [false, true]
+                    .into_iter()
+                    .take(1 + usize::from(self.has_crlf))
+                {
                     for inclusive in [false, true] {
                         let c = Convention {
                             utf16,
@@ -150,8 +159,9 @@ impl SourceText {
     /// For every unit offset under `c`, the code point of `original` it points at; `None`
     /// when units are code points of the text as it is.
     pub fn units(&self, c: Convention) -> Option<Vec<usize>> {
-        let identity =
-            !(c.utf16 && self.has_astral) && (c.bom || !self.has_bom) && !(c.crlf_one && self.has_crlf);
+        let identity = !(c.utf16 && self.has_astral)
+            && (c.bom || !self.has_bom)
+            && !(c.crlf_one && self.has_crlf);
         if identity {
             return None;
         }
@@ -177,7 +187,12 @@ impl SourceText {
 
     /// The code points `[a, b)` of `original` the selection `s` covers under `c` (`units`
     /// from [`SourceText::units`]).
-    pub fn resolve(&self, units: Option<&[usize]>, c: Convention, s: &Written<'_>) -> (usize, usize) {
+    pub fn resolve(
+        &self,
+        units: Option<&[usize]>,
+        c: Convention,
+        s: &Written<'_>,
+    ) -> (usize, usize) {
         let len = self.original.len();
         let end = s.end + usize::from(c.inclusive);
         let at = |u: usize| units.map_or(u.min(len), |m| m.get(u).copied().unwrap_or(len));
@@ -218,7 +233,11 @@ impl SourceText {
     }
 
     /// Where the code points `[a, b)` of the original text land among `turns`, this text's.
-    pub fn land<'s>(&self, (a, b): (usize, usize), turns: &mut Turns<'s>) -> Vec<(&'s Segment, Option<[usize; 2]>)> {
+    pub fn land<'s>(
+        &self,
+        (a, b): (usize, usize),
+        turns: &mut Turns<'s>,
+    ) -> Vec<(&'s Segment, Option<[usize; 2]>)> {
         let (ca, cb) = (self.map[a], self.map[b]);
         let segs = turns.segments;
         let mut out = Vec::new();
@@ -463,7 +482,10 @@ mod tests {
         let sels = [written(utf16, utf16 + q.len(), q)];
         let c = src.convention(&sels);
         assert!(c.utf16 && !c.bom && !c.inclusive, "{c:?}");
-        assert_eq!(src.describe(c), "UTF-16 code units, BOM not counted, end exclusive");
+        assert_eq!(
+            src.describe(c),
+            "UTF-16 code units, BOM not counted, end exclusive"
+        );
         let r = src.resolve(src.units(c).as_deref(), c, &sels[0]);
         assert_eq!(src.selected(r), q);
         // The standard's where nothing tells the conventions apart.
@@ -474,8 +496,14 @@ mod tests {
     fn an_inclusive_end_is_told_from_the_quote() {
         let text = "Ik werk nu drie dagen. Daarna taalles.";
         let src = SourceText::new(text);
-        assert!(!src.convention(&[written(0, 21, "Ik werk nu drie dagen")]).inclusive);
-        assert!(src.convention(&[written(0, 20, "Ik werk nu drie dagen")]).inclusive);
+        assert!(
+            !src.convention(&[written(0, 21, "Ik werk nu drie dagen")])
+                .inclusive
+        );
+        assert!(
+            src.convention(&[written(0, 20, "Ik werk nu drie dagen")])
+                .inclusive
+        );
     }
 
     #[test]
