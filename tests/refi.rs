@@ -179,13 +179,29 @@ fn configurations(text: &str) -> toml::Value {
 fn the_atlas_ti_project_imports_with_its_codes_codings_and_notes() {
     let dir = tempfile::tempdir().unwrap();
     let into = dir.path().join("atlas");
-    let out = icamo(dir.path())
-        .args(["import", "qdpx"])
-        .arg(refi_qda().join("atlasti-8.4-testproject.qdpx"))
-        .arg("--into")
-        .arg(&into)
-        .output()
-        .unwrap();
+    let import = |allow: bool| {
+        let mut cmd = icamo(dir.path());
+        cmd.args(["import", "qdpx"])
+            .arg(refi_qda().join("atlasti-8.4-testproject.qdpx"))
+            .arg("--into")
+            .arg(&into);
+        if allow {
+            cmd.arg("--allow-lost-codings");
+        }
+        cmd.output().unwrap()
+    };
+    // This export left its texts out, and codes pictures, PDF pages and video: no coding can
+    // be placed, so the import fails and says how to import the study anyway.
+    let out = import(false);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("16 of the 16 codings in ")
+            && stderr.contains("could not be placed (the reasons are above), so nothing was imported; give --allow-lost-codings"),
+        "{stderr}"
+    );
+    assert!(!into.exists(), "a failed import leaves no study behind");
+    let out = import(true);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -193,6 +209,21 @@ fn the_atlas_ti_project_imports_with_its_codes_codings_and_notes() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(stdout.contains("(Project.qde)"), "{stdout}");
+    // Counts say what happened.
+    assert!(
+        stdout.contains("  documents   0 of 8 text sources ingested\n              8 without their text in the archive\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  codings     0 of 16 placed, as 0 codings on turns\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "  left out    graph \"Netzwerk\" not carried over: a drawing of the project's objects"
+        ),
+        "{stdout}"
+    );
 
     // The codebook: 14 codes, ATLAS.ti's "Coke::diet Coke" as a child of "Coke", colours and
     // descriptions kept.
@@ -216,7 +247,10 @@ fn the_atlas_ti_project_imports_with_its_codes_codings_and_notes() {
     // the code; the text codings wait for their text, which this export left out.
     let ledger = fs::read_to_string(into.join("refi-import.csv")).unwrap();
     let mut rows = csv::Reader::from_reader(ledger.as_bytes());
-    let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    let mut rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    // The graph, which icamo has no place for, has a row of its own.
+    let graph = rows.pop().unwrap();
+    assert_eq!((&graph[0], &graph[2]), ("Netzwerk", "graph"));
     assert_eq!(rows.len(), 16, "{ledger}");
     assert!(rows.iter().all(|r| &r[6] == "Friedrich-Markgraf"));
     let text_rows: Vec<_> = rows.iter().filter(|r| &r[2] == "text").collect();
@@ -229,10 +263,27 @@ fn the_atlas_ti_project_imports_with_its_codes_codings_and_notes() {
     assert_eq!(rows.iter().filter(|r| &r[2] == "picture").count(), 2);
     assert!(into.join("codings/Friedrich-Markgraf.csv").exists());
 
-    // Notes become memos.
+    // Notes become memos; so do the code groups, the links and the comment on a passage
+    // without a code, which icamo has no other place for.
     let memo = fs::read_to_string(into.join("memos/Research-Plan.md")).unwrap();
     assert!(memo.starts_with("# Research Plan"), "{memo}");
-    assert_eq!(fs::read_dir(into.join("memos")).unwrap().count(), 2);
+    assert_eq!(fs::read_dir(into.join("memos")).unwrap().count(), 5);
+    let groups = fs::read_to_string(into.join("memos/refi-code-groups.md")).unwrap();
+    assert!(
+        groups.contains("## positive feelings\n\n- `serene`\n- `sleepy`\n- `happiness`\n"),
+        "{groups}"
+    );
+    let links = fs::read_to_string(into.join("memos/refi-links.md")).unwrap();
+    assert!(
+        links.contains("- note \"My favorite Coke ad\" → passage \"00:16.17 – 00:45.35\" of \"1994 Diet Coke-Diet Coke Break.mp4\" (Memo-Quotation Relation)\n"),
+        "{links}"
+    );
+    let comments = fs::read_to_string(into.join("memos/refi-comments.md")).unwrap();
+    assert!(
+        // (ATLAS.ti wrote the name with combining accents.)
+        comments.contains("## \"Mabe\u{302}l 2ie\u{300}me.txt\"\n\n> For some reason babies aren't supposed to have cow's milk that is low fat. However, I am really bad…\n\nMabel is not the only person I know who has Coke for breakfast!\n"),
+        "{comments}"
+    );
 }
 
 #[test]
@@ -608,7 +659,7 @@ fn a_bad_project_is_refused_with_the_reason_and_nothing_is_written() {
     let file = qdpx(&d, &[("project.qde", &sneaky), ("../../evil.txt", "x")]);
     let into = d.join("study");
     icamo(&d)
-        .args(["-q", "import", "qdpx"])
+        .args(["-q", "import", "qdpx", "--allow-lost-codings"])
         .arg(&file)
         .arg("--into")
         .arg(&into)
@@ -1064,4 +1115,110 @@ fn codings_land_on_the_words_each_tool_selected_however_it_counts() {
             "{tool}: {stdout}"
         );
     }
+}
+
+#[test]
+fn groups_cases_and_comments_are_carried_over_and_what_has_no_place_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "Interviewer: Hoe gaat het?\nAmal: Goed. Op mijn werk leer ik veel.\n";
+    let at = |q: &str| text[..text.find(q).unwrap()].chars().count();
+    let (a, b) = (
+        at("Op mijn werk"),
+        at("Op mijn werk") + "Op mijn werk".len(),
+    );
+    let (c, d) = (at("Goed."), at("Goed.") + 5);
+    let xml = format!(
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="Havenstad">
+  <Users><User guid="11111111-1111-4111-8111-111111111111" name="Sanne"/></Users>
+  <CodeBook><Codes><Code guid="22222222-2222-4222-8222-222222222222" name="Werk" isCodable="true"/></Codes></CodeBook>
+  <Variables><Variable guid="77777777-7777-4777-8777-777777777777" name="gemeente" typeOfVariable="Text"/></Variables>
+  <Cases>
+    <Case guid="88888888-8888-4888-8888-888888888881" name="Havenstad">
+      <VariableValue><VariableRef targetGUID="77777777-7777-4777-8777-777777777777"/><TextValue>Havenstad</TextValue></VariableValue>
+      <SourceRef targetGUID="44444444-4444-4444-8444-444444444444"/>
+    </Case>
+    <Case guid="88888888-8888-4888-8888-888888888882" name="Amal">
+      <SelectionRef targetGUID="55555555-5555-4555-8555-555555555555"/>
+    </Case>
+  </Cases>
+  <Sources>
+    <TextSource guid="44444444-4444-4444-8444-444444444444" name="Interview Amal" plainTextPath="internal://44444444-4444-4444-8444-444444444444.txt">
+      <PlainTextSelection guid="55555555-5555-4555-8555-555555555555" name="Op mijn werk" startPosition="{a}" endPosition="{b}">
+        <Description>Leren op de werkvloer, niet in de klas.</Description>
+        <Coding guid="66666666-6666-4666-8666-666666666666" creatingUser="11111111-1111-4111-8111-111111111111"><CodeRef targetGUID="22222222-2222-4222-8222-222222222222"/></Coding>
+      </PlainTextSelection>
+      <PlainTextSelection guid="55555555-5555-4555-8555-555555555556" name="Goed." startPosition="{c}" endPosition="{d}">
+        <Description>Kort antwoord.</Description>
+      </PlainTextSelection>
+    </TextSource>
+  </Sources>
+  <Sets>
+    <Set guid="99999999-9999-4999-8999-999999999991" name="Ronde 1"><MemberSource targetGUID="44444444-4444-4444-8444-444444444444"/></Set>
+    <Set guid="99999999-9999-4999-8999-999999999992" name="leeftijd: 25-40"><MemberSource targetGUID="44444444-4444-4444-8444-444444444444"/></Set>
+  </Sets>
+  <Graphs><Graph guid="aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa" name="Netwerk"/></Graphs>
+</Project>
+"#
+    );
+    let file = qdpx(
+        dir.path(),
+        &[
+            ("project.qde", &xml),
+            ("sources/44444444-4444-4444-8444-444444444444.txt", text),
+        ],
+    );
+    let into = dir.path().join("study");
+    let out = icamo(dir.path())
+        .args(["import", "qdpx"])
+        .arg(&file)
+        .arg("--into")
+        .arg(&into)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("  documents   1 of 1 text sources ingested\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  codings     1 of 1 placed, as 1 codings on turns\n"),
+        "{stdout}"
+    );
+    for left_out in [
+        "  left out    graph \"Netwerk\" not carried over",
+        "  left out    case \"Amal\" not carried over: a case made of passages or codes, not of whole sources",
+    ] {
+        assert!(stdout.contains(left_out), "{left_out}: {stdout}");
+    }
+    let ledger = fs::read_to_string(into.join("refi-import.csv")).unwrap();
+    assert!(ledger.contains("Amal,88888888-8888-4888-8888-888888888882,case,,,,,,,\"not carried over: a case made of passages"), "{ledger}");
+    // The source's case, with the case's variable, and its groups are document attributes.
+    let manifest: toml::Table = fs::read_to_string(into.join("icamo.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let doc = &manifest["documents"][0];
+    assert_eq!(doc["case"].as_str(), Some("Havenstad"));
+    let attributes = doc["attributes"].as_table().unwrap();
+    assert_eq!(attributes["gemeente"].as_str(), Some("Havenstad"));
+    assert_eq!(attributes["leeftijd"].as_str(), Some("25-40"));
+    assert_eq!(attributes["refi_groups"].as_str(), Some("Ronde 1"));
+    // A quotation comment is the coding's note; on a passage without a code it is a memo.
+    let codings = fs::read_to_string(into.join("codings/Sanne.csv")).unwrap();
+    assert!(
+        codings
+            .contains(",werk,none,import,6-18,\"Leren op de werkvloer, niet in de klas.\",accept,"),
+        "{codings}"
+    );
+    let memo = fs::read_to_string(into.join("memos/refi-comments.md")).unwrap();
+    assert!(
+        memo.contains("## \"Interview Amal\", interview-amal:0002\n\n> Goed.\n\nKort antwoord.\n"),
+        "{memo}"
+    );
 }

@@ -22,7 +22,15 @@ use super::emit::say;
 /// (codings/USER.csv), its text sources transcripts (corpus/), its codebook
 /// codebooks/NAME.toml, its notes memos (memos/), and every coding of the project is listed in
 /// refi-import.csv with the turns it landed on, or why it could not be placed (a picture
-/// region, a source whose text is not in the archive). The study is ingested at once.
+/// region, a source whose text is not in the archive). Each coding lands on the passage
+/// its selection covers, whichever way the tool counted offsets (code points or UTF-16
+/// units, BOM, CR LF, end inclusive or not: picked per source from what its selections
+/// fit, and written in the ledger). Code groups, links and comments on passages without a
+/// code become memos; document groups and cases become document attributes; what has no
+/// place in icamo (graphs, cases made of passages) is named. The study is ingested at once.
+///
+/// When a coding of the project cannot be placed, the import stops with exit status 1 and
+/// leaves no study, unless --allow-lost-codings is given.
 ///
 /// Examples:
 ///   icamo import qdpx project.qdpx --into ../havenstad-atlas
@@ -61,6 +69,10 @@ enum What {
         /// The language of the transcripts, where the project does not say.
         #[arg(long, default_value = "nl")]
         language: String,
+        /// Import the study even when some of the project's codings cannot be placed (each is
+        /// listed in refi-import.csv with the reason); without it such an import fails.
+        #[arg(long)]
+        allow_lost_codings: bool,
     },
 }
 
@@ -76,7 +88,8 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
             file,
             into,
             language,
-        } => import_project(&file, &into, language, global),
+            allow_lost_codings,
+        } => import_project(&file, &into, language, allow_lost_codings, global),
     }
 }
 
@@ -176,11 +189,13 @@ fn targets_in_study(
 }
 
 /// `icamo import qdpx`: the project as a new study in `into`, ingested at once. When ingest
-/// fails the new study is removed again: a failed import leaves no study behind.
+/// fails, or a coding could not be placed and `allow_lost` is not given, the new study is
+/// removed again: a failed import leaves no study behind.
 fn import_project(
     file: &Path,
     into: &Path,
     language: String,
+    allow_lost: bool,
     global: &super::Global,
 ) -> Result<(), Error> {
     let imported = qdpx::import_qdpx(
@@ -202,20 +217,31 @@ fn import_project(
             return Err(e);
         }
     };
-    let mut summary = imported.summary;
-    for f in &report.failed {
-        summary
-            .notes
-            .push(format!("a transcript could not be read: {f}"));
+    let summary = &imported.summary;
+    let lost = summary.lost();
+    if !global.quiet || (lost > 0 && !allow_lost) {
+        print_project_summary(file, into, summary, &report.failed, allow_lost)?;
     }
-    if !global.quiet {
-        print_project_summary(file, into, &summary)?;
+    if lost > 0 && !allow_lost {
+        let _ = imported.discard();
+        return Err(Error::Other(format!(
+            "{lost} of the {} codings in {} could not be placed (the reasons are above), so nothing was imported; give --allow-lost-codings to import the study without them (each is then listed in refi-import.csv)",
+            summary.codings,
+            file.display()
+        )));
     }
     Ok(())
 }
 
-/// What the import of a project did, and what to do next.
-fn print_project_summary(file: &Path, into: &Path, s: &qdpx::ImportSummary) -> Result<(), Error> {
+/// What the import of a project did, and what to do next; `failed` are the transcripts
+/// ingest could not read.
+fn print_project_summary(
+    file: &Path,
+    into: &Path,
+    s: &qdpx::ImportSummary,
+    failed: &[Error],
+    kept: bool,
+) -> Result<(), Error> {
     say!(
         "imported {} ({}) into {}",
         file.display(),
@@ -223,9 +249,27 @@ fn print_project_summary(file: &Path, into: &Path, s: &qdpx::ImportSummary) -> R
         into.display()
     )?;
     say!("  codes       {}", s.codes)?;
-    say!("  transcripts {}", s.documents)?;
+    say!(
+        "  documents   {} of {} text sources ingested",
+        s.documents.saturating_sub(failed.len()),
+        s.sources
+    )?;
+    if s.sources > s.documents {
+        say!(
+            "              {} without their text in the archive",
+            s.sources - s.documents
+        )?;
+    }
+    for f in failed {
+        say!("              not read as a transcript: {f}")?;
+    }
     say!("  coders      {}", s.coders)?;
-    say!("  codings     {} placed on turns", s.placed)?;
+    say!(
+        "  codings     {} of {} placed, as {} codings on turns",
+        s.codings - s.lost(),
+        s.codings,
+        s.placed
+    )?;
     for (reason, n) in &s.unplaced {
         say!("              {n} not placed: {reason}")?;
     }
@@ -235,8 +279,14 @@ fn print_project_summary(file: &Path, into: &Path, s: &qdpx::ImportSummary) -> R
     if s.memos > 0 {
         say!("  memos       {} (memos/)", s.memos)?;
     }
+    for n in &s.not_carried {
+        say!("  left out    {n}")?;
+    }
     for n in &s.notes {
         say!("note: {n}")?;
+    }
+    if s.lost() > 0 && !kept {
+        return Ok(());
     }
     let next = if s.speakers == 0 {
         format!(

@@ -28,6 +28,8 @@ pub(super) struct Placed {
     /// The offset convention of each source read under another than the standard's: the
     /// source's name and the convention, as the ledger says it.
     pub conventions: Vec<(String, String)>,
+    /// The comments on passages that carry no code, as Markdown for a memo.
+    pub comments: String,
 }
 
 /// Places the codings of every text source's selections on `turns` (the segments of each
@@ -44,6 +46,7 @@ pub(super) fn place(
         ledger: ledger::unplaced_rows(plan),
         placed: 0,
         conventions: Vec::new(),
+        comments: String::new(),
     };
     for ((s, id), text) in plan.sources.iter().zip(&plan.doc_ids).zip(texts) {
         let segs = turns.get(id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
@@ -136,7 +139,13 @@ impl Placed {
             end: offset("endPosition"),
             quote,
         };
+        let comment = selection_comment(sel, &plan.notes);
         let (Some(read), Some(w)) = (read, written(sel)) else {
+            if codings.is_empty()
+                && let Some(c) = &comment
+            {
+                self.comment(&s.name, quote, "", c);
+            }
             let reason = if s.text.is_none() {
                 s.missing
                     .clone()
@@ -157,7 +166,11 @@ impl Placed {
         let selected = read.text.selected(at);
         selection.start = Some(w.start);
         selection.end = Some(w.end);
-        let comment = selection_comment(sel, &plan.notes);
+        if codings.is_empty()
+            && let Some(c) = &comment
+        {
+            self.comment(&s.name, &selected, &seg_ids.join(", "), c);
+        }
         for c in &codings {
             let code = plan.code_of(c);
             let reason = if code.is_none() {
@@ -195,6 +208,23 @@ impl Placed {
                 self.placed += 1;
             }
         }
+    }
+}
+
+impl Placed {
+    /// Keeps the comment on a passage of `source` without a code, for the memo.
+    fn comment(&mut self, source: &str, passage: &str, segments: &str, comment: &str) {
+        use std::fmt::Write as _;
+        let at = if segments.is_empty() {
+            String::new()
+        } else {
+            format!(", {segments}")
+        };
+        let _ = writeln!(self.comments, "## \"{source}\"{at}\n");
+        for line in passage.lines() {
+            let _ = writeln!(self.comments, "> {line}");
+        }
+        let _ = writeln!(self.comments, "\n{comment}\n");
     }
 }
 

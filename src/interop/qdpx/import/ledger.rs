@@ -1,5 +1,7 @@
 //! `refi-import.csv`: every coding of the project, one row each, with the turns it landed on
-//! or the reason it could not be placed, so that nothing is dropped without a trace.
+//! or the reason it could not be placed, and a row for each part of the project icamo has no
+//! place for (a graph, a case that points at passages), so that nothing is dropped without a
+//! trace.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -28,6 +30,9 @@ pub(super) struct LedgerRow {
     convention: String,
     /// The text the offsets point at, read so.
     selected: String,
+    /// Whether the row is a coding's (else a part of the project not carried over).
+    #[serde(skip)]
+    pub coding: bool,
 }
 
 /// A selection (or a whole source) as its codings' rows describe it.
@@ -73,11 +78,17 @@ impl Selection<'_> {
             reason: reason.to_string(),
             convention: String::new(),
             selected: String::new(),
+            coding: true,
         }
     }
 }
 
 impl LedgerRow {
+    /// A part of the project not carried over, for the summary: its kind, name and why.
+    pub fn describe(&self) -> String {
+        format!("{} \"{}\" {}", self.kind, self.source, self.reason)
+    }
+
     /// Says how the selection's offsets were read (`convention`) and what they point at.
     pub fn read_as(&mut self, convention: &str, selected: &str) {
         self.convention = convention.to_string();
@@ -104,10 +115,75 @@ pub(super) fn unplaced_rows(plan: &Plan<'_>) -> Vec<LedgerRow> {
     rows
 }
 
+/// The parts of the project icamo has no place for, a row each (not for icamo's own export,
+/// whose block carries what they would).
+pub(super) fn not_carried(plan: &Plan<'_>) -> Vec<LedgerRow> {
+    let mut rows = Vec::new();
+    if plan.block.is_some() {
+        return rows;
+    }
+    let root = &plan.qde.root;
+    let mut row = |kind: &str, el: &Element, reason: &str| {
+        rows.push(LedgerRow {
+            source: el.attr("name").unwrap_or_default().to_string(),
+            selection: el.attr("guid").unwrap_or_default().to_string(),
+            kind: kind.to_string(),
+            start: None,
+            end: None,
+            code: String::new(),
+            coder: String::new(),
+            quote: String::new(),
+            segments: String::new(),
+            reason: reason.to_string(),
+            convention: String::new(),
+            selected: String::new(),
+            coding: false,
+        });
+    };
+    for g in root
+        .child("Graphs")
+        .into_iter()
+        .flat_map(|g| g.children_named("Graph"))
+    {
+        row(
+            "graph",
+            g,
+            "not carried over: a drawing of the project's objects (icamo draws its own figures from the configurations)",
+        );
+    }
+    for case in root
+        .child("Cases")
+        .into_iter()
+        .flat_map(|c| c.children_named("Case"))
+    {
+        if case.child("SourceRef").is_none() {
+            row(
+                "case",
+                case,
+                "not carried over: a case made of passages or codes, not of whole sources (give the respondents as [[speakers]] in icamo.toml)",
+            );
+        }
+    }
+    for set in root
+        .child("Sets")
+        .into_iter()
+        .flat_map(|s| s.children_named("Set"))
+    {
+        if set.child("MemberNote").is_some() {
+            row(
+                "group",
+                set,
+                "not carried over: a group of notes (the notes are memos)",
+            );
+        }
+    }
+    rows
+}
+
 /// How many codings were not placed, by reason.
 pub(super) fn unplaced_by_reason(rows: &[LedgerRow]) -> BTreeMap<String, usize> {
     let mut out = BTreeMap::new();
-    for row in rows {
+    for row in rows.iter().filter(|r| r.coding) {
         if !row.reason.is_empty() {
             *out.entry(row.reason.clone()).or_default() += 1;
         }

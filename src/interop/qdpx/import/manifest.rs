@@ -1,5 +1,8 @@
 //! The `icamo.toml` of an imported study: icamo's own block where the project has one (an
-//! icamo export), else what the sources, their variables and document groups say.
+//! icamo export), else what the sources, their variables, document groups and cases say: a
+//! group written "name: value" (ATLAS.ti's way) is an attribute, other groups are listed in
+//! the attribute `refi_groups`; a case a source belongs to is its `case` (with the case's
+//! variables), or, when it belongs to several, listed in `refi_cases`.
 
 use std::collections::HashMap;
 
@@ -53,6 +56,7 @@ fn documents(plan: &Plan<'_>) -> Vec<Value> {
         .unwrap_or_default();
     let root = &plan.qde.root;
     let groups = document_groups(root);
+    let cases = source_cases(root);
     let variables: HashMap<String, String> = root
         .child("Variables")
         .map(|v| {
@@ -77,6 +81,21 @@ fn documents(plan: &Plan<'_>) -> Vec<Value> {
             }
         } else {
             let mut attributes = attributes(s, &variables, &groups);
+            let source_guid = s.el.attr("guid").map(norm_guid).unwrap_or_default();
+            match cases.get(&source_guid).map(Vec::as_slice) {
+                Some([case]) => {
+                    for (k, v) in values(case, &variables) {
+                        attributes.entry(k).or_insert(Value::String(v));
+                    }
+                    let name = case.attr("name").unwrap_or("case").to_string();
+                    attributes.entry("case").or_insert(Value::String(name));
+                }
+                Some(several) => {
+                    let names: Vec<&str> = several.iter().filter_map(|c| c.attr("name")).collect();
+                    attributes.insert("refi_cases".into(), Value::String(names.join("; ")));
+                }
+                None => {}
+            }
             for key in ["case", "group", "type", "date"] {
                 if let Some(v) = attributes.remove(key) {
                     d.insert(key.into(), v);
@@ -91,30 +110,65 @@ fn documents(plan: &Plan<'_>) -> Vec<Value> {
 }
 
 /// The document groups, by source GUID, as (attribute, value): ATLAS.ti writes groups such as
-/// "gender: male", which read as attributes.
+/// "gender: male", which read as attributes; any other group as ("refi_groups", its name).
 fn document_groups(root: &Element) -> HashMap<String, Vec<(String, String)>> {
     let mut groups: HashMap<String, Vec<(String, String)>> = HashMap::new();
     let Some(sets) = root.child("Sets") else {
         return groups;
     };
     for set in sets.children_named("Set") {
-        let Some((k, v)) = set.attr("name").and_then(|n| n.split_once(':')) else {
-            continue;
-        };
-        let (k, v) = (k.trim(), v.trim());
-        if k.is_empty() || v.is_empty() || k.starts_with("icamo") {
+        let name = set.attr("name").unwrap_or_default().trim();
+        if name.is_empty() || name.starts_with("icamo") {
             continue;
         }
+        let pair = match name.split_once(':') {
+            Some((k, v)) if !k.trim().is_empty() && !v.trim().is_empty() => {
+                (k.trim().to_string(), v.trim().to_string())
+            }
+            _ => ("refi_groups".to_string(), name.to_string()),
+        };
         for m in set.children_named("MemberSource") {
             if let Some(g) = m.attr("targetGUID") {
-                groups
-                    .entry(norm_guid(g))
-                    .or_default()
-                    .push((k.to_string(), v.to_string()));
+                groups.entry(norm_guid(g)).or_default().push(pair.clone());
             }
         }
     }
     groups
+}
+
+/// The cases each source belongs to (by the case's `SourceRef`), by source GUID.
+fn source_cases(root: &Element) -> HashMap<String, Vec<&Element>> {
+    let mut out: HashMap<String, Vec<&Element>> = HashMap::new();
+    for case in root
+        .child("Cases")
+        .into_iter()
+        .flat_map(|c| c.children_named("Case"))
+    {
+        for r in case.children_named("SourceRef") {
+            if let Some(g) = r.attr("targetGUID") {
+                out.entry(norm_guid(g)).or_default().push(case);
+            }
+        }
+    }
+    out
+}
+
+/// The variable values of a source or case (`variables`: name by GUID), as (name, value).
+fn values(el: &Element, variables: &HashMap<String, String>) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for vv in el.children_named("VariableValue") {
+        let Some(name) = vv
+            .child("VariableRef")
+            .and_then(|r| r.attr("targetGUID"))
+            .and_then(|g| variables.get(&norm_guid(g)))
+        else {
+            continue;
+        };
+        if let Some(value) = vv.children.iter().find(|c| c.name != "VariableRef") {
+            out.push((name.clone(), value.text.trim().to_string()));
+        }
+    }
+    out
 }
 
 /// A source's attributes: its variable values (`variables`: name by GUID), then its groups.
@@ -124,21 +178,20 @@ fn attributes(
     groups: &HashMap<String, Vec<(String, String)>>,
 ) -> Table {
     let mut attributes = Table::new();
-    for vv in s.el.children_named("VariableValue") {
-        let Some(name) = vv
-            .child("VariableRef")
-            .and_then(|r| r.attr("targetGUID"))
-            .and_then(|g| variables.get(&norm_guid(g)))
-        else {
-            continue;
-        };
-        if let Some(value) = vv.children.iter().find(|c| c.name != "VariableRef") {
-            attributes.insert(name.clone(), Value::String(value.text.trim().to_string()));
-        }
+    for (name, value) in values(s.el, variables) {
+        attributes.insert(name, Value::String(value));
     }
     if let Some(g) = s.el.attr("guid") {
+        let mut listed: Vec<&str> = Vec::new();
         for (k, v) in groups.get(&norm_guid(g)).into_iter().flatten() {
-            attributes.insert(k.clone(), Value::String(v.clone()));
+            if k == "refi_groups" {
+                listed.push(v);
+            } else {
+                attributes.insert(k.clone(), Value::String(v.clone()));
+            }
+        }
+        if !listed.is_empty() {
+            attributes.insert("refi_groups".into(), Value::String(listed.join("; ")));
         }
     }
     attributes

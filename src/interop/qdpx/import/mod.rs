@@ -54,6 +54,10 @@ pub struct ImportSummary {
     pub documents: usize,
     /// Coders (users with codings).
     pub coders: usize,
+    /// Text sources in the project (each became a transcript where its text is there).
+    pub sources: usize,
+    /// The project's codings.
+    pub codings: usize,
     /// Codings placed on segments (one per segment a selection covers).
     pub placed: usize,
     /// Codings of the project not placed, by reason.
@@ -65,8 +69,17 @@ pub struct ImportSummary {
     pub memos: usize,
     /// `[[speakers]]` entries in the new manifest (from an icamo export; none otherwise).
     pub speakers: usize,
+    /// The parts of the project not carried over, each with why (also in the ledger).
+    pub not_carried: Vec<String>,
     /// Things worth telling the user.
     pub notes: Vec<String>,
+}
+
+impl ImportSummary {
+    /// How many of the project's codings were not placed.
+    pub fn lost(&self) -> usize {
+        self.unplaced.values().sum()
+    }
 }
 
 /// A project imported as a new study, which the caller ingests next.
@@ -179,14 +192,19 @@ fn write_study(dir: &Path, plan: &Plan<'_>, archive: &mut Archive) -> Result<Imp
         write_atomic(&dir.join("codebooks").join(file), b.toml.as_bytes())?;
     }
     let (turns, unread) = turns(&Study::open(dir)?)?;
-    let placed = codings::place(plan, &texts, &turns, &unread);
+    let mut placed = codings::place(plan, &texts, &turns, &unread);
+    summary.sources = plan.sources.len();
+    summary.codings = placed.ledger.len();
+    let not_carried = ledger::not_carried(plan);
+    summary.not_carried = not_carried.iter().map(|r| r.describe()).collect();
+    placed.ledger.extend(not_carried);
     summary.placed = placed.placed;
     summary.conventions = placed.conventions;
     summary.unplaced = ledger::unplaced_by_reason(&placed.ledger);
     summary.coders = placed.per_coder.len();
     codings::write_coders(dir, placed.per_coder)?;
     ledger::write(dir, &placed.ledger)?;
-    summary.memos = memos::write(dir, plan, archive)?;
+    summary.memos = memos::write(dir, plan, archive, &placed.comments)?;
     Ok(summary)
 }
 
