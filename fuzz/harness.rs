@@ -94,7 +94,7 @@ pub fn qdpx_qde(data: &[u8]) {
 fn import(file: &Path) {
     let options = ImportOptions {
         into: file.with_file_name("study"),
-        language: "nl".into(),
+        language: Some("nl".into()),
         max_unpacked: DEFAULT_MAX_UNPACKED,
     };
     let _ = import_qdpx(file, &options);

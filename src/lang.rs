@@ -45,3 +45,43 @@ impl FromStr for Language {
         }
     }
 }
+
+/// What language a text reads as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detected {
+    /// A language icamo analyses.
+    Analysed(Language),
+    /// Another language, by its English name.
+    Other(&'static str),
+}
+
+/// The language `text` reads as, told from its letter trigrams (whatlang) over its first
+/// 20,000 bytes; `None` when the text is too short or too mixed to tell.
+pub fn detect(text: &str) -> Option<Detected> {
+    let mut cut = text.len().min(20_000);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let info = whatlang::detect(&text[..cut]).filter(|i| i.is_reliable())?;
+    Some(match info.lang() {
+        whatlang::Lang::Nld => Detected::Analysed(Language::Dutch),
+        whatlang::Lang::Eng => Detected::Analysed(Language::English),
+        other => Detected::Other(other.eng_name()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_is_told_dutch_english_or_other() {
+        let nl = "Ik werk nu drie dagen in de week bij een bakkerij. Daar leer ik de meeste woorden, veel meer dan in de klas.";
+        let en = "I work three days a week at a bakery now. That is where I learn most of the words, much more than in class.";
+        let hu = "Most heti három napot dolgozom egy pékségben. Ott tanulom a legtöbb szót, sokkal többet, mint az órán.";
+        assert_eq!(detect(nl), Some(Detected::Analysed(Language::Dutch)));
+        assert_eq!(detect(en), Some(Detected::Analysed(Language::English)));
+        assert_eq!(detect(hu), Some(Detected::Other("Hungarian")));
+        assert_eq!(detect("ok"), None);
+    }
+}

@@ -697,7 +697,7 @@ fn an_archive_that_unpacks_to_more_than_the_limit_is_refused() {
     let into = dir.path().join("study");
     let options = |max_unpacked| ImportOptions {
         into: into.clone(),
-        language: "nl".into(),
+        language: Some("nl".into()),
         max_unpacked,
     };
     let e = import_qdpx(&file, &options(1_000_000))
@@ -1221,4 +1221,71 @@ fn groups_cases_and_comments_are_carried_over_and_what_has_no_place_is_named() {
         memo.contains("## \"Interview Amal\", interview-amal:0002\n\n> Goed.\n\nKort antwoord.\n"),
         "{memo}"
     );
+}
+
+#[test]
+fn the_language_is_told_from_the_text_unless_given() {
+    let texts = [
+        (
+            "en",
+            None,
+            "Interviewer: How is work going?\nAmal: Better. I work three days a week at a bakery now, and that is where I learn most of the words, much more than in class.\n",
+        ),
+        (
+            "nl",
+            None,
+            "Interviewer: Hoe gaat het met werk?\nAmal: Beter. Ik werk nu drie dagen in de week bij een bakkerij, en daar leer ik de meeste woorden, veel meer dan in de klas.\n",
+        ),
+        (
+            "en",
+            Some(
+                "the texts read as Hungarian, which icamo does not analyse: they are analysed as English (en)",
+            ),
+            "Interviewer: Hogy megy a munka?\nAmal: Jobban. Most heti három napot dolgozom egy pékségben, és ott tanulom a legtöbb szót, sokkal többet, mint az órán.\n",
+        ),
+    ];
+    for (expected, note, text) in texts {
+        for given in [None, Some("nl")] {
+            let dir = tempfile::tempdir().unwrap();
+            // The selection is the first turn.
+            let end = text[..text.find('\n').unwrap()].chars().count();
+            let xml = SMALL_QDE
+                .replace("startPosition=\"START\"", "startPosition=\"0\"")
+                .replace("endPosition=\"END\"", &format!("endPosition=\"{end}\""));
+            let file = qdpx(
+                dir.path(),
+                &[
+                    ("project.qde", &xml),
+                    ("sources/44444444-4444-4444-8444-444444444444.txt", text),
+                ],
+            );
+            let into = dir.path().join("study");
+            let mut cmd = icamo(dir.path());
+            cmd.args(["import", "qdpx"])
+                .arg(&file)
+                .arg("--into")
+                .arg(&into);
+            if let Some(l) = given {
+                cmd.args(["--language", l]);
+            }
+            let out = cmd.output().unwrap();
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let manifest = fs::read_to_string(into.join("icamo.toml")).unwrap();
+            let want = given.unwrap_or(expected);
+            assert!(
+                manifest.contains(&format!("language = \"{want}\"")),
+                "{text}: {manifest}"
+            );
+            if given.is_none()
+                && let Some(note) = note
+            {
+                assert!(stdout.contains(note), "{stdout}");
+            }
+        }
+    }
 }

@@ -66,9 +66,10 @@ enum What {
         /// The new study folder (must not exist, or be empty).
         #[arg(long, value_name = "DIR")]
         into: PathBuf,
-        /// The language of the transcripts, where the project does not say.
-        #[arg(long, default_value = "nl")]
-        language: String,
+        /// The language of the transcripts (nl or en), where the project does not say;
+        /// by default told from their text.
+        #[arg(long)]
+        language: Option<String>,
         /// Import the study even when some of the project's codings cannot be placed (each is
         /// listed in refi-import.csv with the reason); without it such an import fails.
         #[arg(long)]
@@ -194,7 +195,7 @@ fn targets_in_study(
 fn import_project(
     file: &Path,
     into: &Path,
-    language: String,
+    language: Option<String>,
     allow_lost: bool,
     global: &super::Global,
 ) -> Result<(), Error> {

@@ -66,13 +66,16 @@ fn documents(plan: &Plan<'_>) -> Vec<Value> {
         })
         .unwrap_or_default();
     let mut documents = Vec::new();
-    for (s, id) in plan.sources.iter().zip(&plan.doc_ids) {
+    for ((s, id), language) in plan.sources.iter().zip(&plan.doc_ids).zip(&plan.languages) {
         if s.text.is_none() {
             continue;
         }
         let mut d = Table::new();
         d.insert("file".into(), Value::String(format!("corpus/{id}.txt")));
         d.insert("format".into(), Value::String("text".into()));
+        if let Some(l) = language {
+            d.insert("language".into(), Value::String(l.clone()));
+        }
         if let Some(o) = own.get(id.as_str()) {
             for (k, v) in o.iter() {
                 if k != "id" {

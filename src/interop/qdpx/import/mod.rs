@@ -33,8 +33,9 @@ use crate::transcript::Segment;
 pub struct ImportOptions {
     /// The new study folder; it must not exist, or be empty.
     pub into: PathBuf,
-    /// The language of the transcripts, where the project does not say (icamo's own exports do).
-    pub language: String,
+    /// The language of the transcripts, where the project does not say (icamo's own exports
+    /// do); `None`: told from their text.
+    pub language: Option<String>,
     /// Most bytes unpacked from the archive in all ([`DEFAULT_MAX_UNPACKED`] by default).
     pub max_unpacked: u64,
 }
@@ -113,7 +114,7 @@ pub fn import_qdpx(file: &Path, options: &ImportOptions) -> Result<Imported, Err
     let folder_existed = into.exists();
     let mut archive = Archive::open(file, options.max_unpacked)?;
     let qde = archive.qde()?;
-    let plan = Plan::read(&qde, &options.language, &mut archive)?;
+    let plan = Plan::read(&qde, options.language.as_deref(), &mut archive)?;
     let staging = staging_folder(into)?;
     let summary = match write_study(&staging, &plan, &mut archive) {
         Ok(summary) => summary,
@@ -173,7 +174,12 @@ fn write_study(dir: &Path, plan: &Plan<'_>, archive: &mut Archive) -> Result<Imp
     let mut summary = ImportSummary {
         qde: plan.qde.name.clone(),
         codes: plan.codes.books.iter().map(|b| b.codes).sum(),
-        notes: plan.codes.notes.clone(),
+        notes: plan
+            .language_notes
+            .iter()
+            .chain(&plan.codes.notes)
+            .cloned()
+            .collect(),
         ..Default::default()
     };
     for sub in ["corpus", "codebooks", CODINGS_DIR] {

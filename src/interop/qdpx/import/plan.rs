@@ -13,6 +13,7 @@ use crate::error::Error;
 use crate::interop::guid::guid;
 use crate::interop::qdc::{self, ImportedCodes};
 use crate::interop::xml::Element;
+use crate::lang::{self, Detected, Language};
 
 /// The project read, and where each of its parts goes.
 pub(super) struct Plan<'p> {
@@ -20,8 +21,12 @@ pub(super) struct Plan<'p> {
     pub qde: &'p Qde,
     /// The project's name.
     pub name: String,
-    /// The language of its transcripts.
+    /// The language of its transcripts (of most of their text).
     pub language: String,
+    /// The language of each source whose text reads as another language than `language`.
+    pub languages: Vec<Option<String>>,
+    /// What the language was told from, for the summary.
+    pub language_notes: Vec<String>,
     /// icamo's own block in the project's description, when icamo exported it.
     pub block: Option<Table>,
     /// Coder name by user GUID.
@@ -66,8 +71,12 @@ pub(super) struct Unplaced<'p> {
 
 impl<'p> Plan<'p> {
     /// Reads the project in `qde`, its texts from `archive`; `language` is for transcripts
-    /// where the project does not say.
-    pub fn read(qde: &'p Qde, language: &str, archive: &mut Archive) -> Result<Plan<'p>, Error> {
+    /// where the project does not say (`None`: told from their text).
+    pub fn read(
+        qde: &'p Qde,
+        language: Option<&str>,
+        archive: &mut Archive,
+    ) -> Result<Plan<'p>, Error> {
         let root = &qde.root;
         let name = root.attr("name").unwrap_or("Imported project").to_string();
         let (_, block) = qdc::split_description(root.child_text("Description").unwrap_or_default())
@@ -77,10 +86,14 @@ impl<'p> Plan<'p> {
                 column: 1,
                 message: format!("the project's description: {m}"),
             })?;
-        let language = block
+        let (sources, unplaced) = read_sources(root, archive)?;
+        let own = block
             .as_ref()
-            .and_then(|b| b.get("language")?.as_str().map(str::to_string))
-            .unwrap_or_else(|| language.to_string());
+            .and_then(|b| b.get("language")?.as_str().map(str::to_string));
+        let (language, languages, language_notes) = match own.as_deref().or(language) {
+            Some(l) => (l.to_string(), vec![None; sources.len()], Vec::new()),
+            None => languages(&sources),
+        };
         let coders = read_coders(root);
         let codes = qdc::read_codes(
             root.child("CodeBook").and_then(|c| c.child("Codes")),
@@ -90,12 +103,13 @@ impl<'p> Plan<'p> {
             &qde.path,
         )?;
         let notes = read_notes(root);
-        let (sources, unplaced) = read_sources(root, archive)?;
         let doc_ids = doc_ids(&sources, block.as_ref());
         Ok(Plan {
             qde,
             name,
             language,
+            languages,
+            language_notes,
             block,
             coders,
             codes,
@@ -132,6 +146,74 @@ impl<'p> Plan<'p> {
     /// The code id `coding` refers to, if the codebook has that code.
     pub(crate) fn code_of(&self, coding: &Element) -> Option<String> {
         Self::code_guid(coding).and_then(|g| self.codes.ids.get(&g).cloned())
+    }
+}
+
+/// The language of the project's texts: the one most of their text reads as among those icamo
+/// analyses; each source that reads as the other has its own. A project in another language is
+/// analysed as English, and one whose language cannot be told as Dutch (icamo's default); the
+/// notes say which, so the user can choose with --language.
+fn languages(sources: &[Source<'_>]) -> (String, Vec<Option<String>>, Vec<String>) {
+    let detected: Vec<Option<Detected>> = sources
+        .iter()
+        .map(|s| s.text.as_deref().and_then(lang::detect))
+        .collect();
+    let mut weight: HashMap<Language, usize> = HashMap::new();
+    let mut others: Vec<&str> = Vec::new();
+    for (s, d) in sources.iter().zip(&detected) {
+        let len = s.text.as_deref().map_or(0, str::len);
+        match d {
+            Some(Detected::Analysed(l)) => *weight.entry(*l).or_default() += len,
+            Some(Detected::Other(name)) if !others.contains(name) => others.push(name),
+            _ => {}
+        }
+    }
+    let mut notes = Vec::new();
+    let study = match weight
+        .into_iter()
+        .max_by_key(|&(l, w)| (w, l == Language::Dutch))
+    {
+        Some((l, _)) => {
+            notes.push(format!(
+                "the texts read as {} ({l}); give --language to choose another",
+                name_of(l)
+            ));
+            if !others.is_empty() {
+                notes.push(format!(
+                    "some texts read as {}, which icamo does not analyse: they are analysed as {}",
+                    others.join(", "),
+                    name_of(l)
+                ));
+            }
+            l
+        }
+        None if !others.is_empty() => {
+            notes.push(format!(
+                "the texts read as {}, which icamo does not analyse: they are analysed as English (en); give --language to choose",
+                others.join(", ")
+            ));
+            Language::English
+        }
+        None => {
+            notes.push("the texts' language could not be told: they are analysed as Dutch (nl); give --language to choose".into());
+            Language::Dutch
+        }
+    };
+    let per_source = detected
+        .iter()
+        .map(|d| match d {
+            Some(Detected::Analysed(l)) if *l != study => Some(l.code().to_string()),
+            _ => None,
+        })
+        .collect();
+    (study.code().to_string(), per_source, notes)
+}
+
+/// A language's English name.
+fn name_of(l: Language) -> &'static str {
+    match l {
+        Language::Dutch => "Dutch",
+        Language::English => "English",
     }
 }
 
