@@ -15,11 +15,13 @@
 //! the codebook an icamo codebook ([`super::qdc`]), text sources transcripts in `corpus/`,
 //! codings `codings/<user>.csv` on the segments their selections cover, notes Markdown memos
 //! in `memos/`. It reads what real tools write: `Project.qde` or a `.qde` named after the
-//! project, `Sources/` in any case, with or without the namespace, and end offsets that are
-//! inclusive where the selection's quoted text shows they are. Every coding of the project,
-//! placed or not (a picture region, a source whose text is not in the archive), is listed in
-//! `refi-import.csv` with the reason, so nothing is dropped without a trace. The caller ingests
-//! the new study ([`Imported`]).
+//! project, `Sources/` in any case, with or without the namespace, `plainTextPath` with or
+//! without `internal://`, and offsets counted as each tool counts them (UTF-16 units or code
+//! points, the BOM and CR LF counted or not, the end inclusive or not: picked per source from
+//! what its selections fit). Every coding of the project, placed or not (a picture region, a
+//! source whose text is not in the archive), is listed in `refi-import.csv` with the reason,
+//! so nothing is dropped without a trace. The caller ingests the new study ([`Imported`]) and
+//! decides whether lost codings fail the import ([`ImportSummary::lost`]).
 
 mod export;
 mod import;

@@ -3,10 +3,16 @@
 //! [`import_qdpx`] reads the archive (`archive`), works out what the project holds and where
 //! each part goes (`plan`), and writes the study into a staging folder beside its
 //! destination: the transcripts, the manifest (`manifest`), the codebooks, the coders' files
-//! with every selection placed on the turns it covers (`codings`, `offsets`), the ledger of
-//! every coding (`ledger`) and the memos (`memos`). Only a complete study is moved into
-//! place. The caller ingests it: the import parses the new transcripts only to place the
-//! codings on their turns.
+//! with every selection placed on the words it covers in each turn (`codings`, `offsets`),
+//! the ledger of every coding and of what has no place in icamo (`ledger`) and the memos
+//! (`memos`). Only a complete study is moved into place. The caller ingests it: the import
+//! parses the new transcripts only to place the codings on their turns.
+//!
+//! Every source becomes a plain-text transcript read for speaker labels. Sources that are no
+//! transcripts (notes, papers, NVivo sources without `Name:` labels) are to become documents
+//! segmented by paragraph: that is decided where `manifest` writes each `[[documents]]`
+//! entry (its `format`) and read back through [`Corpus::read`] in `turns`; placing codings
+//! needs nothing more, as it works on whatever segments a document has, speakers or not.
 
 mod archive;
 mod codings;
@@ -229,12 +235,12 @@ fn write_transcripts(dir: &Path, plan: &Plan<'_>) -> Result<Vec<Option<SourceTex
     Ok(texts)
 }
 
+/// The segments of each new document by id, and why a document has none.
+type TurnsRead = (HashMap<String, Vec<Segment>>, HashMap<String, String>);
+
 /// The turns ingest will make of the new transcripts, by document id: [`Corpus::read`], as
 /// ingest reads them, so the codings are placed on the segments the ingested study will
 /// hold. A transcript that does not parse has none; the second map says why.
-type TurnsRead = (HashMap<String, Vec<Segment>>, HashMap<String, String>);
-
-/// See [`TurnsRead`].
 fn turns(study: &Study) -> Result<TurnsRead, Error> {
     let corpus = Corpus::new(&study.root, &study.manifest);
     let mut by_doc = HashMap::new();

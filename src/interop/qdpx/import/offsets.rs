@@ -159,22 +159,21 @@ impl SourceText {
     /// For every unit offset under `c`, the code point of `original` it points at; `None`
     /// when units are code points of the text as it is.
     pub fn units(&self, c: Convention) -> Option<Vec<usize>> {
-        let identity = !(c.utf16 && self.has_astral)
-            && (c.bom || !self.has_bom)
-            && !(c.crlf_one && self.has_crlf);
-        if identity {
+        let differs = (c.utf16 && self.has_astral)
+            || (!c.bom && self.has_bom)
+            || (c.crlf_one && self.has_crlf);
+        if !differs {
             return None;
         }
         let mut units = Vec::with_capacity(self.original.len() + 1);
         for (i, &ch) in self.original.iter().enumerate() {
-            let width = if i == 0 && ch == '\u{feff}' && !c.bom {
-                0
-            } else if c.crlf_one && ch == '\r' && self.original.get(i + 1) == Some(&'\n') {
-                0
-            } else if c.utf16 {
-                ch.len_utf16()
-            } else {
-                1
+            // An uncounted BOM, and the CR of a CR LF counted as one, take no unit.
+            let uncounted = (i == 0 && ch == '\u{feff}' && !c.bom)
+                || (c.crlf_one && ch == '\r' && self.original.get(i + 1) == Some(&'\n'));
+            let width = match (uncounted, c.utf16) {
+                (true, _) => 0,
+                (false, true) => ch.len_utf16(),
+                (false, false) => 1,
             };
             // A unit inside a character (a surrogate's second half) points past it.
             for k in 0..width {
