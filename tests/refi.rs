@@ -432,6 +432,8 @@ fn the_bundled_study_goes_out_and_comes_back_with_the_same_segments_and_codings(
     let before = coding_facts(study.path());
     assert!(!before.is_empty());
     assert_same("codings", &before, &coding_facts(&into));
+    // The configurations' edges come back in the codebook, not as a memo of links too.
+    assert!(!into.join("memos/refi-links.md").exists());
     let original = Codebook::load(&repo().join("codebooks/dualiteit.toml")).unwrap();
     let books: Vec<PathBuf> = fs::read_dir(into.join("codebooks"))
         .unwrap()

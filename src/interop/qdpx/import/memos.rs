@@ -43,8 +43,13 @@ pub(super) fn write(
         write_atomic(&memos.join(format!("{slug}.md")), memo.as_bytes())?;
         written += 1;
     }
+    // icamo's own export carries its links (the configurations' edges) in the codebook.
     let groups = code_groups(plan);
-    let links = links(plan);
+    let links = if plan.block.is_some() {
+        String::new()
+    } else {
+        links(plan)
+    };
     for (name, title, body) in [
         ("refi-code-groups", "Code groups", groups),
         ("refi-links", "Links", links),
