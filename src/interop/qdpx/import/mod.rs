@@ -8,11 +8,12 @@
 //! (`memos`). Only a complete study is moved into place. The caller ingests it: the import
 //! parses the new transcripts only to place the codings on their turns.
 //!
-//! Every source becomes a plain-text transcript read for speaker labels. Sources that are no
-//! transcripts (notes, papers, NVivo sources without `Name:` labels) are to become documents
-//! segmented by paragraph: that is decided where `manifest` writes each `[[documents]]`
-//! entry (its `format`) and read back through [`Corpus::read`] in `turns`; placing codings
-//! needs nothing more, as it works on whatever segments a document has, speakers or not.
+//! Every source becomes a plain-text transcript read for speaker labels. A source that is no
+//! transcript (notes, papers, NVivo sources without `Name:` labels) is better read by
+//! paragraph (`read_as = "document"` in its `[[documents]]` entry): that is decided where
+//! `manifest` writes the entry, and read back through [`Corpus::read`] in `turns`; placing
+//! codings needs nothing more, as it works on whatever segments a document has, speakers or
+//! not.
 
 mod archive;
 mod codings;
