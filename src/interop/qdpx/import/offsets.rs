@@ -370,8 +370,8 @@ struct Alignment {
     len: usize,
 }
 
-/// How many words of the turn a segment's word is looked for ahead (a label such as
-/// `[00:01:02.500] Dr. Jansen (GGD):` or an inline tag stands between).
+/// How many words of the turn a segment's word is looked for (an inline tag may stand
+/// between two words of the text).
 const LOOKAHEAD: usize = 16;
 
 impl Alignment {
@@ -395,23 +395,27 @@ impl Alignment {
             out
         };
         let (src, dst) = (words(turn), words(text));
+        // From the end backwards: the label stands before the text, so the text's words are
+        // met first, and a label word that recurs in the text ("Jan de Vries: de …") is not
+        // taken for it.
         let mut pairs = Vec::with_capacity(dst.len());
-        let mut j = 0;
-        for d in dst {
+        let mut j = src.len();
+        for &d in dst.iter().rev() {
             let w = &text[d[0]..d[1]];
-            let end = (j + LOOKAHEAD).min(src.len());
-            match (j..end).find(|&k| &turn[src[k][0]..src[k][1]] == w) {
+            let from = j.saturating_sub(LOOKAHEAD);
+            match (from..j).rev().find(|&k| &turn[src[k][0]..src[k][1]] == w) {
                 Some(k) => {
                     pairs.push((src[k], d, true));
-                    j = k + 1;
+                    j = k;
                 }
-                None if j < src.len() => {
-                    pairs.push((src[j], d, false));
-                    j += 1;
+                None if j > 0 => {
+                    pairs.push((src[j - 1], d, false));
+                    j -= 1;
                 }
                 None => {}
             }
         }
+        pairs.reverse();
         Alignment {
             pairs,
             len: text.len(),
@@ -518,5 +522,9 @@ mod tests {
         // A pseudonym stands where the name was.
         let p = Alignment::new("Amal: ik ben Amal", "ik ben Sara");
         assert_eq!((p.start(13), p.end(17)), (7, 11));
+        // A word of the label that recurs in the text is not taken for it.
+        let l = Alignment::new("Jan de Vries: de", "de");
+        assert_eq!((l.start(14), l.end(16)), (0, 2));
+        assert!(l.start(0) >= l.end(13));
     }
 }
