@@ -550,6 +550,69 @@ fn an_end_offset_is_read_as_inclusive_where_the_quoted_text_says_so() {
     }
 }
 
+/// Interview notes as an NVivo or MAXQDA project holds them: paragraphs, no speaker labels.
+const NOTES_TEXT: &str = "Gespreksnotities werkbezoek Havenstad\r\n\r\nDe klantmanager vertelt dat de intake nu twee uur duurt. Zo hoort ze wat iemand wil en kan.\r\n\r\nDe taalcoach komt elke week op de werkvloer. Volgens de werkgever leren de nieuwe collega's daar de meeste woorden.\r\n";
+
+#[test]
+fn a_source_without_speaker_labels_is_read_by_paragraph_and_its_codings_land_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let quote = "Volgens de werkgever leren de nieuwe collega's daar de meeste woorden.";
+    let start = NOTES_TEXT[..NOTES_TEXT.find(quote).unwrap()]
+        .chars()
+        .count();
+    let end = start + quote.chars().count();
+    let xml = SMALL_QDE
+        .replace("Interview Amal.txt", "Notities werkbezoek.txt")
+        .replace("op mijn werk leer ik de meeste woorden", quote)
+        .replace("START", &start.to_string())
+        .replace("END", &end.to_string());
+    let file = qdpx(
+        dir.path(),
+        &[
+            ("project.qde", &xml),
+            (
+                "sources/44444444-4444-4444-8444-444444444444.txt",
+                NOTES_TEXT,
+            ),
+        ],
+    );
+    let into = dir.path().join("study");
+    let out = icamo(dir.path())
+        .args(["import", "qdpx"])
+        .arg(&file)
+        .arg("--into")
+        .arg(&into)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let manifest = fs::read_to_string(into.join("icamo.toml")).unwrap();
+    assert!(manifest.contains("read_as = \"document\""), "{manifest}");
+    // The coding is on the third paragraph, on the words selected.
+    let shown = icamo(&into)
+        .args(["show", "notities-werkbezoek:0003"])
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        shown.contains("De taalcoach komt elke week op de werkvloer."),
+        "{shown}"
+    );
+    let codings = fs::read_to_string(into.join("codings/Sanne-de-Wit.csv")).unwrap();
+    let paragraph = "De taalcoach komt elke week op de werkvloer. Volgens de werkgever leren de nieuwe collega's daar de meeste woorden.";
+    let a = paragraph.find(quote).unwrap();
+    assert!(
+        codings.contains(&format!(
+            "notities-werkbezoek:0003,taal.taal-leren-op-de-werkvloer,none,import,{a}-{},",
+            a + quote.len()
+        )),
+        "{codings}"
+    );
+}
+
 #[test]
 fn a_plain_text_path_without_internal_finds_its_file_in_sources() {
     // Some tools write plainTextPath="NAME.txt" (or relative://NAME.txt) for the file they put

@@ -613,6 +613,9 @@ fn project_description(
                 t.insert(k.into(), Value::String(v.clone()));
             }
         }
+        if d.read_as == crate::transcript::ReadAs::Document {
+            t.insert("read_as".into(), Value::String("document".into()));
+        }
         if d.lang != m.study.language {
             t.insert("language".into(), Value::String(d.lang.code().to_string()));
         }

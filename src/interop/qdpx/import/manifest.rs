@@ -2,7 +2,8 @@
 //! icamo export), else what the sources, their variables, document groups and cases say: a
 //! group written "name: value" (ATLAS.ti's way) is an attribute, other groups are listed in
 //! the attribute `refi_groups`; a case a source belongs to is its `case` (with the case's
-//! variables), or, when it belongs to several, listed in `refi_cases`.
+//! variables), or, when it belongs to several, listed in `refi_cases`. A source without
+//! speaker labels is read as a document, by paragraph.
 
 use std::collections::HashMap;
 
@@ -107,9 +108,20 @@ fn documents(plan: &Plan<'_>) -> Vec<Value> {
             attributes.insert("refi_name".into(), Value::String(s.name.clone()));
             d.insert("attributes".into(), Value::Table(attributes));
         }
+        if !d.contains_key("read_as") && !has_speaker_labels(s.text.as_deref().unwrap_or("")) {
+            d.insert("read_as".into(), Value::String("document".into()));
+        }
         documents.push(Value::Table(d));
     }
     documents
+}
+
+/// Whether a source's text reads as a transcript: some turn has a speaker label. Interview
+/// notes, papers and NVivo sources without `Name:` labels do not, and are read by paragraph
+/// (`read_as = "document"`), so their codings land on the paragraphs they were made on.
+fn has_speaker_labels(text: &str) -> bool {
+    crate::transcript::parse(crate::transcript::Format::Text, text)
+        .is_ok_and(|p| p.turns.iter().any(|t| t.speaker.is_some()))
 }
 
 /// The document groups, by source GUID, as (attribute, value): ATLAS.ti writes groups such as
