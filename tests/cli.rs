@@ -273,7 +273,6 @@ fn a_changed_role_in_the_manifest_reingests_that_document() {
 #[test]
 fn bad_input_is_reported_with_file_and_line_and_changes_nothing() {
     let cases = [
-        ("broken-timing.vtt", ":6:", "expected a timing line"),
         ("no-speaker-first.txt", ":1:", "before the first speaker"),
         ("latin1.txt", ":1:", "UTF-8"),
         ("unreadable.docx", "unreadable.docx", "docx"),
@@ -315,14 +314,52 @@ fn keep_going_ingests_the_rest_and_lists_the_failures() {
         dir.path().join("corpus/broken-timing.vtt"),
     )
     .unwrap();
+    // Without --strict the broken cue is skipped with a warning (see the test below).
     icamo(dir.path())
-        .args(["ingest", "--keep-going"])
+        .args(["ingest", "--keep-going", "--strict"])
         .assert()
         .code(1)
         .stdout(predicate::str::contains("3 parsed"))
         .stderr(predicate::str::contains("1 transcript(s) failed"))
         .stderr(predicate::str::contains("corpus/broken-timing.vtt:6:"));
     assert!(!search_json(dir.path(), &["loonkostensubsidie"]).is_empty());
+}
+
+/// A broken cue loses that cue, not the file, and says so; `--strict` refuses the file and
+/// leaves the study as it was.
+#[test]
+fn a_broken_cue_is_skipped_with_a_warning_and_refused_under_strict() {
+    let dir = study();
+    ingest(dir.path());
+    fs::copy(
+        fixtures().join("bad/broken-timing.vtt"),
+        dir.path().join("corpus/broken-timing.vtt"),
+    )
+    .unwrap();
+    let before = snapshot(&dir.path().join(".icamo"));
+    icamo(dir.path())
+        .args(["ingest", "--strict"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "corpus/broken-timing.vtt:6:1: expected a timing line like \"00:01:02.000 --> 00:01:05.000\", found \"00:0X.600 -> banana\": the cue is skipped (refused under --strict)",
+        ));
+    assert_eq!(before, snapshot(&dir.path().join(".icamo")));
+    icamo(dir.path())
+        .arg("ingest")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: corpus/broken-timing.vtt:6: expected a timing line like \"00:01:02.000 --> 00:01:05.000\", found \"00:0X.600 -> banana\": the cue is skipped",
+        ));
+    // The file holds one turn: the cue before the broken one.
+    icamo(dir.path())
+        .args(["show", "broken-timing:1", "-C", "3"])
+        .assert()
+        .success()
+        .stdout(
+            "> broken-timing:0001  interviewer · 00:01–00:04  (corpus/broken-timing.vtt:3)\n>     Welkom allemaal.\n\n",
+        );
 }
 
 #[test]

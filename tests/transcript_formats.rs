@@ -838,14 +838,90 @@ fn vtt_teams_export() {
     assert!(slice(&p, &p.turns[0]).ends_with("<v Linda Vermeulen>er zijn vandaag.</v>"));
 }
 
+/// (line, message) of every warning.
+fn warnings(p: &ParsedTranscript) -> Vec<(usize, &str)> {
+    p.warnings
+        .iter()
+        .map(|w| (w.line, w.message.as_str()))
+        .collect()
+}
+
+/// The error `--strict` gives for a file.
+fn strict_err(format: Format, name: &str) -> ParseError {
+    let strict = ReadOptions {
+        strict: true,
+        ..ReadOptions::default()
+    };
+    match parse_bytes_with(format, &fixture(name), &strict) {
+        Ok(p) => panic!(
+            "{name}: expected an error under --strict, got {} turns",
+            p.turns.len()
+        ),
+        Err(e) => e,
+    }
+}
+
 #[test]
-fn vtt_broken_timing_line_is_named() {
-    let e = load_err(Format::Vtt, "broken_timing.vtt");
-    assert_eq!(e.line, 7);
+fn vtt_broken_timing_line_skips_its_cue_and_is_named() {
+    let p = load(Format::Vtt, "broken_timing.vtt");
+    assert_eq!(texts(&p), vec!["Welkom allemaal."]);
     assert_eq!(
-        e.message,
-        "expected a timing line like \"00:01:02.000 --> 00:01:05.000\", found \"00:0X.600 -> banana\""
+        warnings(&p),
+        vec![(
+            7,
+            "expected a timing line like \"00:01:02.000 --> 00:01:05.000\", found \"00:0X.600 -> banana\": the cue is skipped"
+        )]
     );
+    let e = strict_err(Format::Vtt, "broken_timing.vtt");
+    assert_eq!(e.line, 7);
+    assert!(
+        e.message.ends_with("(refused under --strict)"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn vtt_bad_cues_are_read_past_as_browsers_do() {
+    let p = load(Format::Vtt, "skipped_cues.vtt");
+    assert_eq!(
+        shape(&p),
+        vec![
+            (Some("Linda Vermeulen"), 11, Some(1_000), Some(4_000)),
+            (Some("Jeroen de Wit"), 19, Some(6_500), Some(9_000)),
+            (Some("Fatima Yilmaz"), 22, Some(9_000), Some(11_000)),
+            (Some("Linda Vermeulen"), 30, Some(12_500), Some(15_000)),
+            (Some("Jeroen de Wit"), 40, Some(15_500), Some(18_000)),
+        ]
+    );
+    assert_eq!(
+        texts(&p),
+        vec![
+            "Welkom allemaal.",
+            "Dank je. Ik werk bij Werk & Inkomen.",
+            "En ik ben taalcoach.",
+            "Wat gaat er goed?",
+            "De lijnen zijn kort.",
+        ]
+    );
+    let w = warnings(&p);
+    let lines: Vec<usize> = w.iter().map(|(line, _)| *line).collect();
+    assert_eq!(lines, vec![16, 23, 27, 34, 37], "{w:#?}");
+    assert!(
+        w[0].1
+            .contains("found \"00:00:04.500 -- > 00:00:06.000\": the cue is skipped")
+    );
+    assert!(w[1].1.starts_with("no empty line between this cue and the text before it (the cue on line 20): read as a cue of its own"));
+    assert!(
+        w[2].1
+            .contains("found \"00:00:11 --> 00:00:12\": the cue is skipped")
+    );
+    assert!(w[3].1.starts_with("text without a timing line before it, \"Deze regel staat na een lege regel.</v>\", is skipped"));
+    assert!(
+        w[4].1
+            .contains("earlier than the cue before it (line 31, 00:00:12.500)")
+    );
+    assert_eq!(strict_err(Format::Vtt, "skipped_cues.vtt").line, 16);
 }
 
 #[test]

@@ -18,9 +18,7 @@
 use std::collections::BTreeMap;
 
 use super::text::{TurnBuilder, parse_turn_line, quoted};
-use super::vtt::{
-    Line, blocks, check_cue_times, first_column, lines, missing_blank_line, parse_timing,
-};
+use super::vtt::{Line, blocks, cue_time_problem, first_column, lines, parse_timing};
 use super::{ParseError, ParsedTranscript, ReadOptions};
 
 /// Removes SRT formatting: HTML-like tags (`<i>`, `</i>`, `<font color="red">`) and ASS override
@@ -116,7 +114,13 @@ pub(crate) fn parse(input: &str, _options: &ReadOptions) -> Result<ParsedTranscr
             .and_then(|l| parse_timing(l.text))
             .ok_or_else(|| timing_error(timing, &first))?;
         if let Some(timing) = timing {
-            check_cue_times(timing, (start_ms, end_ms), previous, ',')?;
+            if let Some(message) = cue_time_problem((start_ms, end_ms), previous, ',') {
+                return Err(ParseError {
+                    line: timing.no,
+                    column: first_column(timing),
+                    message,
+                });
+            }
             previous = Some((timing.no, start_ms));
         }
         // A timing line among the text: the blank line (and perhaps the number) before it is
@@ -125,7 +129,14 @@ pub(crate) fn parse(input: &str, _options: &ReadOptions) -> Result<ParsedTranscr
             .iter()
             .find(|l| parse_timing(l.text).is_some())
         {
-            return Err(missing_blank_line(l, &first));
+            return Err(ParseError {
+                line: l.no,
+                column: first_column(l),
+                message: format!(
+                    "a timing line inside the text of the cue that starts on line {}: is the blank line between the two cues missing?",
+                    first.no
+                ),
+            });
         }
         cues.push(Cue {
             first,

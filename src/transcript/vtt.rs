@@ -2,9 +2,17 @@
 //! or from a Zoom-style `Naam:` prefix at the start of a cue without voice tags.
 //!
 //! The file must start with a `WEBVTT` line (header lines after it, such as YouTube's
-//! `Kind: captions` and `Language: nl`, are skipped). Blocks are separated by empty lines; a line
-//! holding only spaces is cue text, as in the WebVTT parsing algorithm (YouTube writes them),
-//! unless a timing line follows it. `NOTE`, `STYLE` and `REGION` blocks are skipped. A cue is an
+//! `Kind: captions` and `Language: nl`, are skipped). Blocks are collected as the W3C WebVTT
+//! parsing algorithm collects them: an empty line ends a block, and so does a line holding
+//! `-->` that is not the block's first line (or its second, after an id): it starts the next
+//! cue. A line holding only spaces is cue text (YouTube writes them), unless a timing line
+//! follows it. `NOTE`, `STYLE` and `REGION` blocks are skipped.
+//!
+//! What browsers read past is read past, with a [`ParseWarning`] naming its line (and refused
+//! under `--strict`): a cue whose timing line is broken (`-- >`, no milliseconds) or whose
+//! times are out of order (ending before it starts, starting before the cue before it), and
+//! text after an empty line inside a cue; a cue with no empty line before it is read, with a
+//! warning; a second `WEBVTT` header (two files joined) starts the time order again. A cue is an
 //! optional id line, a timing line `00:01:02.340 --> 00:01:06.910` (or `01:02.340 --> …`, or
 //! the unpadded `0:0:0.570` of older Teams exports; cue settings after the end time are
 //! ignored) and one or more payload lines. The speaker comes from the voice tag `<v Naam>`
@@ -28,7 +36,7 @@
 use std::collections::BTreeMap;
 
 use super::text::{LabelHead, TurnBuilder, column, parse_timestamp, parse_turn_line, quoted};
-use super::{ParseError, ParsedTranscript, ReadOptions, Turn};
+use super::{ParseError, ParseWarning, ParsedTranscript, ReadOptions, Turn};
 
 /// One line of the input with its position.
 #[derive(Debug, Clone, Copy)]
@@ -128,13 +136,30 @@ fn loose_cue_time(s: &str) -> Option<u64> {
     Some(((h * 60 + m) * 60 + sec) * 1000 + f)
 }
 
-/// Splits lines into blocks as WebVTT does: only an empty line ends a block, so a line holding
-/// only spaces inside a cue (YouTube writes one before or after a cue's text) is cue text. A
-/// blank line that is not empty still ends the block when what follows is a new block anyway:
-/// a timing line, or a cue id before a timing line.
-fn vtt_blocks<'a>(lines: &[Line<'a>]) -> Vec<Vec<Line<'a>>> {
+/// One block of a WebVTT file, as the WebVTT parsing algorithm collects it.
+#[derive(Default)]
+struct Block<'a> {
+    /// Its lines, none of them empty.
+    lines: Vec<Line<'a>>,
+    /// Whether the block starts at a timing line that followed text with no empty line
+    /// between: the parsing algorithm ends the block before at such a line.
+    unseparated: bool,
+}
+
+/// Splits the lines after the header into blocks as the WebVTT parsing algorithm does: an
+/// empty line ends a block, and so does a line holding `-->` anywhere but as a block's first
+/// line or as its second after an id (it starts the next block: the empty line before it is
+/// missing). A line holding only spaces inside a cue is cue text (YouTube writes them), unless
+/// it stands where an empty line would: before a timing line, or before a cue id and its
+/// timing line, or at a block's start. `unseparated` is set for the first block when the
+/// header ran into it.
+fn vtt_blocks<'a>(lines: &[Line<'a>], unseparated: bool) -> Vec<Block<'a>> {
     let mut out = Vec::new();
-    let mut cur = Vec::new();
+    let mut cur = Block {
+        lines: Vec::new(),
+        unseparated,
+    };
+    let mut after_blank = false;
     for (i, l) in lines.iter().enumerate() {
         let ends = l.text.is_empty()
             || l.text.trim().is_empty() && {
@@ -143,20 +168,50 @@ fn vtt_blocks<'a>(lines: &[Line<'a>]) -> Vec<Vec<Line<'a>>> {
                 next.is_some_and(|t| t.contains("-->"))
                     || next.is_some_and(|t| !t.trim().is_empty())
                         && after.is_some_and(|t| t.contains("-->"))
-                    || cur.is_empty()
+                    || cur.lines.is_empty()
             };
         if ends {
-            if !cur.is_empty() {
+            if !cur.lines.is_empty() {
                 out.push(std::mem::take(&mut cur));
             }
-        } else {
-            cur.push(*l);
+            after_blank = true;
+            continue;
         }
+        let timing_allowed = match cur.lines.as_slice() {
+            [] => true,
+            [id] => !id.text.contains("-->"),
+            _ => false,
+        };
+        if l.text.contains("-->") && !timing_allowed {
+            // Unlike the algorithm, a cue id right before the timing line goes with it (the
+            // algorithm would show "4" as the last line of the cue before).
+            let id = if cur.lines.len() >= 3 {
+                cur.lines.pop_if(|l| looks_like_cue_id(l.text))
+            } else {
+                None
+            };
+            out.push(std::mem::take(&mut cur));
+            cur.unseparated = !after_blank;
+            cur.lines.extend(id);
+        }
+        after_blank = false;
+        cur.lines.push(*l);
     }
-    if !cur.is_empty() {
+    if !cur.lines.is_empty() {
         out.push(cur);
     }
     out
+}
+
+/// Whether a line looks like a cue id rather than cue text: one word of letters, digits, `-`,
+/// `_` and `/` with a digit in it (`4`, or Teams' `3f1c9a2e-…/12-0`).
+fn looks_like_cue_id(line: &str) -> bool {
+    let line = line.trim();
+    !line.is_empty()
+        && line.bytes().any(|b| b.is_ascii_digit())
+        && line
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'/'))
 }
 
 /// Decodes the character references WebVTT allows (and numeric ones). `&nbsp;` becomes a plain
@@ -376,16 +431,12 @@ fn looks_like_timing(s: &str) -> bool {
     s.contains("->") || s.trim_start().starts_with(|c: char| c.is_ascii_digit()) && s.contains(':')
 }
 
-/// The error for a broken timing line.
-fn timing_error(line: &Line<'_>) -> ParseError {
-    ParseError {
-        line: line.no,
-        column: first_column(line),
-        message: format!(
-            "expected a timing line like \"00:01:02.000 --> 00:01:05.000\", found {}",
-            quoted(line.text.trim())
-        ),
-    }
+/// What is wrong with a broken timing line.
+fn timing_message(line: &Line<'_>) -> String {
+    format!(
+        "expected a timing line like \"00:01:02.000 --> 00:01:05.000\", found {}",
+        quoted(line.text.trim())
+    )
 }
 
 /// The column of a line's first non-blank character.
@@ -405,53 +456,29 @@ pub(crate) fn cue_clock(ms: u64, separator: char) -> String {
     )
 }
 
-/// Checks a cue's times: it may not end before it starts, nor start before the cue before it
-/// (`previous`: that cue's timing line and start). Cues that overlap are fine: in a focus
-/// group people talk at the same time, and Teams writes such cues.
-pub(crate) fn check_cue_times(
-    timing: &Line<'_>,
+/// What is wrong with a cue's times, if anything: it may not end before it starts, nor start
+/// before the cue before it (`previous`: that cue's timing line and start). Cues that overlap
+/// are fine: in a focus group people talk at the same time, and Teams writes such cues.
+pub(crate) fn cue_time_problem(
     (start_ms, end_ms): (u64, u64),
     previous: Option<(usize, u64)>,
     separator: char,
-) -> Result<(), ParseError> {
+) -> Option<String> {
     let clock = |ms| cue_clock(ms, separator);
     if end_ms < start_ms {
-        return Err(ParseError {
-            line: timing.no,
-            column: first_column(timing),
-            message: format!(
-                "the cue ends at {}, before it starts at {}: the end time after \"-->\" must not be earlier than the start time before it",
-                clock(end_ms),
-                clock(start_ms)
-            ),
-        });
+        return Some(format!(
+            "the cue ends at {}, before it starts at {}: the end time after \"-->\" must not be earlier than the start time before it",
+            clock(end_ms),
+            clock(start_ms)
+        ));
     }
-    if let Some((line, previous_start)) = previous
-        && start_ms < previous_start
-    {
-        return Err(ParseError {
-            line: timing.no,
-            column: first_column(timing),
-            message: format!(
-                "the cue starts at {}, earlier than the cue before it (line {line}, {}): cues must be in time order; were lines moved, or two files pasted together?",
-                clock(start_ms),
-                clock(previous_start)
-            ),
-        });
-    }
-    Ok(())
-}
-
-/// The error for a timing line among the text lines of a cue: the blank line that should end
-/// the cue before it is missing.
-pub(crate) fn missing_blank_line(line: &Line<'_>, cue: &Line<'_>) -> ParseError {
-    ParseError {
-        line: line.no,
-        column: first_column(line),
-        message: format!(
-            "a timing line inside the text of the cue that starts on line {}: is the blank line between the two cues missing?",
-            cue.no
-        ),
+    match previous {
+        Some((line, previous_start)) if start_ms < previous_start => Some(format!(
+            "the cue starts at {}, earlier than the cue before it (line {line}, {}): cues must be in time order; were lines moved, or two files pasted together?",
+            clock(start_ms),
+            clock(previous_start)
+        )),
+        _ => None,
     }
 }
 
@@ -462,15 +489,10 @@ fn is_header(text: &str) -> bool {
         .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t']))
 }
 
-/// The error for a `WEBVTT` header after the first line.
-fn second_header(line: &Line<'_>) -> ParseError {
-    ParseError::at(
-        line.no,
-        "a second \"WEBVTT\" header: were two files joined into one? Keep the header on the first line only, and check that the times of the second part come after those of the first",
-    )
-}
-
-/// Parses a WebVTT transcript.
+/// Parses a WebVTT transcript, reading past what browsers read past: a cue whose timing line
+/// is broken or whose times are out of order, and text after an empty line inside a cue, are
+/// skipped with a warning naming their line; two cues without an empty line between them are
+/// read as two, with a warning.
 pub(crate) fn parse(input: &str, _options: &ReadOptions) -> Result<ParsedTranscript, ParseError> {
     let all = lines(input);
     // A file with voice tags anywhere is read as before: its voiceless cues stay voiceless.
@@ -478,29 +500,50 @@ pub(crate) fn parse(input: &str, _options: &ReadOptions) -> Result<ParsedTranscr
         voiceless_file: !all.iter().any(|l| has_voice_tag(l.text)),
         ..VoiceTurns::default()
     };
+    let mut warnings = Vec::new();
     // The timing line and start of the cue before, to check the order of the cues.
     let mut previous: Option<(usize, u64)> = None;
     for block in cue_blocks(&all)? {
-        let Some((timing_idx, (start_ms, end_ms))) = cue_timing(&block)? else {
-            continue;
+        let cue = match read_cue(&block, previous) {
+            Ok(Some(cue)) => cue,
+            Ok(None) => continue,
+            Err(CueProblem::Skipped(warning)) => {
+                warnings.push(warning);
+                continue;
+            }
+            Err(CueProblem::SecondHeader(warning)) => {
+                // Two files joined: the second part's times start again.
+                warnings.push(warning);
+                previous = None;
+                continue;
+            }
         };
-        check_cue_times(&block[timing_idx], (start_ms, end_ms), previous, '.')?;
-        previous = Some((block[timing_idx].no, start_ms));
-        let payload_lines = &block[timing_idx + 1..];
-        check_payload(payload_lines, &block[0])?;
-        turns.add_cue(input, &block[0], payload_lines, (start_ms, end_ms));
+        let timing = &block.lines[cue.timing];
+        if block.unseparated {
+            warnings.push(ParseWarning {
+                line: timing.no,
+                message: format!(
+                    "no empty line between this cue and the text before it{}: read as a cue of its own; add the empty line",
+                    previous.map_or(String::new(), |(line, _)| format!(" (the cue on line {line})"))
+                ),
+            });
+        }
+        previous = Some((timing.no, cue.times.0));
+        let payload_lines = &block.lines[cue.timing + 1..];
+        turns.add_cue(input, &block.lines[0], payload_lines, cue.times);
     }
     Ok(ParsedTranscript {
         attributes: BTreeMap::new(),
         turns: turns.finish(),
         source: input.to_string(),
-        warnings: Vec::new(),
+        warnings,
     })
 }
 
-/// The blocks after the header, once the header is checked: `WEBVTT` on the first line, and
-/// a blank line before the first cue.
-fn cue_blocks<'a>(all: &[Line<'a>]) -> Result<Vec<Vec<Line<'a>>>, ParseError> {
+/// The blocks after the header, once the header is checked: `WEBVTT` on the first line. The
+/// header runs to the first empty line, or to a timing line (then the first cue has no empty
+/// line before it).
+fn cue_blocks<'a>(all: &[Line<'a>]) -> Result<Vec<Block<'a>>, ParseError> {
     let first = all
         .first()
         .map_or("", |l| l.text.trim_start_matches('\u{feff}'));
@@ -518,63 +561,76 @@ fn cue_blocks<'a>(all: &[Line<'a>]) -> Result<Vec<Vec<Line<'a>>>, ParseError> {
             ),
         ));
     }
-    let all_blocks = vtt_blocks(all);
-    if let Some(l) = all_blocks
-        .first()
-        .and_then(|header| header.iter().find(|l| l.text.contains("-->")))
-    {
-        return Err(ParseError::at(
-            l.no,
-            "expected a blank line between the WEBVTT header and the first cue",
-        ));
-    }
-    // The first block is the header (WEBVTT plus optional metadata lines).
-    Ok(all_blocks.into_iter().skip(1).collect())
+    let header_end = all
+        .iter()
+        .position(|l| l.text.trim().is_empty() || l.text.contains("-->"))
+        .unwrap_or(all.len());
+    let unseparated = all.get(header_end).is_some_and(|l| l.text.contains("-->"));
+    Ok(vtt_blocks(&all[header_end..], unseparated))
 }
 
-/// Where a cue's timing line is in its block, and its start and end in milliseconds.
-type CueTiming = (usize, (u64, u64));
+/// A cue's timing line (its index in the block) and its times.
+struct CueHead {
+    timing: usize,
+    times: (u64, u64),
+}
 
-/// Where a cue's timing line is in its block (the first line, or the second after an id) and
-/// its times; `None` for a `NOTE`, `STYLE` or `REGION` block.
-fn cue_timing(block: &[Line<'_>]) -> Result<Option<CueTiming>, ParseError> {
-    if is_header(block[0].text) {
-        return Err(second_header(&block[0]));
+/// Why a block gives no cue.
+enum CueProblem {
+    /// The block is read past, as the parsing algorithm does.
+    Skipped(ParseWarning),
+    /// A `WEBVTT` header: two files joined into one.
+    SecondHeader(ParseWarning),
+}
+
+/// Reads a block's cue head: `None` for a `NOTE`, `STYLE` or `REGION` block.
+fn read_cue(
+    block: &Block<'_>,
+    previous: Option<(usize, u64)>,
+) -> Result<Option<CueHead>, CueProblem> {
+    let lines = &block.lines;
+    let first = &lines[0];
+    if is_header(first.text) {
+        return Err(CueProblem::SecondHeader(ParseWarning {
+            line: first.no,
+            message: "a second \"WEBVTT\" header: were two files joined into one? The cues after it are read as a file of their own; keep the header on the first line only".into(),
+        }));
     }
-    let head = block[0].text.trim();
+    let head = first.text.trim();
     let keyword = head.split_whitespace().next().unwrap_or("");
     if matches!(keyword, "NOTE" | "STYLE" | "REGION") && !head.contains("-->") {
         return Ok(None);
     }
-    let timing = if let Some(t) = parse_vtt_timing(block[0].text) {
-        (0, t)
-    } else if block[0].text.contains("-->") {
-        return Err(timing_error(&block[0]));
-    } else {
-        match block.get(1) {
-            Some(l) if l.text.contains("-->") => {
-                (1, parse_vtt_timing(l.text).ok_or_else(|| timing_error(l))?)
-            }
-            _ if looks_like_timing(block[0].text) => return Err(timing_error(&block[0])),
-            Some(l) => return Err(timing_error(l)),
-            None => return Err(timing_error(&block[0])),
-        }
+    let skipped = |line: &Line<'_>, what: String| {
+        CueProblem::Skipped(ParseWarning {
+            line: line.no,
+            message: format!("{what}: the cue is skipped"),
+        })
     };
-    Ok(Some(timing))
-}
-
-/// Checks that no text line of the cue starting at `cue` is a timing line or a header: the
-/// blank line before a next cue, or a next file, is missing.
-fn check_payload(payload_lines: &[Line<'_>], cue: &Line<'_>) -> Result<(), ParseError> {
-    for l in payload_lines {
-        if parse_vtt_timing(l.text).is_some() {
-            return Err(missing_blank_line(l, cue));
-        }
-        if is_header(l.text) {
-            return Err(second_header(l));
-        }
+    let timing = if first.text.contains("-->") {
+        0
+    } else if lines.get(1).is_some_and(|l| l.text.contains("-->")) {
+        1
+    } else if let Some(l) = lines[..lines.len().min(2)]
+        .iter()
+        .find(|l| looks_like_timing(l.text))
+    {
+        return Err(skipped(l, timing_message(l)));
+    } else {
+        return Err(CueProblem::Skipped(ParseWarning {
+            line: first.no,
+            message: format!(
+                "text without a timing line before it, {}, is skipped: an empty line inside a cue ends the cue, so the text after it belongs to none; remove the empty line to keep it",
+                quoted(head)
+            ),
+        }));
+    };
+    let line = &lines[timing];
+    let times = parse_vtt_timing(line.text).ok_or_else(|| skipped(line, timing_message(line)))?;
+    if let Some(problem) = cue_time_problem(times, previous, '.') {
+        return Err(skipped(line, problem));
     }
-    Ok(())
+    Ok(Some(CueHead { timing, times }))
 }
 
 /// The turns so far, the last still open: consecutive cues (and pieces of a cue) of the same
@@ -762,37 +818,117 @@ mod tests {
         assert_eq!(parse_timing("00:01:02 --> 00:01:03"), None);
     }
 
+    /// (speaker, text) of every turn, and (line, message) of every warning.
+    /// A turn as (speaker, text), a warning as (line, message).
+    type Read = (Vec<(Option<String>, String)>, Vec<(usize, String)>);
+
+    fn read(src: &str) -> Read {
+        let p = parse(src).unwrap();
+        (
+            p.turns.into_iter().map(|t| (t.speaker, t.text)).collect(),
+            p.warnings
+                .into_iter()
+                .map(|w| (w.line, w.message))
+                .collect(),
+        )
+    }
+
+    fn said(speaker: &str, text: &str) -> (Option<String>, String) {
+        (Some(speaker.to_string()), text.to_string())
+    }
+
     #[test]
-    fn cue_times_must_be_in_order() {
-        let err = |src: &str| parse(src).unwrap_err();
-        let e = err("WEBVTT\n\n00:00:05.000 --> 00:00:02.000\n<v A>Ja.\n");
-        assert_eq!((e.line, e.column), (3, 1));
-        assert!(e.message.contains("ends at 00:00:02.000"), "{}", e.message);
-        let e = err(
+    fn cues_out_of_time_order_are_skipped_with_a_warning() {
+        // A cue that ends before it starts: skipped, the cue after it read.
+        let (turns, warnings) = read(
+            "WEBVTT\n\n00:00:05.000 --> 00:00:02.000\n<v A>Ja.\n\n00:00:06.000 --> 00:00:07.000\n<v B>Nee.\n",
+        );
+        assert_eq!(turns, vec![said("B", "Nee.")]);
+        assert_eq!(warnings[0].0, 3);
+        assert!(
+            warnings[0].1.contains("ends at 00:00:02.000"),
+            "{warnings:?}"
+        );
+        assert!(
+            warnings[0].1.ends_with("the cue is skipped"),
+            "{warnings:?}"
+        );
+        // A cue that starts before the cue before it.
+        let (turns, warnings) = read(
             "WEBVTT\n\n00:00:05.000 --> 00:00:06.000\n<v A>Ja.\n\n00:00:01.000 --> 00:00:02.000\n<v B>Nee.\n",
         );
-        assert_eq!(e.line, 6);
+        assert_eq!(turns, vec![said("A", "Ja.")]);
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].0, 6);
         assert!(
-            e.message.contains("(line 3, 00:00:05.000)"),
-            "{}",
-            e.message
+            warnings[0].1.contains("(line 3, 00:00:05.000)"),
+            "{warnings:?}"
         );
-        let e = err(
+        // Overlapping cues (people talking at once) are fine.
+        let (turns, warnings) = read(
+            "WEBVTT\n\n00:00:01.000 --> 00:00:06.000\n<v A>Ja.\n\n00:00:05.000 --> 00:00:07.000\n<v B>Nee.\n",
+        );
+        assert_eq!(turns, vec![said("A", "Ja."), said("B", "Nee.")]);
+        assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn a_missing_empty_line_starts_the_next_cue_as_browsers_do() {
+        let (turns, warnings) = read(
             "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v A>Ja.\n00:00:02.000 --> 00:00:03.000\n<v B>Nee.\n",
         );
-        assert_eq!(e.line, 5);
-        assert!(e.message.contains("blank line"), "{}", e.message);
-        let e = err(
-            "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v A>Ja.\n\n\u{feff}WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v A>Ja.\n",
+        assert_eq!(turns, vec![said("A", "Ja."), said("B", "Nee.")]);
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].0, 5);
+        assert!(
+            warnings[0].1.contains("(the cue on line 3)"),
+            "{warnings:?}"
         );
-        assert_eq!(e.line, 6);
-        assert!(e.message.contains("two files joined"), "{}", e.message);
-        // Overlapping cues (people talking at once) are fine.
-        let p = parse(
-            "WEBVTT\n\n00:00:01.000 --> 00:00:06.000\n<v A>Ja.\n\n00:00:05.000 --> 00:00:07.000\n<v B>Nee.\n",
-        )
-        .unwrap();
-        assert_eq!(p.turns.len(), 2);
+        // Also after the header.
+        let (turns, warnings) = read("WEBVTT\n00:00:01.000 --> 00:00:02.000\n<v A>Ja.\n");
+        assert_eq!(turns, vec![said("A", "Ja.")]);
+        assert_eq!(warnings[0].0, 2);
+    }
+
+    #[test]
+    fn lines_holding_arrows_that_are_no_timing_drop_only_their_own_cue() {
+        // As web-platform-tests' webvtt/parsing/file-parsing/arrows.vtt expects of browsers: a
+        // line with "-->" that is no timing line ends the block before it and gives no cue,
+        // and the timing line right after it starts a cue of its own.
+        let (turns, warnings) = read(
+            "WEBVTT\n\n-->\n00:00:00.000 --> 00:00:01.000\n<v A>nul\nfoo-->\n00:00:01.000 --> 00:00:02.000\n<v B>een\n00:00:02.000 --> 00:00:03.000\n<v A>twee\n\n00:00:03.000 -a -->\n\n00:00:03.000 -- -->\n",
+        );
+        assert_eq!(
+            turns,
+            vec![said("A", "nul"), said("B", "een"), said("A", "twee")]
+        );
+        let lines: Vec<usize> = warnings.iter().map(|w| w.0).collect();
+        assert_eq!(lines, vec![3, 4, 6, 7, 9, 12, 14], "{warnings:#?}");
+    }
+
+    #[test]
+    fn two_joined_files_are_read_as_two_with_a_warning() {
+        let (turns, warnings) = read(
+            "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v A>Ja.\n\n\u{feff}WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v B>Nee.\n",
+        );
+        assert_eq!(turns, vec![said("A", "Ja."), said("B", "Nee.")]);
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].0, 6);
+        assert!(warnings[0].1.contains("two files joined"), "{warnings:?}");
+    }
+
+    #[test]
+    fn text_after_an_empty_line_inside_a_cue_is_skipped_with_a_warning() {
+        let (turns, warnings) = read(
+            "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v A>Ja.\n\nen verder\n\n00:00:03.000 --> 00:00:04.000\n<v B>Nee.\n",
+        );
+        assert_eq!(turns, vec![said("A", "Ja."), said("B", "Nee.")]);
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].0, 6);
+        assert!(
+            warnings[0].1.contains("\"en verder\", is skipped"),
+            "{warnings:?}"
+        );
     }
 
     #[test]
