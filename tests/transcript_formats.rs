@@ -969,6 +969,32 @@ fn vtt_youtube_auto_captions() {
 }
 
 #[test]
+fn vtt_speakerless_captions_become_paragraphs_at_pauses_and_sentence_ends() {
+    let p = load(Format::Vtt, "speakerless.vtt");
+    assert_eq!(
+        shape(&p),
+        vec![
+            (None, 8, Some(7_924), Some(16_516)),
+            (None, 22, Some(17_726), Some(20_812)),
+            (None, 26, Some(23_398), Some(31_000)),
+        ]
+    );
+    assert_eq!(
+        texts(&p),
+        vec![
+            // Running speech: two-frame gaps, also after the sentence ends.
+            "Goedemorgen, ik ben Marieke en vandaag gaat het over de participatiewet. Eerst de \
+             geschiedenis, dan de praktijk.",
+            // 1.2 s after a sentence end: a new paragraph.
+            "In 2015 werden drie wetten",
+            // 2.6 s of silence ends a paragraph even inside a sentence.
+            "samengevoegd tot één regeling. Vragen? Nee? Dan gaan we verder.",
+        ]
+    );
+    assert!(p.warnings.is_empty());
+}
+
+#[test]
 fn vtt_older_teams_timings_entities_and_voice_names() {
     let p = load(Format::Vtt, "teams_old.vtt");
     assert_eq!(

@@ -18,7 +18,9 @@
 use std::collections::BTreeMap;
 
 use super::text::{TurnBuilder, parse_turn_line, quoted};
-use super::vtt::{Line, blocks, cue_time_problem, first_column, lines, parse_timing};
+use super::vtt::{
+    Line, blocks, cue_time_problem, ends_sentence, first_column, lines, parse_timing,
+};
 use super::{ParseError, ParsedTranscript, ReadOptions};
 
 /// Removes SRT formatting: HTML-like tags (`<i>`, `</i>`, `<font color="red">`) and ASS override
@@ -49,14 +51,6 @@ pub(crate) fn strip_tags(s: &str) -> String {
         }
     }
     out
-}
-
-/// Whether a cue's text ends a sentence: its last character, ignoring closing quotes and
-/// brackets, is `.`, `?`, `!` or `…`.
-pub(crate) fn ends_sentence(text: &str) -> bool {
-    text.trim_end()
-        .trim_end_matches(['"', '\'', '”', '’', ')', ']', '»'])
-        .ends_with(['.', '?', '!', '…'])
 }
 
 /// The error for a broken timing line.

@@ -28,10 +28,12 @@
 //! text) is spoken by that speaker, and a cue that repeats the last line of the cue before as
 //! its first line (captions that roll up, as YouTube's auto-captions do) has that line read once.
 //!
-//! Teams splits one utterance over many cues, so consecutive cues of the same speaker (also of no
-//! speaker, for cues without a voice tag) are merged into one turn, joined by a space. The turn
-//! starts at its first cue's first line (the id line, when there is one), and runs from the
-//! first cue's start time to the last cue's end time.
+//! Teams splits one utterance over many cues, so consecutive cues of the same speaker are merged
+//! into one turn, joined by a space. Cues of no speaker (lectures, Netflix and YouTube
+//! captions) are merged into paragraphs instead, ended by a pause or a sentence end (see
+//! [`PAUSE_MS`] and the constants after it). The turn starts at its first cue's first line (the
+//! id line, when there is one), and runs from the first cue's start time to the last cue's end
+//! time.
 
 use std::collections::BTreeMap;
 
@@ -633,8 +635,36 @@ fn read_cue(
     Ok(Some(CueHead { timing, times }))
 }
 
+/// Whether a cue's text ends a sentence: its last character, ignoring closing quotes and
+/// brackets, is `.`, `?`, `!` or `…`.
+pub(crate) fn ends_sentence(text: &str) -> bool {
+    text.trim_end()
+        .trim_end_matches(['"', '\'', '”', '’', ')', ']', '»'])
+        .ends_with(['.', '?', '!', '…'])
+}
+
+/// A silence between cues (no caption on screen) this long ends a paragraph of speakerless
+/// cues, even inside a sentence. Netflix's timing guidelines close gaps of half a second or
+/// less between subtitles ("chaining") and let a subtitle stay up to half a second after the
+/// speech; a gap of two seconds is a pause of one and a half seconds at least, longer than
+/// the pauses inside a speaker's sentence.
+const PAUSE_MS: u64 = 2_000;
+
+/// After a cue that ends a sentence, a gap longer than this ends the paragraph: gaps up to
+/// half a second are closed by the chaining rule above, so a longer one is a real pause.
+const SENTENCE_PAUSE_MS: u64 = 500;
+
+/// After a cue that ends a sentence, a paragraph this long ends even without a pause: lecture
+/// captions run cue after cue without gaps; 40 seconds is about a hundred spoken words, the
+/// length of a written paragraph.
+const PARAGRAPH_MS: u64 = 40_000;
+
+/// A paragraph this long ends at the next cue even inside a sentence: YouTube's automatic
+/// captions have neither punctuation nor gaps, and one turn for a whole video cannot be coded.
+const LONGEST_PARAGRAPH_MS: u64 = 90_000;
+
 /// The turns so far, the last still open: consecutive cues (and pieces of a cue) of the same
-/// voice merge into one turn.
+/// voice merge into one turn; cues of no voice merge into paragraphs (see [`PAUSE_MS`]).
 #[derive(Default)]
 struct VoiceTurns {
     turns: Vec<Turn>,
@@ -644,6 +674,12 @@ struct VoiceTurns {
     /// Whether the file has no voice tags at all: only then do `Naam:` prefixes name the
     /// speaker and are rolled-up repeated lines read once.
     voiceless_file: bool,
+    /// When the open turn started, in milliseconds.
+    turn_start_ms: u64,
+    /// The latest end time of the cues so far.
+    last_end_ms: u64,
+    /// Whether the last cue's text ended a sentence.
+    sentence_ended: bool,
 }
 
 /// Whether a payload line holds a `<v` voice tag.
@@ -755,11 +791,13 @@ impl VoiceTurns {
             let same = self
                 .current
                 .as_ref()
-                .is_some_and(|t| t.speaker() == piece.speaker.as_deref());
+                .is_some_and(|t| t.speaker() == piece.speaker.as_deref())
+                && !(k == 0 && piece.speaker.is_none() && self.paragraph_ends(start_ms));
             if !same {
                 if let Some(t) = self.current.take() {
                     self.turns.push(t.finish());
                 }
+                self.turn_start_ms = start_ms;
                 // The cue's first piece starts at the cue; a later one at its voice tag.
                 let (line, start) = if k == 0 {
                     (cue.no, cue.start)
@@ -784,6 +822,19 @@ impl VoiceTurns {
                 t.set_end_ms(Some(end_ms));
             }
         }
+        self.last_end_ms = self.last_end_ms.max(end_ms);
+        self.sentence_ended = pieces.last().is_some_and(|p| ends_sentence(&p.text));
+    }
+
+    /// Whether a cue of no voice starting at `start_ms` starts a new paragraph rather than
+    /// continuing the open one: after a pause, or after a sentence end that follows a shorter
+    /// pause or closes a long paragraph, or when the paragraph is very long.
+    fn paragraph_ends(&self, start_ms: u64) -> bool {
+        let gap = start_ms.saturating_sub(self.last_end_ms);
+        let length = start_ms.saturating_sub(self.turn_start_ms);
+        gap >= PAUSE_MS
+            || length >= LONGEST_PARAGRAPH_MS
+            || self.sentence_ended && (gap > SENTENCE_PAUSE_MS || length >= PARAGRAPH_MS)
     }
 
     /// Every turn, the open one closed.
@@ -1019,6 +1070,37 @@ mod tests {
         let p = parse("WEBVTT\n\n00:02.000 --> 00:03.000\nNoot: gelach\n").unwrap();
         assert_eq!(p.turns[0].speaker.as_deref(), Some("Noot"));
         assert_eq!(p.turns[0].text, "gelach");
+    }
+
+    #[test]
+    fn lectures_without_gaps_are_cut_at_a_sentence_end_after_40_s_and_anywhere_after_90_s() {
+        // Cues of 5 s back to back, as lecture captions and YouTube's automatic ones run.
+        let cues = |texts: &[&str]| {
+            let mut src = String::from("WEBVTT\n");
+            for (i, t) in texts.iter().enumerate() {
+                let ms = i as u64 * 5_000;
+                src.push_str(&format!(
+                    "\n{} --> {}\n{t}\n",
+                    cue_clock(ms, '.'),
+                    cue_clock(ms + 5_000, '.')
+                ));
+            }
+            src
+        };
+        let starts = |src: &str| -> Vec<Option<u64>> {
+            parse(src)
+                .unwrap()
+                .turns
+                .iter()
+                .map(|t| t.start_ms)
+                .collect()
+        };
+        // A sentence ends in every cue: the paragraph closes at the first end after 40 s.
+        let sentences = cues(&["Zin."; 12]);
+        assert_eq!(starts(&sentences), vec![Some(0), Some(40_000)]);
+        // No punctuation at all: cut at the first cue after 90 s.
+        let words = cues(&["en dan"; 24]);
+        assert_eq!(starts(&words), vec![Some(0), Some(90_000)]);
     }
 
     #[test]
