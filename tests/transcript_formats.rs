@@ -1084,20 +1084,105 @@ fn srt_crlf_and_trailing_blank_lines() {
 
 #[test]
 fn srt_broken_timing_and_number_lines_are_named() {
-    let e = load_err(Format::Srt, "broken_timing.srt");
-    assert_eq!(e.line, 6);
+    // A broken arrow: neither pysrt nor the srt library reads the cue; icamo skips it.
+    let p = load(Format::Srt, "broken_timing.srt");
+    assert_eq!(texts(&p), vec!["Welkom."]);
     assert_eq!(
-        e.message,
-        "expected a timing line like \"00:01:02,000 --> 00:01:05,000\", found \"00:00:05,900 -> 00:00:09,300\""
+        warnings(&p),
+        vec![(
+            6,
+            "expected a timing line like \"00:01:02,000 --> 00:01:05,000\", found \"00:00:05,900 -> 00:00:09,300\": the cue is skipped"
+        )]
     );
-    let e = load_err(Format::Srt, "broken_number.srt");
-    assert_eq!(e.line, 5);
+    assert_eq!(strict_err(Format::Srt, "broken_timing.srt").line, 6);
+    // A cue number that is no number: pysrt takes any line before the timing line as the
+    // number, and so does icamo, with a warning.
+    let p = load(Format::Srt, "broken_number.srt");
+    assert_eq!(
+        texts(&p),
+        vec!["Welkom. Vandaag gaat het over je inburgering."]
+    );
+    assert_eq!(
+        warnings(&p),
+        vec![(
+            5,
+            "expected a cue number like \"12\", found \"Twee\": left out, the cue after it is read"
+        )]
+    );
+}
+
+/// Each convention of `tolerant.srt` and where it comes from:
+/// - a UTF-8 byte order mark (Windows editors; pysrt strips it);
+/// - `.` before the milliseconds (line 6) and `:` (line 21): the srt library (Python) takes
+///   `,`, `.` and `:` as "many editors create SRT files with this delimiter";
+/// - no empty line before cue 3 (line 9): the srt library looks ahead for a number and a
+///   timing line and starts the next cue there;
+/// - no cue number (line 13): pysrt reads a timing line as a block's first line;
+/// - spaces around the number, the timing line, the arrow and the text (lines 16–18): pysrt
+///   strips every line and splits on lines that are blank after stripping;
+/// - no milliseconds (line 25): pysrt's `SubRipTime.from_string` reads `00:00:19`;
+/// - an empty line inside a cue (line 31): the srt library reads on to the next number and
+///   timing line;
+/// - `->` (line 35): neither library reads it, the cue is skipped;
+/// - a cue earlier than the one before it (line 39): both libraries read it where it stands;
+/// - a cue that ends before it starts (line 43): the srt library skips it.
+#[test]
+fn srt_read_as_tolerantly_as_the_common_srt_libraries() {
+    let p = load(Format::Srt, "tolerant.srt");
+    assert_eq!(
+        shape(&p),
+        vec![
+            (Some("Interviewer"), 1, Some(1_000), Some(4_000)),
+            (Some("Amira"), 5, Some(4_500), Some(8_000)),
+            (Some("Interviewer"), 9, Some(8_500), Some(11_000)),
+            (Some("Amira"), 13, Some(11_500), Some(21_000)),
+            (Some("Interviewer"), 28, Some(21_500), Some(24_000)),
+            (Some("Amira"), 38, Some(20_000), Some(22_000)),
+        ]
+    );
+    assert_eq!(
+        texts(&p),
+        vec![
+            "Welkom. Fijn dat je er bent.",
+            "Dank je. Ik woon nu drie jaar in Zwolle.",
+            "Hoe was het begin?",
+            "Zwaar. Ik kende niemand. Maar de taalcoach hielp. Elke week.",
+            "En nu? Hoe gaat het nu?",
+            "Goed. Ik werk nu.",
+        ]
+    );
+    let w = warnings(&p);
+    let lines: Vec<usize> = w.iter().map(|(line, _)| *line).collect();
+    assert_eq!(lines, vec![10, 32, 35, 39, 43], "{w:#?}");
     assert!(
-        e.message
-            .starts_with("expected a cue number like \"12\", found \"Twee\""),
-        "{}",
-        e.message
+        w[0].1.starts_with("no empty line between this cue"),
+        "{w:#?}"
     );
+    assert!(
+        w[1].1
+            .contains("cue that starts on line 28: the text after it is read as part of that cue"),
+        "{w:#?}"
+    );
+    assert!(
+        w[2].1
+            .ends_with("found \"00:00:24,500 -> 00:00:26,000\": the cue is skipped"),
+        "{w:#?}"
+    );
+    assert!(
+        w[3].1
+            .contains("earlier than the cue before it (line 29, 00:00:21,500)"),
+        "{w:#?}"
+    );
+    assert!(
+        w[3].1.ends_with("The cue is read where it stands."),
+        "{w:#?}"
+    );
+    assert!(
+        w[4].1
+            .contains("ends at 00:00:28,000, before it starts at 00:00:30,000"),
+        "{w:#?}"
+    );
+    assert_eq!(strict_err(Format::Srt, "tolerant.srt").line, 10);
 }
 
 // ---------------------------------------------------------------------------------------------

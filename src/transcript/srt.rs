@@ -1,9 +1,19 @@
 //! SubRip (SRT) transcripts: numbered cues, speakers as a `Naam:` prefix where the speaker changes.
 //!
-//! A cue is a number line, a timing line `00:00:01,200 --> 00:00:05,800` (a `.` before the
-//! milliseconds is accepted too) and one or more text lines. Stray blank lines between cues and
-//! a missing blank line at the end are fine; a cue without a number line (timing line first) is
-//! accepted as well. Formatting tags (`<i>`, `<b>`, `<font …>`, `{\an8}`) are removed.
+//! A cue is a number line, a timing line `00:00:01,200 --> 00:00:05,800` and one or more text
+//! lines. Formatting tags (`<i>`, `<b>`, `<font …>`, `{\an8}`) are removed. What the common SRT
+//! libraries (`pysrt`, Python's `srt`) read is read: a byte order mark, a `.` or `:` before the
+//! milliseconds, no milliseconds, unpadded times, spaces around lines and the arrow, no cue
+//! number, stray blank lines between cues, and no blank line at the end; what they read past
+//! is read past with a [`ParseWarning`] naming its line (refused under `--strict`):
+//! - a cue with no empty line before it starts a cue of its own, the cue number before its
+//!   timing line with it (`srt`), with a warning;
+//! - text after an empty line inside a cue is read as part of that cue (`srt`), with a warning;
+//! - a line that is no number before a timing line is left out (`pysrt` takes it as the
+//!   number), with a warning;
+//! - a cue whose arrow is broken (`->`, `-- >`) or whose times do not parse is skipped;
+//! - a cue that ends before it starts is skipped (`srt` skips it);
+//! - a cue that starts before the cue before it is read where it stands, with a warning.
 //!
 //! Speakers: a text line starting with `Naam:` (the label grammar of the plain-text format)
 //! starts a turn of that speaker — also in the middle of a cue. Cues without a prefix continue
@@ -17,11 +27,9 @@
 
 use std::collections::BTreeMap;
 
-use super::text::{TurnBuilder, parse_turn_line, quoted};
-use super::vtt::{
-    Line, blocks, cue_time_problem, ends_sentence, first_column, lines, parse_timing,
-};
-use super::{ParseError, ParsedTranscript, ReadOptions};
+use super::text::{TurnBuilder, parse_timestamp, parse_turn_line, quoted};
+use super::vtt::{Line, blocks, cue_time_problem, ends_sentence, lines, loose_cue_time};
+use super::{ParseError, ParseWarning, ParsedTranscript, ReadOptions};
 
 /// Removes SRT formatting: HTML-like tags (`<i>`, `</i>`, `<font color="red">`) and ASS override
 /// blocks (`{\an8}`).
@@ -53,19 +61,174 @@ pub(crate) fn strip_tags(s: &str) -> String {
     out
 }
 
-/// The error for a broken timing line.
-fn timing_error(line: Option<&Line<'_>>, after: &Line<'_>) -> ParseError {
-    let (no, col, found) = match line {
-        Some(l) => (l.no, first_column(l), quoted(l.text.trim())),
-        None => (after.no + 1, 1, "nothing".to_string()),
-    };
-    ParseError {
-        line: no,
-        column: col,
-        message: format!(
-            "expected a timing line like \"00:01:02,000 --> 00:01:05,000\", found {found}"
-        ),
+/// What is wrong with a broken timing line.
+fn timing_message(line: &Line<'_>) -> String {
+    format!(
+        "expected a timing line like \"00:01:02,000 --> 00:01:05,000\", found {}",
+        quoted(line.text.trim())
+    )
+}
+
+/// A time as SRT files write it: `hh:mm:ss,mmm`, with `.` or `:` before the milliseconds as
+/// well (the `srt` library's delimiters), the milliseconds left out (read by `pysrt`), or
+/// without zero padding.
+fn srt_time(s: &str) -> Option<u64> {
+    let s = s.trim();
+    if let Some(ms) = parse_timestamp(s) {
+        return Some(ms);
     }
+    match s.rsplit_once(':') {
+        Some((clock, frac)) if clock.matches(':').count() == 2 => {
+            parse_timestamp(&format!("{clock}.{frac}"))
+        }
+        _ => loose_cue_time(s),
+    }
+}
+
+/// A timing line, `start --> end [position]`, spaces around the arrow free.
+fn srt_timing(line: &str) -> Option<(u64, u64)> {
+    let (start, rest) = line.split_once("-->")?;
+    let end = rest.split_whitespace().next()?;
+    Some((srt_time(start)?, srt_time(end)?))
+}
+
+/// Whether a line is a cue number.
+fn is_cue_number(line: &str) -> bool {
+    let line = line.trim();
+    !line.is_empty() && line.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether a line is a timing line whose arrow is broken (`->`, `- >`, `-- >`, `–>`).
+fn broken_arrow(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with(|c: char| c.is_ascii_digit())
+        && ["->", "- >", "–>", "—>"].iter().any(|a| t.contains(a))
+}
+
+/// Splits a block at each cue that follows the cue before it without an empty line: at a
+/// timing line after the block's second line, with the cue number before it (the `srt`
+/// library looks ahead for a number and a timing line the same way). Each part says whether
+/// it starts without an empty line before it.
+fn split_cues<'b, 'a>(block: &'b [Line<'a>]) -> Vec<(&'b [Line<'a>], bool)> {
+    let mut parts = Vec::new();
+    let mut from = 0;
+    for i in 2..block.len() {
+        if block[i].text.contains("-->") && i > from + 1 {
+            let at = if i - 1 > from && is_cue_number(block[i - 1].text) {
+                i - 1
+            } else {
+                i
+            };
+            if at > from {
+                parts.push((&block[from..at], from > 0));
+                from = at;
+            }
+        }
+    }
+    parts.push((&block[from..], from > 0));
+    parts
+}
+
+/// The cues of an SRT file, reading past what the common SRT libraries read past (each with
+/// a warning naming its line): see the module documentation.
+fn read_cues<'a>(all: &[Line<'a>], warnings: &mut Vec<ParseWarning>) -> Vec<Cue<'a>> {
+    let mut cues: Vec<Cue<'a>> = Vec::new();
+    // The timing line and start of the cue before, to check the order of the cues.
+    let mut previous: Option<(usize, u64)> = None;
+    let mut warn = |line: &Line<'_>, message: String| {
+        warnings.push(ParseWarning {
+            line: line.no,
+            message,
+        })
+    };
+    for mut block in blocks(all) {
+        if block[0].no == 1 {
+            block[0].text = block[0].text.trim_start_matches('\u{feff}');
+        }
+        for (part, unseparated) in split_cues(&block) {
+            let first = part[0];
+            let timing_at = if first.text.contains("-->") {
+                0
+            } else if part.get(1).is_some_and(|l| l.text.contains("-->")) {
+                if !is_cue_number(first.text) {
+                    warn(
+                        &first,
+                        format!(
+                            "expected a cue number like \"12\", found {}: left out, the cue after it is read",
+                            quoted(first.text.trim())
+                        ),
+                    );
+                }
+                1
+            } else if let Some(l) = part[..part.len().min(2)]
+                .iter()
+                .find(|l| broken_arrow(l.text))
+            {
+                warn(l, format!("{}: the cue is skipped", timing_message(l)));
+                continue;
+            } else if let Some(cue) = cues.last_mut() {
+                // An empty line inside a cue's text: the `srt` library reads on to the next
+                // number and timing line, and so does icamo.
+                warn(
+                    &first,
+                    format!(
+                        "an empty line inside the text of the cue that starts on line {}: the text after it is read as part of that cue",
+                        cue.first.no
+                    ),
+                );
+                cue.text.extend_from_slice(part);
+                continue;
+            } else {
+                warn(
+                    &first,
+                    format!(
+                        "text before the first cue, {}: skipped",
+                        quoted(first.text.trim())
+                    ),
+                );
+                continue;
+            };
+            let timing = &part[timing_at];
+            let Some((start_ms, end_ms)) = srt_timing(timing.text) else {
+                warn(
+                    timing,
+                    format!("{}: the cue is skipped", timing_message(timing)),
+                );
+                continue;
+            };
+            if end_ms < start_ms {
+                let problem = cue_time_problem((start_ms, end_ms), None, ',').unwrap_or_default();
+                warn(timing, format!("{problem}: the cue is skipped"));
+                continue;
+            }
+            if let Some(problem) = cue_time_problem((start_ms, end_ms), previous, ',') {
+                // The SRT libraries read such cues, in file order.
+                warn(
+                    timing,
+                    format!("{problem} The cue is read where it stands."),
+                );
+            }
+            if unseparated {
+                let before = cues.last().map_or(String::new(), |c| {
+                    format!(" (the cue on line {})", c.first.no)
+                });
+                warn(
+                    timing,
+                    format!(
+                        "no empty line between this cue and the text before it{before}: read as a cue of its own; add the empty line"
+                    ),
+                );
+            }
+            previous = Some((timing.no, start_ms));
+            cues.push(Cue {
+                first,
+                start_ms,
+                end_ms,
+                text: part[timing_at + 1..].to_vec(),
+            });
+        }
+    }
+    cues
 }
 
 /// One cue, ready to be turned into turns.
@@ -79,66 +242,8 @@ struct Cue<'a> {
 /// Parses an SRT transcript.
 pub(crate) fn parse(input: &str, _options: &ReadOptions) -> Result<ParsedTranscript, ParseError> {
     let all = lines(input);
-    let mut cues = Vec::new();
-    // The timing line and start of the cue before, to check the order of the cues.
-    let mut previous: Option<(usize, u64)> = None;
-    for mut block in blocks(&all) {
-        if block[0].no == 1 {
-            block[0].text = block[0].text.trim_start_matches('\u{feff}');
-        }
-        let first = block[0];
-        let head = first.text.trim();
-        let timing_at = if head.contains("-->") {
-            0
-        } else if !head.is_empty() && head.bytes().all(|b| b.is_ascii_digit()) {
-            1
-        } else {
-            return Err(ParseError {
-                line: first.no,
-                column: first_column(&first),
-                message: format!(
-                    "expected a cue number like \"12\", found {} (is there a blank line \
-                     inside the text of the cue before it?)",
-                    quoted(head)
-                ),
-            });
-        };
-        let timing = block.get(timing_at);
-        let (start_ms, end_ms) = timing
-            .and_then(|l| parse_timing(l.text))
-            .ok_or_else(|| timing_error(timing, &first))?;
-        if let Some(timing) = timing {
-            if let Some(message) = cue_time_problem((start_ms, end_ms), previous, ',') {
-                return Err(ParseError {
-                    line: timing.no,
-                    column: first_column(timing),
-                    message,
-                });
-            }
-            previous = Some((timing.no, start_ms));
-        }
-        // A timing line among the text: the blank line (and perhaps the number) before it is
-        // missing, and two cues ran together.
-        if let Some(l) = block[timing_at + 1..]
-            .iter()
-            .find(|l| parse_timing(l.text).is_some())
-        {
-            return Err(ParseError {
-                line: l.no,
-                column: first_column(l),
-                message: format!(
-                    "a timing line inside the text of the cue that starts on line {}: is the blank line between the two cues missing?",
-                    first.no
-                ),
-            });
-        }
-        cues.push(Cue {
-            first,
-            start_ms,
-            end_ms,
-            text: block[timing_at + 1..].to_vec(),
-        });
-    }
+    let mut warnings = Vec::new();
+    let cues = read_cues(&all, &mut warnings);
 
     let mut turns = Vec::new();
     let mut current: Option<TurnBuilder> = None;
@@ -147,7 +252,11 @@ pub(crate) fn parse(input: &str, _options: &ReadOptions) -> Result<ParsedTranscr
             let plain = strip_tags(line.text.trim());
             let end = line.start + line.text.trim_end().len();
             let (turn_start, line_no) = if i == 0 {
-                (cue.first.start, cue.first.no)
+                let first = &cue.first;
+                (
+                    first.start + first.text.len() - first.text.trim_start().len(),
+                    first.no,
+                )
             } else {
                 (
                     line.start + line.text.len() - line.text.trim_start().len(),
@@ -201,7 +310,7 @@ pub(crate) fn parse(input: &str, _options: &ReadOptions) -> Result<ParsedTranscr
         attributes: BTreeMap::new(),
         turns,
         source: input.to_string(),
-        warnings: Vec::new(),
+        warnings,
     })
 }
 
@@ -233,23 +342,58 @@ mod tests {
         assert!(!ends_sentence("namelijk:"));
     }
 
+    /// (text, line) of every turn, (line, message) of every warning.
+    type Read = (Vec<(String, usize)>, Vec<(usize, String)>);
+
+    fn read(src: &str) -> Read {
+        let p = parse(src).unwrap();
+        (
+            p.turns.into_iter().map(|t| (t.text, t.line)).collect(),
+            p.warnings
+                .into_iter()
+                .map(|w| (w.line, w.message))
+                .collect(),
+        )
+    }
+
     #[test]
     fn cue_times_and_missing_blank_lines() {
-        let e = parse("1\n00:00:09,000 --> 00:00:04,500\nJa.\n").unwrap_err();
-        assert_eq!(e.line, 2);
-        assert!(e.message.contains("ends at 00:00:04,500"), "{}", e.message);
-        let e = parse(
-            "1\n00:00:01,000 --> 00:00:04,000\nJa.\n2\n00:00:04,500 --> 00:00:09,000\nNee.\n",
-        )
-        .unwrap_err();
-        assert_eq!(e.line, 5);
-        assert!(e.message.contains("starts on line 1"), "{}", e.message);
-        let e = parse(
+        let (turns, warnings) = read("1\n00:00:09,000 --> 00:00:04,500\nJa.\n");
+        assert!(turns.is_empty());
+        assert_eq!(warnings[0].0, 2);
+        assert!(
+            warnings[0].1.contains("ends at 00:00:04,500"),
+            "{warnings:?}"
+        );
+        let (turns, warnings) =
+            read("1\n00:00:01,000 --> 00:00:04,000\nJa.\n2\n00:00:04,500 --> 00:00:09,000\nNee.\n");
+        assert_eq!(turns, vec![("Ja.".into(), 1), ("Nee.".into(), 4)]);
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].0, 5);
+        assert!(
+            warnings[0].1.contains("(the cue on line 1)"),
+            "{warnings:?}"
+        );
+        let (turns, warnings) = read(
             "1\n00:00:05,000 --> 00:00:06,000\nJa.\n\n2\n00:00:01,000 --> 00:00:02,000\nNee.\n",
-        )
-        .unwrap_err();
-        assert_eq!(e.line, 6);
-        assert!(e.message.contains("time order"), "{}", e.message);
+        );
+        assert_eq!(turns, vec![("Ja.".into(), 1), ("Nee.".into(), 5)]);
+        assert_eq!(warnings[0].0, 6);
+        assert!(warnings[0].1.contains("time order"), "{warnings:?}");
+    }
+
+    #[test]
+    fn times_as_srt_files_write_them() {
+        assert_eq!(srt_time("01:02:03,456"), Some(3_723_456));
+        assert_eq!(srt_time("01:02:03.456"), Some(3_723_456));
+        assert_eq!(srt_time("01:02:03:456"), Some(3_723_456));
+        assert_eq!(srt_time("01:02:03"), Some(3_723_000));
+        assert_eq!(srt_time("0:0:3.5"), Some(3_500));
+        assert_eq!(srt_time("01:02:3x"), None);
+        assert_eq!(
+            srt_timing("  00:00:01,000-->00:00:02,000  X1:10 X2:20"),
+            Some((1_000, 2_000))
+        );
     }
 
     #[test]

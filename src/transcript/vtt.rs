@@ -37,7 +37,7 @@
 
 use std::collections::BTreeMap;
 
-use super::text::{LabelHead, TurnBuilder, column, parse_timestamp, parse_turn_line, quoted};
+use super::text::{LabelHead, TurnBuilder, parse_timestamp, parse_turn_line, quoted};
 use super::{ParseError, ParseWarning, ParsedTranscript, ReadOptions, Turn};
 
 /// One line of the input with its position.
@@ -118,7 +118,7 @@ fn parse_vtt_timing(line: &str) -> Option<(u64, u64)> {
 }
 
 /// A cue time without zero padding: `h:m:s.f` or `m:s.f`.
-fn loose_cue_time(s: &str) -> Option<u64> {
+pub(crate) fn loose_cue_time(s: &str) -> Option<u64> {
     let (clock, frac) = s.rsplit_once(['.', ','])?;
     let digits = |p: &str, max: usize| {
         (!p.is_empty() && p.len() <= max && p.bytes().all(|b| b.is_ascii_digit()))
@@ -439,11 +439,6 @@ fn timing_message(line: &Line<'_>) -> String {
         "expected a timing line like \"00:01:02.000 --> 00:01:05.000\", found {}",
         quoted(line.text.trim())
     )
-}
-
-/// The column of a line's first non-blank character.
-pub(crate) fn first_column(line: &Line<'_>) -> usize {
-    column(line.text, line.text.len() - line.text.trim_start().len())
 }
 
 /// `00:01:02.340` for a time in milliseconds, with `separator` before the milliseconds.
