@@ -213,6 +213,15 @@ impl<'m> Corpus<'m> {
         Ok(docs)
     }
 
+    /// The encoding the manifest declares for a document (`encoding = "windows-1252"`).
+    fn declared_encoding(&self, doc: &SourceDoc) -> Option<&'static encoding_rs::Encoding> {
+        self.manifest
+            .documents
+            .iter()
+            .find(|d| normalise_rel(d.file.get_ref()) == doc.path)
+            .and_then(|d| d.declared_encoding())
+    }
+
     /// Whether a document's format still has to be told from its content.
     pub fn format_is_explicit(&self, doc: &SourceDoc) -> bool {
         self.manifest
@@ -256,6 +265,10 @@ impl<'m> Corpus<'m> {
         for (real, pseudonym) in &self.manifest.pseudonyms {
             hasher.update(format!("{real}\u{0}{pseudonym}\n").as_bytes());
         }
+        // Only when declared, so that documents without an encoding keep their digest.
+        if let Some(encoding) = self.declared_encoding(doc) {
+            hasher.update(format!("encoding\u{0}{}\n", encoding.name()).as_bytes());
+        }
         hasher.finalize().to_hex().to_string()
     }
 
@@ -283,9 +296,21 @@ impl<'m> Corpus<'m> {
                 .collect(),
             strict: self.strict,
         };
-        let parsed = match doc.read_as {
-            ReadAs::Transcript => transcript::parse_bytes_with(format, &bytes, &options),
-            ReadAs::Document => transcript::parse_document_bytes(format, &bytes),
+        // A declared encoding is for text: Word and PDF files carry their own.
+        let encoding = self
+            .declared_encoding(doc)
+            .filter(|_| !matches!(format, Format::Docx | Format::Pdf));
+        let parsed = match (doc.read_as, encoding) {
+            (ReadAs::Transcript, None) => transcript::parse_bytes_with(format, &bytes, &options),
+            (ReadAs::Transcript, Some(encoding)) => transcript::decode_as(&bytes, encoding)
+                .and_then(|decoded| transcript::parse_with(format, &decoded.text, &options)),
+            (ReadAs::Document, None) => transcript::parse_document_bytes(format, &bytes),
+            // Decoded here, the document reader gets UTF-8.
+            (ReadAs::Document, Some(encoding)) => {
+                transcript::decode_as(&bytes, encoding).and_then(|decoded| {
+                    transcript::parse_document_bytes(format, decoded.text.as_bytes())
+                })
+            }
         }
         .map_err(|e| Error::Parse {
             path: PathBuf::from(&doc.path),

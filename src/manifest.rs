@@ -157,6 +157,10 @@ pub struct DocumentEntry {
     /// as paragraphs, each attributed to the document's `type`. Default: `"transcript"`.
     #[serde(default)]
     pub read_as: Option<ReadAs>,
+    /// The text encoding, where the file is not UTF-8 or UTF-16 with BOM: any label of the
+    /// WHATWG Encoding Standard (`windows-1252`, `latin1`, `iso-8859-15`, `macintosh`, …).
+    #[serde(default)]
+    pub encoding: Option<Spanned<String>>,
     /// Further attributes of the document.
     #[serde(default)]
     pub attributes: BTreeMap<String, String>,
@@ -344,6 +348,17 @@ impl Manifest {
                 ));
             }
             inside_study(doc.file.get_ref()).map_err(|m| self.error_at(doc.file.span(), m))?;
+            if let Some(label) = &doc.encoding
+                && doc.declared_encoding().is_none()
+            {
+                return Err(self.error_at(
+                    label.span(),
+                    format!(
+                        "unknown encoding \"{}\": give a label of the WHATWG Encoding Standard, such as \"windows-1252\" (Excel and Word on Windows in Western Europe), \"iso-8859-15\", \"macintosh\" or \"utf-8\"",
+                        label.get_ref()
+                    ),
+                ));
+            }
             let file = normalise_rel(doc.file.get_ref());
             if let Some(first) = files.insert(file.clone(), doc.file.span()) {
                 let (line, _) = line_col(&self.source, first.start);
@@ -518,6 +533,13 @@ impl DocumentEntry {
             Some(id) => id.get_ref().clone(),
             None => file_stem(Path::new(self.file.get_ref())),
         }
+    }
+
+    /// The encoding `encoding` names, if it names one icamo can decode with.
+    pub fn declared_encoding(&self) -> Option<&'static encoding_rs::Encoding> {
+        let label = self.encoding.as_ref()?.get_ref();
+        encoding_rs::Encoding::for_label(label.trim().as_bytes())
+            .filter(|e| *e != encoding_rs::REPLACEMENT)
     }
 }
 
@@ -695,6 +717,36 @@ mod tests {
             .to_string();
         assert!(err.starts_with("icamo.toml:3:"), "{err}");
         assert!(err.contains("fr"), "{err}");
+    }
+
+    #[test]
+    fn a_document_encoding_is_any_whatwg_label_and_an_unknown_one_names_its_line() {
+        let manifest = |encoding: &str| {
+            Manifest::parse(
+                "icamo.toml",
+                &format!(
+                    "[study]\nname = \"x\"\n\n[[documents]]\nfile = \"a.txt\"\nencoding = \"{encoding}\"\n"
+                ),
+            )
+        };
+        for (label, name) in [
+            ("windows-1252", "windows-1252"),
+            ("cp1252", "windows-1252"),
+            ("latin1", "windows-1252"),
+            ("ISO-8859-15", "ISO-8859-15"),
+            ("utf-8", "UTF-8"),
+        ] {
+            let m = manifest(label).unwrap();
+            let encoding = m.documents[0].declared_encoding().map(|e| e.name());
+            assert_eq!(encoding, Some(name), "{label}");
+        }
+        let err = manifest("klingon").unwrap_err().to_string();
+        assert!(
+            err.starts_with("icamo.toml:6:12: unknown encoding \"klingon\": give a label"),
+            "{err}"
+        );
+        // A label that encoding_rs maps to its "replacement" decoder decodes nothing.
+        assert!(manifest("iso-2022-kr").is_err());
     }
 
     #[test]

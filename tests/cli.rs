@@ -362,6 +362,41 @@ fn a_broken_cue_is_skipped_with_a_warning_and_refused_under_strict() {
         );
 }
 
+/// A transcript saved as Windows-1252 (Word's "Plain Text", Notepad's "ANSI") is read when the
+/// manifest says so; an unknown label is an error at its line in the manifest.
+#[test]
+fn a_documents_encoding_in_the_manifest_decodes_it() {
+    let dir = study();
+    fs::copy(
+        fixtures().join("transcripts/encoding_latin1.txt"),
+        dir.path().join("corpus/int-zoe.txt"),
+    )
+    .unwrap();
+    let manifest = dir.path().join("icamo.toml");
+    let text = fs::read_to_string(&manifest).unwrap();
+    let entry = "\n[[documents]]\nfile = \"corpus/int-zoe.txt\"\nencoding = \"klingon\"\n";
+    let (before, after) = text.split_at(text.find("[[speakers]]").unwrap());
+    fs::write(&manifest, format!("{before}{entry}\n{after}")).unwrap();
+    let line = before.lines().count() + 4;
+    icamo(dir.path())
+        .arg("ingest")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!(
+            "icamo.toml:{line}:12: unknown encoding \"klingon\""
+        )));
+    let text = fs::read_to_string(&manifest).unwrap();
+    fs::write(&manifest, text.replace("klingon", "windows-1252")).unwrap();
+    ingest(dir.path());
+    icamo(dir.path())
+        .args(["show", "int-zoe:2"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            ">     Ik vond het één van de beste dingen. Ik sprak er voor het eerst Nederlands met een buurvrouw.\n",
+        ));
+}
+
 #[test]
 fn a_speaker_missing_from_the_manifest_is_a_warning_with_file_and_line() {
     let dir = study();

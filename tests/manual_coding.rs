@@ -244,6 +244,45 @@ fn a_filled_in_sheet_becomes_the_coders_sorted_file() {
     );
 }
 
+/// Excel on a Dutch Windows saves "CSV (Comma delimited)" in Windows-1252, with ";" between
+/// the fields and CRLF line ends: such a sheet is read as it is, with a note saying how.
+#[test]
+fn a_sheet_saved_by_excel_as_windows_1252_is_read_with_a_note() {
+    let dir = coded_study();
+    let sheet = filled_sheet(dir.path());
+    let (header, mut rows) = read_sheet(&sheet);
+    let row = rows
+        .iter_mut()
+        .find(|r| r[0] == "fg-uitvoering:0003" && r[3] == "int.pip")
+        .unwrap();
+    row[10] = "één keer ‘gezien’ – café".into();
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    writer.write_record(&header).unwrap();
+    for row in &rows {
+        writer.write_record(row).unwrap();
+    }
+    let text = String::from_utf8(writer.into_inner().unwrap()).unwrap();
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(&text);
+    assert!(!unmappable, "the sheet has characters Windows-1252 lacks");
+    assert!(std::str::from_utf8(&bytes).is_err());
+    fs::write(&sheet, &bytes).unwrap();
+    apply(dir.path(), &sheet)
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "note: {} is not UTF-8: read as windows-1252, the encoding Excel saves \"CSV (Comma delimited)\" in",
+            sheet.display()
+        )))
+        .stdout(predicate::str::contains("4 decisions read"));
+    let coder = fs::read_to_string(dir.path().join("codings/anna.csv")).unwrap();
+    assert!(
+        coder.contains("fg-uitvoering:0003,int.pip,none,manual,,één keer ‘gezien’ – café,accept"),
+        "{coder}"
+    );
+}
+
 #[test]
 fn a_change_gives_the_new_code_no_stance_unless_the_row_writes_one() {
     let dir = coded_study();

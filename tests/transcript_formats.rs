@@ -5,8 +5,8 @@ use crate::common;
 use std::path::{Path, PathBuf};
 
 use icamo::transcript::{
-    Encoding, Format, ParseError, ParsedTranscript, ReadOptions, Turn, decode, detect, parse,
-    parse_bytes, parse_bytes_with,
+    Encoding, Format, ParseError, ParsedTranscript, ReadOptions, Turn, decode, decode_as, detect,
+    parse, parse_bytes, parse_bytes_with,
 };
 use unicode_normalization::UnicodeNormalization;
 
@@ -661,6 +661,16 @@ fn encodings_bom_utf16_and_crlf_all_read_alike() {
             "Zoë Jansen: Ik vond het één van de beste dingen.\nIk sprak er voor het eerst Nederlands met een buurvrouw."
         );
     }
+}
+
+#[test]
+fn latin1_reads_as_utf8_would_when_the_manifest_declares_it() {
+    // What `encoding = "windows-1252"` in the manifest does for a document.
+    let decoded = decode_as(&fixture("encoding_latin1.txt"), encoding_rs::WINDOWS_1252).unwrap();
+    assert_eq!(decoded.encoding.name(), "windows-1252");
+    let p = parse(Format::Text, &decoded.text).unwrap();
+    assert_eq!(texts(&p)[..3], ENCODED_TEXTS);
+    assert_eq!(p, load(Format::Text, "encoding_crlf.txt"));
 }
 
 #[test]

@@ -180,6 +180,9 @@ fn apply(args: ApplyArgs, global: &super::Global) -> Result<(), Error> {
         &args.coder,
         args.replace,
     )?;
+    for n in &applied.notes {
+        say!("note: {n}")?;
+    }
     if !global.quiet {
         say!(
             "{} decisions read ({} accept, {} reject, {} change of code), {} rows without a decision",

@@ -32,6 +32,7 @@ use super::{Stance, Suggestion, for_each_suggestion};
 use crate::error::Error;
 use crate::fsutil::write_atomic;
 use crate::study::{CODINGS_DIR, Study};
+use crate::transcript::{Decoded, ParseError};
 
 pub(crate) use super::model::{CODING_COLUMNS, sort_codings};
 pub use super::model::{Coding, Decision, Origin, check_coder};
@@ -293,6 +294,21 @@ const SAVE_AS_CSV: &str = "in Excel, choose Save As and the type \"CSV UTF-8 (co
 /// workbook saved under a `.csv` name is an error with the line and column of the first bad
 /// byte and how to save the file instead.
 pub(crate) fn read_csv_bytes(path: &Path) -> Result<Vec<u8>, Error> {
+    read_csv_with(path, crate::transcript::decode).map(|d| d.text.into_bytes())
+}
+
+/// [`read_csv_bytes`] for a coding sheet, which a coder fills in in a spreadsheet: a sheet
+/// that is not UTF-8 and holds no UTF-8 character is read as Windows-1252, the encoding of
+/// Excel's plain "CSV (Comma delimited)" in Western Europe. The encoding read is returned.
+pub(crate) fn read_sheet_csv(path: &Path) -> Result<Decoded, Error> {
+    read_csv_with(path, crate::transcript::decode_or_windows_1252)
+}
+
+/// A CSV file's text, decoded by `decode`.
+fn read_csv_with(
+    path: &Path,
+    decode: fn(&[u8]) -> Result<Decoded, ParseError>,
+) -> Result<Decoded, Error> {
     let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
     let bad = |line, column, message: String| Error::Parse {
         path: path.to_path_buf(),
@@ -309,9 +325,7 @@ pub(crate) fn read_csv_bytes(path: &Path) -> Result<Vec<u8>, Error> {
             ),
         ));
     }
-    let decoded = crate::transcript::decode(&bytes)
-        .map_err(|e| bad(e.line, e.column, format!("{}; {SAVE_AS_CSV}", e.message)))?;
-    Ok(decoded.text.into_bytes())
+    decode(&bytes).map_err(|e| bad(e.line, e.column, format!("{}; {SAVE_AS_CSV}", e.message)))
 }
 
 /// The first quoted field of CSV `bytes` whose closing quote is missing, as the line it opens

@@ -21,12 +21,13 @@ use std::path::{Path, PathBuf};
 use super::anchor;
 use super::manual::{
     Coding, Decision, Origin, check_coder, coder_file, delimiter_hint, load_coder,
-    load_tag_codings, numbered_records, read_csv_bytes, save_coder, unclosed_quote,
+    load_tag_codings, numbered_records, read_sheet_csv, save_coder, unclosed_quote,
 };
 use super::{Stance, load_suggestions};
 use crate::codebook::{Code, Codebook, Codes};
 use crate::error::Error;
 use crate::study::Study;
+use crate::transcript::Encoding;
 
 /// The columns of a coding sheet, in order.
 pub(crate) const SHEET_COLUMNS: [&str; 12] = [
@@ -282,6 +283,8 @@ pub struct Applied {
     pub replaced: usize,
     /// Rows without a decision.
     pub skipped: usize,
+    /// What the user should know about how the sheet was read (its encoding).
+    pub notes: Vec<String>,
 }
 
 /// Records the decisions of a filled-in sheet in `coder`'s file: all of them, or, when a row
@@ -401,8 +404,8 @@ fn read_sheet(
     codes: &Codes,
     segments: &HashSet<String>,
 ) -> Result<(Vec<(usize, Coding)>, Applied), Error> {
-    let bytes = read_csv_bytes(path)?;
-    let bytes = bytes.as_slice();
+    let decoded = read_sheet_csv(path)?;
+    let bytes = decoded.text.as_bytes();
     let delimiter = guess_delimiter(bytes);
     let rows = |problems| Error::Rows {
         path: path.to_path_buf(),
@@ -434,6 +437,12 @@ fn read_sheet(
     }
     if !decisions.problems.is_empty() {
         return Err(rows(decisions.problems));
+    }
+    if let Encoding::Other(name) = decoded.encoding {
+        decisions.applied.notes.push(format!(
+            "{} is not UTF-8: read as {name}, the encoding Excel saves \"CSV (Comma delimited)\" in; check that its accented letters read right",
+            path.display()
+        ));
     }
     Ok((decisions.codings, decisions.applied))
 }

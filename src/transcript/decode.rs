@@ -25,6 +25,9 @@ pub enum Encoding {
     Utf16Le,
     /// UTF-16 big-endian with byte order mark (`FE FF`).
     Utf16Be,
+    /// Another encoding, by its WHATWG name (`windows-1252`): declared in the manifest, or
+    /// recognised in a spreadsheet's CSV (see [`decode_or_windows_1252`]).
+    Other(&'static str),
 }
 
 impl Encoding {
@@ -35,6 +38,7 @@ impl Encoding {
             Encoding::Utf8Bom => "UTF-8 with BOM",
             Encoding::Utf16Le => "UTF-16LE",
             Encoding::Utf16Be => "UTF-16BE",
+            Encoding::Other(name) => name,
         }
     }
 }
@@ -117,6 +121,62 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, ParseError> {
         check_binary(bytes)?;
         (utf8(bytes)?, Encoding::Utf8)
     };
+    finish(text, encoding)
+}
+
+/// Decodes a text file in the encoding the manifest declares for it (`encoding =
+/// "windows-1252"`). A byte order mark still wins, as in browsers: a file that starts with one
+/// is UTF-8 or UTF-16 whatever was declared. A byte the encoding has no character for is an
+/// error at its line and column.
+pub fn decode_as(
+    bytes: &[u8],
+    encoding: &'static encoding_rs::Encoding,
+) -> Result<Decoded, ParseError> {
+    let has_bom = [&b"\xEF\xBB\xBF"[..], b"\xFF\xFE", b"\xFE\xFF"]
+        .iter()
+        .any(|bom| bytes.starts_with(bom));
+    if has_bom || encoding == encoding_rs::UTF_8 {
+        return decode(bytes);
+    }
+    if encoding != encoding_rs::UTF_16LE && encoding != encoding_rs::UTF_16BE {
+        check_binary(bytes)?;
+    }
+    let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+    if had_errors {
+        let at = text.find('\u{fffd}').unwrap_or(0);
+        let (line, column) = position(&text, at);
+        return Err(ParseError {
+            line,
+            column,
+            message: format!(
+                "the file is not {} as the manifest says (a byte here has no character in it): check its `encoding`",
+                encoding.name()
+            ),
+        });
+    }
+    finish(text.into_owned(), Encoding::Other(encoding.name()))
+}
+
+/// Decodes a file a spreadsheet wrote: like [`decode`], but a file that is not UTF-8 and holds
+/// no UTF-8 character at all is read as Windows-1252, which Excel on Windows in Western Europe
+/// saves CSV in ("CSV (Comma delimited)"). The encoding says which it was. A file with UTF-8
+/// characters and broken bytes too is damaged UTF-8, and stays an error.
+pub fn decode_or_windows_1252(bytes: &[u8]) -> Result<Decoded, ParseError> {
+    match decode(bytes) {
+        Err(e) if std::str::from_utf8(bytes).is_err() && !holds_utf8_characters(bytes) => {
+            decode_as(bytes, encoding_rs::WINDOWS_1252).map_err(|_| e)
+        }
+        other => other,
+    }
+}
+
+/// Whether the bytes hold a valid UTF-8 character beyond ASCII.
+fn holds_utf8_characters(bytes: &[u8]) -> bool {
+    bytes.utf8_chunks().any(|chunk| !chunk.valid().is_ascii())
+}
+
+/// The decoded text checked for NUL characters, with its line ends made LF.
+fn finish(text: String, encoding: Encoding) -> Result<Decoded, ParseError> {
     if let Some(at) = text.find('\0') {
         let (line, column) = position(&text, at);
         return Err(ParseError {
@@ -321,6 +381,37 @@ mod tests {
         assert_eq!(decode(&le).unwrap().text, "é\n");
         assert_eq!(decode(&be).unwrap().encoding, Encoding::Utf16Be);
         assert!(decode(&le[..3]).is_err());
+    }
+
+    #[test]
+    fn a_declared_encoding_decodes_and_a_byte_order_mark_still_wins() {
+        // Word's "Plain Text" and Notepad's "ANSI" on a Western European Windows: cp1252, CRLF.
+        let d = decode_as(
+            b"Zo\xeb: \x93caf\xe9\x94 \x96 \x80 5\r\n",
+            encoding_rs::WINDOWS_1252,
+        )
+        .unwrap();
+        assert_eq!(d.text, "Zoë: “café” – € 5\n");
+        assert_eq!((d.encoding.name(), d.had_crlf), ("windows-1252", true));
+        let d = decode_as(b"\xEF\xBB\xBFZo\xc3\xab", encoding_rs::WINDOWS_1252).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), ("Zoë", Encoding::Utf8Bom));
+        // A Shift_JIS byte pair that is none: the error says where.
+        let e = decode_as(b"ok\n\x81\x20", encoding_rs::SHIFT_JIS).unwrap_err();
+        assert_eq!((e.line, e.column), (2, 1));
+        assert!(e.message.contains("not Shift_JIS"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_spreadsheet_file_that_is_not_utf8_is_read_as_windows_1252() {
+        let d = decode_or_windows_1252(b"segment;note\r\nd:1;caf\xe9\r\n").unwrap();
+        assert_eq!(d.text, "segment;note\nd:1;café\n");
+        assert_eq!(d.encoding, Encoding::Other("windows-1252"));
+        // UTF-8 as before.
+        let d = decode_or_windows_1252("café".as_bytes()).unwrap();
+        assert_eq!(d.encoding, Encoding::Utf8);
+        // UTF-8 characters and a broken byte: damaged UTF-8, not Windows-1252.
+        let e = decode_or_windows_1252(b"caf\xc3\xa9 en caf\xe9").unwrap_err();
+        assert!(e.message.contains("not UTF-8"), "{}", e.message);
     }
 
     #[test]

@@ -33,7 +33,7 @@ mod text;
 mod vtt;
 mod wordtable;
 
-pub use decode::{Decoded, Encoding, decode};
+pub use decode::{Decoded, Encoding, decode, decode_as, decode_or_windows_1252};
 pub use detect::detect;
 pub use segment::{Segment, SegmentId, UNKNOWN_ROLE};
 
