@@ -397,6 +397,15 @@ mod tests {
     }
 
     #[test]
+    fn cues_run_together_stay_linear() {
+        let n = 20_000;
+        let src = "1\n00:00:01,000 --> 00:00:02,000\nJa.\n".repeat(n);
+        let (turns, warnings) = read(&src);
+        assert_eq!(turns.len(), n);
+        assert_eq!(warnings.len(), n - 1);
+    }
+
+    #[test]
     fn mid_cue_speaker_change() {
         let p = parse("1\n00:00:01,000 --> 00:00:03,000\nInterviewer: Klopt dat?\nYonas: Ja.\n")
             .unwrap();

@@ -1057,6 +1057,20 @@ mod tests {
     }
 
     #[test]
+    fn runs_of_broken_and_unseparated_cues_stay_linear() {
+        // Every line a block of its own that is skipped or split off: quadratic work on the
+        // blocks would take minutes here.
+        let n = 20_000;
+        let src = format!(
+            "WEBVTT\n\n{}",
+            "-->\n00:00:01.000 --> 00:00:02.000\n<v A>ja\n".repeat(n)
+        );
+        let p = parse(&src).unwrap();
+        assert_eq!(p.turns.len(), 1);
+        assert_eq!(p.warnings.len(), 2 * n);
+    }
+
+    #[test]
     fn prefixes_name_speakers_only_in_files_without_voices() {
         let src = "WEBVTT\n\n00:01.000 --> 00:02.000\n<v A>Ja.\n\n00:02.000 --> 00:03.000\nNoot: gelach\n";
         let p = parse(src).unwrap();
