@@ -1184,7 +1184,7 @@ fn srt_read_as_tolerantly_as_the_common_srt_libraries() {
         "{w:#?}"
     );
     assert!(
-        w[3].1.ends_with("The cue is read where it stands."),
+        w[3].1.ends_with("; the cue is read where it stands"),
         "{w:#?}"
     );
     assert!(

@@ -11,7 +11,8 @@
 //! - text after an empty line inside a cue is read as part of that cue (`srt`), with a warning;
 //! - a line that is no number before a timing line is left out (`pysrt` takes it as the
 //!   number), with a warning;
-//! - a cue whose arrow is broken (`->`, `-- >`) or whose times do not parse is skipped;
+//! - a cue whose arrow is broken (`->`, `-- >`) or whose times do not parse, and a cue number
+//!   with no timing line after it, are skipped;
 //! - a cue that ends before it starts is skipped (`srt` skips it);
 //! - a cue that starts before the cue before it is read where it stands, with a warning.
 //!
@@ -166,6 +167,20 @@ fn read_cues<'a>(all: &[Line<'a>], warnings: &mut Vec<ParseWarning>) -> Vec<Cue<
             {
                 warn(l, format!("{}: the cue is skipped", timing_message(l)));
                 continue;
+            } else if is_cue_number(first.text) {
+                // A number with no timing line after it (a file cut short, a line lost):
+                // neither library reads such a cue.
+                let found = part
+                    .get(1)
+                    .map_or("nothing".to_string(), |l| quoted(l.text.trim()));
+                warn(
+                    &first,
+                    format!(
+                        "expected a timing line like \"00:01:02,000 --> 00:01:05,000\" after the cue number {}, found {found}: the cue is skipped",
+                        quoted(first.text.trim())
+                    ),
+                );
+                continue;
             } else if let Some(cue) = cues.last_mut() {
                 // An empty line inside a cue's text: the `srt` library reads on to the next
                 // number and timing line, and so does icamo.
@@ -205,7 +220,7 @@ fn read_cues<'a>(all: &[Line<'a>], warnings: &mut Vec<ParseWarning>) -> Vec<Cue<
                 // The SRT libraries read such cues, in file order.
                 warn(
                     timing,
-                    format!("{problem} The cue is read where it stands."),
+                    format!("{problem}; the cue is read where it stands"),
                 );
             }
             if unseparated {

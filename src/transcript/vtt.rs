@@ -471,7 +471,7 @@ pub(crate) fn cue_time_problem(
     }
     match previous {
         Some((line, previous_start)) if start_ms < previous_start => Some(format!(
-            "the cue starts at {}, earlier than the cue before it (line {line}, {}): cues must be in time order; were lines moved, or two files pasted together?",
+            "the cue starts at {}, earlier than the cue before it (line {line}, {}): cues must be in time order (were lines moved, or two files pasted together?)",
             clock(start_ms),
             clock(previous_start)
         )),
