@@ -395,6 +395,30 @@ fn a_documents_encoding_in_the_manifest_decodes_it() {
         .stdout(predicate::str::contains(
             ">     Ik vond het één van de beste dingen. Ik sprak er voor het eerst Nederlands met een buurvrouw.\n",
         ));
+    // Notes read as a document, typed in Notepad ("ANSI"): the same.
+    fs::write(
+        dir.path().join("corpus/notitie.txt"),
+        b"Gesprek met de co\xf6rdinator over het caf\xe9.\r\n",
+    )
+    .unwrap();
+    let text = fs::read_to_string(&manifest).unwrap();
+    fs::write(
+        &manifest,
+        text.replacen(
+            "[[speakers]]",
+            "[[documents]]\nfile = \"corpus/notitie.txt\"\nread_as = \"document\"\ntype = \"notitie\"\nencoding = \"windows-1252\"\n\n[[speakers]]",
+            1,
+        ),
+    )
+    .unwrap();
+    ingest(dir.path());
+    icamo(dir.path())
+        .args(["show", "notitie:1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            ">     Gesprek met de coördinator over het café.\n",
+        ));
 }
 
 #[test]
