@@ -16,6 +16,14 @@ pub enum Error {
         /// What the operating system said.
         source: std::io::Error,
     },
+    /// The embeddings server could not be used; nothing was written.
+    #[error("the embeddings server at {url} {message}")]
+    Embeddings {
+        /// The URL that was asked.
+        url: String,
+        /// What went wrong and what to do.
+        message: String,
+    },
     /// The manifest is not valid.
     #[error("{}: {message}", place(path, *line, *column))]
     Manifest {

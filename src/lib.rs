@@ -36,6 +36,7 @@ pub mod pipeline;
 pub mod privacy;
 pub mod quotes;
 pub mod render;
+pub mod semantic;
 pub mod stats;
 pub(crate) mod store;
 pub mod study;

