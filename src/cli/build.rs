@@ -20,6 +20,9 @@ pub(super) struct Args {
     options: super::ingest::Options,
     #[command(flatten)]
     report: super::report::ReportOptions,
+    /// Code with the rules only, even where icamo.toml has a [semantic] table.
+    #[arg(long)]
+    no_semantic: bool,
 }
 
 pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
@@ -28,6 +31,10 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
         ingest: args.options.to_ingest(global),
         report: args.report.into(),
         stats: !global.quiet,
+        coding: icamo::coding::CodeOptions {
+            no_semantic: args.no_semantic,
+            progress: !global.quiet,
+        },
     };
     let built = pipeline::build(&study, &options, &mut super::Printer::new(global))?;
     if let Some(stats) = built.stats {

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use icamo::coding::SemanticRun;
 use icamo::error::Error;
 use icamo::pipeline::{self, Coded};
 
@@ -14,17 +15,34 @@ use super::emit::{note, say};
 /// .icamo/suggestions.jsonl; look at one segment's with `icamo suggest SEGMENT`. Suggestions
 /// are proposals: a coder's decisions are kept elsewhere and never overwritten by this command.
 /// Inline tags whose code id none of the codebooks has are named, with file and line.
+///
+/// With a [semantic] table in icamo.toml, meaning joins the rules: every turn and every code's
+/// description is embedded by the local embeddings server it names (cached in .icamo/, so a
+/// second run embeds only changed turns), and a code is suggested where a rule matched it or
+/// the turn is unusually near what the code means (see README, "Suggestions by meaning").
 #[derive(Debug, clap::Args)]
 pub(super) struct Args {
     /// A codebook file to use instead of the manifest's (may be given more than once).
     #[arg(long, value_name = "FILE")]
     codebook: Vec<PathBuf>,
+    /// The rules only, even where icamo.toml has a [semantic] table.
+    #[arg(long)]
+    no_semantic: bool,
 }
 
 pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
     let study = global.study()?;
     let codebooks = pipeline::load_codebooks(&study, &args.codebook)?;
-    pipeline::code(&study, &codebooks.books, &mut super::Printer::new(global))?;
+    let options = icamo::coding::CodeOptions {
+        no_semantic: args.no_semantic,
+        progress: !global.quiet,
+    };
+    pipeline::code(
+        &study,
+        &codebooks.books,
+        &options,
+        &mut super::Printer::new(global),
+    )?;
     Ok(())
 }
 
@@ -55,6 +73,21 @@ pub(super) fn print(coded: &Coded, quiet: bool) -> Result<(), Error> {
         kinds.sort_by_key(|(k, _)| k.to_string());
         for (kind, n) in kinds {
             say!("  {:<14} {n:>7}", kind.to_string())?;
+        }
+        match &report.semantic {
+            SemanticRun::NotConfigured => say!(
+                "rules only: for suggestions by meaning too, add a [semantic] table to icamo.toml (see README, \"Suggestions by meaning\")"
+            )?,
+            SemanticRun::Off => say!("rules only (--no-semantic)")?,
+            SemanticRun::On {
+                model,
+                turns,
+                fetched,
+                cached,
+                by_meaning,
+            } => say!(
+                "meaning by {model} for {turns} turns: {fetched} texts embedded now, {cached} from the cache; {by_meaning} suggestions by meaning alone"
+            )?,
         }
     }
     Ok(())

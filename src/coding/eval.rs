@@ -281,6 +281,7 @@ mod tests {
                 weight: 1.0,
                 negated: 0,
             },
+            meaning: None,
         }
     }
 

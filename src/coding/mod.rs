@@ -21,6 +21,7 @@ pub mod anchor;
 pub mod eval;
 pub(crate) mod freshness;
 pub mod manual;
+pub mod meaning;
 pub mod model;
 pub mod rule;
 pub mod score;
@@ -62,8 +63,44 @@ pub struct Suggestion {
     pub stance: Stance,
     /// Byte ranges of the matched words in the segment's text.
     pub spans: Vec<[usize; 2]>,
-    /// Why the code scored as it did.
+    /// Why the code scored as it did by its rules.
     pub why: Explanation,
+    /// What meaning added, when suggestions by meaning are on (see [`meaning`]); the score is
+    /// then the calibrated meaning score plus the rules' score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meaning: Option<meaning::Meaning>,
+}
+
+/// How to code: whether meaning may join the rules, and whether to show progress.
+#[derive(Debug, Clone, Default)]
+pub struct CodeOptions {
+    /// Rules only, even where the manifest has a `[semantic]` table (`--no-semantic`).
+    pub no_semantic: bool,
+    /// A progress bar on standard error while texts are embedded.
+    pub progress: bool,
+}
+
+/// Whether meaning took part in a run of `icamo code`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum SemanticRun {
+    /// The manifest has no `[semantic]` table: rules only.
+    #[default]
+    NotConfigured,
+    /// Turned off for this run (`--no-semantic`).
+    Off,
+    /// Meaning joined the rules.
+    On {
+        /// The model.
+        model: String,
+        /// Respondents' turns scored by meaning.
+        turns: usize,
+        /// Texts the server was asked for.
+        fetched: usize,
+        /// Texts that came from the cache.
+        cached: usize,
+        /// Suggestions that meaning alone made (no rule matched).
+        by_meaning: usize,
+    },
 }
 
 /// What `icamo code` did.
@@ -79,8 +116,10 @@ pub struct CodeReport {
     pub coded_segments: usize,
     /// Suggestions per code kind.
     pub per_kind: HashMap<CodeKind, usize>,
-    /// Time spent matching and scoring.
+    /// Time spent matching and scoring (and embedding).
     pub elapsed: Duration,
+    /// Whether meaning took part.
+    pub semantic: SemanticRun,
 }
 
 /// One codebook, ready to code with.
@@ -97,6 +136,7 @@ struct DocCoding {
     bytes: u64,
     suggestions: Vec<Suggestion>,
     coded_segments: usize,
+    by_meaning: usize,
     per_kind: HashMap<CodeKind, usize>,
     jsonl: Vec<u8>,
 }
@@ -106,9 +146,21 @@ struct DocCoding {
 /// Documents are coded in batches, in parallel within a batch, and each batch's suggestions are
 /// written before the next is coded, so memory does not grow with the corpus. The file appears
 /// whole when every document is coded, or not at all.
+///
+/// Meaning joins the rules when the manifest has a `[semantic]` table (see [`meaning`]), as
+/// [`code_study_with`] does with its default options.
 pub fn code_study(study: &Study, codebooks: &[Codebook]) -> Result<CodeReport, Error> {
+    code_study_with(study, codebooks, &CodeOptions::default())
+}
+
+/// [`code_study`] with `options`: meaning or rules only, a progress bar or not.
+pub fn code_study_with(
+    study: &Study,
+    codebooks: &[Codebook],
+    options: &CodeOptions,
+) -> Result<CodeReport, Error> {
     let session = CodingSession::open(study)?;
-    let mut coder = session.coder(codebooks)?;
+    let mut coder = session.coder(codebooks, options)?;
     study.scan(&mut [&mut coder])?;
     coder.finish()
 }
@@ -134,8 +186,34 @@ impl<'s> CodingSession<'s> {
     }
 
     /// A [`Coder`] with `codebooks`, to hand to [`Study::scan`].
-    pub fn coder<'c>(&'c self, codebooks: &'c [Codebook]) -> Result<Coder<'c>, Error> {
+    ///
+    /// With a `[semantic]` table and without `options.no_semantic`, every turn is embedded
+    /// first ([`meaning::Meanings::prepare`]): a server that fails stops here, before anything
+    /// is written.
+    pub fn coder<'c>(
+        &'c self,
+        codebooks: &'c [Codebook],
+        options: &CodeOptions,
+    ) -> Result<Coder<'c>, Error> {
         let started = Instant::now();
+        let settings = crate::semantic::Settings::from_manifest(&self.study.manifest)?;
+        let (meanings, semantic) = match settings {
+            None => (None, SemanticRun::NotConfigured),
+            Some(_) if options.no_semantic => (None, SemanticRun::Off),
+            Some(settings) => {
+                let model = settings.model.clone();
+                let m =
+                    meaning::Meanings::prepare(self.study, codebooks, settings, options.progress)?;
+                let on = SemanticRun::On {
+                    model,
+                    turns: m.turns,
+                    fetched: m.fetched,
+                    cached: m.texts - m.fetched,
+                    by_meaning: 0,
+                };
+                (Some(m), on)
+            }
+        };
         let compiled = codebooks
             .iter()
             .map(|cb| {
@@ -156,7 +234,11 @@ impl<'s> CodingSession<'s> {
             made_with: freshness::MadeWith::new(codebooks, &self.study.state()?),
             study: self.study,
             out: AtomicFile::create(&self.study.suggestions_path())?,
-            report: CodeReport::default(),
+            report: CodeReport {
+                semantic,
+                ..CodeReport::default()
+            },
+            meanings,
             started,
         })
     }
@@ -172,6 +254,7 @@ pub(crate) struct Coder<'c> {
     made_with: freshness::MadeWith,
     out: AtomicFile,
     report: CodeReport,
+    meanings: Option<meaning::Meanings>,
     started: Instant,
 }
 
@@ -191,7 +274,14 @@ impl Coder<'_> {
     pub fn code(&mut self, docs: &[StoredDocument]) -> Result<Vec<Vec<Suggestion>>, Error> {
         let coded: Vec<Result<DocCoding, Error>> = docs
             .par_iter()
-            .map(|doc| code_document(&doc.segments, &self.compiled, &self.kinds))
+            .map(|doc| {
+                code_document(
+                    &doc.segments,
+                    &self.compiled,
+                    &self.kinds,
+                    self.meanings.as_ref(),
+                )
+            })
             .collect();
         let mut out = Vec::with_capacity(docs.len());
         for doc in coded {
@@ -201,6 +291,9 @@ impl Coder<'_> {
             report.bytes += doc.bytes;
             report.suggestions += doc.suggestions.len();
             report.coded_segments += doc.coded_segments;
+            if let SemanticRun::On { by_meaning, .. } = &mut report.semantic {
+                *by_meaning += doc.by_meaning;
+            }
             for (kind, n) in doc.per_kind {
                 *report.per_kind.entry(kind).or_default() += n;
             }
@@ -221,11 +314,12 @@ impl Coder<'_> {
     }
 }
 
-/// Codes the respondents' segments of one document.
+/// Codes the respondents' segments of one document, with meaning when `meanings` are given.
 fn code_document(
     segments: &[Segment],
     compiled: &[Compiled],
     kinds: &HashMap<&str, CodeKind>,
+    meanings: Option<&meaning::Meanings>,
 ) -> Result<DocCoding, Error> {
     let mut coded = DocCoding::default();
     let mut suggestions = Vec::new();
@@ -233,12 +327,17 @@ fn code_document(
     for segment in segments.iter().filter(|s| !s.interviewer) {
         coded.segments += 1;
         coded.bytes += segment.text.len() as u64;
+        let mut of_segment = Vec::new();
         for c in compiled {
             let tokens = analyser.analyse(c.matcher.language(), &segment.text);
-            suggestions.extend(suggest_analysed(
+            of_segment.extend(suggest_analysed(
                 segment, tokens, &c.matcher, &c.scorer, &c.codes,
             ));
         }
+        if let Some(meanings) = meanings {
+            of_segment = meaning::combine(meanings, &segment.id, of_segment);
+        }
+        suggestions.extend(of_segment);
     }
     sort_suggestions(&mut suggestions);
     let mut last_segment = "";
@@ -246,6 +345,9 @@ fn code_document(
         if s.segment != last_segment {
             coded.coded_segments += 1;
             last_segment = &s.segment;
+        }
+        if s.why.patterns.is_empty() {
+            coded.by_meaning += 1;
         }
         if let Some(kind) = kinds.get(s.code.as_str()) {
             *coded.per_kind.entry(*kind).or_default() += 1;
@@ -292,6 +394,7 @@ fn suggest_analysed(
                 stance,
                 spans: m.hits.iter().map(|h| [h.span.start, h.span.end]).collect(),
                 why,
+                meaning: None,
             })
         })
         .collect()

@@ -62,8 +62,8 @@ struct Examples {
 
 type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
-/// Why a code scored as it did.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+/// Why a code scored as it did by its rules (all zero for a suggestion by meaning alone).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Explanation {
     /// Each distinct pattern that matched, with its contribution.
     pub patterns: Vec<PatternScore>,
@@ -92,6 +92,17 @@ pub struct PatternScore {
     pub rarity: f32,
     /// strength × rarity.
     pub contribution: f32,
+}
+
+impl Explanation {
+    /// The rules' score as [`Scorer::score`] gave it: `weight × (rule score + 2 × similarity)`;
+    /// 0 when no rule matched.
+    pub fn rules_score(&self) -> f32 {
+        if self.patterns.is_empty() {
+            return 0.0;
+        }
+        self.weight * (self.rule_score + SIMILARITY_WEIGHT * self.similarity)
+    }
 }
 
 impl<'i> Scorer<'i> {

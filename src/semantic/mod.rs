@@ -131,6 +131,7 @@ pub struct Embedder {
     settings: Settings,
     client: Client,
     cache: Cache,
+    asked: usize,
 }
 
 impl Embedder {
@@ -141,6 +142,7 @@ impl Embedder {
             client: Client::new(&settings)?,
             settings,
             cache,
+            asked: 0,
         })
     }
 
@@ -154,10 +156,16 @@ impl Embedder {
         self.client.fetched
     }
 
+    /// Texts asked for since the embedder was opened, from the server or the cache.
+    pub fn asked(&self) -> usize {
+        self.asked
+    }
+
     /// The vector of each text, in order: from the cache, else from the server, in batches of
     /// one role. With `progress`, a bar on standard error counts the texts sent, with an
     /// estimate of the time left. An error leaves the cache file as it was.
     pub fn embed(&mut self, texts: &[(Role, &str)], progress: bool) -> Result<Vec<Vector>, Error> {
+        self.asked += texts.len();
         let keys: Vec<cache::Key> = texts
             .iter()
             .map(|(role, text)| self.key(*role, text))
