@@ -120,7 +120,7 @@ pub struct SemanticSection {
     #[serde(default)]
     pub input_type: bool,
     /// How far above a code's usual similarity a turn must be to be suggested by meaning alone,
-    /// in standard deviations (default 2.5).
+    /// in standard deviations (default 2.0).
     #[serde(default)]
     pub threshold: Option<f32>,
     /// Seconds to wait for one answer of the server (default 120).

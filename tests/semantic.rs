@@ -278,3 +278,81 @@ fn code_with_a_server_that_is_down_names_it_and_keeps_the_suggestions() {
     assert_eq!(fs::read(&path).unwrap(), before);
     assert!(!dir.path().join(".icamo/embeddings").exists());
 }
+
+#[test]
+fn suggest_shows_meaning_and_what_coders_confirmed_and_eval_puts_the_three_side_by_side() {
+    let Some(server) = server() else { return };
+    let dir = semantic_study(&server.url);
+    code(dir.path(), &[]);
+    let shown = |id: &str| {
+        let out = icamo(dir.path()).args(["suggest", id]).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let before = shown("fg-uitvoering:0006");
+    assert!(before.contains("2. m.verbinding  score "), "{before}");
+    assert!(before.contains("     meaning   description 0."), "{before}");
+    assert!(before.contains("     score     rules "), "{before}");
+    assert!(
+        before.contains("(standard deviations above the code's mean over the study's turns) = "),
+        "{before}"
+    );
+    assert!(!before.contains("confirmed quote"), "{before}");
+
+    // A coder confirms the code on another turn: the next run compares with that quote too.
+    fs::create_dir_all(dir.path().join("codings")).unwrap();
+    fs::write(
+        dir.path().join("codings/coder-a.csv"),
+        "segment,code,stance,origin,span,note,decision\nint-werkgever:0002,m.verbinding,supports,manual,,,accept\n",
+    )
+    .unwrap();
+    code(dir.path(), &[]);
+    let after = shown("fg-uitvoering:0006");
+    assert!(after.contains(", best confirmed quote 0."), "{after}");
+
+    // eval: the stored suggestions as before, then rules, meaning and both side by side.
+    let gold = dir.path().join("gold.csv");
+    let gold = gold.to_str().unwrap();
+    let out = icamo(dir.path()).args(["eval", gold]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(
+            "  by         top 1  top 3      mechanisms P / R / F1       all codes P / R / F1\n"
+        ),
+        "{text}"
+    );
+    // The rules alone rank the fixture's two mechanism turns right (as in cli::eval_…).
+    assert!(
+        text.contains("\n  rules       1.00   1.00         1.00 / 1.00 / 1.00"),
+        "{text}"
+    );
+    assert!(text.contains("\n  semantic    "), "{text}");
+    assert!(text.contains("\n  both        "), "{text}");
+    let out = icamo(dir.path())
+        .args(["eval", gold, "--format", "json"])
+        .output()
+        .unwrap();
+    let e: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let by: Vec<&str> = e["compared"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["by"].as_str().unwrap())
+        .collect();
+    assert_eq!(by, ["rules", "semantic", "both"]);
+    // With --no-semantic, the report is what it was without meaning.
+    let out = icamo(dir.path())
+        .args(["eval", gold, "--no-semantic"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("  by  "));
+}

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use icamo::coding::eval::{Evaluation, Scores, evaluate, read_gold};
+use icamo::coding::eval::{Evaluation, Scores, compare_study, evaluate, read_gold};
 use icamo::coding::load_suggestions;
 use icamo::error::Error;
 
@@ -18,6 +18,10 @@ use super::emit::{Target, emit};
 /// the share of gold segments whose best suggested mechanism (top 1), or one of the best three
 /// (top 3), is one the coder gave, and how often the suggested stance agrees.
 ///
+/// With a [semantic] table in icamo.toml, a second table puts rules only, meaning only and
+/// both side by side: mechanisms' top 1 and top 3 (every code ranked, also below the
+/// threshold), and precision, recall and F1 of what each suggests.
+///
 /// Example: icamo eval eval/gold-dualiteit.csv
 #[derive(Debug, clap::Args)]
 pub(super) struct Args {
@@ -29,6 +33,9 @@ pub(super) struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     format: super::OutputFormat,
+    /// The rules' suggestions only, even where icamo.toml has a [semantic] table.
+    #[arg(long)]
+    no_semantic: bool,
 }
 
 pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
@@ -54,7 +61,18 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
             ),
         });
     }
-    let e = evaluate(&gold, &load_suggestions(&study)?, &kinds);
+    let suggestions = load_suggestions(&study)?;
+    let mut e = evaluate(&gold, &suggestions, &kinds);
+    if !args.no_semantic {
+        e.compared = compare_study(
+            &study,
+            &codebooks.books,
+            &gold,
+            &suggestions,
+            &kinds,
+            !global.quiet,
+        )?;
+    }
     let out = match args.format {
         super::OutputFormat::Json => super::json(&e)?,
         super::OutputFormat::Text => text(&e).into_bytes(),
@@ -89,6 +107,26 @@ fn text(e: &Evaluation) -> String {
         "\n  mechanisms: top 1 {:.2}, top 3 {:.2} over {} gold segments with a mechanism",
         e.top1, e.top3, e.mechanism_segments
     );
+    if !e.compared.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n  {:<9} {:>6} {:>6}   {:>24}   {:>24}",
+            "by", "top 1", "top 3", "mechanisms P / R / F1", "all codes P / R / F1"
+        );
+        for c in &e.compared {
+            let prf = |s: &Scores| format!("{:.2} / {:.2} / {:.2}", s.precision, s.recall, s.f1);
+            let _ = writeln!(
+                out,
+                "  {:<9} {:>6.2} {:>6.2}   {:>24}   {:>24}",
+                c.by,
+                c.top1,
+                c.top3,
+                prf(&c.mechanism),
+                prf(&c.overall)
+            );
+        }
+        out.push('\n');
+    }
     if e.stance_compared > 0 {
         let _ = writeln!(
             out,

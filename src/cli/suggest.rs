@@ -12,7 +12,10 @@ use super::emit::{Target, emit};
 ///
 /// The matched words are highlighted in the text; each code lists the patterns that matched,
 /// how rare their terms are in the corpus, the similarity to the code's example quotes, and
-/// the suggested stance. Run `icamo code` first.
+/// the suggested stance. With a [semantic] table, each code also shows its meaning signals (the
+/// cosines with its description, best example and best confirmed quote, and what rejected
+/// suggestions and exclusion criteria take off) and its calibrated meaning score, which the
+/// rules' score is added to. Run `icamo code` first.
 #[derive(Debug, clap::Args)]
 pub(super) struct Args {
     /// The segment id, e.g. int-sh-01:0007.
@@ -99,19 +102,54 @@ fn explain(segment: &Segment, suggestions: &[Suggestion]) -> String {
                 p.contribution
             );
         }
-        let _ = writeln!(
-            out,
-            "     rules {:.2} + 2 × example similarity {:.2}{}",
-            s.why.rule_score,
-            s.why.similarity,
-            if s.why.weight != 1.0 {
-                format!(", × weight {:.2}", s.why.weight)
-            } else {
-                String::new()
-            }
-        );
+        if !s.why.patterns.is_empty() {
+            let _ = writeln!(
+                out,
+                "     rules {:.2} + 2 × example similarity {:.2}{}",
+                s.why.rule_score,
+                s.why.similarity,
+                if s.why.weight != 1.0 {
+                    format!(", × weight {:.2}", s.why.weight)
+                } else {
+                    String::new()
+                }
+            );
+        }
+        if let Some(m) = &s.meaning {
+            explain_meaning(&mut out, s, m);
+        }
     }
     out
+}
+
+/// The meaning part of a suggestion: each signal, the calibrated score, and how the score is
+/// made of it and the rules.
+fn explain_meaning(out: &mut String, s: &Suggestion, m: &icamo::coding::meaning::Meaning) {
+    let mut parts = vec![format!("description {:.2}", m.description)];
+    if let Some(e) = m.examples {
+        parts.push(format!("best example {e:.2}"));
+    }
+    if let Some(c) = m.confirmed {
+        parts.push(format!("best confirmed quote {c:.2}"));
+    }
+    if m.against > 0.0 {
+        parts.push(format!("against (rejected, exclusions) −{:.2}", m.against));
+    }
+    let _ = writeln!(out, "     meaning   {} (cosines)", parts.join(", "));
+    let rules = s.why.rules_score();
+    let meaning = format!(
+        "meaning {:.2} (standard deviations above the code's mean over the study's turns)",
+        m.calibrated
+    );
+    let _ = if s.why.patterns.is_empty() {
+        writeln!(out, "     score     {meaning}, no rule matched")
+    } else {
+        writeln!(
+            out,
+            "     score     rules {rules:.2} + {meaning} = {:.2}",
+            s.score
+        )
+    };
 }
 
 /// `text` with the byte ranges in `spans` (sorted) wrapped in `open` and `close`; overlapping

@@ -168,12 +168,126 @@ pub struct Evaluation {
     pub stance_compared: usize,
     /// Of those, the ones where the suggested stance equals the coder's.
     pub stance_agreed: usize,
+    /// Rules only, meaning only and both, side by side, when meaning is on (see [`compare`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub compared: Vec<Compared>,
+}
+
+/// One way of suggesting, measured: rules only, meaning only, or both.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Compared {
+    /// `rules`, `semantic` or `both`.
+    pub by: String,
+    /// Share of gold mechanism segments whose best-ranked mechanism is one the coder gave.
+    pub top1: f64,
+    /// Share with one the coder gave among the best three.
+    pub top3: f64,
+    /// Precision, recall and F1 of the mechanisms suggested (above the threshold).
+    pub mechanism: Scores,
+    /// The same over all codes.
+    pub overall: Scores,
+}
+
+/// Rules only, meaning only and both side by side on `gold` (see [`compare`]), when the
+/// manifest has a `[semantic]` table; empty without one. `rules` are the stored suggestions,
+/// whose rules' part is used; the turns' vectors come from the cache where `icamo code` left
+/// them.
+pub fn compare_study(
+    study: &crate::study::Study,
+    codebooks: &[crate::codebook::Codebook],
+    gold: &[GoldCoding],
+    rules: &[Suggestion],
+    kinds: &HashMap<String, CodeKind>,
+    progress: bool,
+) -> Result<Vec<Compared>, Error> {
+    let Some(settings) = crate::semantic::Settings::from_manifest(&study.manifest)? else {
+        return Ok(Vec::new());
+    };
+    let meanings = super::meaning::Meanings::prepare(study, codebooks, settings, progress, false)?;
+    Ok(compare(gold, rules, &meanings, kinds))
+}
+
+/// Measures the three ways side by side on `gold`: `rules` are the rules' suggestions, and
+/// `ranked` gives every code's meaning and both scores for a segment (see
+/// [`super::meaning::Meanings`]), with the threshold that makes a suggestion.
+pub(crate) fn compare(
+    gold: &[GoldCoding],
+    rules: &[Suggestion],
+    meanings: &super::meaning::Meanings,
+    kinds: &HashMap<String, CodeKind>,
+) -> Vec<Compared> {
+    let segments: BTreeSet<&str> = gold.iter().map(|g| g.segment.as_str()).collect();
+    let mut by_rules: Vec<Suggestion> = rules
+        .iter()
+        .filter(|s| segments.contains(s.segment.as_str()) && !s.why.patterns.is_empty())
+        .cloned()
+        .collect();
+    for s in &mut by_rules {
+        s.score = s.why.rules_score();
+        s.meaning = None;
+    }
+    let mut semantic_all = Vec::new();
+    let mut both_all = Vec::new();
+    for id in &segments {
+        let of_rules: Vec<Suggestion> = by_rules
+            .iter()
+            .filter(|s| s.segment == *id)
+            .cloned()
+            .collect();
+        let all = super::meaning::combine_all(meanings, id, of_rules);
+        for s in &all {
+            let mut m = s.clone();
+            m.score = s.meaning.as_ref().map_or(f32::MIN, |m| m.calibrated);
+            semantic_all.push(m);
+        }
+        both_all.extend(all);
+    }
+    let threshold = meanings.threshold;
+    let above = |s: &&Suggestion| {
+        s.meaning
+            .as_ref()
+            .is_some_and(|m| m.calibrated >= threshold)
+    };
+    let semantic: Vec<Suggestion> = semantic_all.iter().filter(above).cloned().collect();
+    let both: Vec<Suggestion> = both_all
+        .iter()
+        .filter(|s| above(s) || !s.why.patterns.is_empty())
+        .cloned()
+        .collect();
+    [
+        ("rules", &by_rules, &by_rules),
+        ("semantic", &semantic, &semantic_all),
+        ("both", &both, &both_all),
+    ]
+    .into_iter()
+    .map(|(by, suggested, ranked)| {
+        let e = evaluate_ranked(gold, suggested, ranked, kinds);
+        Compared {
+            by: by.into(),
+            top1: e.top1,
+            top3: e.top3,
+            mechanism: e.per_kind.get("mechanism").cloned().unwrap_or_default(),
+            overall: e.overall,
+        }
+    })
+    .collect()
 }
 
 /// Compares `suggestions` with `gold`; `kinds` gives each code's kind.
 pub fn evaluate(
     gold: &[GoldCoding],
     suggestions: &[Suggestion],
+    kinds: &HashMap<String, CodeKind>,
+) -> Evaluation {
+    evaluate_ranked(gold, suggestions, suggestions, kinds)
+}
+
+/// [`evaluate`], with the mechanisms' top 1 and top 3 taken from `ranked` (every code scored,
+/// also those below the threshold) rather than from the suggestions.
+fn evaluate_ranked(
+    gold: &[GoldCoding],
+    suggestions: &[Suggestion],
+    ranked: &[Suggestion],
     kinds: &HashMap<String, CodeKind>,
 ) -> Evaluation {
     let segments: BTreeSet<&str> = gold.iter().map(|g| g.segment.as_str()).collect();
@@ -218,6 +332,11 @@ pub fn evaluate(
                 }
             }
         }
+    }
+    for s in ranked
+        .iter()
+        .filter(|s| segments.contains(s.segment.as_str()))
+    {
         if kinds.get(&s.code) == Some(&CodeKind::Mechanism) {
             suggested_mechanisms.entry(&s.segment).or_default().push(s);
         }

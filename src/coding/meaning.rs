@@ -15,8 +15,9 @@
 //!
 //! Raw cosines mean different things for different codes (a long definition sits nearer every
 //! turn than a short label), so the score is **calibrated**: how many standard deviations the
-//! turn is above the code's mean over all the study's respondent turns. A threshold of 2.5
-//! then means the same for every code: the turn is among the few most like it. A code is
+//! turn is above the code's mean over all the study's respondent turns. A threshold of 2.0
+//! (the default) then means the same for every code: the turn is among the few, a few in a
+//! hundred, most like it. A code is
 //! suggested when a rule matched it or its calibrated score reaches the threshold; its score
 //! is `calibrated + rules score`, so meaning and rules rank in one list.
 
@@ -117,12 +118,14 @@ pub(crate) fn description(code: &Code) -> String {
 impl Meanings {
     /// Embeds the codes of `codebooks` and the study's turns (from the cache where it can),
     /// and scores every respondent turn against every codable code. The cache is written when
-    /// everything was embedded; a failing server leaves it as it was.
+    /// everything was embedded (with `prune`, only what this run used); a failing server leaves
+    /// it as it was.
     pub fn prepare(
         study: &Study,
         codebooks: &[Codebook],
         settings: Settings,
         progress: bool,
+        prune: bool,
     ) -> Result<Meanings, Error> {
         let mut turns = Turns::default();
         study.scan(&mut [&mut turns])?;
@@ -142,7 +145,7 @@ impl Meanings {
             .collect();
         let queries: Vec<(Role, &str)> = respondents.iter().map(|t| (Role::Query, t.1)).collect();
         let vectors = embedder.embed(&queries, progress)?;
-        embedder.save(study, true)?;
+        embedder.save(study, prune)?;
         let raw: Vec<Vec<Meaning>> = respondents
             .par_iter()
             .zip(&vectors)
@@ -324,4 +327,113 @@ pub(crate) fn combine(
         }
     }
     rules
+}
+
+/// Every codable code for segment `id`, scored as [`combine`] scores them, whether or not it
+/// reaches the threshold: for ranking every code (`icamo eval`'s top 1 and top 3).
+pub(crate) fn combine_all(
+    meanings: &Meanings,
+    id: &str,
+    mut rules: Vec<Suggestion>,
+) -> Vec<Suggestion> {
+    for (code, kind, m) in meanings.of(id) {
+        if let Some(s) = rules.iter_mut().find(|s| s.code == code) {
+            s.score += m.calibrated;
+            s.meaning = Some(m.clone());
+        } else {
+            rules.push(by_meaning(id, code, kind, m));
+        }
+    }
+    rules
+}
+
+/// The suggestion of a code that meaning alone makes.
+fn by_meaning(id: &str, code: &str, kind: CodeKind, m: &Meaning) -> Suggestion {
+    Suggestion {
+        segment: id.to_string(),
+        code: code.to_string(),
+        score: m.calibrated,
+        stance: match kind {
+            CodeKind::Mechanism | CodeKind::Outcome => Stance::Supports,
+            _ => Stance::None,
+        },
+        spans: Vec::new(),
+        why: Explanation::default(),
+        meaning: Some(m.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(v: &[f32]) -> Vector {
+        let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        v.iter().map(|x| x / n).collect()
+    }
+
+    fn profile() -> Profile {
+        Profile {
+            code: "m".into(),
+            kind: CodeKind::Mechanism,
+            description: unit(&[1.0, 0.0, 0.0]),
+            examples: vec![],
+            exclude: None,
+            confirmed: vec![],
+            rejected: vec![],
+            mean: 0.0,
+            spread: 1.0,
+        }
+    }
+
+    #[test]
+    fn confirmed_quotes_pull_a_turn_up_and_rejected_ones_and_exclusions_push_it_down() {
+        let turn = unit(&[0.6, 0.8, 0.0]);
+        let plain = profile().meaning("a:1", &turn);
+        assert!((plain.description - 0.6).abs() < 1e-5);
+        assert_eq!(plain.calibrated, plain.description);
+
+        let mut learnt = profile();
+        learnt.confirmed = vec![("a:2".into(), unit(&[0.0, 1.0, 0.0]))];
+        let m = learnt.meaning("a:1", &turn);
+        assert_eq!(m.confirmed, Some(0.8));
+        assert!(m.calibrated > plain.calibrated, "{m:?}");
+        // A turn is not compared with its own confirmation.
+        assert_eq!(learnt.meaning("a:2", &turn).confirmed, None);
+
+        let mut rejected = profile();
+        rejected.rejected = vec![("a:3".into(), unit(&[0.6, 0.8, 0.01]))];
+        let m = rejected.meaning("a:1", &turn);
+        assert!(m.against > 0.3 && m.calibrated < plain.calibrated, "{m:?}");
+
+        let mut excluded = profile();
+        excluded.exclude = Some(unit(&[0.0, 1.0, 0.0]));
+        let m = excluded.meaning("a:1", &turn);
+        assert!((m.against - 0.2).abs() < 1e-5, "{m:?}");
+    }
+
+    #[test]
+    fn calibration_puts_every_code_on_the_same_scale() {
+        // Two codes whose raw cosines differ by an offset and a spread score alike.
+        let mut profiles = vec![profile(), profile()];
+        let raw: Vec<Vec<Meaning>> = [(0.5, 0.80), (0.6, 0.84), (0.7, 0.88)]
+            .iter()
+            .map(|&(a, b)| {
+                [a, b]
+                    .iter()
+                    .map(|&x| Meaning {
+                        description: x,
+                        examples: None,
+                        confirmed: None,
+                        against: 0.0,
+                        calibrated: x,
+                    })
+                    .collect()
+            })
+            .collect();
+        calibrate(&mut profiles, &raw);
+        let top = |i: usize| profiles[i].calibrated(&raw[2][i]);
+        assert!((top(0) - top(1)).abs() < 1e-3, "{} {}", top(0), top(1));
+        assert!((top(0) - 1.2247).abs() < 1e-3);
+    }
 }

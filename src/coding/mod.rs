@@ -202,8 +202,13 @@ impl<'s> CodingSession<'s> {
             Some(_) if options.no_semantic => (None, SemanticRun::Off),
             Some(settings) => {
                 let model = settings.model.clone();
-                let m =
-                    meaning::Meanings::prepare(self.study, codebooks, settings, options.progress)?;
+                let m = meaning::Meanings::prepare(
+                    self.study,
+                    codebooks,
+                    settings,
+                    options.progress,
+                    true,
+                )?;
                 let on = SemanticRun::On {
                     model,
                     turns: m.turns,
