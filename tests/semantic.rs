@@ -356,3 +356,52 @@ fn suggest_shows_meaning_and_what_coders_confirmed_and_eval_puts_the_three_side_
         .unwrap();
     assert!(!String::from_utf8_lossy(&out.stdout).contains("  by  "));
 }
+
+#[test]
+fn a_teaching_sheet_puts_what_rules_and_meaning_disagree_on_first() {
+    let Some(server) = server() else { return };
+    let dir = semantic_study(&server.url);
+    // Nine turns are too few for the default threshold to let meaning suggest on its own.
+    let manifest = dir.path().join("icamo.toml");
+    let text = fs::read_to_string(&manifest).unwrap() + "threshold = 1.0\n";
+    fs::write(&manifest, text).unwrap();
+    code(dir.path(), &[]);
+    // Whether rules and meaning disagree on each suggestion: a rule matched but meaning is
+    // below the threshold, or meaning alone made it.
+    let jsonl = fs::read_to_string(dir.path().join(".icamo/suggestions.jsonl")).unwrap();
+    let disagree: std::collections::HashMap<(String, String), bool> = jsonl
+        .lines()
+        .map(|l| {
+            let s: serde_json::Value = serde_json::from_str(l).unwrap();
+            let rules = !s["why"]["patterns"].as_array().unwrap().is_empty();
+            let meaning = s["meaning"]["calibrated"].as_f64().unwrap() >= 1.0;
+            let key = (
+                s["segment"].as_str().unwrap().to_string(),
+                s["code"].as_str().unwrap().to_string(),
+            );
+            (key, rules != meaning)
+        })
+        .collect();
+    assert!(
+        disagree.values().any(|d| *d) && disagree.values().any(|d| !*d),
+        "{jsonl}"
+    );
+    let out = dir.path().join("teaching.csv");
+    icamo(dir.path())
+        .args(["sheet", "export", "--order", "teaching", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let sheet = fs::read_to_string(&out).unwrap();
+    let order: Vec<bool> = sheet
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            disagree[&(f[0].to_string(), f[3].to_string())]
+        })
+        .collect();
+    assert_eq!(order.len(), disagree.len(), "{sheet}");
+    let first_agreeing = order.iter().position(|d| !d).unwrap();
+    assert!(order[first_agreeing..].iter().all(|d| !d), "{sheet}");
+}

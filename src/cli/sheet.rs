@@ -4,7 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use icamo::coding::manual::check_coder;
-use icamo::coding::sheet::{apply_sheet, export_rows, sheet_csv, sheet_markdown};
+use icamo::coding::sheet::{SheetOrder, apply_sheet, export_rows, sheet_csv, sheet_markdown};
 use icamo::error::Error;
 use icamo::fsutil::write_atomic;
 
@@ -57,6 +57,18 @@ struct ExportArgs {
     /// A codebook file to use instead of the manifest's (may be given more than once).
     #[arg(long, value_name = "FILE")]
     codebook: Vec<PathBuf>,
+    /// The rows' order: `codes` (code by code, best score first) or `teaching` (where rules
+    /// and meaning disagree first, then the suggestions meaning is least sure of: deciding
+    /// those teaches the suggestions most; needs `icamo code` with a [semantic] table).
+    #[arg(long, value_enum, default_value = "codes")]
+    order: Order,
+}
+
+/// `--order`: the library's [`SheetOrder`].
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Order {
+    Codes,
+    Teaching,
 }
 
 /// Record the decisions of a filled-in sheet in codings/NAME.csv.
@@ -105,6 +117,10 @@ fn export(args: ExportArgs, global: &super::Global) -> Result<(), Error> {
         &codebooks.books,
         args.code.as_deref(),
         args.coder.as_deref(),
+        match args.order {
+            Order::Codes => SheetOrder::Codes,
+            Order::Teaching => SheetOrder::Teaching,
+        },
     )?;
     let csv_path = args.out.clone().unwrap_or_else(|| {
         let mut name = export.code.clone().unwrap_or_else(|| "all".to_string());

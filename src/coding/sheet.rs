@@ -66,6 +66,30 @@ pub struct SheetRow {
     pub text: String,
 }
 
+/// The order of a sheet's rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SheetOrder {
+    /// Code by code in codebook order, best score first.
+    #[default]
+    Codes,
+    /// What teaches the suggestions most first: rows where the rules and meaning disagree (a
+    /// rule matched but meaning is below the threshold, or meaning alone suggests it), then
+    /// those whose meaning is nearest the threshold (the least certain). Needs `icamo code`
+    /// with a `[semantic]` table; suggestions without meaning come last, in codes order.
+    Teaching,
+}
+
+/// How much deciding a suggestion teaches, smaller first: whether rules and meaning
+/// disagree on it, then how near the threshold its meaning is.
+fn teaching_key(s: &super::Suggestion, threshold: f32) -> (u8, f32) {
+    let Some(m) = &s.meaning else {
+        return (2, f32::INFINITY);
+    };
+    let rules = !s.why.patterns.is_empty();
+    let meaning = m.calibrated >= threshold;
+    (u8::from(rules == meaning), (m.calibrated - threshold).abs())
+}
+
 /// What [`export_rows`] found.
 #[derive(Debug, Default)]
 pub struct Export {
@@ -82,12 +106,16 @@ pub struct Export {
 /// The suggestions of the codes selected by `code` (it and every code under it; all codes
 /// when `None`) that `coder` has not decided on yet (all of them when `None`). `code` is found
 /// ignoring capitals; one no codebook has is an error naming the known codes.
+/// Rows come in the order `sort` says.
 pub fn export_rows(
     study: &Study,
     codebooks: &[Codebook],
     code: Option<&str>,
     coder: Option<&str>,
+    sort: SheetOrder,
 ) -> Result<Export, Error> {
+    let threshold = crate::semantic::Settings::from_manifest(&study.manifest)?
+        .map_or(crate::semantic::DEFAULT_THRESHOLD, |s| s.threshold);
     super::freshness::ensure_fresh_suggestions(study)?;
     let order: HashMap<&str, (usize, &Code)> = codebooks
         .iter()
@@ -140,8 +168,12 @@ pub fn export_rows(
             export.decided += 1;
             continue;
         }
+        let teaching = match sort {
+            SheetOrder::Codes => (0, 0.0),
+            SheetOrder::Teaching => teaching_key(&s, threshold),
+        };
         rows.push((
-            *rank,
+            (teaching, *rank),
             SheetRow {
                 segment: s.segment.clone(),
                 role: segment.role.clone(),
@@ -154,8 +186,10 @@ pub fn export_rows(
             },
         ));
     }
-    rows.sort_by(|(ra, a), (rb, b)| {
-        ra.cmp(rb)
+    rows.sort_by(|((ta, ra), a), ((tb, rb), b)| {
+        ta.0.cmp(&tb.0)
+            .then(ta.1.total_cmp(&tb.1))
+            .then(ra.cmp(rb))
             .then(b.score.total_cmp(&a.score))
             .then(a.segment.cmp(&b.segment))
     });
