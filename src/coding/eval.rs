@@ -168,7 +168,7 @@ pub struct Evaluation {
     pub stance_compared: usize,
     /// Of those, the ones where the suggested stance equals the coder's.
     pub stance_agreed: usize,
-    /// Rules only, meaning only and both, side by side, when meaning is on (see [`compare`]).
+    /// Rules only, meaning only and both, side by side, when meaning is on (see [`compare_study`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub compared: Vec<Compared>,
 }
@@ -188,7 +188,7 @@ pub struct Compared {
     pub overall: Scores,
 }
 
-/// Rules only, meaning only and both side by side on `gold` (see [`compare`]), when the
+/// Rules only, meaning only and both side by side on `gold`, when the
 /// manifest has a `[semantic]` table; empty without one. `rules` are the stored suggestions,
 /// whose rules' part is used; the turns' vectors come from the cache where `icamo code` left
 /// them.
@@ -207,9 +207,9 @@ pub fn compare_study(
     Ok(compare(gold, rules, &meanings, kinds))
 }
 
-/// Measures the three ways side by side on `gold`: `rules` are the rules' suggestions, and
-/// `ranked` gives every code's meaning and both scores for a segment (see
-/// [`super::meaning::Meanings`]), with the threshold that makes a suggestion.
+/// Measures the three ways side by side on `gold`: `rules` are the rules' suggestions (their
+/// rules' part is used), and `meanings` score every codable code of a segment, with the
+/// threshold that makes a suggestion by meaning alone.
 pub(crate) fn compare(
     gold: &[GoldCoding],
     rules: &[Suggestion],

@@ -1,7 +1,7 @@
 //! Suggestions by meaning: how near a turn is to what a code means, calibrated per code, and
 //! combined with the rules into one ranked list.
 //!
-//! For every codable code, [`Meanings::prepare`] embeds (through [`crate::semantic`]) its
+//! For every codable code, `Meanings::prepare` embeds (through [`crate::semantic`]) its
 //! description (label, process, sub-goal, definition, include criteria) and each example as
 //! passages, its exclusion criteria as a passage, and every respondent turn as a query. A
 //! turn's meaning score for a code has three signals, each shown by `icamo suggest`:

@@ -95,7 +95,7 @@ pub struct PatternScore {
 }
 
 impl Explanation {
-    /// The rules' score as [`Scorer::score`] gave it: `weight × (rule score + 2 × similarity)`;
+    /// The rules' score as the scorer gave it: `weight × (rule score + 2 × similarity)`;
     /// 0 when no rule matched.
     pub fn rules_score(&self) -> f32 {
         if self.patterns.is_empty() {
