@@ -405,3 +405,35 @@ fn a_teaching_sheet_puts_what_rules_and_meaning_disagree_on_first() {
     let first_agreeing = order.iter().position(|d| !d).unwrap();
     assert!(order[first_agreeing..].iter().all(|d| !d), "{sheet}");
 }
+
+#[test]
+fn a_semantic_table_with_a_mistake_is_refused_with_its_place() {
+    let dir = fixture_study("study");
+    icamo(dir.path()).arg("ingest").assert().success();
+    let manifest = dir.path().join("icamo.toml");
+    let text = fs::read_to_string(&manifest).unwrap();
+    // A blank line, the table, url, then the mistake.
+    let line = text.lines().count() + 4;
+    fs::write(
+        &manifest,
+        format!("{text}\n[semantic]\nurl = \"http://127.0.0.1:8000/v1\"\nmodle = \"e5\"\n"),
+    )
+    .unwrap();
+    icamo(dir.path())
+        .arg("code")
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains(format!(
+            "icamo.toml:{line}:1: unknown field `modle`"
+        )));
+    fs::write(&manifest, format!("{text}\n[semantic]\nmodel = \"e5\"\n")).unwrap();
+    icamo(dir.path())
+        .arg("code")
+        .env_remove("ICAMO_EMBEDDINGS_URL")
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains(
+            "[semantic] has no url: add url = \"http://127.0.0.1:8000/v1\" (where the embeddings server listens) or set ICAMO_EMBEDDINGS_URL",
+        ));
+    assert!(!dir.path().join(".icamo/suggestions.jsonl").exists());
+}
