@@ -21,7 +21,7 @@ fn settings(url: &str) -> Settings {
         passage_prefix: String::new(),
         input_type: true,
         threshold: icamo::semantic::DEFAULT_THRESHOLD,
-        timeout: Duration::from_secs(30),
+        timeout: Duration::from_secs(120),
     }
 }
 
