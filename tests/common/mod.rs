@@ -50,10 +50,12 @@ pub fn bundled_study() -> tempfile::TempDir {
     dir
 }
 
-/// The `icamo` binary with no colour and no study from the environment.
+/// The `icamo` binary with no colour, and no study or embeddings server from the environment.
 pub fn icamo_cmd() -> Command {
     let mut cmd = Command::cargo_bin("icamo").unwrap();
-    cmd.env_remove("ICAMO_STUDY").env("NO_COLOR", "1");
+    cmd.env_remove("ICAMO_STUDY")
+        .env_remove("ICAMO_EMBEDDINGS_URL")
+        .env("NO_COLOR", "1");
     cmd
 }
 
