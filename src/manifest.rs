@@ -53,6 +53,9 @@ pub struct Manifest {
     /// `[semantic]`: the embeddings server for suggestions by meaning; none: rules only.
     #[serde(default)]
     pub semantic: Option<SemanticSection>,
+    /// `[[perspectives]]`: groups of roles whose evidence the report shows apart.
+    #[serde(default)]
+    pub perspectives: Vec<PerspectiveEntry>,
     /// Where the manifest was read from (for error messages).
     #[serde(skip)]
     pub path: PathBuf,
@@ -126,6 +129,28 @@ pub struct SemanticSection {
     /// Seconds to wait for one answer of the server (default 120).
     #[serde(default)]
     pub timeout: Option<u64>,
+}
+
+/// One `[[perspectives]]` entry: a group of roles whose evidence the report counts and judges
+/// apart, as a realist evaluation tests the theory per perspective (policy, practice, …).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PerspectiveEntry {
+    /// The name the report shows (`beleid`, `uitvoering`, `inburgeraars`).
+    pub name: Spanned<String>,
+    /// The roles in it, as `[[speakers]]` (or a document's `type`) give them.
+    pub roles: Vec<Spanned<String>>,
+    /// Whether these roles wrote the programme theory: what they say shows the theory, and
+    /// does not count as support for it.
+    #[serde(default)]
+    pub theory: bool,
+}
+
+impl PerspectiveEntry {
+    /// Whether `role` belongs to this perspective.
+    pub fn has(&self, role: &str) -> bool {
+        self.roles.iter().any(|r| r.get_ref() == role)
+    }
 }
 
 /// When the counted coders' decisions about a segment and code make it carry the code:
@@ -290,7 +315,62 @@ impl Manifest {
         self.check_speakers(&ids)?;
         self.check_pseudonyms()?;
         self.check_analysis_variables()?;
-        self.check_evidence()
+        self.check_evidence()?;
+        self.check_perspectives()
+    }
+
+    /// Each perspective has a name of its own and roles the study has, and no role is in two:
+    /// a misspelt role would drop its people from the perspective without a word.
+    fn check_perspectives(&self) -> Result<(), Error> {
+        let known: std::collections::BTreeSet<&str> = self
+            .speakers
+            .iter()
+            .filter_map(|s| s.role.as_deref())
+            .chain(self.documents.iter().filter_map(|d| d.kind.as_deref()))
+            .collect();
+        let mut names: HashMap<&str, usize> = HashMap::new();
+        let mut roles: HashMap<&str, &str> = HashMap::new();
+        for p in &self.perspectives {
+            let name = p.name.get_ref();
+            if name.trim().is_empty() {
+                return Err(self.error_at(p.name.span(), "a perspective's name is empty"));
+            }
+            if let Some(first) = names.insert(name, line_col(&self.source, p.name.span().start).0) {
+                return Err(self.error_at(
+                    p.name.span(),
+                    format!("perspective \"{name}\" is declared twice (first at line {first}); give each its own name"),
+                ));
+            }
+            if p.roles.is_empty() {
+                return Err(self.error_at(
+                    p.name.span(),
+                    format!("perspective \"{name}\" has no roles: list them as roles = [\"...\"]"),
+                ));
+            }
+            for role in &p.roles {
+                let r = role.get_ref().as_str();
+                if !known.contains(r) {
+                    return Err(self.error_at(
+                        role.span(),
+                        format!(
+                            "perspective \"{name}\" names the role \"{r}\", which no [[speakers]] entry or document type has; known: {}",
+                            if known.is_empty() {
+                                "none".to_string()
+                            } else {
+                                known.iter().copied().collect::<Vec<_>>().join(", ")
+                            }
+                        ),
+                    ));
+                }
+                if let Some(other) = roles.insert(r, name) {
+                    return Err(self.error_at(
+                        role.span(),
+                        format!("the role \"{r}\" is in perspective \"{other}\" and in \"{name}\": a role belongs to one perspective"),
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// `[evidence]` names each coder once, and the adjudicator is not one of the coders: the
@@ -797,6 +877,42 @@ mod tests {
         let err = Manifest::parse("icamo.toml", text).unwrap_err().to_string();
         assert!(err.starts_with("icamo.toml:6:"), "{err}");
         assert!(err.contains("\"Bram\" an empty pseudonym"), "{err}");
+    }
+
+    #[test]
+    fn perspectives_name_roles_the_study_has_each_role_once() {
+        let head = "[study]\nname = \"x\"\n\n[[speakers]]\nlabel = \"A\"\nrole = \"statushouder\"\n\n[[speakers]]\nlabel = \"B\"\nrole = \"professional beleid\"\n";
+        let ok = format!(
+            "{head}\n[[perspectives]]\nname = \"beleid\"\nroles = [\"professional beleid\"]\ntheory = true\n\n[[perspectives]]\nname = \"inburgeraars\"\nroles = [\"statushouder\"]\n"
+        );
+        let m = Manifest::parse("icamo.toml", &ok).unwrap();
+        assert_eq!(m.perspectives.len(), 2);
+        assert!(m.perspectives[0].theory && m.perspectives[0].has("professional beleid"));
+        assert!(!m.perspectives[1].theory);
+
+        let misspelt = format!(
+            "{head}\n[[perspectives]]\nname = \"inburgeraars\"\nroles = [\"statushouders\"]\n"
+        );
+        let err = Manifest::parse("icamo.toml", &misspelt)
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("icamo.toml:14:"), "{err}");
+        assert!(
+            err.contains("\"statushouders\", which no [[speakers]] entry or document type has; known: professional beleid, statushouder"),
+            "{err}"
+        );
+
+        let twice = format!(
+            "{head}\n[[perspectives]]\nname = \"a\"\nroles = [\"statushouder\"]\n\n[[perspectives]]\nname = \"b\"\nroles = [\"statushouder\"]\n"
+        );
+        let err = Manifest::parse("icamo.toml", &twice)
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("icamo.toml:18:"), "{err}");
+        assert!(
+            err.contains("is in perspective \"a\" and in \"b\""),
+            "{err}"
+        );
     }
 
     #[test]

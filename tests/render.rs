@@ -55,6 +55,7 @@ fn node(id: String, code: &str, kind: NodeKind, config: &str, label: &str) -> No
         happens_in: Vec::new(),
         evidence: Counts::default(),
         contradicted: false,
+        verdict: None,
     }
 }
 
@@ -89,6 +90,7 @@ fn build(specs: &[Spec]) -> Chart {
                     supports: 25,
                     contradicts: 3,
                     nuance: 3,
+                    barriers: 0,
                 };
                 shared.push(n);
             }
@@ -135,6 +137,7 @@ fn build(specs: &[Spec]) -> Chart {
                     supports,
                     contradicts,
                     nuance,
+                    barriers: 0,
                 };
                 n.contradicted = m.contradicted;
                 mech_nodes.push(n);

@@ -64,7 +64,9 @@ fn renaming_a_coders_file_changes_nothing_in_the_report_and_the_disagreements_ar
     );
     // The adjudicator's stance counts in 0006 (contradicts); bert alone coded 0007 (supports).
     assert!(
-        report.contains("| Verbinding werkgever en inburgeraar | 2 | 2 | 1 | 1 | 0 |"),
+        report.contains(
+            "| Verbinding werkgever en inburgeraar | 2 | 2 | 1 | 1 | 1 | 0 | 0 | onvoldoende bewijs |"
+        ),
         "{report}"
     );
     let html = read(dir.path().join("out/report.html"));

@@ -100,3 +100,7 @@ mod site;
 
 // The transcript parsers (text, Markdown, WebVTT, SRT, DOCX) and encodings on fixture files.
 mod transcript_formats;
+
+// Verdicts on the bundled study: people not fragments, perspectives, the theory's authors apart,
+// open suggestions, the counter-mechanism's words, and the legend written from the rules.
+mod verdicts;

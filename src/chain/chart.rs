@@ -13,6 +13,7 @@ use crate::codebook::config::{Configuration, MechanismSpec};
 pub use super::evidence::Counts;
 pub use super::graph::EdgeKind;
 use super::graph::edges;
+use super::verdict::{Verdict, verdict};
 use crate::codebook::{CodeKind, Codes, ContextLevel};
 
 impl Chart {
@@ -110,7 +111,10 @@ impl NodeSet<'_> {
             }
             return id;
         }
-        let counts = self.evidence.of(code).counts;
+        let evidence = self.evidence.of(code);
+        // Judged on mechanisms only: a mechanism is what the evidence tests.
+        let verdict = matches!(kind, NodeKind::Mechanism | NodeKind::CounterMechanism)
+            .then(|| verdict(&evidence.voices));
         self.index.insert(id.clone(), self.nodes.len());
         self.nodes.push(Node {
             id: id.clone(),
@@ -121,10 +125,9 @@ impl NodeSet<'_> {
             level: None,
             steps: Vec::new(),
             happens_in: Vec::new(),
-            // Marked on mechanisms only: a mechanism is what the evidence tests.
-            contradicted: matches!(kind, NodeKind::Mechanism | NodeKind::CounterMechanism)
-                && counts.contradicts > counts.supports,
-            evidence: counts,
+            contradicted: verdict == Some(Verdict::Contradicted),
+            verdict,
+            evidence: evidence.counts,
         });
         id
     }
@@ -313,9 +316,12 @@ pub struct Node {
     pub happens_in: Vec<String>,
     /// The evidence for the code (its coded segments).
     pub evidence: Counts,
-    /// For a mechanism: whether the evidence contradicts it more than it supports it (drawn
+    /// For a mechanism: whether its verdict is that the evidence contradicts it (drawn
     /// marked). Always false for other kinds.
     pub contradicted: bool,
+    /// For a mechanism or counter-mechanism: what the evidence says ([`super::verdict`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<Verdict>,
 }
 
 /// One step of a mechanism.

@@ -8,6 +8,7 @@
 pub mod chart;
 pub mod evidence;
 pub mod graph;
+pub mod verdict;
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::PathBuf;
@@ -21,7 +22,7 @@ use crate::store::{DocumentSink, StoredDocument};
 use crate::study::Study;
 
 use chart::Chart;
-use evidence::Evidence;
+use evidence::{Evidence, Reading};
 use graph::ChainGraph;
 
 /// A study's codebooks and the configurations declared in them, as one graph.
@@ -141,16 +142,19 @@ impl Model {
             .flat_map(|w| codes.with_descendants(w))
             .map(str::to_string)
             .collect();
+        // Suggestions are gathered even when they do not count: the evidence counts the open
+        // ones, so a report can say what waits for review.
         let quotes = if handed {
-            coding::QuoteSink::handed(study, Some(&counted), include_suggestions)?
+            coding::QuoteSink::handed(study, Some(&counted), true)?
         } else {
-            coding::QuoteSink::new(study, Some(&counted), include_suggestions)?
+            coding::QuoteSink::new(study, Some(&counted), true)?
         };
         Ok(EvidenceGatherer {
             quotes,
             population: evidence::Population::default(),
             extra: extra.to_vec(),
             include_suggestions,
+            reading: self.reading(study),
         })
     }
 
@@ -163,6 +167,7 @@ impl Model {
         population: &evidence::Population,
         extra: &[String],
         include_suggestions: bool,
+        reading: &Reading,
     ) -> Evidence {
         evidence::gather(
             &self.wanted(extra),
@@ -170,7 +175,14 @@ impl Model {
             quotes,
             population,
             include_suggestions,
+            reading,
         )
+    }
+
+    /// How `study`'s evidence is read: its manifest's perspectives, and the context codes
+    /// these codebooks mark as barriers.
+    pub fn reading(&self, study: &Study) -> Reading {
+        Reading::of(&study.manifest.perspectives)
     }
 
     /// The codes the configurations name, and `extra`.
@@ -193,6 +205,7 @@ pub(crate) struct EvidenceGatherer {
     population: evidence::Population,
     extra: Vec<String>,
     include_suggestions: bool,
+    reading: Reading,
 }
 
 impl DocumentSink for EvidenceGatherer {
@@ -226,6 +239,7 @@ impl EvidenceGatherer {
             &self.population,
             &self.extra,
             self.include_suggestions,
+            &self.reading,
         );
         evidence.counting = Some(counting);
         evidence

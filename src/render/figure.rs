@@ -909,6 +909,7 @@ mod tests {
             supports: 9,
             contradicts: 2,
             nuance: 1,
+            barriers: 0,
         };
         assert_eq!(
             evidence_lines(&c),

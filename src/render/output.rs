@@ -155,7 +155,8 @@ impl Output for Report<'_> {
         let mermaid = redacted(&self.figures.mermaid, &identities);
         let svg = redacted(&self.figures.svg, &identities);
         let name = identities.redact(&study.manifest.study.name);
-        let data = ReportData::new(&name, model, evidence).shown(&identities);
+        let reading = model.reading(study);
+        let data = ReportData::new(&name, model, evidence, &reading).shown(&identities);
         let [report_builtin, summary_builtin] = TEMPLATES;
         let (report_name, report) = template(study, self.template, report_builtin)?;
         let (summary_name, summary) = template(study, None, summary_builtin)?;

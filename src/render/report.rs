@@ -17,7 +17,8 @@ use serde::Serialize;
 
 use crate::chain::Model;
 use crate::chain::chart::{Chart, Counts, Node, NodeKind};
-use crate::chain::evidence::{CodeEvidence, Evidence, EvidenceQuote, NO_CASE};
+use crate::chain::evidence::{CodeEvidence, Evidence, EvidenceQuote, NO_CASE, Reading, Voices};
+use crate::chain::verdict::{MIN_PEOPLE, RULES, Subject, Verdict, verdict};
 use crate::codebook::config::{CodeRef, Configuration, MechanismSpec};
 use crate::codebook::sentence::{als_clause, written};
 use crate::codebook::{CodeKind, Codes, ContextEffect, ContextLevel};
@@ -66,6 +67,60 @@ pub(crate) struct ReportData {
     pub cases: Vec<String>,
     /// One row per mechanism: coded segments per case.
     pub matrix: Vec<MatrixRow>,
+    /// How the verdicts are reached, from the rules the code applies.
+    pub legend: Legend,
+}
+
+/// The verdict rules as the report states them: written from [`RULES`], the rules
+/// [`verdict`] applies, so the legend cannot say one thing while the code does another.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Legend {
+    /// The rules in the order they are tried; the first that fits gives the verdict.
+    pub rules: Vec<LegendRule>,
+    /// How many respondents must take a stance before a mechanism is judged.
+    pub min_people: usize,
+    /// The roles that wrote the programme theory and do not count as support for it.
+    pub theory_roles: Vec<String>,
+    /// The perspectives' names, in the manifest's order (empty: every role pooled).
+    pub perspectives: Vec<String>,
+}
+
+/// One verdict rule: the verdict's words and when it applies.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct LegendRule {
+    /// The verdict for a mechanism.
+    pub word: &'static str,
+    /// The verdict for a counter-mechanism, where it is worded otherwise.
+    pub counter_word: Option<&'static str>,
+    /// When it applies.
+    pub when: String,
+}
+
+impl Legend {
+    /// The legend of [`RULES`] for a study read as `reading` says.
+    pub fn new(reading: &Reading) -> Legend {
+        Legend {
+            rules: RULES
+                .iter()
+                .map(|r| {
+                    let word = r.verdict.word(Subject::Mechanism);
+                    let counter = r.verdict.word(Subject::CounterMechanism);
+                    LegendRule {
+                        word,
+                        counter_word: (counter != word).then_some(counter),
+                        when: r.legend(),
+                    }
+                })
+                .collect(),
+            min_people: MIN_PEOPLE,
+            theory_roles: reading.theory_roles(),
+            perspectives: reading
+                .perspectives
+                .iter()
+                .map(|g| g.name.clone())
+                .collect(),
+        }
+    }
 }
 
 /// One configuration as the report shows it.
@@ -127,12 +182,25 @@ pub(crate) struct MechanismView {
     pub triggered_by: Vec<String>,
     /// The causal sentence's slots.
     pub sentence: Sentence,
-    /// Totals.
+    /// Totals, in fragments, every role included.
     pub counts: Counts,
-    /// Whether the evidence contradicts it more than it supports it.
+    /// What the respondents said, the theory's authors left out: what the verdict weighs.
+    pub voices: Voices,
+    /// What the theory's authors said.
+    pub theory: Voices,
+    /// Whether the verdict is that the evidence contradicts it.
     pub contradicted: bool,
-    /// A one-word verdict from the counts (see [`verdict`]).
+    /// The verdict in words (see [`verdict`]), worded for a counter-mechanism where it is one.
     pub verdict: String,
+    /// The verdict's name, the same for mechanisms and counter-mechanisms
+    /// (`herkend`… as `recognised`, `with-reservations`, `contested`, …).
+    pub verdict_key: Verdict,
+    /// Whether the verdict is bad news for the theory (marked ⚠).
+    pub warning: bool,
+    /// One row per perspective (empty when the study has none).
+    pub perspectives: Vec<PerspectiveRow>,
+    /// The barriers respondents named where the mechanism fails, with how many named each.
+    pub barriers: Vec<BarrierView>,
     /// Role × stance table rows.
     pub by_role: Vec<StanceRow>,
     /// Case × stance table rows.
@@ -145,6 +213,34 @@ pub(crate) struct MechanismView {
     pub nuance: Vec<QuoteView>,
     /// Coded quotes without a stance.
     pub other: Vec<QuoteView>,
+    /// Quotes that say it fails where a barrier stands.
+    pub barred: Vec<QuoteView>,
+    /// Quotes of the theory's authors, any stance.
+    pub theory_quotes: Vec<QuoteView>,
+}
+
+/// One perspective's row of a mechanism's table: counts in people, and its own verdict.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct PerspectiveRow {
+    /// The perspective's name.
+    pub name: String,
+    /// Whether its roles wrote the theory (then it has no verdict of its own).
+    pub theory: bool,
+    /// What it said.
+    pub voices: Voices,
+    /// Its verdict in words; for the theory's authors, that they are the theory's source.
+    pub verdict: String,
+    /// Whether the verdict is bad news for the theory.
+    pub warning: bool,
+}
+
+/// A barrier named where a mechanism fails.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct BarrierView {
+    /// The barrier's label, first letter lower-cased for running text.
+    pub label: String,
+    /// How many respondents named it.
+    pub people: usize,
 }
 
 /// A mechanism's causal sentence in the author's words (`zin`), and the older slots filled
@@ -243,6 +339,8 @@ pub(crate) struct StanceRow {
     pub contradicts: usize,
     /// Nuancing.
     pub nuance: usize,
+    /// Contradicting where a barrier stands.
+    pub barriers: usize,
 }
 
 /// A quote as a report prints it: role label, case, text; never a name.
@@ -344,27 +442,6 @@ fn lower_first(s: &str) -> String {
     }
 }
 
-/// What the counts say in a word or three, for tables and the summary:
-/// - `onvoldoende bewijs`: fewer than three segments with a stance;
-/// - `weersproken`: contradictions outnumber support;
-/// - `omstreden`: contradictions are at least half the support;
-/// - `herkend met kanttekeningen`: more nuance than support;
-/// - `herkend` otherwise.
-pub fn verdict(c: &Counts) -> &'static str {
-    let stanced = c.supports + c.contradicts + c.nuance;
-    if stanced < 3 {
-        "onvoldoende bewijs"
-    } else if c.contradicts > c.supports {
-        "weersproken"
-    } else if c.contradicts > 0 && c.contradicts * 2 >= c.supports {
-        "omstreden"
-    } else if c.nuance > c.supports {
-        "herkend met kanttekeningen"
-    } else {
-        "herkend"
-    }
-}
-
 fn rows(map: &BTreeMap<String, crate::chain::evidence::StanceCounts>) -> Vec<StanceRow> {
     map.iter()
         .map(|(name, c)| StanceRow {
@@ -373,6 +450,7 @@ fn rows(map: &BTreeMap<String, crate::chain::evidence::StanceCounts>) -> Vec<Sta
             supports: c.supports,
             contradicts: c.contradicts,
             nuance: c.nuance,
+            barriers: c.barriers,
         })
         .collect()
 }
@@ -398,16 +476,75 @@ fn quote_view(q: &EvidenceQuote) -> QuoteView {
     }
 }
 
+/// The best quotes of `stance` from respondents; the theory's authors' quotes and those that
+/// name a barrier are shown apart ([`theory_quotes`], [`barred_quotes`]).
 fn quotes(ev: &CodeEvidence, stance: Stance) -> Vec<QuoteView> {
-    ev.best(Some(stance), QUOTES_PER_STANCE)
-        .into_iter()
+    ev.quotes
+        .iter()
+        .filter(|q| q.stance == stance && !q.theory && q.barriers.is_empty())
+        .take(QUOTES_PER_STANCE)
         .map(quote_view)
         .collect()
 }
 
+/// The best quotes that say the code fails where a barrier stands.
+fn barred_quotes(ev: &CodeEvidence) -> Vec<QuoteView> {
+    ev.quotes
+        .iter()
+        .filter(|q| !q.theory && !q.barriers.is_empty())
+        .take(QUOTES_PER_STANCE)
+        .map(quote_view)
+        .collect()
+}
+
+/// The best quotes of the theory's authors.
+fn theory_quotes(ev: &CodeEvidence) -> Vec<QuoteView> {
+    ev.quotes
+        .iter()
+        .filter(|q| q.theory)
+        .take(QUOTES_PER_STANCE)
+        .map(quote_view)
+        .collect()
+}
+
+/// The verdict on `voices` for `subject`: its words and whether it warns.
+fn judged(voices: &Voices, subject: Subject) -> (Verdict, String, bool) {
+    let v = verdict(voices);
+    (v, v.word(subject).to_string(), v.warns(subject))
+}
+
+/// A mechanism's rows per perspective, each with its own verdict.
+fn perspective_rows(ev: &CodeEvidence, subject: Subject) -> Vec<PerspectiveRow> {
+    ev.by_perspective
+        .iter()
+        .map(|p| {
+            let (_, word, warning) = judged(&p.voices, subject);
+            PerspectiveRow {
+                name: p.name.clone(),
+                theory: p.theory,
+                voices: p.voices.clone(),
+                verdict: if p.theory {
+                    THEORY_SOURCE.to_string()
+                } else {
+                    word
+                },
+                warning: warning && !p.theory,
+            }
+        })
+        .collect()
+}
+
+/// What a perspective of the theory's authors shows in place of a verdict.
+const THEORY_SOURCE: &str = "bron van de theorie";
+
 impl ReportData {
     /// The report's data for `study_name` from the model and the evidence.
-    pub fn new(study_name: &str, model: &Model, evidence: &Evidence) -> ReportData {
+    pub fn new(
+        study_name: &str,
+        model: &Model,
+        evidence: &Evidence,
+        reading: &Reading,
+    ) -> ReportData {
         let views = Views {
             codes: model.codes(),
             evidence,
@@ -445,6 +582,7 @@ impl ReportData {
             respondents: respondent_cells(evidence),
             cases,
             matrix,
+            legend: Legend::new(reading),
         }
     }
 }
@@ -623,6 +761,8 @@ impl Views<'_> {
         };
         let lower_all =
             |items: &[String]| -> Vec<String> { items.iter().map(|s| lower_first(s)).collect() };
+        let subject = subject(node.kind);
+        let (verdict_key, word, warning) = judged(&ev.voices, subject);
         MechanismView {
             id: id.to_string(),
             label: node.label.clone(),
@@ -645,15 +785,30 @@ impl Views<'_> {
                 zin,
                 volgt_op,
             },
-            verdict: verdict(&ev.counts).to_string(),
+            verdict: word,
+            verdict_key,
+            warning,
             contradicted: node.contradicted,
             counts: ev.counts.clone(),
+            voices: ev.voices.clone(),
+            theory: ev.theory.clone(),
+            perspectives: perspective_rows(&ev, subject),
+            barriers: ev
+                .barriers
+                .iter()
+                .map(|(code, &people)| BarrierView {
+                    label: lower_first(&self.label(code)),
+                    people,
+                })
+                .collect(),
             by_role: rows(&ev.by_role),
             by_case: rows(&ev.by_case),
             supports: quotes(&ev, Stance::Supports),
             contradicts: quotes(&ev, Stance::Contradicts),
             nuance: quotes(&ev, Stance::Nuance),
             other: quotes(&ev, Stance::None),
+            barred: barred_quotes(&ev),
+            theory_quotes: theory_quotes(&ev),
         }
     }
 }
@@ -889,7 +1044,7 @@ pub fn chart_markdown(chart: &Chart) -> String {
             c.supports,
             c.contradicts,
             c.nuance,
-            verdict(c)
+            n.verdict.map_or("", |v| v.word(subject(n.kind)))
         ));
     }
     out.push_str(&format!(
@@ -902,6 +1057,14 @@ pub fn chart_markdown(chart: &Chart) -> String {
         }
     ));
     out
+}
+
+/// Whom a verdict is about: a counter-mechanism's is worded for one.
+fn subject(kind: NodeKind) -> Subject {
+    match kind {
+        NodeKind::CounterMechanism => Subject::CounterMechanism,
+        _ => Subject::Mechanism,
+    }
 }
 
 /// Writes the built-in templates into `dir` for editing; refuses to overwrite a file.
@@ -927,25 +1090,6 @@ pub fn export_templates(dir: &Path) -> Result<Vec<std::path::PathBuf>, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn counts(supports: usize, contradicts: usize, nuance: usize) -> Counts {
-        Counts {
-            segments: supports + contradicts + nuance,
-            respondents: 1,
-            supports,
-            contradicts,
-            nuance,
-        }
-    }
-
-    #[test]
-    fn verdicts_follow_the_counts() {
-        assert_eq!(verdict(&counts(2, 0, 0)), "onvoldoende bewijs");
-        assert_eq!(verdict(&counts(1, 3, 0)), "weersproken");
-        assert_eq!(verdict(&counts(4, 2, 2)), "omstreden");
-        assert_eq!(verdict(&counts(1, 0, 2)), "herkend met kanttekeningen");
-        assert_eq!(verdict(&counts(5, 1, 1)), "herkend");
-    }
 
     #[test]
     fn dutch_lists_and_first_letters() {

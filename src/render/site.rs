@@ -177,7 +177,7 @@ fn page(study: &Study, model: &Model) -> Result<(String, Identities), Error> {
         model,
         rules: PanelRules::of(&study.manifest, &population),
         codes: model.codes(),
-        evidence: model.evidence_of(&all_quotes, &population, &[], false),
+        evidence: model.evidence_of(&all_quotes, &population, &[], false, &model.reading(study)),
     };
     let chart = model.chart(&[], &site.evidence)?;
 
