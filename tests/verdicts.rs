@@ -106,6 +106,33 @@ fn the_bundled_report_judges_people_per_perspective_and_states_its_rules() {
 }
 
 #[test]
+fn a_contradiction_beside_a_barrier_is_reported_as_the_barrier() {
+    let dir = bundled_study();
+    icamo(dir.path()).arg("build").assert().success();
+    let report = fs::read_to_string(dir.path().join("out/report.md")).unwrap();
+    // int-sh-02:0048 contradicts icamo4.m3 and is coded with ctx.maat.discriminatie, which the
+    // codebook marks effect = "barrier".
+    let m3 = section(
+        &report,
+        "### Leidt tot aanleren van nieuwe en toepassen van oude vaardigheden",
+    );
+    assert!(
+        m3.contains(
+            "\n\n**Werkt alleen zonder:** arbeidsmarktdiscriminatie (volgens 1 respondent).\n"
+        ),
+        "{m3}"
+    );
+    assert!(m3.contains("| statushouder | 2 | 1 | 0 | 0 | 1 |"), "{m3}");
+    let barred = section(m3, "#### Citaten over een belemmering");
+    assert!(barred.contains("`int-sh-02:0048`"), "{barred}");
+    let contradicting = section(m3, "#### Citaten die het mechanisme weerspreken");
+    assert!(
+        !contradicting.contains("`int-sh-02:0048`"),
+        "{contradicting}"
+    );
+}
+
+#[test]
 fn without_perspectives_every_role_counts_and_none_is_the_theory() {
     let dir = bundled_study();
     let manifest = fs::read_to_string(dir.path().join("icamo.toml")).unwrap();

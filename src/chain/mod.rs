@@ -14,7 +14,7 @@ use std::collections::{BTreeSet, HashSet};
 use std::path::PathBuf;
 
 use crate::codebook::config::Configuration;
-use crate::codebook::{Codebook, CodebookSet, Codes, Diagnostic, Severity};
+use crate::codebook::{Codebook, CodebookSet, Codes, ContextEffect, Diagnostic, Severity};
 use crate::coding;
 use crate::error::Error;
 use crate::filter::{Filter, resolve};
@@ -136,11 +136,14 @@ impl Model {
         handed: bool,
     ) -> Result<EvidenceGatherer, Error> {
         let codes = self.codes();
+        let reading = self.reading(study);
+        // The barrier codes are read too: a contradiction coded beside one is the barrier's.
         let counted: HashSet<String> = self
             .wanted(extra)
             .iter()
             .flat_map(|w| codes.with_descendants(w))
             .map(str::to_string)
+            .chain(reading.barriers.iter().cloned())
             .collect();
         // Suggestions are gathered even when they do not count: the evidence counts the open
         // ones, so a report can say what waits for review.
@@ -154,7 +157,7 @@ impl Model {
             population: evidence::Population::default(),
             extra: extra.to_vec(),
             include_suggestions,
-            reading: self.reading(study),
+            reading,
         })
     }
 
@@ -182,7 +185,15 @@ impl Model {
     /// How `study`'s evidence is read: its manifest's perspectives, and the context codes
     /// these codebooks mark as barriers.
     pub fn reading(&self, study: &Study) -> Reading {
-        Reading::of(&study.manifest.perspectives)
+        let mut reading = Reading::of(&study.manifest.perspectives);
+        let codes = self.codes();
+        reading.barriers = codes
+            .iter()
+            .filter(|c| c.effect == Some(ContextEffect::Barrier))
+            .flat_map(|c| codes.with_descendants(&c.id))
+            .map(str::to_string)
+            .collect();
+        reading
     }
 
     /// The codes the configurations name, and `extra`.
