@@ -144,6 +144,10 @@ pub struct PerspectiveEntry {
     /// does not count as support for it.
     #[serde(default)]
     pub theory: bool,
+    /// A speaker attribute (one of `[study] analysis_variables`) whose values the report
+    /// shows as rows of their own under this perspective, e.g. `route`.
+    #[serde(default)]
+    pub split_by: Option<Spanned<String>>,
 }
 
 impl PerspectiveEntry {
@@ -319,6 +323,26 @@ impl Manifest {
         self.check_perspectives()
     }
 
+    /// A perspective is split only by an analysis variable: any other attribute (age, gender)
+    /// beside a role and a case can point at one person.
+    fn check_split(&self, name: &str, attribute: &Spanned<String>) -> Result<(), Error> {
+        let a = attribute.get_ref();
+        if self.study.analysis_variables.iter().any(|v| v == a) {
+            return Ok(());
+        }
+        Err(self.error_at(
+            attribute.span(),
+            format!(
+                "perspective \"{name}\" is split by \"{a}\", which is not one of [study] analysis_variables ({}); only an analysis variable may be shown beside a role",
+                if self.study.analysis_variables.is_empty() {
+                    "none".to_string()
+                } else {
+                    self.study.analysis_variables.join(", ")
+                }
+            ),
+        ))
+    }
+
     /// Each perspective has a name of its own and roles the study has, and no role is in two:
     /// a misspelt role would drop its people from the perspective without a word.
     fn check_perspectives(&self) -> Result<(), Error> {
@@ -332,6 +356,9 @@ impl Manifest {
         let mut roles: HashMap<&str, &str> = HashMap::new();
         for p in &self.perspectives {
             let name = p.name.get_ref();
+            if let Some(attribute) = &p.split_by {
+                self.check_split(name, attribute)?;
+            }
             if name.trim().is_empty() {
                 return Err(self.error_at(p.name.span(), "a perspective's name is empty"));
             }
@@ -911,6 +938,22 @@ mod tests {
         assert!(err.starts_with("icamo.toml:18:"), "{err}");
         assert!(
             err.contains("is in perspective \"a\" and in \"b\""),
+            "{err}"
+        );
+
+        // Only an analysis variable may split a perspective: age beside a role can point at one
+        // person.
+        let split = format!(
+            "{head}\n[[perspectives]]\nname = \"inburgeraars\"\nroles = [\"statushouder\"]\nsplit_by = \"leeftijd\"\n"
+        );
+        let err = Manifest::parse("icamo.toml", &split)
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("icamo.toml:15:"), "{err}");
+        assert!(
+            err.contains(
+                "is split by \"leeftijd\", which is not one of [study] analysis_variables (none)"
+            ),
             "{err}"
         );
     }

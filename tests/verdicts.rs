@@ -79,6 +79,15 @@ fn the_bundled_report_judges_people_per_perspective_and_states_its_rules() {
         assert!(m1.contains(row), "{row} in\n{m1}");
     }
     assert!(m1.contains("#### Wat de opstellers van de programmatheorie erover zeggen"));
+    // The newcomers split by route, as the manifest asks (split_by = "route").
+    assert!(
+        m1.contains(
+            "| inburgeraars | 4 | 3 | 2 | 3 | 0 | 1 | 0 | herkend |\n\
+             | — B1-route | 3 | 2 | 1 | 2 | 0 | 1 | 0 | nog niet beoordeeld |\n\
+             | — Z-route | 1 | 1 | 1 | 1 | 0 | 0 | 0 | nog niet beoordeeld |\n"
+        ),
+        "{m1}"
+    );
 
     // ICAMO 3 has no confirmed evidence yet, and twelve suggestions wait for review: it is
     // not judged "insufficient".

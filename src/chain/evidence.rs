@@ -182,6 +182,8 @@ pub struct Reading {
     /// Context codes the codebook marks as barriers (`effect = "barrier"`), with the codes
     /// under them.
     pub barriers: BTreeSet<String>,
+    /// Respondent id → attribute → value, for the attributes perspectives are split by.
+    pub attributes: HashMap<String, BTreeMap<String, String>>,
 }
 
 /// A perspective as the evidence counts it: a name and its roles.
@@ -193,6 +195,8 @@ pub struct Group {
     pub roles: BTreeSet<String>,
     /// Whether these roles wrote the programme theory.
     pub theory: bool,
+    /// The speaker attribute whose values split it into parts (`route`).
+    pub split_by: Option<String>,
 }
 
 /// The name under which roles in no perspective are counted, when the manifest has
@@ -201,18 +205,46 @@ pub const OTHER_ROLES: &str = "overige rollen";
 
 impl Reading {
     /// The reading of a study's `[[perspectives]]`, with no barriers (see [`Reading::barriers`]).
-    pub fn of(perspectives: &[crate::manifest::PerspectiveEntry]) -> Reading {
+    pub fn of(manifest: &crate::manifest::Manifest) -> Reading {
+        let perspectives: Vec<Group> = manifest
+            .perspectives
+            .iter()
+            .map(|p| Group {
+                name: p.name.get_ref().clone(),
+                roles: p.roles.iter().map(|r| r.get_ref().clone()).collect(),
+                theory: p.theory,
+                split_by: p.split_by.as_ref().map(|a| a.get_ref().clone()),
+            })
+            .collect();
+        let split: BTreeSet<&String> = perspectives
+            .iter()
+            .filter_map(|g| g.split_by.as_ref())
+            .collect();
+        let attributes = manifest
+            .speakers
+            .iter()
+            .filter_map(|s| {
+                let values: BTreeMap<String, String> = s
+                    .attributes
+                    .iter()
+                    .filter(|(k, _)| split.contains(k))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                Some((s.respondent.clone()?, values))
+            })
+            .collect();
         Reading {
-            perspectives: perspectives
-                .iter()
-                .map(|p| Group {
-                    name: p.name.get_ref().clone(),
-                    roles: p.roles.iter().map(|r| r.get_ref().clone()).collect(),
-                    theory: p.theory,
-                })
-                .collect(),
+            perspectives,
             barriers: BTreeSet::new(),
+            attributes,
         }
+    }
+
+    /// The value of the attribute `s`'s perspective is split by, for `s`'s respondent.
+    fn part_of(&self, s: &Segment) -> Option<String> {
+        let attribute = self.group_of(&s.role)?.split_by.as_ref()?;
+        let values = self.attributes.get(s.respondent.as_ref()?)?;
+        values.get(attribute).cloned()
     }
 
     /// The perspective `role` belongs to; `None` for a role in none.
@@ -341,6 +373,9 @@ pub struct PerspectiveVoices {
     pub theory: bool,
     /// What it said.
     pub voices: Voices,
+    /// Per value of the attribute it is split by (`B1-route`, `Z-route`), in value order;
+    /// empty when it is not split.
+    pub parts: Vec<(String, Voices)>,
 }
 
 /// Gathers the evidence for `wanted` codes (each with the codes under it) from `quotes`
@@ -469,9 +504,7 @@ impl Context<'_> {
     ) -> CodeEvidence {
         let mut ev = CodeEvidence::default();
         let mut speakers = BTreeSet::new();
-        let mut pooled = VoiceSets::default();
-        let mut theory = VoiceSets::default();
-        let mut groups: BTreeMap<usize, VoiceSets> = BTreeMap::new();
+        let mut tallies = Tallies::default();
         let mut barred: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         let mut ranked: Vec<&Quote> = by_segment.into_values().collect();
         ranked.sort_by_key(|q| rank_key(q));
@@ -489,17 +522,19 @@ impl Context<'_> {
             ev.by_role.entry(s.role.clone()).or_default().add(said);
             ev.by_case.entry(case_of(s)).or_default().add(said);
             ev.counts.add(said);
-            self.sets(s, &mut pooled, &mut theory, &mut groups)
-                .add(s, said);
+            for set in self.sets(s, &mut tallies) {
+                set.add(s, said);
+            }
         }
         for q in waiting.values() {
-            self.sets(&q.segment, &mut pooled, &mut theory, &mut groups)
-                .wait();
+            for set in self.sets(&q.segment, &mut tallies) {
+                set.open += 1;
+            }
         }
         ev.counts.respondents = speakers.len();
-        ev.voices = pooled.finish();
-        ev.theory = theory.finish();
-        ev.by_perspective = self.perspectives(&groups);
+        ev.voices = tallies.pooled.finish();
+        ev.theory = tallies.theory.finish();
+        ev.by_perspective = self.perspectives(&tallies);
         ev.barriers = barred.into_iter().map(|(b, who)| (b, who.len())).collect();
         let quotes: Vec<EvidenceQuote> = ranked.iter().map(|q| self.quote(q)).collect();
         ev.quotes = spread(quotes);
@@ -529,25 +564,21 @@ impl Context<'_> {
             .unwrap_or_default()
     }
 
-    /// The sets a fragment of `s` counts in: the theory's or the pooled ones; the fragment
-    /// counts in its perspective's too (see [`Context::perspectives`]).
-    fn sets<'s>(
-        &self,
-        s: &Segment,
-        pooled: &'s mut VoiceSets,
-        theory: &'s mut VoiceSets,
-        groups: &'s mut BTreeMap<usize, VoiceSets>,
-    ) -> Both<'s> {
+    /// The sets a fragment of `s` counts in: the theory's or the pooled ones, its
+    /// perspective's, and its part of that perspective where it is split (see
+    /// [`Context::perspectives`]).
+    fn sets<'s>(&self, s: &Segment, tallies: &'s mut Tallies) -> Vec<&'s mut VoiceSets> {
         let group = self.group_index(&s.role);
         let main = if self.reading.is_theory(&s.role) {
-            theory
+            &mut tallies.theory
         } else {
-            pooled
+            &mut tallies.pooled
         };
-        Both {
-            main,
-            group: groups.entry(group).or_default(),
+        let mut sets = vec![main, tallies.groups.entry(group).or_default()];
+        if let Some(part) = self.reading.part_of(s) {
+            sets.push(tallies.parts.entry((group, part)).or_default());
         }
+        sets
     }
 
     /// The place of `role`'s perspective in the manifest's order; roles in none after them.
@@ -562,25 +593,39 @@ impl Context<'_> {
     /// The perspectives' voices, in the manifest's order, each one listed (a perspective that
     /// said nothing shows as such); roles in none last, when they said something. Empty when
     /// the study has no perspectives.
-    fn perspectives(&self, groups: &BTreeMap<usize, VoiceSets>) -> Vec<PerspectiveVoices> {
+    fn perspectives(&self, tallies: &Tallies) -> Vec<PerspectiveVoices> {
         let declared = &self.reading.perspectives;
         if declared.is_empty() {
             return Vec::new();
         }
+        let parts = |i: usize| -> Vec<(String, Voices)> {
+            tallies
+                .parts
+                .iter()
+                .filter(|((g, _), _)| *g == i)
+                .map(|((_, value), sets)| (value.clone(), sets.finish()))
+                .collect()
+        };
         let mut out: Vec<PerspectiveVoices> = declared
             .iter()
             .enumerate()
             .map(|(i, g)| PerspectiveVoices {
                 name: g.name.clone(),
                 theory: g.theory,
-                voices: groups.get(&i).map(VoiceSets::finish).unwrap_or_default(),
+                voices: tallies
+                    .groups
+                    .get(&i)
+                    .map(VoiceSets::finish)
+                    .unwrap_or_default(),
+                parts: parts(i),
             })
             .collect();
-        if let Some(rest) = groups.get(&declared.len()) {
+        if let Some(rest) = tallies.groups.get(&declared.len()) {
             out.push(PerspectiveVoices {
                 name: OTHER_ROLES.to_string(),
                 theory: false,
                 voices: rest.finish(),
+                parts: Vec::new(),
             });
         }
         out
@@ -613,23 +658,17 @@ impl Context<'_> {
     }
 }
 
-/// A fragment's two tallies: the pooled (or the theory's) and its perspective's.
-struct Both<'s> {
-    main: &'s mut VoiceSets,
-    group: &'s mut VoiceSets,
-}
-
-impl Both<'_> {
-    fn add(self, s: &Segment, said: Said) {
-        self.main.add(s, said);
-        self.group.add(s, said);
-    }
-
-    /// An open suggestion: a fragment waiting for review.
-    fn wait(self) {
-        self.main.open += 1;
-        self.group.open += 1;
-    }
+/// What one code's fragments are counted into.
+#[derive(Debug, Default)]
+struct Tallies {
+    /// Everyone but the theory's authors.
+    pooled: VoiceSets,
+    /// The theory's authors.
+    theory: VoiceSets,
+    /// Per perspective, by its place in the manifest (roles in none after the last).
+    groups: BTreeMap<usize, VoiceSets>,
+    /// Per perspective and value of the attribute it is split by.
+    parts: BTreeMap<(usize, String), VoiceSets>,
 }
 
 /// How good a quote is, smallest first: confirmed before suggested, then the higher score
@@ -745,6 +784,7 @@ keywords = ["d"]
             name: name.into(),
             roles: roles.iter().map(|r| r.to_string()).collect(),
             theory,
+            split_by: None,
         };
         Reading {
             perspectives: vec![
@@ -752,6 +792,7 @@ keywords = ["d"]
                 group("inburgeraars", &["statushouder"], false),
             ],
             barriers: BTreeSet::new(),
+            attributes: HashMap::new(),
         }
     }
 

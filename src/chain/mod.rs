@@ -185,7 +185,7 @@ impl Model {
     /// How `study`'s evidence is read: its manifest's perspectives, and the context codes
     /// these codebooks mark as barriers.
     pub fn reading(&self, study: &Study) -> Reading {
-        let mut reading = Reading::of(&study.manifest.perspectives);
+        let mut reading = Reading::of(&study.manifest);
         let codes = self.codes();
         reading.barriers = codes
             .iter()

@@ -232,6 +232,21 @@ pub(crate) struct PerspectiveRow {
     pub verdict: String,
     /// Whether the verdict is bad news for the theory.
     pub warning: bool,
+    /// Its parts, where the manifest splits it by a speaker attribute (`route`).
+    pub parts: Vec<PerspectivePart>,
+}
+
+/// One part of a split perspective: the respondents with one value of the attribute.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct PerspectivePart {
+    /// The attribute's value (`B1-route`).
+    pub value: String,
+    /// What they said.
+    pub voices: Voices,
+    /// Their verdict in words.
+    pub verdict: String,
+    /// Whether the verdict is bad news for the theory.
+    pub warning: bool,
 }
 
 /// A barrier named where a mechanism fails.
@@ -529,6 +544,23 @@ fn perspective_rows(ev: &CodeEvidence, subject: Subject) -> Vec<PerspectiveRow> 
                     word
                 },
                 warning: warning && !p.theory,
+                parts: p
+                    .parts
+                    .iter()
+                    .map(|(value, voices)| {
+                        let (_, word, warning) = judged(voices, subject);
+                        PerspectivePart {
+                            value: value.clone(),
+                            voices: voices.clone(),
+                            verdict: if p.theory {
+                                THEORY_SOURCE.to_string()
+                            } else {
+                                word
+                            },
+                            warning: warning && !p.theory,
+                        }
+                    })
+                    .collect(),
             }
         })
         .collect()
