@@ -53,7 +53,7 @@ fn the_bundled_report_judges_people_per_perspective_and_states_its_rules() {
     }
     assert!(
         report.contains(
-            "De opstellers van de programmatheorie (professional beleid) tellen niet mee"
+            "De opstellers van de programmatheorie (respondenten met de rol ‘professional beleid’) tellen niet"
         )
     );
 
@@ -66,8 +66,8 @@ fn the_bundled_report_judges_people_per_perspective_and_states_its_rules() {
     assert!(
         m1.contains(
             "7 fragmenten van 6 respondenten in 2 casussen; oordeel: **herkend met kanttekeningen**.\n\
-             Daarnaast 1 fragment van de opstellers van de programmatheorie; die tellen niet mee in het oordeel.\n\
-             11 suggesties van de coderegels wachten op beoordeling (`icamo sheet export --code icamo1.m1`).\n"
+             Daarnaast is er 1 fragment van de opstellers van de programmatheorie; dat telt niet mee voor het oordeel.\n\
+             11 automatisch voorgestelde coderingen moeten nog door een onderzoeker worden beoordeeld (`icamo sheet export --code icamo1.m1`).\n"
         ),
         "{m1}"
     );
@@ -83,8 +83,8 @@ fn the_bundled_report_judges_people_per_perspective_and_states_its_rules() {
     assert!(
         m1.contains(
             "| inburgeraars | 4 | 3 | 2 | 3 | 0 | 1 | 0 | herkend |\n\
-             | — B1-route | 3 | 2 | 1 | 2 | 0 | 1 | 0 | nog niet beoordeeld |\n\
-             | — Z-route | 1 | 1 | 1 | 1 | 0 | 0 | 0 | nog niet beoordeeld |\n"
+             | — B1-route | 3 | 2 | 1 | 2 | 0 | 1 | 0 | codering loopt nog |\n\
+             | — Z-route | 1 | 1 | 1 | 1 | 0 | 0 | 0 | codering loopt nog |\n"
         ),
         "{m1}"
     );
@@ -93,11 +93,11 @@ fn the_bundled_report_judges_people_per_perspective_and_states_its_rules() {
     // not judged "insufficient".
     let icamo3 = section(&report, "## ICAMO 3");
     assert!(icamo3.contains(
-        "| Leidt tot gemakkelijker en meer uniform gesprek | 0 | 0 | 0 | 0 | 0 | 0 | 0 | nog niet beoordeeld |"
+        "| Leidt tot gemakkelijker en meer uniform gesprek | 0 | 0 | 0 | 0 | 0 | 0 | 0 | codering loopt nog |"
     ));
     assert!(
         icamo3.contains(
-            "12 suggesties van de coderegels wachten bij deze mechanismen op beoordeling."
+            "Bij deze mechanismen moeten nog 12 automatisch voorgestelde coderingen door een onderzoeker worden beoordeeld."
         )
     );
     assert!(!icamo3.contains("onvoldoende bewijs"));
@@ -127,7 +127,7 @@ fn a_contradiction_beside_a_barrier_is_reported_as_the_barrier() {
     );
     assert!(
         m3.contains(
-            "\n\n**Werkt alleen zonder:** arbeidsmarktdiscriminatie (volgens 1 respondent).\n"
+            "\n\n**Belemmering:** volgens 1 respondent werkt het mechanisme niet bij arbeidsmarktdiscriminatie.\n"
         ),
         "{m3}"
     );

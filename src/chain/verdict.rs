@@ -58,7 +58,7 @@ impl Verdict {
     pub fn word(self, subject: Subject) -> &'static str {
         let counter = subject == Subject::CounterMechanism;
         match self {
-            Verdict::AwaitingReview => "nog niet beoordeeld",
+            Verdict::AwaitingReview => "codering loopt nog",
             Verdict::NotDiscussed => "niet besproken",
             Verdict::Insufficient => "onvoldoende bewijs",
             Verdict::Contradicted if counter => "doet zich niet voor",
@@ -110,7 +110,8 @@ pub const RULES: [Rule; 7] = [
         applies: |v| v.open > 0 && v.stanced < MIN_PEOPLE,
         legend: || {
             format!(
-                "er wachten voorstellen van de coderegels op beoordeling, en minder dan {MIN_PEOPLE} respondenten ondersteunen, weerspreken of nuanceren het mechanisme"
+                "er liggen nog automatisch voorgestelde coderingen die een onderzoeker moet beoordelen, en minder dan {} respondenten ondersteunen, weerspreken of nuanceren het mechanisme",
+                number_word(MIN_PEOPLE)
             )
         },
     },
@@ -126,7 +127,8 @@ pub const RULES: [Rule; 7] = [
         applies: |v| v.stanced < MIN_PEOPLE,
         legend: || {
             format!(
-                "minder dan {MIN_PEOPLE} respondenten ondersteunen, weerspreken of nuanceren het mechanisme"
+                "minder dan {} respondenten ondersteunen, weerspreken of nuanceren het mechanisme",
+                number_word(MIN_PEOPLE)
             )
         },
     },
@@ -134,7 +136,7 @@ pub const RULES: [Rule; 7] = [
         verdict: Verdict::Contradicted,
         applies: |v| v.contradicts > v.supports,
         legend: || {
-            "er zijn meer respondenten die het mechanisme weerspreken dan respondenten die het ondersteunen".to_string()
+            "het mechanisme wordt door meer respondenten weersproken dan ondersteund".to_string()
         },
     },
     Rule {
@@ -151,7 +153,7 @@ pub const RULES: [Rule; 7] = [
         verdict: Verdict::WithReservations,
         applies: |v| v.contradicts > 0 || v.barred > 0 || v.nuance > v.supports,
         legend: || {
-            "ten minste één respondent weerspreekt het mechanisme of noemt een belemmering, of er zijn meer respondenten die het nuanceren dan respondenten die het ondersteunen".to_string()
+            "ten minste één respondent weerspreekt het mechanisme of noemt een belemmering, of het mechanisme wordt door meer respondenten genuanceerd dan ondersteund".to_string()
         },
     },
     Rule {
@@ -292,12 +294,12 @@ mod tests {
         assert!(
             RULES[0]
                 .legend()
-                .contains(&format!("minder dan {MIN_PEOPLE} "))
+                .contains(&format!("minder dan {} ", number_word(MIN_PEOPLE)))
         );
         assert!(
             RULES[2]
                 .legend()
-                .contains(&format!("minder dan {MIN_PEOPLE} "))
+                .contains(&format!("minder dan {} ", number_word(MIN_PEOPLE)))
         );
         assert!(RULES[4].legend().contains(&format!(
             "ten minste {} respondenten",
