@@ -51,7 +51,7 @@ fn validate(xml: &str, schema: &str) {
 }
 
 /// The entries of a ZIP archive, by name.
-fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut out = BTreeMap::new();
     for i in 0..zip.len() {

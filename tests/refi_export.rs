@@ -7,13 +7,13 @@ use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
+use super::refi::unzip;
 use common::icamo;
 
 /// One element of the exported `project.qde`: its name, attributes and parent.
@@ -89,14 +89,10 @@ fn export_bundled() -> Export {
     );
     let printed =
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    let mut zip = zip::ZipArchive::new(fs::File::open(&file).unwrap()).unwrap();
-    let mut entries = BTreeMap::new();
-    for i in 0..zip.len() {
-        let mut f = zip.by_index(i).unwrap();
-        let mut s = String::new();
-        f.read_to_string(&mut s).unwrap();
-        entries.insert(f.name().unwrap().to_string(), s);
-    }
+    let entries: BTreeMap<String, String> = unzip(&fs::read(&file).unwrap())
+        .into_iter()
+        .map(|(name, bytes)| (name, String::from_utf8(bytes).unwrap()))
+        .collect();
     let qde = elements(&entries["project.qde"]);
     let texts = entries
         .into_iter()

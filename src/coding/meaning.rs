@@ -312,18 +312,7 @@ pub(crate) fn combine(
             s.score += m.calibrated;
             s.meaning = Some(m.clone());
         } else if m.calibrated >= meanings.threshold {
-            rules.push(Suggestion {
-                segment: id.to_string(),
-                code: code.to_string(),
-                score: m.calibrated,
-                stance: match kind {
-                    CodeKind::Mechanism | CodeKind::Outcome => Stance::Supports,
-                    _ => Stance::None,
-                },
-                spans: Vec::new(),
-                why: Explanation::default(),
-                meaning: Some(m.clone()),
-            });
+            rules.push(by_meaning(id, code, kind, m));
         }
     }
     rules
