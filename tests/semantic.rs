@@ -437,3 +437,149 @@ fn a_semantic_table_with_a_mistake_is_refused_with_its_place() {
         ));
     assert!(!dir.path().join(".icamo/suggestions.jsonl").exists());
 }
+
+/// `icamo sheet export` on `study` into `out` (overwriting it): the command's output.
+fn sheet_export(study: &Path, out: &Path) -> std::process::Output {
+    icamo(study)
+        .args(["sheet", "export", "--force", "--out"])
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn suggestions_by_meaning_go_stale_with_their_settings_and_say_when_coders_decided_since() {
+    let Some(server) = server() else { return };
+    let dir = semantic_study(&server.url);
+    let manifest = dir.path().join("icamo.toml");
+    let with_threshold = fs::read_to_string(&manifest).unwrap() + "threshold = 1.0\n";
+    fs::write(&manifest, &with_threshold).unwrap();
+    code(dir.path(), &[]);
+    let sheet = dir.path().join("sheet.csv");
+    let out = sheet_export(dir.path(), &sheet);
+    assert!(out.status.success(), "{out:?}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("note:"));
+
+    // A suggestion meaning made alone is marked as such in the export of codings.
+    let rows = icamo(dir.path())
+        .args([
+            "export",
+            "codings",
+            "--include-suggestions",
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    let rows = String::from_utf8_lossy(&rows.stdout);
+    assert!(rows.contains(",meaning,"), "{rows}");
+
+    // A coder decides: the sheet says the suggestions have not learned from it yet.
+    fs::create_dir_all(dir.path().join("codings")).unwrap();
+    fs::write(
+        dir.path().join("codings/coder-a.csv"),
+        "segment,code,stance,origin,span,note,decision\nint-werkgever:0002,m.verbinding,supports,manual,,,accept\n",
+    )
+    .unwrap();
+    let out = sheet_export(dir.path(), &sheet);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains(
+            "  note: coders have decided on codings since the suggestions by meaning were made; run `icamo code` to let the suggestions learn from them\n"
+        ),
+        "{out:?}"
+    );
+    code(dir.path(), &[]);
+    let out = sheet_export(dir.path(), &sheet);
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains("note:"),
+        "{out:?}"
+    );
+
+    // Another threshold makes other suggestions: the stored ones are refused until `icamo code`.
+    fs::write(
+        &manifest,
+        with_threshold.replace("threshold = 1.0", "threshold = 1.5"),
+    )
+    .unwrap();
+    let out = sheet_export(dir.path(), &sheet);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(
+            "the stored suggestions are out of date: the [semantic] table in icamo.toml has changed since. Run `icamo code`"
+        ),
+        "{out:?}"
+    );
+    code(dir.path(), &[]);
+    // The same model at another address scores the same: not stale.
+    let moved = fs::read_to_string(&manifest)
+        .unwrap()
+        .replace(&server.url, "http://127.0.0.1:9/v1");
+    fs::write(&manifest, &moved).unwrap();
+    assert!(sheet_export(dir.path(), &sheet).status.success());
+    // Without the table, suggestions made with meaning are out of date too.
+    let without = &moved[..moved.find("\n[semantic]").unwrap()];
+    fs::write(&manifest, without).unwrap();
+    let out = sheet_export(dir.path(), &sheet);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(
+            "they were made with suggestions by meaning, and the [semantic] table has been removed from icamo.toml since"
+        ),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn eval_sweeps_the_threshold_to_choose_it_by() {
+    let Some(server) = server() else { return };
+    let dir = semantic_study(&server.url);
+    code(dir.path(), &[]);
+    let gold = dir.path().join("gold.csv");
+    let out = icamo(dir.path())
+        .arg("eval")
+        .arg(&gold)
+        .arg("--sweep")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("  threshold   semantic mech. P / R / F1      both mech. P / R / F1        both all P / R / F1\n"),
+        "{text}"
+    );
+    let rows: Vec<&str> = text
+        .lines()
+        .filter(|l| l.trim_start().starts_with(|c: char| c.is_ascii_digit()) && l.contains(" / "))
+        .collect();
+    let thresholds: Vec<&str> = rows
+        .iter()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(
+        thresholds,
+        [
+            "0.50", "0.75", "1.00", "1.25", "1.50", "1.75", "2.00", "2.25", "2.50", "2.75", "3.00"
+        ],
+        "{text}"
+    );
+    assert!(rows.iter().any(|l| l.ends_with("← best F1")), "{text}");
+    // A lower threshold lets meaning suggest at least as much: recall never falls.
+    let recall = |l: &str| -> f64 { l.split(" / ").nth(1).unwrap().trim().parse().unwrap() };
+    assert!(
+        rows.windows(2).all(|w| recall(w[0]) >= recall(w[1])),
+        "{text}"
+    );
+
+    // Without a [semantic] table there is nothing to sweep.
+    let plain = fixture_study("study");
+    icamo(plain.path()).arg("ingest").assert().success();
+    icamo(plain.path()).arg("code").assert().success();
+    icamo(plain.path())
+        .arg("eval")
+        .arg(plain.path().join("gold.csv"))
+        .arg("--sweep")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "--sweep measures suggestions by meaning: add a [semantic] table to icamo.toml",
+        ));
+}

@@ -36,6 +36,10 @@ pub(super) struct Args {
     /// The rules' suggestions only, even where icamo.toml has a [semantic] table.
     #[arg(long)]
     no_semantic: bool,
+    /// Also measure meaning only and both at thresholds from 0.5 to 3.0, to choose
+    /// `[semantic] threshold` for this study (needs a [semantic] table).
+    #[arg(long, conflicts_with = "no_semantic")]
+    sweep: bool,
 }
 
 pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
@@ -64,14 +68,20 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
     let suggestions = load_suggestions(&study)?;
     let mut e = evaluate(&gold, &suggestions, &kinds);
     if !args.no_semantic {
-        e.compared = compare_study(
+        (e.compared, e.sweep) = compare_study(
             &study,
             &codebooks.books,
             &gold,
             &suggestions,
             &kinds,
+            args.sweep,
             !global.quiet,
         )?;
+        if args.sweep && e.compared.is_empty() {
+            return Err(Error::Usage(
+                "--sweep measures suggestions by meaning: add a [semantic] table to icamo.toml (see README, \"Suggestions by meaning\")".into(),
+            ));
+        }
     }
     let out = match args.format {
         super::OutputFormat::Json => super::json(&e)?,
@@ -127,6 +137,9 @@ fn text(e: &Evaluation) -> String {
         }
         out.push('\n');
     }
+    if !e.sweep.is_empty() {
+        sweep_table(&mut out, e);
+    }
     if e.stance_compared > 0 {
         let _ = writeln!(
             out,
@@ -135,4 +148,35 @@ fn text(e: &Evaluation) -> String {
         );
     }
     out
+}
+
+/// The threshold sweep: mechanisms suggested by meaning alone and by both at each threshold,
+/// with the threshold whose mechanisms' F1 (both) is best marked.
+fn sweep_table(out: &mut String, e: &Evaluation) {
+    let best = e.sweep.iter().map(|s| s.both.f1).fold(f64::MIN, f64::max);
+    let _ = writeln!(
+        out,
+        "  {:>9}   {:>24}   {:>24}   {:>24}",
+        "threshold", "semantic mech. P / R / F1", "both mech. P / R / F1", "both all P / R / F1"
+    );
+    let prf = |s: &Scores| format!("{:.2} / {:.2} / {:.2}", s.precision, s.recall, s.f1);
+    for s in &e.sweep {
+        let mark = if s.both.f1 == best {
+            "  ← best F1"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "  {:>9.2}   {:>24}   {:>24}   {:>24}{mark}",
+            s.threshold,
+            prf(&s.semantic),
+            prf(&s.both),
+            prf(&s.both_overall)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  (set the threshold in icamo.toml: [semantic] threshold = …; it counts standard deviations above each code's mean)\n"
+    );
 }

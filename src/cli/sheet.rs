@@ -170,6 +170,9 @@ fn export(args: ExportArgs, global: &super::Global) -> Result<(), Error> {
         if export.decided > 0 {
             say!("  {} already decided, left out", export.decided)?;
         }
+        if let Some(why) = &export.unlearned {
+            say!("  note: {why}")?;
+        }
         if export.stale > 0 {
             say!(
                 "  {} suggestions for codes or segments the study no longer has were left out: run `icamo code` again",

@@ -171,7 +171,27 @@ pub struct Evaluation {
     /// Rules only, meaning only and both, side by side, when meaning is on (see [`compare_study`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub compared: Vec<Compared>,
+    /// Meaning only and both at a range of thresholds, for choosing `[semantic] threshold`
+    /// (`icamo eval --sweep`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sweep: Vec<Swept>,
 }
+
+/// Meaning only and both, measured at one threshold.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Swept {
+    /// The threshold, in standard deviations above a code's mean.
+    pub threshold: f32,
+    /// Mechanisms suggested by meaning alone.
+    pub semantic: Scores,
+    /// Mechanisms suggested by rules or meaning.
+    pub both: Scores,
+    /// All codes suggested by rules or meaning.
+    pub both_overall: Scores,
+}
+
+/// The thresholds `icamo eval --sweep` measures: 0.5 to 3.0 standard deviations, by 0.25.
+pub const SWEEP: [f32; 11] = [0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.25, 2.5, 2.75, 3.0];
 
 /// One way of suggesting, measured: rules only, meaning only, or both.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -188,33 +208,52 @@ pub struct Compared {
     pub overall: Scores,
 }
 
-/// Rules only, meaning only and both side by side on `gold`, when the
-/// manifest has a `[semantic]` table; empty without one. `rules` are the stored suggestions,
-/// whose rules' part is used; the turns' vectors come from the cache where `icamo code` left
-/// them.
+/// Rules only, meaning only and both side by side on `gold` at the study's threshold, and with
+/// `sweep` also meaning only and both at each of [`SWEEP`], when the manifest has a
+/// `[semantic]` table; both empty without one. `rules` are the stored suggestions, whose
+/// rules' part is used; the turns' vectors come from the cache where `icamo code` left them.
 pub fn compare_study(
     study: &crate::study::Study,
     codebooks: &[crate::codebook::Codebook],
     gold: &[GoldCoding],
     rules: &[Suggestion],
     kinds: &HashMap<String, CodeKind>,
+    sweep: bool,
     progress: bool,
-) -> Result<Vec<Compared>, Error> {
+) -> Result<(Vec<Compared>, Vec<Swept>), Error> {
     let Some(settings) = crate::semantic::Settings::from_manifest(&study.manifest)? else {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     };
     let meanings = super::meaning::Meanings::prepare(study, codebooks, settings, progress, false)?;
-    Ok(compare(gold, rules, &meanings, kinds))
+    let compared = compare(gold, rules, &meanings, kinds, meanings.threshold);
+    let swept = if sweep {
+        SWEEP
+            .iter()
+            .map(|&t| {
+                let c = compare(gold, rules, &meanings, kinds, t);
+                Swept {
+                    threshold: t,
+                    semantic: c[1].mechanism.clone(),
+                    both: c[2].mechanism.clone(),
+                    both_overall: c[2].overall.clone(),
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok((compared, swept))
 }
 
 /// Measures the three ways side by side on `gold`: `rules` are the rules' suggestions (their
-/// rules' part is used), and `meanings` score every codable code of a segment, with the
-/// threshold that makes a suggestion by meaning alone.
+/// rules' part is used), and `meanings` score every codable code of a segment; `threshold`
+/// is what makes a suggestion by meaning alone.
 pub(crate) fn compare(
     gold: &[GoldCoding],
     rules: &[Suggestion],
     meanings: &super::meaning::Meanings,
     kinds: &HashMap<String, CodeKind>,
+    threshold: f32,
 ) -> Vec<Compared> {
     let segments: BTreeSet<&str> = gold.iter().map(|g| g.segment.as_str()).collect();
     let mut by_rules: Vec<Suggestion> = rules
@@ -242,7 +281,6 @@ pub(crate) fn compare(
         }
         both_all.extend(all);
     }
-    let threshold = meanings.threshold;
     let above = |s: &&Suggestion| {
         s.meaning
             .as_ref()

@@ -649,7 +649,11 @@ fn merge_suggested(
                 segment: key.0,
                 code: key.1,
                 status: Status::Suggested,
-                origin: Origin::Rule,
+                origin: if s.why.patterns.is_empty() && s.meaning.is_some() {
+                    Origin::Meaning
+                } else {
+                    Origin::Rule
+                },
                 stance: s.stance,
                 disputed: false,
                 coders: Vec::new(),

@@ -79,6 +79,21 @@ pub(crate) struct Meanings {
     pub texts: usize,
     /// Respondents' turns scored.
     pub turns: usize,
+    /// [`learned_digest`] of the coders' decisions the scores learned from.
+    pub learned: String,
+}
+
+/// A digest of what suggestions by meaning learn from: every decided (segment, code) pair and
+/// whether a coder accepted it. Another decision gives another digest.
+pub(crate) fn learned_digest(decided: &Decided) -> String {
+    let lines: Vec<String> = decided
+        .iter()
+        .map(|((segment, code), codings)| {
+            let accepted = codings.iter().any(|c| c.decision == Decision::Accept);
+            format!("{segment}\t{code}\t{accepted}")
+        })
+        .collect();
+    crate::codebook::digest(&lines.join("\n"))
 }
 
 /// The turns of the study, as a scan hands them over.
@@ -169,6 +184,7 @@ impl Meanings {
             fetched: embedder.fetched(),
             texts: embedder.asked(),
             turns: queries.len(),
+            learned: learned_digest(&decided),
         })
     }
 

@@ -202,6 +202,7 @@ impl<'s> CodingSession<'s> {
             Some(_) if options.no_semantic => (None, SemanticRun::Off),
             Some(settings) => {
                 let model = settings.model.clone();
+                let fingerprint = settings.fingerprint();
                 let m = meaning::Meanings::prepare(
                     self.study,
                     codebooks,
@@ -216,7 +217,11 @@ impl<'s> CodingSession<'s> {
                     cached: m.texts - m.fetched,
                     by_meaning: 0,
                 };
-                (Some(m), on)
+                let made = freshness::MeaningMade {
+                    settings: fingerprint,
+                    learned: m.learned.clone(),
+                };
+                (Some((m, made)), on)
             }
         };
         let compiled = codebooks
@@ -236,14 +241,18 @@ impl<'s> CodingSession<'s> {
         Ok(Coder {
             compiled,
             kinds,
-            made_with: freshness::MadeWith::new(codebooks, &self.study.state()?),
+            made_with: freshness::MadeWith::new(
+                codebooks,
+                &self.study.state()?,
+                meanings.as_ref().map(|m| m.1.clone()),
+            ),
             study: self.study,
             out: AtomicFile::create(&self.study.suggestions_path())?,
             report: CodeReport {
                 semantic,
                 ..CodeReport::default()
             },
-            meanings,
+            meanings: meanings.map(|m| m.0),
             started,
         })
     }

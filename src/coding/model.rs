@@ -85,6 +85,8 @@ pub enum Origin {
     Tag,
     /// The codebook's rules: a suggestion nobody has decided on.
     Rule,
+    /// Meaning alone (`[semantic]`), no rule matched: a suggestion nobody has decided on.
+    Meaning,
 }
 
 impl Origin {
@@ -95,6 +97,7 @@ impl Origin {
             Origin::Import => "import",
             Origin::Tag => "tag",
             Origin::Rule => "rule",
+            Origin::Meaning => "meaning",
         }
     }
 }
@@ -113,8 +116,9 @@ impl FromStr for Origin {
             "import" => Ok(Origin::Import),
             "tag" => Ok(Origin::Tag),
             "rule" => Ok(Origin::Rule),
+            "meaning" => Ok(Origin::Meaning),
             other => Err(format!(
-                "unknown origin \"{other}\": expected manual, tag, import or rule"
+                "unknown origin \"{other}\": expected manual, tag, import, rule or meaning"
             )),
         }
     }

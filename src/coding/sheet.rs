@@ -101,6 +101,8 @@ pub struct Export {
     pub decided: usize,
     /// Suggestions for codes or segments the study no longer has (run `icamo code` again).
     pub stale: usize,
+    /// Why suggestions by meaning have not learned from every decision yet, when they have not.
+    pub unlearned: Option<String>,
 }
 
 /// The suggestions of the codes selected by `code` (it and every code under it; all codes
@@ -148,6 +150,7 @@ pub fn export_rows(
         .collect();
     let mut export = Export {
         code: code.clone(),
+        unlearned: super::freshness::unlearned_decisions(study)?,
         ..Export::default()
     };
     let mut rows = Vec::new();

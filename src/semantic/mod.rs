@@ -66,6 +66,15 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// What of the settings changes the suggestions: model, prefixes, `input_type` and
+    /// threshold, not the URL (the same model served on another port scores the same).
+    pub fn fingerprint(&self) -> String {
+        format!(
+            "model={:?} query_prefix={:?} passage_prefix={:?} input_type={} threshold={}",
+            self.model, self.query_prefix, self.passage_prefix, self.input_type, self.threshold
+        )
+    }
+
     /// The manifest's `[semantic]` table, `None` without one; `ICAMO_EMBEDDINGS_URL`, when set,
     /// replaces its `url`.
     pub fn from_manifest(manifest: &Manifest) -> Result<Option<Settings>, Error> {
