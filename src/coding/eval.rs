@@ -7,7 +7,7 @@
 //! the stance agreement on the mechanisms both found, and at mechanism level whether the best
 //! suggested mechanism (top 1) or one of the best three (top 3) is one the coder gave.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 use serde::Serialize;
@@ -281,11 +281,11 @@ pub(crate) fn compare(
         }
         both_all.extend(all);
     }
-    let above = |s: &&Suggestion| {
-        s.meaning
-            .as_ref()
-            .is_some_and(|m| m.calibrated >= threshold)
-    };
+    let alone: HashSet<(&str, &str)> = segments
+        .iter()
+        .flat_map(|id| meanings.alone(id, threshold).into_iter().map(|c| (*id, c)))
+        .collect();
+    let above = |s: &&Suggestion| alone.contains(&(s.segment.as_str(), s.code.as_str()));
     let semantic: Vec<Suggestion> = semantic_all.iter().filter(above).cloned().collect();
     let both: Vec<Suggestion> = both_all
         .iter()

@@ -15,10 +15,12 @@
 //!
 //! Raw cosines mean different things for different codes (a long definition sits nearer every
 //! turn than a short label), so the score is **calibrated**: how many standard deviations the
-//! turn is above the code's mean over all the study's respondent turns. A threshold of 2.0
-//! (the default) then means the same for every code: the turn is among the few, a few in a
-//! hundred, most like it. A code is
-//! suggested when a rule matched it or its calibrated score reaches the threshold; its score
+//! turn is above the code's mean over all the study's respondent turns. A threshold (1.5 by
+//! default) then means the same for every code. Meaning alone suggests, of each kind, only the
+//! code the turn is most like, when that code reaches the threshold: on both gold files a turn
+//! rarely says two mechanisms, and letting every code above the threshold through halved the
+//! precision (see BENCHMARKS.md, "Suggestions by meaning"). A code is suggested when a rule
+//! matched it or meaning alone suggests it; its score
 //! is `calibrated + rules score`, so meaning and rules rank in one list.
 
 use std::collections::HashMap;
@@ -188,6 +190,24 @@ impl Meanings {
         })
     }
 
+    /// The codes meaning alone suggests for segment `id` at `threshold`: of each kind, the
+    /// one the turn is most like, when its calibrated score reaches the threshold. A turn
+    /// seldom says two mechanisms at once; rules can still suggest a second.
+    pub fn alone(&self, id: &str, threshold: f32) -> Vec<&str> {
+        let mut best: Vec<(CodeKind, &str, f32)> = Vec::new();
+        for (code, kind, m) in self.of(id) {
+            match best.iter_mut().find(|b| b.0 == kind) {
+                Some(b) if m.calibrated > b.2 => *b = (kind, code, m.calibrated),
+                Some(_) => {}
+                None => best.push((kind, code, m.calibrated)),
+            }
+        }
+        best.into_iter()
+            .filter(|b| b.2 >= threshold)
+            .map(|b| b.1)
+            .collect()
+    }
+
     /// Each codable code with its meaning for segment `id` (none for an interviewer's turn).
     pub fn of(&self, id: &str) -> impl Iterator<Item = (&str, CodeKind, &Meaning)> {
         self.scores.get(id).into_iter().flat_map(move |row| {
@@ -316,18 +336,19 @@ fn calibrate(profiles: &mut [Profile], raw: &[Vec<Meaning>]) {
 }
 
 /// Segment `id`'s rule suggestions (`rules`) with meaning added: each code's calibrated score
-/// joins its rules score, and a code no rule matched is suggested when its calibrated score
-/// reaches the threshold. The part of each is kept in [`Suggestion::meaning`].
+/// joins its rules score, and a code no rule matched is suggested when meaning alone
+/// suggests it ([`Meanings::alone`]). The part of each is kept in [`Suggestion::meaning`].
 pub(crate) fn combine(
     meanings: &Meanings,
     id: &str,
     mut rules: Vec<Suggestion>,
 ) -> Vec<Suggestion> {
+    let alone = meanings.alone(id, meanings.threshold);
     for (code, kind, m) in meanings.of(id) {
         if let Some(s) = rules.iter_mut().find(|s| s.code == code) {
             s.score += m.calibrated;
             s.meaning = Some(m.clone());
-        } else if m.calibrated >= meanings.threshold {
+        } else if alone.contains(&code) {
             rules.push(by_meaning(id, code, kind, m));
         }
     }

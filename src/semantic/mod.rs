@@ -44,7 +44,7 @@ pub const URL_VARIABLE: &str = "ICAMO_EMBEDDINGS_URL";
 const BATCH: usize = 16;
 
 /// The default of `[semantic] threshold`, in standard deviations above a code's mean.
-pub const DEFAULT_THRESHOLD: f32 = 2.0;
+pub const DEFAULT_THRESHOLD: f32 = 1.5;
 
 /// The `[semantic]` table, with the URL override applied.
 #[derive(Debug, Clone, PartialEq)]
