@@ -448,6 +448,7 @@ impl<'m> Corpus<'m> {
                         note: None,
                         decision: Decision::Accept,
                         text: None,
+                        versions: Default::default(),
                         line: 0,
                     });
                 }

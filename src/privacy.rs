@@ -571,7 +571,7 @@ impl PanelRules {
 }
 
 /// The role label of a segment: its role, or `interviewer` for an interviewer without one.
-fn role_label(segment: &Segment) -> String {
+pub(crate) fn role_label(segment: &Segment) -> String {
     if segment.interviewer && segment.role == UNKNOWN_ROLE {
         "interviewer".to_string()
     } else {

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::Serialize;
 
 use crate::codebook::Codes;
-use crate::coding::manual::Status;
+use crate::coding::manual::{QuoteVersions, Status};
 use crate::coding::rule::Counting;
 use crate::coding::{Quote, Stance};
 use crate::privacy::{case_of, person};
@@ -106,6 +106,25 @@ pub struct EvidenceQuote {
     /// Who spoke, for the spread over speakers; reports do not print it.
     #[serde(skip)]
     pub speaker: String,
+    /// Bytes of `text` the coding points at (none: the whole turn), to cut around them.
+    #[serde(skip)]
+    pub spans: Vec<[usize; 2]>,
+    /// The readable version and translation the coder wrote.
+    #[serde(flatten)]
+    pub versions: QuoteVersions,
+    /// The interviewer's turn just before it, which a short answer answers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub asked: Option<Asked>,
+}
+
+/// A turn of the interviewer's, as a quote shows what it answers: role label and text, never
+/// a name.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Asked {
+    /// The interviewer's role label (`interviewer`).
+    pub role: String,
+    /// The turn's text.
+    pub text: String,
 }
 
 /// The evidence for one code.
@@ -403,7 +422,15 @@ pub(crate) fn gather(
         .map(|q| {
             let (segment, via) = population.speaking_for(&q.segment);
             let coding = q.coding.clone();
-            (Quote { coding, segment }, via)
+            let asked = q.asked.clone();
+            (
+                Quote {
+                    coding,
+                    segment,
+                    asked,
+                },
+                via,
+            )
         })
         .collect();
     let counts = |q: &Quote| include_suggestions || q.coding.status == Status::Confirmed;
@@ -654,6 +681,12 @@ impl Context<'_> {
             theory: self.reading.is_theory(&s.role),
             barriers,
             speaker: person(s),
+            spans: q.coding.spans.clone(),
+            versions: q.coding.versions.clone(),
+            asked: q.asked.as_ref().map(|a| Asked {
+                role: crate::privacy::role_label(a),
+                text: a.text.clone(),
+            }),
         }
     }
 }
@@ -764,8 +797,10 @@ keywords = ["d"]
                 coders: Vec::new(),
                 score: None,
                 spans: Vec::new(),
+                versions: Default::default(),
             },
             segment: segment.clone(),
+            asked: None,
         }
     }
 
@@ -919,6 +954,9 @@ keywords = ["d"]
             theory: false,
             barriers: Vec::new(),
             speaker: speaker.into(),
+            spans: Vec::new(),
+            versions: Default::default(),
+            asked: None,
         }
     }
 

@@ -34,8 +34,8 @@ use crate::fsutil::write_atomic;
 use crate::study::{CODINGS_DIR, Study};
 use crate::transcript::{Decoded, ParseError};
 
-pub(crate) use super::model::{CODING_COLUMNS, sort_codings};
-pub use super::model::{Coding, Decision, Origin, check_coder};
+pub(crate) use super::model::{CODING_COLUMNS, QUOTE_COLUMNS, sort_codings};
+pub use super::model::{Coding, Decision, Origin, QuoteVersions, check_coder};
 
 /// The file of one coder's codings: `codings/<coder>.csv` in the study.
 pub(crate) fn coder_file(study: &Study, coder: &str) -> PathBuf {
@@ -130,14 +130,19 @@ pub(crate) fn load_tag_codings(study: &Study) -> Result<Vec<Coding>, Error> {
     read_codings(&path, None)
 }
 
-/// Codings as CSV: a header and one coding a line, in the order given; with `coder`, a last
-/// column names each coding's coder (the tag codings file).
+/// Codings as CSV: a header and one coding a line, in the order given; the quote columns
+/// ([`QUOTE_COLUMNS`]) when a coding fills one in; with `coder`, a last column names each
+/// coding's coder (the tag codings file).
 pub(crate) fn codings_csv(codings: &[Coding], coder: bool) -> Result<Vec<u8>, Error> {
     let mut out = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
     let csv_error = |e| Error::csv(Some("codings"), e);
     let mut header = CODING_COLUMNS.to_vec();
+    let versions = codings.iter().any(|c| !c.versions.is_empty());
+    if versions {
+        header.extend(QUOTE_COLUMNS);
+    }
     if coder {
         header.push("coder");
     }
@@ -155,6 +160,10 @@ pub(crate) fn codings_csv(codings: &[Coding], coder: bool) -> Result<Vec<u8>, Er
             c.decision.name(),
             c.text.as_deref().unwrap_or(""),
         ];
+        if versions {
+            row.push(c.versions.readable.as_deref().unwrap_or(""));
+            row.push(c.versions.translation.as_deref().unwrap_or(""));
+        }
         if coder {
             row.push(c.coder.as_str());
         }
@@ -201,6 +210,7 @@ pub fn read_codings(path: &Path, coder: Option<&str>) -> Result<Vec<Coding>, Err
     if coder.is_none() && coder_col.is_none() {
         return Err(rows(vec![(1, "expected a coder column".to_string())]));
     }
+    let (readable_col, translation_col) = (column(QUOTE_COLUMNS[0]), column(QUOTE_COLUMNS[1]));
     let (stance_col, origin_col, span_col, note_col, decision_col, text_col) = (
         column("stance"),
         column("origin"),
@@ -240,6 +250,11 @@ pub fn read_codings(path: &Path, coder: Option<&str>) -> Result<Vec<Coding>, Err
                 // The anchor is kept as written: its bytes are what `span` counts.
                 let text = text_col.and_then(|i| record.get(i)).unwrap_or("");
                 c.text = (!text.is_empty()).then(|| text.to_string());
+                let written = |col| Some(field(col)).filter(|t| !t.is_empty()).map(String::from);
+                c.versions = QuoteVersions {
+                    readable: written(readable_col),
+                    translation: written(translation_col),
+                };
                 // One line per segment and code, except that one coder may mark several
                 // passages of a turn with a code: accepts on different spans (as a REFI-QDA
                 // import writes two selections in one turn).
@@ -473,6 +488,7 @@ fn coding_from_row(
         note: (!note.is_empty()).then(|| note.to_string()),
         decision,
         text: None,
+        versions: QuoteVersions::default(),
         line: 0,
     })
 }
@@ -521,6 +537,10 @@ pub struct EffectiveCoding {
     pub score: Option<f32>,
     /// Bytes of the segment the confirmations point at, or the matched words of a suggestion.
     pub spans: Vec<[usize; 2]>,
+    /// The readable version and translation an accepting coder wrote (the first in `coders`
+    /// who wrote each), for the report.
+    #[serde(flatten)]
+    pub versions: QuoteVersions,
 }
 
 /// Coders' files, tag codings and suggestions merged under the study's rule
@@ -640,7 +660,8 @@ fn merge_suggested(
         let outcome = decided.get(&key).and_then(|codings| resolve(codings, rule));
         if let Some(outcome) = outcome {
             if outcome.carries && keep(&key.1, Status::Confirmed) {
-                let mut confirmed = confirmed(key.0, key.1, outcome);
+                let versions = versions_of(&decided[&key], &outcome.coders);
+                let mut confirmed = confirmed(key.0, key.1, outcome, versions);
                 confirmed.score = Some(s.score);
                 out.push(confirmed);
             }
@@ -659,6 +680,7 @@ fn merge_suggested(
                 coders: Vec::new(),
                 score: Some(s.score),
                 spans: s.spans,
+                versions: QuoteVersions::default(),
             });
         }
     }
@@ -679,7 +701,8 @@ fn merge_unsuggested(
         .filter(|((_, code), _)| keep(code, Status::Confirmed))
         .filter_map(|((segment, code), codings)| {
             let outcome = resolve(codings, rule).filter(|o| o.carries)?;
-            Some(confirmed(segment.clone(), code.clone(), outcome))
+            let versions = versions_of(codings, &outcome.coders);
+            Some(confirmed(segment.clone(), code.clone(), outcome, versions))
         })
         .collect()
 }
@@ -692,8 +715,29 @@ fn out_keys(codings: &[EffectiveCoding]) -> HashSet<(&str, &str)> {
         .collect()
 }
 
+/// The readable version and translation of a decided pair: each from the first of `coders`
+/// (those whose acceptance counts, in name order) who wrote it.
+fn versions_of(codings: &[Coding], coders: &[String]) -> QuoteVersions {
+    let mut out = QuoteVersions::default();
+    for coder in coders {
+        for c in codings
+            .iter()
+            .filter(|c| &c.coder == coder && c.decision == Decision::Accept)
+        {
+            out.readable = out.readable.or_else(|| c.versions.readable.clone());
+            out.translation = out.translation.or_else(|| c.versions.translation.clone());
+        }
+    }
+    out
+}
+
 /// The confirmed coding of `segment` and `code` that `outcome` gives.
-fn confirmed(segment: String, code: String, outcome: Outcome) -> EffectiveCoding {
+fn confirmed(
+    segment: String,
+    code: String,
+    outcome: Outcome,
+    versions: QuoteVersions,
+) -> EffectiveCoding {
     EffectiveCoding {
         segment,
         code,
@@ -704,6 +748,7 @@ fn confirmed(segment: String, code: String, outcome: Outcome) -> EffectiveCoding
         coders: outcome.coders,
         score: None,
         spans: outcome.spans,
+        versions,
     }
 }
 
@@ -723,6 +768,7 @@ mod tests {
             note: None,
             decision,
             text: None,
+            versions: Default::default(),
             line: 0,
         }
     }

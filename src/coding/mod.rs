@@ -498,6 +498,10 @@ pub struct Quote {
     /// The segment it codes.
     #[serde(skip)]
     pub segment: Segment,
+    /// The interviewer's turn just before it, if the turn before it is an interviewer's: what
+    /// a short answer answers.
+    #[serde(skip)]
+    pub asked: Option<Segment>,
 }
 
 /// The codings of `codes` (none: every code) that count, each with its segment, in segment
@@ -614,8 +618,14 @@ impl QuoteSink {
             // A coding of a segment the study no longer has is left out, not an error: the
             // transcript may have been edited since it was coded.
             if let Some(segment) = ordinal.and_then(|n| by_ordinal.get(&n)) {
+                let asked = segment
+                    .ordinal
+                    .checked_sub(1)
+                    .and_then(|n| by_ordinal.get(&n))
+                    .filter(|s| s.interviewer);
                 self.quotes.push(Quote {
                     segment: (*segment).clone(),
+                    asked: asked.map(|s| (*s).clone()),
                     coding,
                 });
             }

@@ -73,6 +73,30 @@ pub(crate) const CODING_COLUMNS: [&str; 8] = [
     "segment", "code", "stance", "origin", "span", "note", "decision", "text",
 ];
 
+/// The columns a coder may add to their file for the report's quotes, after
+/// [`CODING_COLUMNS`]; written only when a coding in the file fills one in, so a file without
+/// them stays as it was.
+pub(crate) const QUOTE_COLUMNS: [&str; 2] = ["readable", "translation"];
+
+/// What a coder wrote beside the verbatim words for the report: a readable version of them
+/// (the report shows it, and the verbatim words in an appendix) and a translation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct QuoteVersions {
+    /// The coded words as an author would print them (hesitations out, grammar mended).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub readable: Option<String>,
+    /// The coded words in another language, for readers of that language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translation: Option<String>,
+}
+
+impl QuoteVersions {
+    /// Whether the coder wrote neither.
+    pub fn is_empty(&self) -> bool {
+        self.readable.is_none() && self.translation.is_none()
+    }
+}
+
 /// Where a coding comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -169,6 +193,9 @@ pub struct Coding {
     /// which move with their text anyway. Left out of JSON: the segment carries the text.
     #[serde(skip)]
     pub text: Option<String>,
+    /// The readable version and translation the coder wrote for the report, if any.
+    #[serde(flatten)]
+    pub versions: QuoteVersions,
     /// The line of the file it was read from (0 when it was not read from a file), to name it
     /// in messages. Not part of the coding: two codings that differ only here are equal.
     #[serde(skip)]
@@ -187,6 +214,7 @@ impl PartialEq for Coding {
             &self.note,
             self.decision,
             &self.text,
+            &self.versions,
         ) == (
             &other.segment,
             &other.code,
@@ -197,6 +225,7 @@ impl PartialEq for Coding {
             &other.note,
             other.decision,
             &other.text,
+            &other.versions,
         )
     }
 }

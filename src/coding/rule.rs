@@ -439,6 +439,7 @@ mod tests {
             note: None,
             decision,
             text: None,
+            versions: Default::default(),
             line: 0,
         }
     }
@@ -616,6 +617,7 @@ mod tests {
                     Decision::Accept
                 },
                 text: None,
+                versions: Default::default(),
                 line: 0,
             };
             out.entry((c.segment.clone(), c.code.clone()))

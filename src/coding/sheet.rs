@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use super::anchor;
 use super::manual::{
-    Coding, Decision, Origin, check_coder, coder_file, delimiter_hint, load_coder,
+    Coding, Decision, Origin, QuoteVersions, check_coder, coder_file, delimiter_hint, load_coder,
     load_tag_codings, numbered_records, read_sheet_csv, save_coder, unclosed_quote,
 };
 use super::{Stance, load_suggestions};
@@ -363,7 +363,10 @@ pub fn apply_sheet(
         match index.get(&key) {
             Some(&i) if same_decision(&existing[i], &coding) => applied.unchanged += 1,
             Some(&i) if replace => {
-                existing[i] = coding;
+                // The sheet has no columns for the readable version and translation: the
+                // ones the coder wrote stay with the decision that replaces theirs.
+                let versions = std::mem::take(&mut existing[i].versions);
+                existing[i] = Coding { versions, ..coding };
                 applied.replaced += 1;
                 changed = true;
             }
@@ -663,6 +666,7 @@ fn row_codings(
         note: (!note.is_empty()).then(|| note.to_string()),
         decision,
         text: None,
+        versions: QuoteVersions::default(),
         line: 0,
     };
     match decision {
@@ -689,10 +693,12 @@ fn row_codings(
     }
 }
 
-/// Whether two codings say the same, anchors aside (an earlier decision may predate them).
+/// Whether two codings say the same, anchors aside (an earlier decision may predate them),
+/// and the readable version and translation aside (a sheet has no columns for them).
 fn same_decision(a: &Coding, b: &Coding) -> bool {
     let anchorless = |c: &Coding| Coding {
         text: None,
+        versions: QuoteVersions::default(),
         ..c.clone()
     };
     anchorless(a) == anchorless(b)

@@ -782,8 +782,10 @@ mod tests {
                 coders: vec!["anna".into()],
                 score: None,
                 spans: Vec::new(),
+                versions: Default::default(),
             },
             segment: segment.clone(),
+            asked: None,
         }
     }
 
@@ -817,6 +819,7 @@ mod tests {
                 note: Some("over de jobcoach".into()),
                 decision: Decision::Accept,
                 text: None,
+                versions: Default::default(),
                 line: 0,
             }];
             Fixture {

@@ -2,6 +2,7 @@
 //! Markdown and HTML report. A renderer never opens a transcript; it draws what it is given.
 
 pub mod dot;
+mod excerpt;
 mod figure;
 mod layout;
 pub mod mermaid;

@@ -26,7 +26,7 @@ use crate::coding::Stance;
 use crate::coding::rule::Counting;
 use crate::error::Error;
 use crate::privacy::Identities;
-use crate::render::escape_html;
+use crate::render::{escape_html, excerpt};
 
 /// The built-in templates, by name: the full report and the one-page summary.
 pub(crate) const TEMPLATES: [(&str, &str); 2] = [
@@ -42,8 +42,13 @@ pub(crate) const TEMPLATES: [(&str, &str); 2] = [
 
 /// How many quotes of each stance a mechanism carries into the template.
 const QUOTES_PER_STANCE: usize = 6;
-/// Quotes longer than this many words are cut, with "…".
+/// How many of them the built-in template shows (`quotes[:3]`): a quote shown again under a
+/// later mechanism is marked there ([`mark_repeats`]).
+const QUOTES_SHOWN: usize = 3;
+/// Quotes longer than this many words are cut at sentence ends, with "[…]".
 const QUOTE_WORDS: usize = 90;
+/// An answer shorter than this many words is shown with the question it answers.
+const SHORT_ANSWER: usize = 25;
 
 /// Everything a report template can show.
 #[derive(Debug, Clone, Serialize)]
@@ -69,6 +74,9 @@ pub(crate) struct ReportData {
     pub matrix: Vec<MatrixRow>,
     /// How the verdicts are reached, from the rules the code applies.
     pub legend: Legend,
+    /// The quotes shown in a readable version, with their verbatim words, once each in the
+    /// order they first appear: the appendix of verbatim quotes.
+    pub verbatim: Vec<QuoteView>,
 }
 
 /// The verdict rules as the report states them: written from [`RULES`], the rules
@@ -365,12 +373,39 @@ pub(crate) struct QuoteView {
     pub segment: String,
     /// `statushouder, Havenstad`.
     pub who: String,
-    /// The text, cut at about ninety words.
+    /// The text as shown: the coder's readable version, else the verbatim words cut at
+    /// sentence ends to about ninety words.
     pub text: String,
+    /// The verbatim words (cut as `text` would be) where `text` is a readable version.
+    pub verbatim: Option<String>,
+    /// The coder's translation.
+    pub translation: Option<String>,
+    /// The interviewer's question, where the answer is short.
+    pub question: Option<QuestionView>,
+    /// Where the quote was shown first, when this is its second place in the report.
+    pub also: Option<FirstPlace>,
     /// Whether the speaker is the only respondent of their role in their case.
     pub identifying: bool,
     /// Whether a person confirmed the coding (else it is a suggestion).
     pub confirmed: bool,
+}
+
+/// The interviewer's question a short answer answers.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct QuestionView {
+    /// The interviewer's role label, capitalised (`Interviewer`).
+    pub who: String,
+    /// The question: the turn's last question (else last sentence), cut with "[…]".
+    pub text: String,
+}
+
+/// The mechanism under which a quote was shown first.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct FirstPlace {
+    /// The mechanism's label.
+    pub label: String,
+    /// The anchor of the mechanism's heading (as GitHub and report.html make it).
+    pub anchor: String,
 }
 
 /// The rule that turned several coders' decisions into the report's numbers, without their
@@ -471,12 +506,19 @@ fn rows(map: &BTreeMap<String, crate::chain::evidence::StanceCounts>) -> Vec<Sta
 }
 
 fn quote_view(q: &EvidenceQuote) -> QuoteView {
-    let words: Vec<&str> = q.text.split_whitespace().collect();
-    let text = if words.len() > QUOTE_WORDS {
-        format!("{} …", words[..QUOTE_WORDS].join(" "))
-    } else {
-        words.join(" ")
-    };
+    let verbatim = excerpt::excerpt(&q.text, &q.spans, QUOTE_WORDS);
+    let one_line = |t: &String| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let readable = q.versions.readable.as_ref().map(one_line);
+    let text = readable.clone().unwrap_or_else(|| verbatim.clone());
+    let question = q
+        .asked
+        .as_ref()
+        .filter(|_| excerpt::word_count(&text) < SHORT_ANSWER)
+        .map(|a| QuestionView {
+            who: upper_first(&a.role),
+            text: excerpt::question(&a.text),
+        })
+        .filter(|v| !v.text.is_empty());
     let role = crate::privacy::role_shown(&q.role, q.via.as_deref());
     let who = match &q.case {
         Some(case) => format!("{role}, {case}"),
@@ -486,9 +528,73 @@ fn quote_view(q: &EvidenceQuote) -> QuoteView {
         segment: q.segment.clone(),
         who,
         text,
+        verbatim: readable.map(|_| verbatim),
+        translation: q.versions.translation.as_ref().map(one_line),
+        question,
+        also: None,
         identifying: q.identifying,
         confirmed: q.confirmed,
     }
+}
+
+fn upper_first(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// Marks each quote the built-in template shows again, under a later mechanism, with the
+/// first mechanism it was shown under; and gives the quotes shown in a readable version, once
+/// each, for the appendix of verbatim quotes. The order is the template's: configurations,
+/// their mechanisms and counter-mechanisms, the theory's authors' quotes, then supporting,
+/// contradicting, barrier and nuancing ones, [`QUOTES_SHOWN`] of each.
+fn mark_repeats(configurations: &mut [ConfigurationView]) -> Vec<QuoteView> {
+    let mut first: BTreeMap<String, FirstPlace> = BTreeMap::new();
+    let mut verbatim = Vec::new();
+    for c in configurations {
+        for m in c.mechanisms.iter_mut().chain(&mut c.counter_mechanisms) {
+            let here = FirstPlace {
+                label: m.label.clone(),
+                anchor: slug(&format!("{} ({})", m.label, m.id)),
+            };
+            for list in [
+                &mut m.theory_quotes,
+                &mut m.supports,
+                &mut m.contradicts,
+                &mut m.barred,
+                &mut m.nuance,
+            ] {
+                for q in list.iter_mut().take(QUOTES_SHOWN) {
+                    match first.get(&q.segment) {
+                        Some(place) if place.anchor != here.anchor => {
+                            q.also = Some(place.clone());
+                        }
+                        Some(_) => {}
+                        None => {
+                            first.insert(q.segment.clone(), here.clone());
+                            if q.verbatim.is_some() {
+                                verbatim.push(q.clone());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    verbatim
+}
+
+/// A heading's anchor as GitHub makes it, and report.html too ([`to_html`]): lower case,
+/// spaces as hyphens, punctuation other than hyphens and underscores left out.
+pub(crate) fn slug(heading: &str) -> String {
+    heading
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
 }
 
 /// The best quotes of `stance` from respondents; the theory's authors' quotes and those that
@@ -597,6 +703,7 @@ impl ReportData {
             }
             configurations.push(view);
         }
+        let verbatim = mark_repeats(&mut configurations);
         ReportData {
             study: study_name.to_string(),
             codebooks: model
@@ -615,6 +722,7 @@ impl ReportData {
             cases,
             matrix,
             legend: Legend::new(reading),
+            verbatim,
         }
     }
 }
@@ -1006,12 +1114,41 @@ pub(crate) fn to_html(title: &str, markdown: &str) -> String {
         _ => true,
     });
     let mut body = String::new();
-    html::push_html(&mut body, events);
+    html::push_html(&mut body, heading_ids(events.collect()).into_iter());
     format!(
         "<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>\n{}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
         escape_html(title),
         CSS
     )
+}
+
+/// `events` with an id on every heading that has none: its [`slug`], as GitHub gives it (a
+/// second heading with the same slug gets `-1`, a third `-2`), so a link written for the
+/// Markdown (`[…](#slug)`) leads to the same place in report.html.
+fn heading_ids(mut events: Vec<pulldown_cmark::Event<'_>>) -> Vec<pulldown_cmark::Event<'_>> {
+    use pulldown_cmark::{Event, Tag, TagEnd};
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for i in 0..events.len() {
+        let Event::Start(Tag::Heading { id: None, .. }) = &events[i] else {
+            continue;
+        };
+        let mut text = String::new();
+        for e in &events[i + 1..] {
+            match e {
+                Event::End(TagEnd::Heading(_)) => break,
+                Event::Text(t) | Event::Code(t) => text.push_str(t),
+                _ => {}
+            }
+        }
+        let base = slug(&text);
+        let n = seen.entry(base.clone()).or_insert(0);
+        let anchor = if *n == 0 { base } else { format!("{base}-{n}") };
+        *n += 1;
+        if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
+            *id = Some(anchor.into());
+        }
+    }
+    events
 }
 
 /// Whether a link target is one a report may link to: http(s), mail, an in-page anchor or a

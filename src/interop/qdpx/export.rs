@@ -366,8 +366,8 @@ fn write_turn_selection(w: &mut Writer, seg: &Segment, start: usize) {
     );
 }
 
-/// One `<Coding>` (`coding_key` names it: segment, span, code and coder); its stance and note
-/// go to `notes`.
+/// One `<Coding>` (`coding_key` names it: segment, span, code and coder); its stance, note,
+/// readable version and translation go to `notes`.
 fn write_coding(w: &mut Writer, coding_key: &str, c: &Coding, notes: &mut Vec<Note>) {
     w.open(
         "Coding",
@@ -377,7 +377,7 @@ fn write_coding(w: &mut Writer, coding_key: &str, c: &Coding, notes: &mut Vec<No
         ],
     );
     w.empty("CodeRef", &[("targetGUID", &guid("code", &c.code))]);
-    if c.stance != Stance::None || c.note.is_some() {
+    if c.stance != Stance::None || c.note.is_some() || !c.versions.is_empty() {
         let note_guid = guid("note", coding_key);
         w.empty("NoteRef", &[("targetGUID", &note_guid)]);
         notes.push(Note {
@@ -480,10 +480,19 @@ fn coding_note_name(c: &Coding) -> String {
     format!("icamo: {} ({})", c.code, c.stance)
 }
 
-/// A coding's note: the coder's words, then the stance as an icamo block.
+/// A coding's note: the coder's words, then the stance (and the readable version and
+/// translation the coder wrote, which REFI-QDA has no place for) as an icamo block.
 fn coding_note(c: &Coding) -> String {
     let mut block = Table::new();
     block.insert("stance".into(), Value::String(c.stance.to_string()));
+    for (key, value) in [
+        ("readable", &c.versions.readable),
+        ("translation", &c.versions.translation),
+    ] {
+        if let Some(v) = value {
+            block.insert(key.into(), Value::String(v.clone()));
+        }
+    }
     let stance = format!("Stance: {}.", c.stance);
     let text = c
         .note

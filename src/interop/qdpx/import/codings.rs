@@ -9,7 +9,7 @@ use super::ledger::{self, LedgerRow, Selection};
 use super::offsets::{Convention, SourceText, Turns, Written};
 use super::plan::{Plan, Source, norm_guid};
 use crate::coding::Stance;
-use crate::coding::manual::{Coding, Decision, Origin, codings_csv, sort_codings};
+use crate::coding::manual::{Coding, Decision, Origin, QuoteVersions, codings_csv, sort_codings};
 use crate::error::Error;
 use crate::fsutil::write_atomic;
 use crate::interop::qdc;
@@ -187,7 +187,7 @@ impl Placed {
             self.ledger.push(row);
             let Some(code) = code else { continue };
             let coder = plan.coder_of(c, sel);
-            let (stance, note) = coding_notes(c, &plan.notes);
+            let (stance, note, versions) = coding_notes(c, &plan.notes);
             let note = join_notes(comment.clone(), note);
             for (seg, span) in &landing {
                 self.per_coder
@@ -203,6 +203,7 @@ impl Placed {
                         note: note.clone(),
                         decision: Decision::Accept,
                         text: Some(seg.text.clone()),
+                        versions: versions.clone(),
                         line: 0,
                     });
                 self.placed += 1;
@@ -276,9 +277,14 @@ pub(super) fn write_coders(
     Ok(())
 }
 
-/// A coding's stance and note, from the notes it refers to.
-fn coding_notes(coding: &Element, notes: &HashMap<String, &Element>) -> (Stance, Option<String>) {
+/// A coding's stance, note, readable version and translation, from the notes it refers to
+/// (the last two from icamo's block in them: REFI-QDA has no place of its own for them).
+fn coding_notes(
+    coding: &Element,
+    notes: &HashMap<String, &Element>,
+) -> (Stance, Option<String>, QuoteVersions) {
     let mut stance = Stance::None;
+    let mut versions = QuoteVersions::default();
     let mut texts = Vec::new();
     for r in coding.children_named("NoteRef") {
         let Some(note) = r.attr("targetGUID").and_then(|g| notes.get(&norm_guid(g))) else {
@@ -294,12 +300,18 @@ fn coding_notes(coding: &Element, notes: &HashMap<String, &Element>) -> (Stance,
         {
             stance = s;
         }
+        let written = |key: &str| {
+            let value = block.as_ref()?.get(key)?.as_str()?;
+            Some(value.to_string()).filter(|v| !v.trim().is_empty())
+        };
+        versions.readable = versions.readable.or_else(|| written("readable"));
+        versions.translation = versions.translation.or_else(|| written("translation"));
         if let Some(t) = text.filter(|t| !t.starts_with("Stance: ")) {
             texts.push(t);
         }
     }
     let note = Some(texts.join("\n\n")).filter(|t| !t.is_empty());
-    (stance, note)
+    (stance, note, versions)
 }
 
 /// Keeps each selection's coding apart: two selections with the same code in one turn stay
@@ -326,6 +338,9 @@ fn dedupe(codings: &mut Vec<Coding>) {
                 }
                 if let Some(n) = c.note.filter(|n| kept.note.as_deref() != Some(n)) {
                     kept.note = join_notes(kept.note.take(), Some(n));
+                }
+                if kept.versions.is_empty() {
+                    kept.versions = c.versions;
                 }
             }
             None => {
