@@ -376,7 +376,7 @@ pub(crate) struct QuoteView {
     /// The text as shown: the coder's readable version, else the verbatim words cut at
     /// sentence ends to about ninety words.
     pub text: String,
-    /// The verbatim words (cut as `text` would be) where `text` is a readable version.
+    /// The whole turn, word for word, where `text` is a readable version.
     pub verbatim: Option<String>,
     /// The coder's translation.
     pub translation: Option<String>,
@@ -506,10 +506,11 @@ fn rows(map: &BTreeMap<String, crate::chain::evidence::StanceCounts>) -> Vec<Sta
 }
 
 fn quote_view(q: &EvidenceQuote) -> QuoteView {
-    let verbatim = excerpt::excerpt(&q.text, &q.spans, QUOTE_WORDS);
     let one_line = |t: &String| t.split_whitespace().collect::<Vec<_>>().join(" ");
     let readable = q.versions.readable.as_ref().map(one_line);
-    let text = readable.clone().unwrap_or_else(|| verbatim.clone());
+    let text = readable
+        .clone()
+        .unwrap_or_else(|| excerpt::excerpt(&q.text, &q.spans, QUOTE_WORDS));
     let question = q
         .asked
         .as_ref()
@@ -528,7 +529,7 @@ fn quote_view(q: &EvidenceQuote) -> QuoteView {
         segment: q.segment.clone(),
         who,
         text,
-        verbatim: readable.map(|_| verbatim),
+        verbatim: readable.map(|_| one_line(&q.text)),
         translation: q.versions.translation.as_ref().map(one_line),
         question,
         also: None,
