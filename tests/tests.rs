@@ -80,6 +80,11 @@ mod refi_export;
 // `build` failing on a name it wrote.
 mod privacy;
 
+// Quotes as an author prints them: cut at sentence ends with […], the question above a short
+// answer, readable version and translation, a quote under two mechanisms marked, and the
+// coders' files' quote columns through sheet apply and REFI-QDA.
+mod quote_report;
+
 // The figure renderers (DOT, SVG, PNG, Mermaid) on charts built by hand.
 mod render;
 
