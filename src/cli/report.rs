@@ -15,8 +15,10 @@ use super::emit::say;
 /// Writes into the output folder (default: out/ in the study):
 ///   report.md       per configuration the figure (Mermaid), the causal sentence, and per
 ///                   mechanism the evidence table (role × stance) and the best quotes
-///                   supporting, contradicting and nuancing it; appendices with respondents
-///                   per role and case and a case × mechanism matrix
+///                   supporting, contradicting and nuancing it (cut at sentence ends with
+///                   […], a short answer under its question, a coder's readable version and
+///                   translation); appendices with respondents per role and case, a case ×
+///                   mechanism matrix and the quotes shown readable, word for word
 ///   report.html     the same report with the figures drawn inline (SVG)
 ///   summary.md      one numbered conclusion per mechanism, for a letter to a city council
 ///   figures/        keten.svg and one SVG per configuration, keten.json with what they show
