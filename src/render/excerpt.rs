@@ -41,15 +41,13 @@ pub(crate) fn sentences(text: &str) -> Vec<Range<usize>> {
         if matches!(c, '.' | '?' | '!' | '…') {
             // The run of end marks and closing quotes or brackets that follow.
             let mut j = i;
-            let mut asks = false;
             while j < chars.len() && is_end_or_closing(chars[j].1) {
-                asks |= matches!(chars[j].1, '?' | '!');
                 j += 1;
             }
             let end = chars.get(j).map_or(text.len(), |(b, _)| *b);
             let next_word = chars[j..].iter().find(|(_, c)| !c.is_whitespace());
             let spaced = chars.get(j).is_none_or(|(_, c)| c.is_whitespace());
-            if spaced && (asks || ends_here(text, start.unwrap_or(at), at, next_word)) {
+            if spaced && ends_here(text, start.unwrap_or(at), at, next_word) {
                 out.push(start.unwrap_or(at)..end);
                 start = None;
             }
@@ -74,8 +72,9 @@ fn is_end_or_closing(c: char) -> bool {
     )
 }
 
-/// Whether a full stop or "…" at byte `at` ends the sentence that began at `start`: not
-/// after an abbreviation, and not when the next word goes on in lower case.
+/// Whether the end mark at byte `at` ends the sentence that began at `start`: not a full
+/// stop after an abbreviation, and no mark where the next word goes on in lower case (a pause,
+/// or a question quoted in a sentence: "Ben je moe?" vroeg ze).
 fn ends_here(text: &str, start: usize, at: usize, next: Option<&(usize, char)>) -> bool {
     let token_start = text[start..at]
         .rfind(char::is_whitespace)
@@ -249,12 +248,16 @@ mod tests {
     #[test]
     fn abbreviations_and_pauses_end_no_sentence() {
         assert_eq!(
-            split("Er zijn o.a. taalcafés, bijv. in de wijk. Dus … ja, dat helpt. Echt? Ja!"),
+            split(
+                "Er zijn o.a. taalcafés, bijv. in de wijk. Dus … ja, dat helpt. Echt? Ja! \"Ben je moe?\" vroeg ze. Nee."
+            ),
             vec![
                 "Er zijn o.a. taalcafés, bijv. in de wijk.",
                 "Dus … ja, dat helpt.",
                 "Echt?",
-                "Ja!"
+                "Ja!",
+                "\"Ben je moe?\" vroeg ze.",
+                "Nee."
             ]
         );
     }
