@@ -359,6 +359,12 @@ impl Population {
         speaking_for(s, &self.interpreted)
     }
 
+    /// The people heard per role and case ([`person`]'s keys): the site counts them per
+    /// speaker attribute too, so that role, case and attribute never point at one person.
+    pub(crate) fn people(&self) -> &BTreeMap<(String, String), BTreeSet<String>> {
+        &self.people
+    }
+
     /// How many respondents each role has in each case ([`NO_CASE`] for documents without one).
     pub fn respondents(&self) -> BTreeMap<(String, String), usize> {
         self.people

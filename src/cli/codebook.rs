@@ -214,6 +214,11 @@ fn check(
         icamo::codebook::sentence::gaps(&configurations, &icamo::codebook::Codes::new(&books)),
         out,
     );
+    // The codes the quote site shows its readers without a label in plain words.
+    report(
+        icamo::codebook::plain::gaps(&configurations, &icamo::codebook::Codes::new(&books)),
+        out,
+    );
     // Only against every codebook: with one missing, its codes would all look unknown.
     if let Some(study) = study
         && books.len() == paths.len()

@@ -258,7 +258,10 @@ impl Checker<'_> {
         self.weight_and_scope(code);
         self.duplicate_rules(code);
         self.rule_syntax(code);
-        for (at, message, hint) in super::sentence::code_warnings(code) {
+        for (at, message, hint) in super::sentence::code_warnings(code)
+            .into_iter()
+            .chain(super::plain::code_warnings(code))
+        {
             self.warning(at, message, hint);
         }
     }

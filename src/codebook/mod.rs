@@ -55,6 +55,7 @@ pub mod config;
 mod matcher;
 mod model;
 mod patterns;
+pub mod plain;
 pub mod sentence;
 mod set;
 mod syntax;

@@ -184,6 +184,9 @@ pub struct Code {
     pub parent: Option<String>,
     /// The label reports show.
     pub label: String,
+    /// The label in plain words (B1 Dutch) that the quote site shows readers who do not know
+    /// the theory's terms; the site falls back on `label` without it.
+    pub plain: Option<String>,
     /// Which ICAMO element it is evidence for.
     pub kind: CodeKind,
     /// Whether it is applied to text (`false` for categories that only group codes).
@@ -206,6 +209,9 @@ pub struct Code {
     pub process: Option<String>,
     /// A mechanism's sub-goal.
     pub subgoal: Option<String>,
+    /// `in_use = false` on an intervention that was not yet in use when the study was done (a
+    /// tool still in development): the quote site says so where its mechanisms have no quotes.
+    pub in_use: bool,
     /// Whether a context factor is a condition, a barrier, or works either way.
     pub effect: Option<ContextEffect>,
     /// A mechanism's clauses for the report's causal sentence, in the author's words.
@@ -224,6 +230,8 @@ pub(crate) struct Places {
     pub parent: Option<Position>,
     pub kind: Position,
     pub codable: Option<Position>,
+    pub plain: Option<Position>,
+    pub in_use: Option<Position>,
     pub weight: Option<Position>,
     pub level: Option<Position>,
     pub process: Option<Position>,
@@ -322,6 +330,8 @@ impl Codebook {
                 parent: c.parent.as_ref().map(|p| at(p.span())),
                 kind: at(c.kind.span()),
                 codable: c.codable.as_ref().map(|s| at(s.span())),
+                plain: c.plain.as_ref().map(|s| at(s.span())),
+                in_use: c.in_use.as_ref().map(|s| at(s.span())),
                 weight: c.weight.as_ref().map(|s| at(s.span())),
                 level: c.level.as_ref().map(|s| at(s.span())),
                 process: c.process.as_ref().map(|s| at(s.span())),
@@ -336,6 +346,7 @@ impl Codebook {
                 id: c.id.into_inner(),
                 parent: c.parent.map(Spanned::into_inner),
                 label: c.label,
+                plain: c.plain.map(Spanned::into_inner),
                 kind: c.kind.into_inner(),
                 codable: c.codable.is_none_or(Spanned::into_inner),
                 color: c.color.map(Spanned::into_inner),
@@ -347,6 +358,7 @@ impl Codebook {
                 level: c.level.map(Spanned::into_inner),
                 process: c.process.map(Spanned::into_inner),
                 subgoal: c.subgoal.map(Spanned::into_inner),
+                in_use: c.in_use.is_none_or(Spanned::into_inner),
                 effect: c.effect.map(Spanned::into_inner),
                 sentence: c.sentence.map(Spanned::into_inner).unwrap_or_default(),
                 rules: Rules {
@@ -480,6 +492,8 @@ struct RawCode {
     #[serde(default)]
     parent: Option<Spanned<String>>,
     label: String,
+    #[serde(default)]
+    plain: Option<Spanned<String>>,
     kind: Spanned<CodeKind>,
     #[serde(default)]
     codable: Option<Spanned<bool>>,
@@ -501,6 +515,8 @@ struct RawCode {
     process: Option<Spanned<String>>,
     #[serde(default)]
     subgoal: Option<Spanned<String>>,
+    #[serde(default)]
+    in_use: Option<Spanned<bool>>,
     #[serde(default)]
     effect: Option<Spanned<ContextEffect>>,
     #[serde(default)]

@@ -1,8 +1,11 @@
 (function () {
   "use strict";
   var D = JSON.parse(document.getElementById("data").textContent);
-  var KEYS = ["cfg", "m", "c", "role", "case", "stance", "q"];
-  var STANCE = { supports: "ondersteunt", contradicts: "weerspreekt", nuance: "nuanceert", none: "geen houding" };
+  // The speaker attributes the manifest splits perspectives by (route) filter as "a.NAME".
+  var ATTRS = D.attributes.map(function (a) { return "a." + a; });
+  var KEYS = ["cfg", "m", "c", "role"].concat(ATTRS, ["case", "stance", "q"]);
+  // A stance in plain words; "none" is no stance, so it is not a choice in the filter.
+  var STANCE = { supports: "bevestigt", contradicts: "spreekt tegen", nuance: "het ligt genuanceerder" };
   var state = {};
   var $ = function (id) { return document.getElementById(id); };
   var el = function (tag, text, cls) {
@@ -15,7 +18,8 @@
     return String(s).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   };
   D.quotes.forEach(function (q) { q.n = norm(q.t); });
-  var label = function (id) { return D.codes[id] ? D.codes[id].l : id; };
+  // A code's label in plain words where the codebook has one, else the researchers' label.
+  var label = function (id) { var c = D.codes[id]; return c ? (c.p || c.l) : id; };
   var under = function (id) {
     var c = D.codes[id];
     return new Set(c && c.u && c.u.length ? c.u : [id]);
@@ -29,6 +33,10 @@
     if (c) { c.m.forEach(function (m) { under(m).forEach(function (x) { s.add(x); }); }); }
     return s;
   };
+  // Every code the site is about (mechanisms and context factors, with the codes under them):
+  // a stance chosen without a mechanism or context factor is a stance on one of these.
+  var ABOUT = new Set();
+  Object.keys(D.codes).forEach(function (id) { (D.codes[id].u || []).forEach(function (x) { ABOUT.add(x); }); });
   var has = function (q, set, stance) {
     return q.k.some(function (k) { return (!set || set.has(k[0])) && (!stance || k[1] === stance); });
   };
@@ -38,8 +46,12 @@
     if (gs && !has(q, gs)) { return false; }
     if (ms && !has(q, ms)) { return false; }
     if (cs && !has(q, cs)) { return false; }
-    if (st.stance && !has(q, ms || cs || gs, st.stance)) { return false; }
+    if (st.stance && !has(q, ms || cs || gs || ABOUT, st.stance)) { return false; }
     if (st.role && q.r !== st.role) { return false; }
+    for (var i = 0; i < ATTRS.length; i++) {
+      var k = ATTRS[i];
+      if (st[k] && (!q.a || q.a[k.slice(2)] !== st[k])) { return false; }
+    }
     if (st["case"] && q.c !== st["case"]) { return false; }
     if (st.q && q.n.indexOf(norm(st.q)) < 0) { return false; }
     return true;
@@ -51,7 +63,7 @@
   };
   var uniq = function (xs) { return Array.from(new Set(xs)).sort(function (a, b) { return a.localeCompare(b, "nl"); }); };
   var values = {
-    cfg: function () { return D.configs.map(function (c) { return [c.id, c.title ? c.id.replace(/^icamo/i, "ICAMO ") + " — " + c.title : c.id]; }); },
+    cfg: function () { return D.configs.map(function (c) { return [c.id, c.title || c.id.replace(/^icamo/i, "ICAMO ")]; }); },
     m: function () {
       var out = [];
       D.configs.forEach(function (c) { if (!state.cfg || state.cfg === c.id) { c.m.forEach(function (m) { out.push([m, label(m)]); }); } });
@@ -70,8 +82,13 @@
     "case": function () {
       return uniq(D.quotes.filter(function (q) { return q.c; }).map(function (q) { return q.c; })).map(function (c) { return [c, c]; });
     },
-    stance: function () { return ["supports", "contradicts", "nuance", "none"].map(function (s) { return [s, STANCE[s]]; }); }
+    stance: function () { return ["supports", "contradicts", "nuance"].map(function (s) { return [s, STANCE[s].charAt(0).toUpperCase() + STANCE[s].slice(1)]; }); }
   };
+  ATTRS.forEach(function (k) {
+    values[k] = function () {
+      return uniq(D.quotes.filter(function (q) { return q.a && q.a[k.slice(2)]; }).map(function (q) { return q.a[k.slice(2)]; })).map(function (v) { return [v, v]; });
+    };
+  });
   var fillSelect = function (key) {
     var sel = document.querySelector('select[data-key="' + key + '"]');
     var rest = Object.assign({}, state);
@@ -80,46 +97,74 @@
     var all = el("option", "Alle (" + count(rest) + ")");
     all.value = "";
     sel.appendChild(all);
-    var found = false;
+    var found = false, total = count(rest), offered = 0;
     values[key]().forEach(function (v) {
       var st = Object.assign({}, rest);
       st[key] = v[0];
-      var o = el("option", v[1] + " (" + count(st) + ")");
+      var n = count(st), chosen = state[key] === v[0];
+      // An option is offered only when choosing it changes what is shown: it finds some
+      // quotes, but not all of them. The chosen one always stays.
+      if (!chosen && (n === 0 || n === total)) { return; }
+      var o = el("option", v[1] + " (" + n + ")");
       o.value = v[0];
-      if (state[key] === v[0]) { o.selected = true; found = true; }
+      if (chosen) { o.selected = true; found = true; }
       sel.appendChild(o);
+      offered++;
     });
     if (state[key] && !found) {
-      var o = el("option", label(state[key]) + " (" + count(state) + ")");
+      var o = el("option", (key === "stance" ? (STANCE[state[key]] || state[key]) : label(state[key])) + " (" + count(state) + ")");
       o.value = state[key];
       o.selected = true;
       sel.appendChild(o);
+      offered++;
     }
+    sel.parentNode.hidden = offered === 0;
   };
   var hash = function () {
     var parts = [];
     KEYS.forEach(function (k) { if (state[k]) { parts.push(k + "=" + encodeURIComponent(state[k])); } });
     return parts.join("&");
   };
+  // What the chosen mechanism or context factor is: its plain label, the researchers' label
+  // small below it, a note when it was not yet in use, and the researchers' steps, folded.
   var explain = function () {
     var id = state.m || state.c, box = $("uitleg");
     if (!id || !D.codes[id]) { box.hidden = true; return; }
     var c = D.codes[id];
     box.hidden = false;
-    $("uitleg-kop").textContent = (c.k === "c" ? "Contextfactor: " : "Mechanisme: ") + c.l;
-    $("uitleg-tekst").textContent = c.d || "";
+    $("uitleg-kop").textContent = label(id);
+    $("uitleg-officieel").textContent = c.p ? "In het onderzoek: " + c.l : "";
+    $("uitleg-officieel").hidden = !c.p;
+    var nu = $("uitleg-nog-niet");
+    nu.hidden = !c.nu;
+    nu.textContent = c.nu ? "Nog niet in gebruik: de aanpak waar dit over gaat, was nog in ontwikkeling toen de gesprekken plaatsvonden." : "";
     var ul = $("uitleg-stappen");
     while (ul.firstChild) { ul.removeChild(ul.firstChild); }
-    (c.s || []).forEach(function (s) { ul.appendChild(el("li", s)); });
+    (c.s || []).forEach(function (s) {
+      if (s[0]) { ul.appendChild(el("li", "Wat er gebeurt: " + s[0])); }
+      if (s[1]) { ul.appendChild(el("li", "Wat dat oplevert: " + s[1])); }
+    });
+    $("uitleg-meer").hidden = !ul.firstChild;
+  };
+  // The count line: how many quotes, or why there are none.
+  var countText = function (n) {
+    if (n === 1) { return "1 citaat"; }
+    if (n > 0) { return n + " citaten"; }
+    var only = KEYS.filter(function (k) { return state[k]; });
+    var id = state.m || state.c;
+    if (only.length === 1 && id && D.codes[id]) {
+      return D.codes[id].nu ? "Nog geen citaten: dit was nog niet in gebruik." : "Er zijn nog geen citaten over.";
+    }
+    return "Geen citaten bij deze keuze. Kies ‘Alles tonen’ om opnieuw te beginnen.";
   };
   var codeButton = function (k) {
     var c = D.codes[k[0]] || { l: k[0], k: "x" };
     var li = el("li");
-    var text = c.l + (k[1] !== "none" ? " · " + STANCE[k[1]] : "");
+    var text = label(k[0]) + (STANCE[k[1]] ? " · " + STANCE[k[1]] : "");
     if (c.k === "m" || c.k === "c") {
       var b = el("button", text, c.k);
       b.type = "button";
-      b.title = (c.k === "m" ? "Toon citaten over dit mechanisme" : "Toon citaten over deze contextfactor");
+      b.title = "Toon alle citaten hierover" + (c.p ? " (in het onderzoek: " + c.l + ")" : "");
       b.addEventListener("click", function () { pick(c.k, k[0]); });
       li.appendChild(b);
     } else {
@@ -139,8 +184,12 @@
       var li = el("li", null, "citaat");
       li.appendChild(el("blockquote", q.t));
       var who = q.r + (q.v ? " (via " + q.v + ")" : "");
+      D.attributes.forEach(function (a) { if (q.a && q.a[a]) { who += " · " + q.a[a]; } });
       li.appendChild(el("p", who + (q.c ? " · " + q.c : " · casus niet getoond"), "wie"));
       if (q.w) { li.appendChild(el("p", "⚠ enige respondent met deze rol in de casus", "let-op")); }
+      if (q.wa && !q.w) {
+        li.appendChild(el("p", "⚠ enige respondent met deze rol en " + D.attributes.join(" en ") + " in de casus", "let-op"));
+      }
       var ul = el("ul", null, "codes");
       ul.setAttribute("aria-label", "Codes bij dit citaat");
       q.k.forEach(function (k) { ul.appendChild(codeButton(k)); });
@@ -148,8 +197,10 @@
       list.appendChild(li);
     });
     var a = $("aantal");
-    a.textContent = n === 1 ? "1 citaat" : n + " citaten";
+    a.textContent = countText(n);
     a.setAttribute("data-n", String(n));
+    var chosen = KEYS.filter(function (k) { return state[k]; }).length;
+    $("gekozen").textContent = chosen ? "(" + chosen + " gekozen)" : "";
     $("deellink").href = "#" + hash();
     explain();
     document.querySelectorAll("a.fig-link").forEach(function (l) {
@@ -204,12 +255,12 @@
     render();
     setHash();
   });
-  var dl = $("woorden");
-  D.glossary.forEach(function (t) { dl.appendChild(el("dt", t.l)); dl.appendChild(el("dd", t.d)); });
   window.addEventListener("hashchange", fromHash);
   if (window.matchMedia && window.matchMedia("(min-width: 50rem)").matches) {
     var first = document.querySelector("details.fig");
     if (first) { first.open = true; }
+    // On a wide screen the filters are open; on a phone they are folded under one line.
+    $("filterbox").open = true;
   }
   fromHash();
   if (location.hash.length > 1) { $("citaten").scrollIntoView(); }

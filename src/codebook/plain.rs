@@ -1,0 +1,104 @@
+//! The plain labels (`plain = "…"`) the quote site shows its readers, and what `icamo codebook
+//! check` says about them.
+//!
+//! An advisory panel of former newcomers reads the site in plain Dutch (B1); a code's `label`
+//! is written for researchers ("Leidt tot steviger sociaal netwerk en belonging"). A code the
+//! site shows (a configuration's mechanisms, counter-mechanisms, context factors and outcome)
+//! should therefore carry a `plain` label, which the site puts first with the official label
+//! small below it.
+
+use std::collections::BTreeSet;
+
+use super::config::Configuration;
+use super::wording::written;
+use super::{Code, CodeKind, Codes, Diagnostic, Position, Severity};
+
+/// The ids of the codes the quote site shows by name, in the configurations' order: every
+/// configuration's mechanisms, counter-mechanisms, outcome and context factors.
+pub fn shown_on_site(configs: &[Configuration]) -> Vec<&str> {
+    let mut seen = BTreeSet::new();
+    configs
+        .iter()
+        .flat_map(|c| {
+            c.mechanisms
+                .iter()
+                .map(|m| &m.code)
+                .chain(&c.counter_mechanisms)
+                .chain(std::iter::once(&c.outcome))
+                .chain(c.context.iter().map(|(_, r)| r))
+        })
+        .map(|r| r.id.as_str())
+        .filter(|id| seen.insert(*id))
+        .collect()
+}
+
+/// A code's own `plain` and `in_use` as written: a warning when `plain` is blank, or
+/// `in_use` stands on a code that is not an intervention.
+pub(crate) fn code_warnings(code: &Code) -> Vec<(Position, String, String)> {
+    let mut out = Vec::new();
+    if let Some(at) = code.places.plain
+        && written(&code.plain).is_none()
+    {
+        out.push((
+            at,
+            format!("plain of \"{}\" is empty", code.id),
+            "write the label in plain words, or remove plain so the site shows the label".into(),
+        ));
+    }
+    if let Some(at) = code.places.in_use
+        && code.kind != CodeKind::Intervention
+    {
+        out.push((
+            at,
+            format!(
+                "in_use is for interventions, not for the {} code \"{}\"",
+                code.kind, code.id
+            ),
+            "put in_use = false on the intervention that was not yet in use; the site then says so at the mechanisms it sets going".into(),
+        ));
+    }
+    out
+}
+
+/// Warnings for the codes the quote site shows without a `plain` label. A study whose
+/// codebooks have no plain label at all gets one warning (at the first configuration), not
+/// one per code: it has not started on them.
+pub fn gaps(configs: &[Configuration], codes: &Codes) -> Vec<Diagnostic> {
+    let hint = "add plain = \"...\" with the label in plain words (B1 Dutch for a Dutch panel), as in plain = \"Ik krijg betere hulp van mijn begeleider\"; the quote site shows it first, the label small below it".to_string();
+    let missing: Vec<&Code> = shown_on_site(configs)
+        .into_iter()
+        .filter_map(|id| codes.get(id))
+        .filter(|code| written(&code.plain).is_none())
+        .collect();
+    if missing.is_empty() {
+        return Vec::new();
+    }
+    if codes.iter().all(|code| written(&code.plain).is_none()) {
+        let first = &configs[0];
+        return vec![Diagnostic {
+            severity: Severity::Warning,
+            path: first.path.clone(),
+            line: first.at.line,
+            column: first.at.column,
+            message: format!(
+                "no code has a plain label, so the quote site shows the {} codes of the configurations with the labels written for researchers",
+                missing.len()
+            ),
+            hint,
+        }];
+    }
+    missing
+        .into_iter()
+        .map(|code| Diagnostic {
+            severity: Severity::Warning,
+            path: codes.path_of(&code.id).unwrap_or_default(),
+            line: code.at.line,
+            column: code.at.column,
+            message: format!(
+                "{} \"{}\" is shown on the quote site but has no plain label",
+                code.kind, code.id
+            ),
+            hint: hint.clone(),
+        })
+        .collect()
+}
