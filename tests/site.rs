@@ -287,22 +287,43 @@ fn the_page_flags_a_single_respondent_and_files_an_interpreter_under_the_respond
         .output()
         .unwrap();
     let dom = String::from_utf8_lossy(&out.stdout);
-    // Through the interpreter, with the case (two gezinsmigranten in Veenoord) ...
-    assert!(dom.contains("<p class=\"wie\">gezinsmigrant (via tolk) · Veenoord</p>"));
-    // ... and the only one in Havenstad: no case, and the report's ⚠ under every quote.
-    let hidden = dom
-        .matches("<p class=\"wie\">gezinsmigrant · casus niet getoond</p>")
+    // Through the interpreter, under the route the manifest gives the respondent. Veenoord
+    // has two gezinsmigranten, one on each route, so role, case and route would point at one
+    // person: the site leaves the case off, which `quotes --panel` (no route) shows.
+    assert!(dom.contains("<p class=\"wie\">gezinsmigrant (via tolk) · casus niet getoond</p><p class=\"kenmerk\">Route: Z-route</p>"));
+    let in_veenoord = shown_rows
+        .iter()
+        .filter(|(_, who)| who.ends_with(" · Veenoord"))
         .count();
-    let expected = shown_rows
+    assert!(in_veenoord > 0);
+    assert!(
+        !dom.contains("· Veenoord</p>"),
+        "a gezinsmigrant's case in Veenoord"
+    );
+    assert_eq!(
+        dom.matches("<p class=\"let-op\">⚠ enige respondent met deze rol en route in de casus</p>")
+            .count(),
+        in_veenoord
+    );
+    // The only one in Havenstad: no case, and the report's ⚠ under every quote.
+    let single = shown_rows
         .iter()
         .filter(|(_, who)| who == "gezinsmigrant · casus niet getoond")
         .count();
-    assert!(expected > 0);
-    assert_eq!(hidden, expected);
+    assert!(single > 0);
     assert_eq!(
         dom.matches("<p class=\"let-op\">⚠ enige respondent met deze rol in de casus</p>")
             .count(),
-        hidden
+        single
+    );
+    // So no gezinsmigrant's quote shows a case.
+    assert_eq!(
+        dom.matches("<p class=\"wie\">gezinsmigrant · casus niet getoond</p>")
+            .count()
+            + dom
+                .matches("<p class=\"wie\">gezinsmigrant (via tolk) · casus niet getoond</p>")
+                .count(),
+        shown_rows.len()
     );
     assert!(!dom.contains("<p class=\"wie\">tolk"));
 }
@@ -410,20 +431,36 @@ fn check_page(state: &Value, rows: &[Value], role_rows: &[Value], role: &str, wo
         }
     }
 
-    // The count beside every role: the quotes that role would show with the other filters.
+    // The count beside every role: the quotes that role would show with the other filters;
+    // a role is offered when choosing it changes what is shown (some quotes, not all), or
+    // when it is chosen.
+    let total = panel_quotes(rows, word).len();
+    let of_role = |value: &str| {
+        let of_role: Vec<Value> = rows
+            .iter()
+            .filter(|r| r["role"] == value)
+            .cloned()
+            .collect();
+        panel_quotes(&of_role, word).len()
+    };
+    let roles: BTreeSet<&str> = rows.iter().map(|r| r["role"].as_str().unwrap()).collect();
+    let offered: BTreeSet<&str> = roles
+        .into_iter()
+        .filter(|r| *r == role || (of_role(r) > 0 && of_role(r) < total))
+        .collect();
     let options = state["roles"].as_array().unwrap();
-    assert!(options.len() > 2, "{options:?}");
+    let values: BTreeSet<&str> = options
+        .iter()
+        .map(|o| o["value"].as_str().unwrap())
+        .filter(|v| !v.is_empty())
+        .collect();
+    assert_eq!(values, offered, "the roles offered");
     for o in options {
         let value = o["value"].as_str().unwrap();
         let count = if value.is_empty() {
-            panel_quotes(rows, word).len()
+            total
         } else {
-            let of_role: Vec<Value> = rows
-                .iter()
-                .filter(|r| r["role"] == value)
-                .cloned()
-                .collect();
-            panel_quotes(&of_role, word).len()
+            of_role(value)
         };
         let label = if value.is_empty() { "Alle" } else { value };
         assert_eq!(
@@ -510,12 +547,9 @@ fn clicking_and_filtering_in_a_real_browser_shows_what_quotes_lists() {
         clicked["focus"], "citaten",
         "the click moves focus to the quotes"
     );
-    assert!(
-        clicked["explained"]
-            .as_str()
-            .unwrap()
-            .starts_with("Mechanisme: "),
-        "{clicked}"
+    assert_eq!(
+        clicked["explained"], M1_PLAIN,
+        "the mechanism is explained in plain words"
     );
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("site-screenshots");
     fs::create_dir_all(&shots).unwrap();
@@ -586,5 +620,195 @@ fn clicking_and_filtering_in_a_real_browser_shows_what_quotes_lists() {
     b.screenshot(&shots.join("phone-quotes.png"));
     b.eval("window.scrollTo(0, 0)");
     b.screenshot(&shots.join("phone-top.png"));
+    eprintln!("screenshots in {}", shots.display());
+}
+
+/// The plain label of `icamo1.m1` in the bundled codebook, which the site shows first.
+const M1_PLAIN: &str =
+    "Begeleiders weten beter wat nieuwkomers nodig hebben en helpen hen gerichter";
+
+/// Code ids as the bundled codebook writes them (`icamo1.m1`, `ctx.inst.kinderopvang`).
+fn code_id() -> regex::Regex {
+    regex::Regex::new(r"\b(icamo[0-9]+\.[a-z0-9]|(ctx|int|act|out|other)\.[a-z])").unwrap()
+}
+
+/// Every filter: each option offered, chosen on its own, shows the number of quotes its label
+/// says, and fewer than all of them but more than none.
+const EVERY_OPTION: &str = r##"(() => {
+  const n = () => Number(document.getElementById("aantal").getAttribute("data-n"));
+  const choose = (s, v) => { s.value = v; s.dispatchEvent(new Event("change", {bubbles: true})); };
+  document.getElementById("f-reset").click();
+  const total = n(), out = [];
+  for (const s of document.querySelectorAll("#filters select")) {
+    const options = Array.from(s.options).filter((o) => o.value).map((o) => [o.value, o.textContent]);
+    for (const [value, text] of options) {
+      choose(s, value);
+      out.push({ key: s.dataset.key, value, text, n: n() });
+      document.getElementById("f-reset").click();
+    }
+  }
+  return { total, out };
+})()"##;
+
+#[test]
+fn the_site_speaks_plain_language_and_every_filter_filters_in_a_real_browser() {
+    let Some(binary) = chromium_or_skip() else {
+        return;
+    };
+    let study = built_site();
+    let index = study.path().join("out/site/index.html");
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("site-screenshots");
+    fs::create_dir_all(&shots).unwrap();
+    let mut b = Browser::start(&binary);
+
+    // A deep link to a mechanism on a 390 px phone: its first quote is on the first screen,
+    // under the mechanism in plain words with the researchers' label small below it.
+    b.viewport(390, 844, true);
+    b.open(&format!("file://{}#m=icamo1.m1", index.display()));
+    b.wait_until("document.getElementById('aantal').hasAttribute('data-n')");
+    let phone = b.eval(
+        r##"(() => {
+      const first = document.querySelector("#lijst li.citaat");
+      return {
+        top: first.getBoundingClientRect().top,
+        height: window.innerHeight,
+        filters_open: document.getElementById("filterbox").open,
+        kop: document.getElementById("uitleg-kop").textContent,
+        officieel: document.getElementById("uitleg-officieel").textContent,
+        sideways: document.documentElement.scrollWidth > window.innerWidth,
+      };
+    })()"##,
+    );
+    b.screenshot(&shots.join("phone-deep-link.png"));
+    let top = phone["top"].as_f64().unwrap();
+    assert!(
+        (0.0..phone["height"].as_f64().unwrap() - 200.0).contains(&top),
+        "the first quote starts {top} px down on an 844 px screen: {phone}"
+    );
+    assert_eq!(phone["filters_open"], false, "filters folded on a phone");
+    assert_eq!(phone["kop"], M1_PLAIN);
+    assert_eq!(
+        phone["officieel"],
+        "In het onderzoek: Leidt tot gerichtere ondersteuning door uitvoerders"
+    );
+    assert_eq!(phone["sideways"], false);
+
+    // The page as a panel member reads it (folded parts and the figures left out): no code
+    // ids, no arrows, no codebook cross-references, no jargon the site was asked to drop.
+    b.open(&format!("file://{}", index.display()));
+    b.wait_until("document.getElementById('aantal').hasAttribute('data-n')");
+    b.eval("window.scrollTo(0, 0)");
+    b.screenshot(&shots.join("phone-top.png"));
+    let text = b.eval("document.body.innerText");
+    let text = text.as_str().unwrap();
+    assert!(!code_id().is_match(text), "a code id on the page");
+    // The researchers' labels stand small under the plain ones ("In het onderzoek: …"); the
+    // rest of the page is in plain words.
+    let plain = b.eval(
+        "(() => { const o = Array.from(document.querySelectorAll('.officieel'));
+           o.forEach((e) => { e.hidden = true; });
+           const t = document.body.innerText;
+           o.forEach((e) => { e.hidden = false; });
+           return t; })()",
+    );
+    let plain = plain.as_str().unwrap();
+    for jargon in [
+        "⇒",
+        "zie ctx",
+        "KPI",
+        "Configuraties",
+        "Contextfactor",
+        "Houding",
+        "belonging",
+        "0 citaten",
+    ] {
+        assert!(!plain.contains(jargon), "{jargon:?} on the page");
+    }
+    assert!(plain.contains(M1_PLAIN));
+    assert!(text.contains("In het onderzoek: Leidt tot gerichtere ondersteuning door uitvoerders"));
+    // A configuration whose intervention was not yet in use says so, instead of "0 citaten".
+    assert!(text.contains(
+        "Nog niet in gebruik: deze aanpak was nog in ontwikkeling toen de gesprekken plaatsvonden."
+    ));
+    assert!(text.contains("(nog niet in gebruik)"));
+
+    // The glossary explains the terms in plain words, with no codebook text.
+    let glossary = b.eval("document.getElementById('woorden').innerText");
+    let glossary = glossary.as_str().unwrap();
+    for term in [
+        "Mechanisme (wat er verandert)",
+        "Onderdeel van het beleid (configuratie)",
+        "Omstandigheden (context)",
+        "Doel (uitkomst)",
+        "Bevestigt: het citaat laat zien dat het zo werkt.",
+        "Spreekt tegen: het citaat laat zien dat het niet zo werkt.",
+        "Het ligt genuanceerder:",
+    ] {
+        assert!(glossary.contains(term), "{term:?} not in the glossary");
+    }
+    assert!(!code_id().is_match(glossary) && !glossary.contains("zie "));
+
+    // ICAMO 3's mechanism by deep link: why there are no quotes.
+    b.open(&format!("file://{}#m=icamo3.m1", index.display()));
+    b.wait_until("document.getElementById('aantal').hasAttribute('data-n')");
+    let none = b.eval(
+        "[document.getElementById('aantal').textContent, document.getElementById('uitleg-nog-niet').textContent]",
+    );
+    assert_eq!(none[0], "Nog geen citaten: dit was nog niet in gebruik.");
+    assert!(none[1].as_str().unwrap().starts_with("Nog niet in gebruik"));
+
+    // At desktop width the filters are open, and every option of every filter changes what
+    // is shown: some quotes, not all, as many as its label says.
+    b.viewport(1280, 900, false);
+    b.open(&format!("file://{}", index.display()));
+    b.wait_until("document.getElementById('aantal').hasAttribute('data-n')");
+    assert_eq!(b.eval("document.getElementById('filterbox').open"), true);
+    let every = b.eval(EVERY_OPTION);
+    let total = every["total"].as_u64().unwrap();
+    let chosen = every["out"].as_array().unwrap();
+    let keys: BTreeSet<&str> = chosen.iter().map(|o| o["key"].as_str().unwrap()).collect();
+    for key in ["cfg", "m", "c", "role", "a.route", "case", "stance"] {
+        assert!(keys.contains(key), "no options in the {key} filter");
+    }
+    for o in chosen {
+        let n = o["n"].as_u64().unwrap();
+        assert!(n > 0 && n < total, "{o} of {total}");
+        assert!(
+            o["text"].as_str().unwrap().ends_with(&format!(" ({n})")),
+            "{o}"
+        );
+    }
+    let stances: Vec<&str> = chosen
+        .iter()
+        .filter(|o| o["key"] == "stance")
+        .map(|o| o["text"].as_str().unwrap())
+        .collect();
+    assert!(stances.iter().all(|s| !s.starts_with("geen houding")));
+    assert!(
+        stances.iter().any(|s| s.starts_with("Bevestigt (")),
+        "{stances:?}"
+    );
+    // The route filter: B1 and Z, and a quote shows its speaker's route.
+    let routes: BTreeSet<&str> = chosen
+        .iter()
+        .filter(|o| o["key"] == "a.route")
+        .map(|o| o["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(routes, BTreeSet::from(["B1-route", "Z-route"]));
+    b.eval(
+        "(() => { const s = document.getElementById('f-a-route'); s.value = 'Z-route';
+           s.dispatchEvent(new Event('change', {bubbles: true})); })()",
+    );
+    let z = b.eval(
+        "Array.from(document.querySelectorAll('#lijst li.citaat')).map((li) => li.querySelector('p.kenmerk') && li.querySelector('p.kenmerk').textContent)",
+    );
+    let z = z.as_array().unwrap();
+    assert!(
+        !z.is_empty() && z.iter().all(|k| k == "Route: Z-route"),
+        "{z:?}"
+    );
+    assert_eq!(b.eval("location.hash"), "#a.route=Z-route");
+    b.eval("document.getElementById('citaten').scrollIntoView()");
+    b.screenshot(&shots.join("desktop-route.png"));
     eprintln!("screenshots in {}", shots.display());
 }

@@ -184,8 +184,10 @@
       var li = el("li", null, "citaat");
       li.appendChild(el("blockquote", q.t));
       var who = q.r + (q.v ? " (via " + q.v + ")" : "");
-      D.attributes.forEach(function (a) { if (q.a && q.a[a]) { who += " · " + q.a[a]; } });
       li.appendChild(el("p", who + (q.c ? " · " + q.c : " · casus niet getoond"), "wie"));
+      D.attributes.forEach(function (a) {
+        if (q.a && q.a[a]) { li.appendChild(el("p", a.charAt(0).toUpperCase() + a.slice(1) + ": " + q.a[a], "kenmerk")); }
+      });
       if (q.w) { li.appendChild(el("p", "⚠ enige respondent met deze rol in de casus", "let-op")); }
       if (q.wa && !q.w) {
         li.appendChild(el("p", "⚠ enige respondent met deze rol en " + D.attributes.join(" en ") + " in de casus", "let-op"));
