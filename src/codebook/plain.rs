@@ -68,7 +68,7 @@ pub fn gaps(configs: &[Configuration], codes: &Codes) -> Vec<Diagnostic> {
     let missing: Vec<&Code> = shown_on_site(configs)
         .into_iter()
         .filter_map(|id| codes.get(id))
-        .filter(|code| written(&code.plain).is_none())
+        .filter(|code| code.plain.is_none())
         .collect();
     if missing.is_empty() {
         return Vec::new();
@@ -101,4 +101,114 @@ pub fn gaps(configs: &[Configuration], codes: &Codes) -> Vec<Diagnostic> {
             hint: hint.clone(),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codebook::Codebook;
+    use std::path::Path;
+
+    const BOOK: &str = r#"[codebook]
+name = "Proef"
+
+[[codes]]
+id = "int.kader"
+label = "Afwegingskader"
+kind = "intervention"
+in_use = false
+examples = ["x"]
+
+[[codes]]
+id = "m1"
+label = "Leidt tot gerichtere ondersteuning"
+plain = "Begeleiders helpen gerichter"
+kind = "mechanism"
+examples = ["x"]
+
+[[codes]]
+id = "ctx.opvang"
+label = "Kinderopvang"
+kind = "context"
+level = "institutioneel"
+examples = ["x"]
+
+[[codes]]
+id = "out.werk"
+label = "Dualiteit"
+plain = "  "
+kind = "outcome"
+examples = ["x"]
+
+[[configurations]]
+id = "c1"
+title = "Proef"
+interventions = ["int.kader"]
+outcome = "out.werk"
+
+[[configurations.mechanisms]]
+code = "m1"
+
+[configurations.context]
+institutioneel = ["ctx.opvang"]
+"#;
+
+    fn gaps_of(text: &str) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+        let book = Codebook::parse("c.toml", text).unwrap();
+        let configs = crate::codebook::config::parse(Path::new("c.toml"), text).unwrap();
+        let books = vec![book];
+        (books[0].check(), gaps(&configs, &Codes::new(&books)))
+    }
+
+    #[test]
+    fn a_code_the_site_shows_without_plain_is_named_and_a_blank_one_too() {
+        let (check, gaps) = gaps_of(BOOK);
+        let check: Vec<String> = check.iter().map(ToString::to_string).collect();
+        assert_eq!(check.len(), 1, "{check:?}");
+        assert!(check[0].starts_with("c.toml:28:9: warning: plain of \"out.werk\" is empty"));
+        let gaps: Vec<String> = gaps.iter().map(ToString::to_string).collect();
+        assert_eq!(gaps.len(), 1, "{gaps:?}");
+        assert!(
+            gaps[0].starts_with(
+                "c.toml:19:6: warning: context \"ctx.opvang\" is shown on the quote site but has no plain label"
+            ),
+            "{gaps:?}"
+        );
+        assert!(
+            Codebook::parse("c.toml", BOOK)
+                .unwrap()
+                .code("int.kader")
+                .is_some_and(|c| !c.in_use)
+        );
+    }
+
+    #[test]
+    fn a_codebook_without_any_plain_label_gets_one_warning() {
+        let text = BOOK
+            .replace("plain = \"Begeleiders helpen gerichter\"\n", "")
+            .replace("plain = \"  \"\n", "");
+        let (_, gaps) = gaps_of(&text);
+        assert_eq!(gaps.len(), 1);
+        assert!(
+            gaps[0]
+                .message
+                .starts_with("no code has a plain label, so the quote site shows the 3 codes")
+        );
+    }
+
+    #[test]
+    fn in_use_on_a_code_that_is_no_intervention_is_a_warning() {
+        let text = BOOK.replace(
+            "kind = \"mechanism\"\n",
+            "kind = \"mechanism\"\nin_use = false\n",
+        );
+        let (check, _) = gaps_of(&text);
+        assert!(
+            check
+                .iter()
+                .any(|d| d.message
+                    == "in_use is for interventions, not for the mechanism code \"m1\""),
+            "{check:?}"
+        );
+    }
 }
