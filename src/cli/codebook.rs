@@ -33,7 +33,8 @@ enum Command {
     /// regexes and NEAR rules, rules that can never match, codes without rules or examples;
     /// the words the report's causal sentence still lacks (a mechanism's sentence.dan and
     /// sentence.waardoor, a configuration's sentence.als, .mits and .tenzij, a context
-    /// factor's effect), as warnings; on the study's codebooks, also inline tags in its ingested transcripts that name a code
+    /// factor's effect), as warnings; the codes the quote site shows (mechanisms, context
+    /// factors, outcomes) without a plain label (plain = "..."), as warnings; on the study's codebooks, also inline tags in its ingested transcripts that name a code
     /// none of them has. Exits with 1 when there are errors.
     Check(Files),
     /// Print the code tree with each code's kind and number of rules.

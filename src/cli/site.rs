@@ -13,15 +13,20 @@ use super::emit::note;
 /// Writes one self-contained index.html (default: out/site/ in the study) that opens from
 /// disk or any web server, loads nothing from outside and reads well on a phone: the ICAMO
 /// figures (click a mechanism or context factor to see its quotes), the quotes with filters
-/// for configuration, mechanism, context factor, role, case, stance and free text, per
-/// mechanism its explanation, and a glossary. Deep links: index.html#m=icamo1.m3&role=statushouder
-/// (keys cfg, m, c, role, case, stance, q).
+/// for configuration, mechanism, context factor, role, each speaker attribute a [[perspectives]]
+/// entry splits by (split_by = "route"), case, stance and free text, and a glossary in plain
+/// Dutch. Codes are shown by their plain label from the codebook (plain = "..."), the
+/// codebook's label small below it; a filter offers only values that change what is shown;
+/// a mechanism whose interventions are marked in_use = false says "nog niet in gebruik".
+/// Deep links: index.html#m=icamo1.m3&role=statushouder (keys cfg, m, c, role, a.ATTRIBUTE,
+/// case, stance, q).
 ///
 /// Privacy: only confirmed codings; role labels only (a turn an interpreter spoke under the
 /// role of whom they interpret for, "gezinsmigrant (via tolk)"); names, pseudonyms, labels of
 /// speakers the manifest does not list and respondent ids in the text replaced by [naam] /
 /// [nummer]; a quote whose role has only one person in its case is shown without the case and
-/// with ⚠, as in the report. `icamo quotes --panel` gives the same selection on the command
+/// with ⚠, as in the report; so is a quote whose role, case and split-by attribute together
+/// point at one person. `icamo quotes --panel` gives the same selection on the command
 /// line. Writing the page checks it, and fails naming file:line:column on a name.
 ///
 /// --check DIR scans every file under DIR (a site, or all of out/: report, summary, figures,
