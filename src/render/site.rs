@@ -487,9 +487,9 @@ impl Site<'_> {
                 *first = first.to_uppercase().next().unwrap_or(*first);
             }
             let label: String = label.into_iter().collect();
-            let _ = write!(
+            let _ = writeln!(
                 out,
-                "<div class=\"f\"><label for=\"f-a-{id}\">{}</label><select id=\"f-a-{id}\" data-key=\"a.{id}\"></select></div>\n",
+                "<div class=\"f\"><label for=\"f-a-{id}\">{}</label><select id=\"f-a-{id}\" data-key=\"a.{id}\"></select></div>",
                 escape_html(&self.rules.redact(&label)),
                 id = escape_html(name),
             );
