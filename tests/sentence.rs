@@ -325,8 +325,10 @@ fn codebook_check_names_the_missing_words_with_file_and_line() {
     assert!(stdout.contains(
         "hint: under [codes.sentence], write the main clause that follows \"dan\", verb first"
     ));
+    // The eighth: the quote site would show these codes without a label in plain words.
+    assert!(stdout.contains("warning: no code has a plain label, so the quote site shows the"));
     assert!(
-        stdout.ends_with("1 codebook, 11 codes: 0 errors, 7 warnings\n"),
+        stdout.ends_with("1 codebook, 11 codes: 0 errors, 8 warnings\n"),
         "{stdout}"
     );
     // c1 has its "als", "mits" and "tenzij": nothing is asked of it.
