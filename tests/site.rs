@@ -726,6 +726,9 @@ fn the_site_speaks_plain_language_and_every_filter_filters_in_a_real_browser() {
     }
     assert!(plain.contains(M1_PLAIN));
     assert!(text.contains("In het onderzoek: Leidt tot gerichtere ondersteuning door uitvoerders"));
+    // A configuration by its plain title, the researchers' number and title below it.
+    assert!(plain.contains("Hulp aan nieuwkomers"));
+    assert!(text.contains("In het onderzoek: ICAMO 1 — Benadering gericht op inburgeraars"));
     // A configuration whose intervention was not yet in use says so, instead of "0 citaten".
     assert!(text.contains(
         "Nog niet in gebruik: deze aanpak was nog in ontwikkeling toen de gesprekken plaatsvonden."

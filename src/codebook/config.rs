@@ -86,6 +86,8 @@ pub struct Configuration {
     pub at: Position,
     /// Its title.
     pub title: String,
+    /// Its title in plain words, which the quote site shows first (`plain = "…"`).
+    pub plain: Option<String>,
     /// The interventions (possibly the outcome of another configuration).
     pub interventions: Vec<CodeRef>,
     /// Whom the interventions target.
@@ -199,6 +201,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Configuration>, Error> {
                 at: at(c.id.span()),
                 id: c.id.into_inner(),
                 title: c.title,
+                plain: c.plain,
                 interventions: codes(c.interventions),
                 actors: codes(c.actors),
                 beneficiaries: codes(c.beneficiaries),
@@ -242,6 +245,8 @@ struct RawFile {
 struct RawConfiguration {
     id: Spanned<String>,
     title: String,
+    #[serde(default)]
+    plain: Option<String>,
     #[serde(default)]
     interventions: Vec<Spanned<String>>,
     #[serde(default)]

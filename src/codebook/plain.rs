@@ -5,7 +5,7 @@
 //! is written for researchers ("Leidt tot steviger sociaal netwerk en belonging"). A code the
 //! site shows (a configuration's mechanisms, counter-mechanisms, context factors and outcome)
 //! should therefore carry a `plain` label, which the site puts first with the official label
-//! small below it.
+//! small below it; so should each configuration's title.
 
 use std::collections::BTreeSet;
 
@@ -70,10 +70,16 @@ pub fn gaps(configs: &[Configuration], codes: &Codes) -> Vec<Diagnostic> {
         .filter_map(|id| codes.get(id))
         .filter(|code| code.plain.is_none())
         .collect();
-    if missing.is_empty() {
+    let untitled: Vec<&Configuration> = configs
+        .iter()
+        .filter(|c| written(&c.plain).is_none())
+        .collect();
+    if missing.is_empty() && untitled.is_empty() {
         return Vec::new();
     }
-    if codes.iter().all(|code| written(&code.plain).is_none()) {
+    if codes.iter().all(|code| written(&code.plain).is_none())
+        && configs.iter().all(|c| written(&c.plain).is_none())
+    {
         let first = &configs[0];
         return vec![Diagnostic {
             severity: Severity::Warning,
@@ -87,6 +93,17 @@ pub fn gaps(configs: &[Configuration], codes: &Codes) -> Vec<Diagnostic> {
             hint,
         }];
     }
+    let titles = untitled.into_iter().map(|c| Diagnostic {
+        severity: Severity::Warning,
+        path: c.path.clone(),
+        line: c.at.line,
+        column: c.at.column,
+        message: format!(
+            "configuration \"{}\" is shown on the quote site but has no plain title",
+            c.id
+        ),
+        hint: "add plain = \"...\" with the title in plain words, as in plain = \"Hulp aan nieuwkomers\"".into(),
+    });
     missing
         .into_iter()
         .map(|code| Diagnostic {
@@ -100,6 +117,7 @@ pub fn gaps(configs: &[Configuration], codes: &Codes) -> Vec<Diagnostic> {
             ),
             hint: hint.clone(),
         })
+        .chain(titles)
         .collect()
 }
 
@@ -143,6 +161,7 @@ examples = ["x"]
 [[configurations]]
 id = "c1"
 title = "Proef"
+plain = "Een proef"
 interventions = ["int.kader"]
 outcome = "out.werk"
 
@@ -186,7 +205,8 @@ institutioneel = ["ctx.opvang"]
     fn a_codebook_without_any_plain_label_gets_one_warning() {
         let text = BOOK
             .replace("plain = \"Begeleiders helpen gerichter\"\n", "")
-            .replace("plain = \"  \"\n", "");
+            .replace("plain = \"  \"\n", "")
+            .replace("plain = \"Een proef\"\n", "");
         let (_, gaps) = gaps_of(&text);
         assert_eq!(gaps.len(), 1);
         assert!(

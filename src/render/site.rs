@@ -366,7 +366,9 @@ impl Site<'_> {
                         .collect(),
                 );
             }
-            let title = self.rules.redact(&c.title);
+            let title = self
+                .rules
+                .redact(written_or(c.plain.as_deref()).unwrap_or(&c.title));
             configs.push(ConfigData {
                 id: c.id.clone(),
                 title,
@@ -544,11 +546,16 @@ impl Site<'_> {
         let mut figures = String::new();
         for c in self.model.configurations() {
             let title = self.rules.redact(&c.title);
+            let plain = written_or(c.plain.as_deref()).map(|p| self.rules.redact(p));
+            let official = match &plain {
+                Some(_) => format!("{} — {title}", short_name(&c.id)),
+                None => short_name(&c.id),
+            };
             let _ = write!(
                 figures,
                 "<section class=\"cfg\" aria-labelledby=\"kop-{id}\">\n<h3 id=\"kop-{id}\">{}</h3>\n<p class=\"officieel\">In het onderzoek: {}</p>\n",
-                escape_html(&title),
-                escape_html(&short_name(&c.id)),
+                escape_html(plain.as_deref().unwrap_or(&title)),
+                escape_html(&official),
                 id = escape_html(&c.id),
             );
             let all_not_in_use = !c.mechanisms.is_empty()
@@ -596,6 +603,11 @@ impl Site<'_> {
         }
         Ok(figures)
     }
+}
+
+/// A text the author wrote, `None` when it is missing or blank.
+fn written_or(text: Option<&str>) -> Option<&str> {
+    text.map(str::trim).filter(|t| !t.is_empty())
 }
 
 /// `template` with each marker replaced by its value, in one pass (a value is never searched
