@@ -731,7 +731,7 @@ fn the_site_speaks_plain_language_and_every_filter_filters_in_a_real_browser() {
     assert!(text.contains("In het onderzoek: ICAMO 1 — Benadering gericht op inburgeraars"));
     // A configuration whose intervention was not yet in use says so, instead of "0 citaten".
     assert!(text.contains(
-        "Nog niet in gebruik: deze aanpak was nog in ontwikkeling toen de gesprekken plaatsvonden."
+        "Nog niet in gebruik: deze aanpak werd nog niet gebruikt toen de gesprekken plaatsvonden."
     ));
     assert!(text.contains("(nog niet in gebruik)"));
 

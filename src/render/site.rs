@@ -563,7 +563,7 @@ impl Site<'_> {
                     .iter()
                     .all(|m| self.not_in_use(c, &m.code.id, 0));
             if all_not_in_use {
-                figures.push_str("<p class=\"nog-niet\">Nog niet in gebruik: deze aanpak was nog in ontwikkeling toen de gesprekken plaatsvonden.</p>\n");
+                figures.push_str("<p class=\"nog-niet\">Nog niet in gebruik: deze aanpak werd nog niet gebruikt toen de gesprekken plaatsvonden.</p>\n");
             }
             let outcome = self
                 .plain(&c.outcome.id)

@@ -137,7 +137,7 @@
     $("uitleg-officieel").hidden = !c.p;
     var nu = $("uitleg-nog-niet");
     nu.hidden = !c.nu;
-    nu.textContent = c.nu ? "Nog niet in gebruik: de aanpak waar dit over gaat, was nog in ontwikkeling toen de gesprekken plaatsvonden." : "";
+    nu.textContent = c.nu ? "Nog niet in gebruik: de aanpak waar dit over gaat, werd nog niet gebruikt toen de gesprekken plaatsvonden." : "";
     var ul = $("uitleg-stappen");
     while (ul.firstChild) { ul.removeChild(ul.firstChild); }
     (c.s || []).forEach(function (s) {
