@@ -525,7 +525,14 @@ fn clicking_and_filtering_in_a_real_browser_shows_what_quotes_lists() {
     assert_eq!(start["hash"], "");
     assert!(start["explained"].is_null());
 
-    // Click M1 in the first figure (open at desktop width), with the mouse, where it is drawn.
+    // Open the first figure (the researchers' drawing, folded), then click M1 in it, with the
+    // mouse, where it is drawn.
+    assert_eq!(
+        b.eval("document.querySelector('details.fig').open"),
+        false,
+        "the researchers' drawing starts folded"
+    );
+    b.eval("document.querySelector('details.fig summary').click()");
     let link = r##"document.querySelector('details.fig svg a[href="#m=icamo1.m1"]')"##;
     let at = b.eval(&format!(
         "(() => {{ const a = {link}; a.scrollIntoView({{block: 'center'}});

@@ -259,9 +259,7 @@
   });
   window.addEventListener("hashchange", fromHash);
   if (window.matchMedia && window.matchMedia("(min-width: 50rem)").matches) {
-    var first = document.querySelector("details.fig");
-    if (first) { first.open = true; }
-    // On a wide screen the filters are open; on a phone they are folded under one line.
+    // The researchers' drawings stay folded: the plain lists are the way in. On a wide screen the filters are open; on a phone they are folded under one line.
     $("filterbox").open = true;
   }
   fromHash();
