@@ -48,6 +48,16 @@ pub enum Error {
         /// What was wrong and what would be right.
         message: String,
     },
+    /// The findings file (`findings.toml`) is not valid TOML, or names a code, a segment or a
+    /// finding the study does not have; every problem is listed, nothing is left out.
+    #[error("{}", bad_places(path, problems))]
+    Findings {
+        /// The findings file.
+        path: PathBuf,
+        /// Each problem: its 1-based line and column (0, 0 for the whole file) and what was
+        /// wrong.
+        problems: Vec<(usize, usize, String)>,
+    },
     /// A transcript could not be parsed.
     #[error("{}: {message}", place(path, *line, *column))]
     Parse {
@@ -144,6 +154,15 @@ fn place(path: &Path, line: usize, column: usize) -> String {
     }
 }
 
+/// One `file:line:column: message` line per problem.
+fn bad_places(path: &Path, problems: &[(usize, usize, String)]) -> String {
+    problems
+        .iter()
+        .map(|(line, column, message)| format!("{}: {message}", place(path, *line, *column)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn ingest_failure(errors: &[Error]) -> String {
     let mut s = format!(
         "{} transcript{} could not be read; nothing was changed:",
@@ -196,6 +215,7 @@ impl Error {
             self,
             Error::Manifest { .. }
                 | Error::Codebook { .. }
+                | Error::Findings { .. }
                 | Error::Parse { .. }
                 | Error::Ingest(_)
                 | Error::IngestIncomplete(_)

@@ -26,6 +26,7 @@ pub mod corpus;
 pub mod error;
 pub mod export;
 pub mod filter;
+pub mod findings;
 pub mod fsutil;
 pub mod index;
 pub mod ingest;

@@ -33,6 +33,7 @@ use crate::coding::stray::ensure_known_codes;
 use crate::coding::tag_check::check_tag_codes;
 use crate::coding::{CodeOptions, CodeReport, Coder, CodingSession, code_study_with};
 use crate::error::Error;
+use crate::findings::Findings;
 use crate::ingest::{IngestOptions, IngestReport};
 use crate::render::{self, Figures, RenderContext, Report};
 use crate::stats::{Stats, Tally};
@@ -92,6 +93,11 @@ pub struct Written {
     pub include_suggestions: bool,
     /// Whose decisions counted as evidence, by which rule, and the disagreements it met.
     pub counting: Option<Counting>,
+    /// The findings file the report and the summary show; `None`: the study has none, and
+    /// they show findings drafted from the evidence.
+    pub findings_file: Option<PathBuf>,
+    /// Whether the findings shown are a draft (drafted, or a file marked `draft = true`).
+    pub findings_draft: bool,
 }
 
 /// What [`build`] did, stage by stage; a stage the study had nothing for is `None`.
@@ -160,13 +166,15 @@ pub fn build(
     let model = load_model(study, &paths)?;
     check_codings(study, &model.codes(), &options.report, progress)?;
     let reporting = !model.configurations().is_empty();
+    let findings = Findings::load(study, &model.codes())?;
+    let findings_codes = findings.as_ref().map(Findings::codes).unwrap_or_default();
     let include = options.report.include_suggestions;
     let mut tally = options.stats.then(Tally::default);
     let session = CodingSession::open(study)?;
     let mut pass = CodeAndGather {
         coder: session.coder(model.books(), &options.coding)?,
         gatherer: match reporting {
-            true => Some(model.gatherer(study, &[], include, true)?),
+            true => Some(model.gatherer(study, &findings_codes, include, true)?),
             false => None,
         },
     };
@@ -191,10 +199,12 @@ pub fn build(
     if let Some(gatherer) = gatherer {
         model.ensure_sound()?;
         let evidence = gatherer.finish(&model);
+        let findings = checked_findings(study, &model, findings, &evidence)?;
         built.written = Some(write_report(
             study,
             &model,
             &evidence,
+            &findings,
             &options.report,
             progress,
         )?);
@@ -274,8 +284,47 @@ pub fn report(
     if options.include_suggestions {
         ensure_fresh_suggestions(study)?;
     }
+    let findings = Findings::load(study, &model.codes())?;
+    let codes = findings.as_ref().map(Findings::codes).unwrap_or_default();
+    let evidence = model.evidence(study, &codes, options.include_suggestions)?;
+    let findings = checked_findings(study, model, findings, &evidence)?;
+    write_report(study, model, &evidence, &findings, options, progress)
+}
+
+/// The study's findings with their quotes checked against `evidence`, or, where it has no
+/// findings file, findings drafted from the evidence.
+fn checked_findings(
+    study: &Study,
+    model: &Model,
+    findings: Option<Findings>,
+    evidence: &Evidence,
+) -> Result<Findings, Error> {
+    match findings {
+        Some(findings) => {
+            findings.check_quotes(&study.state()?, evidence)?;
+            Ok(findings)
+        }
+        None => Ok(Findings::draft(model, evidence)),
+    }
+}
+
+/// Writes the study's findings file drafted from the evidence (one finding per mechanism), for
+/// the author to rewrite; refuses when the file exists. Returns the path and how many findings
+/// it drafted.
+pub fn draft_findings(
+    study: &Study,
+    model: &Model,
+    options: &ReportOptions,
+    progress: &mut dyn Progress,
+) -> Result<(PathBuf, usize), Error> {
+    model.ensure_sound()?;
+    // Refused before the evidence is gathered: the answer does not depend on it.
+    crate::findings::ensure_no_file(study)?;
+    check_codings(study, &model.codes(), options, progress)?;
     let evidence = model.evidence(study, &[], options.include_suggestions)?;
-    write_report(study, model, &evidence, options, progress)
+    let draft = Findings::draft(model, &evidence);
+    let path = crate::findings::write_draft(study, &draft)?;
+    Ok((path, draft.findings.len()))
 }
 
 /// [`report`] of a sound model, with the evidence gathered already.
@@ -283,6 +332,7 @@ fn write_report(
     study: &Study,
     model: &Model,
     evidence: &Evidence,
+    findings: &Findings,
     options: &ReportOptions,
     progress: &mut dyn Progress,
 ) -> Result<Written, Error> {
@@ -299,6 +349,7 @@ fn write_report(
     let report = Report {
         figures: &figures,
         template: options.template.as_deref(),
+        findings,
     };
     let (changed, unchanged) = render::write(&[&figures, &report], &ctx, &dir)?;
     let written = Written {
@@ -308,6 +359,8 @@ fn write_report(
         codings: evidence.codings,
         include_suggestions: options.include_suggestions,
         counting: evidence.counting.clone(),
+        findings_file: findings.path.clone(),
+        findings_draft: findings.draft,
     };
     progress.reported(study, &written)?;
     Ok(written)

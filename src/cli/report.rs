@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use icamo::coding::rule::Counting;
 use icamo::error::Error;
+use icamo::findings::FINDINGS_FILE;
 use icamo::pipeline::{self, Written};
 use icamo::render;
 use icamo::study::Study;
@@ -20,7 +21,9 @@ use super::emit::say;
 ///                   translation); appendices with respondents per role and case, a case ×
 ///                   mechanism matrix and the quotes shown readable, word for word
 ///   report.html     the same report with the figures drawn inline (SVG)
-///   summary.md      one numbered conclusion per mechanism, for a letter to a city council
+///   summary.md      a letter to a city council: how the study was done (sources, people per
+///                   role, cases, period), the numbered conclusions with the advice that
+///                   follows from them, and the verdicts per mechanism in short
 ///   figures/        keten.svg and one SVG per configuration, keten.json with what they show
 ///
 /// Quotes carry role labels and cases, never names: names, pseudonyms, respondent ids and the
@@ -34,6 +37,16 @@ use super::emit::say;
 /// disagreements. Files whose content did not change are left untouched, so a second run with
 /// nothing changed rewrites nothing.
 ///
+/// Findings: findings.toml in the study holds the authors' conclusions and recommendations.
+/// Each [[finding]] has an id, a headline, a text (Markdown), the codes it rests on and,
+/// optionally, the quotes (segment ids) it rests on; each [[recommendation]] a text and the
+/// ids of the findings it follows from. The report's chapters "Bevindingen" and
+/// "Aanbevelingen" and the summary's conclusions show them with each code's verdict and people
+/// count, the quotes under role labels, and links to the mechanisms' sections. An unknown code,
+/// segment or finding is an error naming findings.toml:line:column. Without the file the
+/// report drafts one finding per mechanism, marked as a draft; `--draft-findings` writes that
+/// draft to findings.toml for you to rewrite (never over an existing file).
+///
 /// Templates (minijinja, the Jinja2 syntax): `--template FILE` renders your report template;
 /// otherwise report.md.j2 and summary.md.j2 in the study's templates/ folder are used when they
 /// are there, and the built-in ones when not. `--export-templates DIR` writes the built-in ones
@@ -45,6 +58,7 @@ use super::emit::say;
 ///   icamo report --include-suggestions --out /tmp/concept
 ///   icamo report --export-templates templates      # then edit templates/report.md.j2
 ///   icamo report --template elders/report.md.j2
+///   icamo report --draft-findings                  # then rewrite findings.toml
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub(super) struct Args {
@@ -53,6 +67,10 @@ pub(super) struct Args {
     /// Write the built-in templates into DIR for editing, and stop.
     #[arg(long, value_name = "DIR", conflicts_with_all = ["template", "out"])]
     export_templates: Option<PathBuf>,
+    /// Draft findings.toml from the evidence (one finding per mechanism) for you to rewrite,
+    /// and stop; refused when the file exists.
+    #[arg(long, conflicts_with_all = ["template", "out", "export_templates"])]
+    draft_findings: bool,
 }
 
 /// Report options `icamo build` shares.
@@ -94,6 +112,16 @@ pub(super) fn execute(args: Args, global: &super::Global) -> Result<(), Error> {
     let study = global.evidence_study()?;
     let model = pipeline::load_model(&study, &[])?;
     let options = args.options.into();
+    if args.draft_findings {
+        let mut printer = super::Printer::new(global);
+        let (path, n) = pipeline::draft_findings(&study, &model, &options, &mut printer)?;
+        say!(
+            "{}: {n} finding{} drafted, one per mechanism; rewrite them as your conclusions, add recommendations, and remove `draft = true` when they are yours",
+            display(path.strip_prefix(&study.root).unwrap_or(&path)),
+            if n == 1 { "" } else { "s" }
+        )?;
+        return Ok(());
+    }
     pipeline::report(&study, &model, &options, &mut super::Printer::new(global))?;
     Ok(())
 }
@@ -120,6 +148,16 @@ pub(super) fn print(study: &Study, written: &Written, quiet: bool) -> Result<(),
             ", confirmed only"
         }
     )?;
+    match &written.findings_file {
+        None => say!(
+            "findings: no {FINDINGS_FILE}, so the report drafts one finding per mechanism; `icamo report --draft-findings` writes them to {FINDINGS_FILE} for you to rewrite"
+        )?,
+        Some(path) if written.findings_draft => say!(
+            "findings: {} is still marked `draft = true`, so the report and the summary show its findings as a draft",
+            path.display()
+        )?,
+        Some(_) => {}
+    }
     match &written.counting {
         Some(counting) => print_counting(counting),
         None => Ok(()),

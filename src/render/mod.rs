@@ -4,6 +4,7 @@
 pub mod dot;
 mod excerpt;
 mod figure;
+mod findings;
 mod layout;
 pub mod mermaid;
 mod metrics;

@@ -6,11 +6,13 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use super::findings::{FindingsView, MethodView};
 use super::report::{ReportData, TEMPLATES, Target};
 use crate::chain::Model;
 use crate::chain::chart::Chart;
 use crate::chain::evidence::Evidence;
 use crate::error::Error;
+use crate::findings::Findings;
 use crate::fsutil::write_atomic;
 use crate::privacy::Identities;
 use crate::study::Study;
@@ -140,6 +142,8 @@ pub struct Report<'f> {
     pub figures: &'f Figures,
     /// A report template to use instead of the study's or the built-in one.
     pub template: Option<&'f Path>,
+    /// The findings and recommendations the report and the summary show.
+    pub findings: &'f Findings,
 }
 
 impl Output for Report<'_> {
@@ -156,7 +160,15 @@ impl Output for Report<'_> {
         let svg = redacted(&self.figures.svg, &identities);
         let name = identities.redact(&study.manifest.study.name);
         let reading = model.reading(study);
-        let data = ReportData::new(&name, model, evidence, &reading).shown(&identities);
+        let mut data = ReportData::new(&name, model, evidence, &reading);
+        data.findings = FindingsView::new(
+            self.findings,
+            &data.configurations,
+            &model.codes(),
+            evidence,
+        );
+        data.method = MethodView::new(&study.manifest, evidence);
+        let data = data.shown(&identities);
         let [report_builtin, summary_builtin] = TEMPLATES;
         let (report_name, report) = template(study, self.template, report_builtin)?;
         let (summary_name, summary) = template(study, None, summary_builtin)?;

@@ -77,6 +77,11 @@ pub(crate) struct ReportData {
     /// The quotes shown in a readable version, with their verbatim words, once each in the
     /// order they first appear: the appendix of verbatim quotes.
     pub verbatim: Vec<QuoteView>,
+    /// The author's findings and recommendations with their evidence, or findings drafted
+    /// per mechanism ([`super::findings`]).
+    pub findings: super::findings::FindingsView,
+    /// What the study heard, from whom, where and when: the summary's method paragraph.
+    pub method: super::findings::MethodView,
 }
 
 /// The verdict rules as the report states them: written from [`RULES`], the rules
@@ -505,7 +510,8 @@ fn rows(map: &BTreeMap<String, crate::chain::evidence::StanceCounts>) -> Vec<Sta
         .collect()
 }
 
-fn quote_view(q: &EvidenceQuote) -> QuoteView {
+/// A quote of the evidence as the report prints it.
+pub(crate) fn quote_view(q: &EvidenceQuote) -> QuoteView {
     let one_line = |t: &String| t.split_whitespace().collect::<Vec<_>>().join(" ");
     let readable = q.versions.readable.as_ref().map(one_line);
     let text = readable
@@ -724,6 +730,8 @@ impl ReportData {
             matrix,
             legend: Legend::new(reading),
             verbatim,
+            findings: Default::default(),
+            method: Default::default(),
         }
     }
 }
