@@ -76,6 +76,9 @@ pub(crate) struct RecommendationRef {
     pub number: usize,
     /// Its text.
     pub text: String,
+    /// The number of the first finding it follows from: the summary gives its text there and
+    /// refers to it at the others.
+    pub first_finding: usize,
 }
 
 /// A recommendation with the findings it follows from.
@@ -144,6 +147,12 @@ impl FindingsView {
                         .map(|(j, r)| RecommendationRef {
                             number: j + 1,
                             text: r.text.clone(),
+                            first_finding: r
+                                .findings
+                                .iter()
+                                .filter_map(|id| number.get(id.as_str()).copied())
+                                .min()
+                                .unwrap_or(i + 1),
                         })
                         .collect(),
                 }
@@ -278,8 +287,8 @@ pub(crate) struct MethodView {
     pub respondents: usize,
     /// The cases.
     pub cases: Vec<String>,
-    /// The first and the last document date, as Dutch dates ("11 maart 2025"), where the
-    /// manifest gives dates.
+    /// The first and the last document date, as Dutch dates ("11 maart" and "17 juni 2025":
+    /// the year once where both have it), where the manifest gives dates.
     pub period: Option<(String, String)>,
 }
 
@@ -326,10 +335,7 @@ impl MethodView {
                 .map(|(role, respondents)| RoleCount { role, respondents })
                 .collect(),
             cases: cases.into_iter().collect(),
-            period: dates
-                .first()
-                .zip(dates.last())
-                .map(|(a, b)| (dutch_date(a), dutch_date(b))),
+            period: dates.first().zip(dates.last()).map(|(a, b)| period(a, b)),
         }
     }
 }
@@ -353,6 +359,18 @@ fn counted(kind: &str, n: usize) -> String {
         other => return format!("{n} documenten van het type ‘{other}’"),
     };
     format!("{n} {plural}")
+}
+
+/// The first and the last date in Dutch, the year said once where both are in the same one.
+fn period(first: &str, last: &str) -> (String, String) {
+    let (a, b) = (dutch_date(first), dutch_date(last));
+    let year = |d: &str| d.rsplit_once(' ').map(|(_, y)| y.to_string());
+    match (year(&a), year(&b)) {
+        (Some(x), Some(y)) if x == y && x.len() == 4 => {
+            (a.trim_end_matches(&format!(" {x}")).to_string(), b)
+        }
+        _ => (a, b),
+    }
 }
 
 /// `2025-03-11` as "11 maart 2025"; a date in another form as written.
@@ -403,6 +421,14 @@ mod tests {
         assert_eq!(dutch_date("2025-06"), "juni 2025");
         assert_eq!(dutch_date("voorjaar 2025"), "voorjaar 2025");
         assert_eq!(dutch_date("2025-13-01"), "2025-13-01");
+        assert_eq!(
+            period("2025-03-11", "2025-06-17"),
+            ("11 maart".to_string(), "17 juni 2025".to_string())
+        );
+        assert_eq!(
+            period("2024-12-02", "2025-01-20"),
+            ("2 december 2024".to_string(), "20 januari 2025".to_string())
+        );
         assert_eq!(counted("focusgroep", 5), "5 focusgroepen");
         assert_eq!(counted("interview", 1), "1 interview");
         assert_eq!(
