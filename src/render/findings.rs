@@ -46,6 +46,18 @@ pub(crate) struct FindingView {
     pub quotes: Vec<QuoteView>,
     /// The recommendations that follow from it.
     pub advice: Vec<RecommendationRef>,
+    /// The report's sections that hold its evidence, a configuration's once, with the
+    /// mechanisms in it: the trace the summary gives.
+    pub sections: Vec<SectionRef>,
+}
+
+/// A section of the report and the mechanisms in it that a finding rests on.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct SectionRef {
+    /// The configuration's heading ("ICAMO 1 — Benadering…").
+    pub section: String,
+    /// The mechanisms' labels, in the finding's order.
+    pub labels: Vec<String>,
 }
 
 /// A code a finding rests on, with what the evidence says of it.
@@ -76,8 +88,8 @@ pub(crate) struct RecommendationRef {
     pub number: usize,
     /// Its text.
     pub text: String,
-    /// The number of the first finding it follows from: the summary gives its text there and
-    /// refers to it at the others.
+    /// The number of the finding it names first: the summary gives its text there and refers
+    /// to it at the other findings it follows from.
     pub first_finding: usize,
 }
 
@@ -137,6 +149,7 @@ impl FindingsView {
                     id: f.id.clone(),
                     headline: f.headline.clone(),
                     text: f.text.clone(),
+                    sections: sections(&evidence_lines),
                     evidence: evidence_lines,
                     quotes: finding_quotes(&f.codes, &f.quotes, evidence),
                     advice: findings
@@ -149,9 +162,8 @@ impl FindingsView {
                             text: r.text.clone(),
                             first_finding: r
                                 .findings
-                                .iter()
-                                .filter_map(|id| number.get(id.as_str()).copied())
-                                .min()
+                                .first()
+                                .and_then(|id| number.get(id.as_str()).copied())
                                 .unwrap_or(i + 1),
                         })
                         .collect(),
@@ -184,6 +196,24 @@ impl FindingsView {
             recommendations,
         }
     }
+}
+
+/// The sections `lines` point into, each once, in the order they first appear.
+fn sections(lines: &[EvidenceLine]) -> Vec<SectionRef> {
+    let mut out: Vec<SectionRef> = Vec::new();
+    for line in lines {
+        let Some(section) = &line.section else {
+            continue;
+        };
+        match out.iter_mut().find(|s| &s.section == section) {
+            Some(s) => s.labels.push(line.label.clone()),
+            None => out.push(SectionRef {
+                section: section.clone(),
+                labels: vec![line.label.clone()],
+            }),
+        }
+    }
+    out
 }
 
 /// The evidence line of `code`: from its first mechanism view if it is a mechanism of a
