@@ -53,6 +53,10 @@ mod docx_layouts;
 // `icamo export codings` and `icamo export matrix`, read back and counted against `icamo quotes`.
 mod export_tables;
 
+// The authors' findings.toml in the report and the summary: errors with file:line:column,
+// each finding with its evidence and quotes, the draft without a file, `--draft-findings`.
+mod findings;
+
 // Filters on the command line (--role, --case, --doc, --speaker, --code, --mechanism): capitals
 // never matter, and a value the study does not have is a usage error naming the known ones.
 mod filters;

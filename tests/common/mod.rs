@@ -40,10 +40,12 @@ pub fn fixture_study(name: &str) -> tempfile::TempDir {
     dir
 }
 
-/// The bundled study (manifest, transcripts, codebook, codings) in a temporary folder.
+/// The bundled study (manifest, findings, transcripts, codebook, codings) in a temporary folder.
 pub fn bundled_study() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    fs::copy(repo().join("icamo.toml"), dir.path().join("icamo.toml")).unwrap();
+    for file in ["icamo.toml", "findings.toml"] {
+        fs::copy(repo().join(file), dir.path().join(file)).unwrap();
+    }
     for sub in ["corpus", "codebooks", "codings"] {
         copy_dir(&repo().join(sub), &dir.path().join(sub));
     }
