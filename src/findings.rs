@@ -60,8 +60,7 @@ use crate::store::State;
 use crate::study::Study;
 use crate::transcript::SegmentId;
 
-/// The findings file's name in a study folder.
-pub const FINDINGS_FILE: &str = "findings.toml";
+pub use crate::study::FINDINGS_FILE;
 
 /// A study's findings and recommendations, as the author wrote them or as icamo drafted them.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -157,7 +156,7 @@ impl Problems<'_> {
 impl Findings {
     /// The study's findings file checked against `codes`, or `None` when the study has none.
     pub fn load(study: &Study, codes: &Codes) -> Result<Option<Findings>, Error> {
-        let path = findings_path(study);
+        let path = study.findings_path();
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -302,11 +301,6 @@ impl Findings {
     }
 }
 
-/// Where a study's findings file is.
-pub fn findings_path(study: &Study) -> PathBuf {
-    study.root.join(FINDINGS_FILE)
-}
-
 /// Writes `draft` ([`Findings::draft`]) to the study's findings file; refuses when the file
 /// exists, so an author's findings are never overwritten. Returns the path written.
 pub fn write_draft(study: &Study, draft: &Findings) -> Result<PathBuf, Error> {
@@ -318,7 +312,7 @@ pub fn write_draft(study: &Study, draft: &Findings) -> Result<PathBuf, Error> {
 /// The path of the study's findings file, or an error when it exists: a draft never
 /// replaces findings an author may have written.
 pub fn ensure_no_file(study: &Study) -> Result<PathBuf, Error> {
-    let path = findings_path(study);
+    let path = study.findings_path();
     if path.exists() {
         return Err(Error::Other(format!(
             "{} exists: icamo never overwrites findings an author may have written (rename or remove it to draft anew)",

@@ -18,6 +18,8 @@ pub(crate) use crate::fsutil::STATE_DIR;
 
 /// The folder of coders' files (`NAME.csv`) in a study.
 pub const CODINGS_DIR: &str = "codings";
+/// The authors' findings and recommendations in a study folder (see `crate::findings`).
+pub const FINDINGS_FILE: &str = "findings.toml";
 
 /// The folder of codebooks a study uses when its manifest lists none.
 pub(crate) const DEFAULT_CODEBOOKS: &str = "codebooks";
@@ -80,6 +82,11 @@ impl Study {
     /// `.icamo/` inside the study.
     pub(crate) fn state_dir(&self) -> PathBuf {
         self.root.join(STATE_DIR)
+    }
+
+    /// The authors' findings file, whether or not it exists.
+    pub fn findings_path(&self) -> PathBuf {
+        self.root.join(FINDINGS_FILE)
     }
 
     /// The codebook files the manifest names: each `codebooks` entry is a file, or a folder

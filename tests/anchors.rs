@@ -347,5 +347,21 @@ fn corrected_transcripts_keep_their_codings_and_withdrawn_ones_stop_the_build() 
         "{}",
         stderr(&dropped)
     );
+    // The bundled findings quote the withdrawn interview: they name the quote, not drop it.
+    let build = icamo(study).args(["build", "-q"]).output().unwrap();
+    assert_eq!(build.status.code(), Some(1));
+    assert!(
+        stderr(&build).contains(
+            "findings.toml:33:47: no document \"int-gm-02\" in this study (did you mean \"int-gm-01\"?), so no segment int-gm-02:0035"
+        ),
+        "{}",
+        stderr(&build)
+    );
+    let findings = fs::read_to_string(study.join("findings.toml")).unwrap();
+    fs::write(
+        study.join("findings.toml"),
+        findings.replace(", \"int-gm-02:0035\"", ""),
+    )
+    .unwrap();
     icamo(study).args(["build", "-q"]).assert().success();
 }

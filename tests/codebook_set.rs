@@ -146,8 +146,16 @@ fn a_code_renamed_by_hand_stops_the_build_and_codebook_rename_keeps_its_evidence
         .unwrap();
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(
-        said.contains("renamed icamo1.m1 to icamo1.beeld: 1 codebook, 8 codings in 1 coder file"),
+        said.contains(
+            "renamed icamo1.m1 to icamo1.beeld: 1 codebook, 8 codings in 1 coder file, and the findings file"
+        ),
         "{said}"
+    );
+    // The finding that rests on it follows the new id.
+    let findings = fs::read_to_string(study.join("findings.toml")).unwrap();
+    assert!(
+        findings.contains("codes = [\"icamo1.beeld\"]"),
+        "{findings}"
     );
     icamo(study).args(["build", "-q"]).assert().success();
     let renamed = fs::read_to_string(study.join("out/report.md")).unwrap();

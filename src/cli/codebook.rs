@@ -43,8 +43,9 @@ enum Command {
     /// approximation of the analysed matching (stems become prefixes, accents classes).
     Patterns(PatternArgs),
     /// Rename a code everywhere its id is kept: its id, the parent of the codes under it and
-    /// the configurations that name it, in the study's codebooks, and every coding of it in
-    /// the coders' files. All files change together or none does. Inline tags in the
+    /// the configurations that name it, in the study's codebooks, the findings that rest on it
+    /// in findings.toml, and every coding of it in the coders' files. All files change
+    /// together or none does. Inline tags in the
     /// transcripts are not rewritten: they are listed, to be corrected by hand.
     ///
     /// Example: icamo codebook rename m.overzicht m.rust
@@ -259,11 +260,16 @@ fn rename(args: &RenameArgs, global: &super::Global) -> Result<(), Error> {
         );
     }
     if !global.quiet {
-        for path in done.codebooks.iter().chain(&done.coder_files) {
+        for path in done
+            .codebooks
+            .iter()
+            .chain(&done.coder_files)
+            .chain(&done.findings)
+        {
             note!("wrote {}", path.display());
         }
         note!(
-            "renamed {} to {}: {} codebook{}, {} coding{} in {} coder file{}",
+            "renamed {} to {}: {} codebook{}, {} coding{} in {} coder file{}{}",
             args.old,
             args.new,
             done.codebooks.len(),
@@ -271,7 +277,12 @@ fn rename(args: &RenameArgs, global: &super::Global) -> Result<(), Error> {
             done.codings,
             plural(done.codings),
             done.coder_files.len(),
-            plural(done.coder_files.len())
+            plural(done.coder_files.len()),
+            if done.findings.is_some() {
+                ", and the findings file"
+            } else {
+                ""
+            }
         );
     }
     Ok(())

@@ -76,7 +76,7 @@ pub fn ensure_known_codes(
     }
     message.push_str(
         "\nA code renamed in the codebook: `icamo codebook rename OLD NEW` renames it in the \
-         codebooks and the coders' files. A code deleted: delete its codings, or put it back.",
+         codebooks, findings.toml and the coders' files. A code deleted: delete its codings, or put it back.",
     );
     Err(Error::Other(message))
 }
@@ -88,6 +88,8 @@ pub struct Renamed {
     pub codebooks: Vec<PathBuf>,
     /// The coders' files rewritten.
     pub coder_files: Vec<PathBuf>,
+    /// The findings file, where it names the code and was rewritten.
+    pub findings: Option<PathBuf>,
     /// Codings renamed in them.
     pub codings: usize,
     /// Inline tags that still name the old id, as (transcript, count): tags are the
@@ -97,7 +99,8 @@ pub struct Renamed {
 
 /// Renames the code `old` to `new` everywhere icamo keeps its id: in the codebooks at
 /// `paths` (its own `id`, the `parent` of the codes under it, the configurations that name
-/// it: every TOML string that is exactly `old`) and in every coder's file. All files are
+/// it: every TOML string that is exactly `old`), in the findings file (the codes its findings
+/// rest on) and in every coder's file. All files are
 /// written to temporary files first and put in place only when every one was written, under
 /// the study's lock. `old` must be a code of the codebooks (found ignoring capitals) and
 /// `new` must not be one.
@@ -141,6 +144,20 @@ pub fn rename_code(
         file.write(rewritten.as_bytes())?;
         pending.push(file);
         renamed.codebooks.push(path.clone());
+    }
+    let findings = study.findings_path();
+    match std::fs::read_to_string(&findings) {
+        Ok(text) => {
+            let rewritten = replace_toml_string(&text, old, new);
+            if rewritten != text {
+                let mut file = AtomicFile::create(&findings)?;
+                file.write(rewritten.as_bytes())?;
+                pending.push(file);
+                renamed.findings = Some(findings);
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(Error::io(&findings, e)),
     }
     for (coder, mut codings) in super::manual::load_all_coders(study)? {
         let n = codings.iter().filter(|c| c.code == old).count();

@@ -6,6 +6,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use serde::Serialize;
+
 use super::findings::{FindingsView, MethodView};
 use super::report::{ReportData, TEMPLATES, Target};
 use crate::chain::Model;
@@ -160,15 +162,21 @@ impl Output for Report<'_> {
         let svg = redacted(&self.figures.svg, &identities);
         let name = identities.redact(&study.manifest.study.name);
         let reading = model.reading(study);
-        let mut data = ReportData::new(&name, model, evidence, &reading);
-        data.findings = FindingsView::new(
+        let data = ReportData::new(&name, model, evidence, &reading);
+        let findings = FindingsView::new(
             self.findings,
             &data.configurations,
             &model.codes(),
             evidence,
         );
-        data.method = MethodView::new(&study.manifest, evidence);
-        let data = data.shown(&identities);
+        let data = super::report::shown(
+            &Shown {
+                method: MethodView::new(&study.manifest, evidence),
+                report: &data,
+                findings,
+            },
+            &identities,
+        );
         let [report_builtin, summary_builtin] = TEMPLATES;
         let (report_name, report) = template(study, self.template, report_builtin)?;
         let (summary_name, summary) = template(study, None, summary_builtin)?;
@@ -185,6 +193,18 @@ impl Output for Report<'_> {
             (dir.join("summary.md"), summary.into_bytes()),
         ])
     }
+}
+
+/// What the report templates see under `report`: the report's data, and the findings and the
+/// method paragraph beside it.
+#[derive(Serialize)]
+struct Shown<'r> {
+    #[serde(flatten)]
+    report: &'r ReportData,
+    /// The findings and recommendations with their evidence.
+    findings: FindingsView,
+    /// What the study heard, from whom, where and when.
+    method: MethodView,
 }
 
 /// The template to use for the built-in `(name, source)`, with the name errors show: the file

@@ -77,11 +77,6 @@ pub(crate) struct ReportData {
     /// The quotes shown in a readable version, with their verbatim words, once each in the
     /// order they first appear: the appendix of verbatim quotes.
     pub verbatim: Vec<QuoteView>,
-    /// The author's findings and recommendations with their evidence, or findings drafted
-    /// per mechanism ([`super::findings`]).
-    pub findings: super::findings::FindingsView,
-    /// What the study heard, from whom, where and when: the summary's method paragraph.
-    pub method: super::findings::MethodView,
 }
 
 /// The verdict rules as the report states them: written from [`RULES`], the rules
@@ -730,20 +725,16 @@ impl ReportData {
             matrix,
             legend: Legend::new(reading),
             verbatim,
-            findings: Default::default(),
-            method: Default::default(),
         }
     }
 }
 
-impl ReportData {
-    /// The data as a template sees it: every text in it (quotes, labels, titles, the study's
-    /// name) passed through [`Identities::redact`].
-    pub fn shown(&self, identities: &Identities) -> Value {
-        let mut json = serde_json::to_value(self).expect("report data serialises");
-        redact_texts(&mut json, identities);
-        Value::from(minijinja::value::Serde(json))
-    }
+/// The report's data as a template sees it: every text in it (quotes, labels, titles, the
+/// study's name, the findings beside it) passed through [`Identities::redact`].
+pub(crate) fn shown(data: &impl Serialize, identities: &Identities) -> Value {
+    let mut json = serde_json::to_value(data).expect("report data serialises");
+    redact_texts(&mut json, identities);
+    Value::from(minijinja::value::Serde(json))
 }
 
 /// Every string in `json` redacted, in place.
@@ -995,7 +986,7 @@ pub enum Target {
     Html,
 }
 
-/// Renders template `source` (named `name` in errors) with `data` (`ReportData::shown`).
+/// Renders template `source` (named `name` in errors) with `data` ([`shown`]).
 /// `figures` maps a configuration id, or `keten`, to its Mermaid text (Markdown) or SVG (HTML).
 pub fn render(
     name: &str,
