@@ -986,7 +986,7 @@ pub enum Target {
     Html,
 }
 
-/// Renders template `source` (named `name` in errors) with `data` ([`shown`]).
+/// Renders template `source` (named `name` in errors) with `data` (as `shown` makes it).
 /// `figures` maps a configuration id, or `keten`, to its Mermaid text (Markdown) or SVG (HTML).
 pub fn render(
     name: &str,
