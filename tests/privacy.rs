@@ -140,7 +140,7 @@ fn an_interpreters_turns_are_the_respondents_and_single_cells_are_flagged_on_the
         assert!(q["r"] == "statushouder" || q["r"] == "gezinsmigrant", "{q}");
     }
     let page = fs::read_to_string(study.join("out/site/index.html")).unwrap();
-    assert!(page.contains("\"⚠ enige respondent met deze rol in de casus\""));
+    assert!(page.contains("\"⚠ enige deelnemer met deze rol in de casus\""));
 
     // icamo quotes shows them the same way, and finds them under the respondent's role.
     let rows = common::json_rows(study, "quotes", &["--role", "gezinsmigrant"]);

@@ -301,7 +301,7 @@ fn the_page_flags_a_single_respondent_and_files_an_interpreter_under_the_respond
         "a gezinsmigrant's case in Veenoord"
     );
     assert_eq!(
-        dom.matches("<p class=\"let-op\">⚠ enige respondent met deze rol en route in de casus</p>")
+        dom.matches("<p class=\"let-op\">⚠ enige deelnemer met deze rol en route in de casus</p>")
             .count(),
         in_veenoord
     );
@@ -312,7 +312,7 @@ fn the_page_flags_a_single_respondent_and_files_an_interpreter_under_the_respond
         .count();
     assert!(single > 0);
     assert_eq!(
-        dom.matches("<p class=\"let-op\">⚠ enige respondent met deze rol in de casus</p>")
+        dom.matches("<p class=\"let-op\">⚠ enige deelnemer met deze rol in de casus</p>")
             .count(),
         single
     );
@@ -632,7 +632,7 @@ fn clicking_and_filtering_in_a_real_browser_shows_what_quotes_lists() {
 
 /// The plain label of `icamo1.m1` in the bundled codebook, which the site shows first.
 const M1_PLAIN: &str =
-    "Begeleiders weten beter wat nieuwkomers nodig hebben en helpen hen gerichter";
+    "Begeleiders weten beter wat nieuwkomers nodig hebben en geven hulp die beter past";
 
 /// Code ids as the bundled codebook writes them (`icamo1.m1`, `ctx.inst.kinderopvang`).
 fn code_id() -> regex::Regex {
@@ -752,7 +752,7 @@ fn the_site_speaks_plain_language_and_every_filter_filters_in_a_real_browser() {
         "Doel (uitkomst)",
         "Bevestigt: het citaat laat zien dat het zo werkt.",
         "Spreekt tegen: het citaat laat zien dat het niet zo werkt.",
-        "Het ligt genuanceerder:",
+        "Soms wel, soms niet:",
     ] {
         assert!(glossary.contains(term), "{term:?} not in the glossary");
     }

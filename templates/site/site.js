@@ -5,7 +5,7 @@
   var ATTRS = D.attributes.map(function (a) { return "a." + a; });
   var KEYS = ["cfg", "m", "c", "role"].concat(ATTRS, ["case", "stance", "q"]);
   // A stance in plain words; "none" is no stance, so it is not a choice in the filter.
-  var STANCE = { supports: "bevestigt", contradicts: "spreekt tegen", nuance: "het ligt genuanceerder" };
+  var STANCE = { supports: "bevestigt", contradicts: "spreekt tegen", nuance: "soms wel, soms niet" };
   var state = {};
   var $ = function (id) { return document.getElementById(id); };
   var el = function (tag, text, cls) {
@@ -153,7 +153,7 @@
     var only = KEYS.filter(function (k) { return state[k]; });
     var id = state.m || state.c;
     if (only.length === 1 && id && D.codes[id]) {
-      return D.codes[id].nu ? "Nog geen citaten: dit was nog niet in gebruik." : "Er zijn nog geen citaten over.";
+      return D.codes[id].nu ? "Nog geen citaten: dit was nog niet in gebruik." : "Er zijn nog geen citaten hierover.";
     }
     return "Geen citaten bij deze keuze. Kies ‘Alles tonen’ om opnieuw te beginnen.";
   };
@@ -188,12 +188,12 @@
       D.attributes.forEach(function (a) {
         if (q.a && q.a[a]) { li.appendChild(el("p", a.charAt(0).toUpperCase() + a.slice(1) + ": " + q.a[a], "kenmerk")); }
       });
-      if (q.w) { li.appendChild(el("p", "⚠ enige respondent met deze rol in de casus", "let-op")); }
+      if (q.w) { li.appendChild(el("p", "⚠ enige deelnemer met deze rol in de casus", "let-op")); }
       if (q.wa && !q.w) {
-        li.appendChild(el("p", "⚠ enige respondent met deze rol en " + D.attributes.join(" en ") + " in de casus", "let-op"));
+        li.appendChild(el("p", "⚠ enige deelnemer met deze rol en " + D.attributes.join(" en ") + " in de casus", "let-op"));
       }
       var ul = el("ul", null, "codes");
-      ul.setAttribute("aria-label", "Codes bij dit citaat");
+      ul.setAttribute("aria-label", "Onderwerpen van dit citaat");
       q.k.forEach(function (k) { ul.appendChild(codeButton(k)); });
       li.appendChild(ul);
       list.appendChild(li);
