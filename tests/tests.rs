@@ -104,6 +104,11 @@ mod several_coders;
 // answer badly, the cache, `icamo code`, `suggest` and `eval` with a [semantic] table.
 mod semantic;
 
+// The report's sections beside the mechanisms (context factors, outcomes, interventions and
+// actors, codes outside the configurations) and the case × mechanism appendix, on a small
+// study built in the test, and the bundled report's labels.
+mod sections;
+
 // `icamo site`: the quote site, its privacy check, and (with chromium) a real browser on it.
 mod site;
 

@@ -146,6 +146,9 @@ pub struct CodeEvidence {
     pub by_role: BTreeMap<String, StanceCounts>,
     /// Per case (`—` for documents without a case).
     pub by_case: BTreeMap<String, StanceCounts>,
+    /// Per case, what the respondents said, the theory's authors left out: the case ×
+    /// mechanism appendix counts people, as the text does.
+    pub by_case_people: BTreeMap<String, Voices>,
     /// Every quote, best first, spread over speakers (see [`spread`]).
     pub quotes: Vec<EvidenceQuote>,
 }
@@ -168,6 +171,9 @@ pub struct Evidence {
     pub include_suggestions: bool,
     /// Per code id.
     pub codes: BTreeMap<String, CodeEvidence>,
+    /// Per code id, the codes outside every configuration (see `gather`), each counted as
+    /// coded: a fragment counts for the code it was coded with, not for the codes above it.
+    pub outside: BTreeMap<String, CodeEvidence>,
     /// Respondents per role and case, over the whole study (for the appendix and the flags).
     pub respondents: BTreeMap<(String, String), usize>,
     /// How many codings were counted for at least one code.
@@ -400,8 +406,11 @@ pub struct PerspectiveVoices {
 /// Gathers the evidence for `wanted` codes (each with the codes under it) from `quotes`
 /// (confirmed codings, and suggestions if they were asked for; suggestions that do not count
 /// are counted as open), and counts respondents per role × case in `population`, the study's.
+/// The `outside` codes (those no configuration names) are counted too, each as coded, into
+/// [`Evidence::outside`], so a report can show what came up beside the configurations.
 pub(crate) fn gather(
     wanted: &BTreeSet<String>,
+    outside: &BTreeSet<String>,
     codes: &Codes,
     quotes: &[Quote],
     population: &Population,
@@ -410,12 +419,22 @@ pub(crate) fn gather(
 ) -> Evidence {
     let respondents = population.respondents();
 
-    // Which wanted codes a coded code counts for: itself and every wanted ancestor.
-    let mut counts_for: HashMap<&str, Vec<&str>> = HashMap::new();
+    // Which wanted codes a coded code counts for: itself and every wanted ancestor; and
+    // itself as coded, apart, when it is outside the configurations.
+    let mut counts_for: HashMap<&str, Vec<Target>> = HashMap::new();
     for w in wanted {
         for d in codes.with_descendants(w) {
-            counts_for.entry(d).or_default().push(w.as_str());
+            counts_for
+                .entry(d)
+                .or_default()
+                .push((Scope::Tree, w.as_str()));
         }
+    }
+    for o in outside {
+        counts_for
+            .entry(o.as_str())
+            .or_default()
+            .push((Scope::AsCoded, o.as_str()));
     }
     let quotes: Vec<(Quote, Option<String>)> = quotes
         .iter()
@@ -441,25 +460,29 @@ pub(crate) fn gather(
         }
     }
     let barriers = barriers_on(quotes.iter().map(|(q, _)| q).filter(|q| counts(q)), reading);
-    let mut per_code: BTreeMap<String, BTreeMap<String, &Quote>> = BTreeMap::new();
-    let mut open: BTreeMap<String, BTreeMap<String, &Quote>> = BTreeMap::new();
+    let mut per_code: BTreeMap<(Scope, String), BTreeMap<String, &Quote>> = BTreeMap::new();
+    let mut open: BTreeMap<(Scope, String), BTreeMap<String, &Quote>> = BTreeMap::new();
     let mut counted = 0;
     for q in quotes.iter().map(|(q, _)| q) {
         let Some(targets) = counts_for.get(q.coding.code.as_str()) else {
             continue;
         };
         if !counts(q) {
-            for &t in targets {
-                open.entry(t.to_string())
+            for &(scope, t) in targets {
+                open.entry((scope, t.to_string()))
                     .or_default()
                     .insert(q.segment.id.clone(), q);
             }
             continue;
         }
-        counted += 1;
-        for &t in targets {
+        // The codings of the configurations' codes are the evidence the report states the
+        // number of; those outside them are counted apart.
+        if targets.iter().any(|(scope, _)| *scope == Scope::Tree) {
+            counted += 1;
+        }
+        for &(scope, t) in targets {
             // A segment counts once per code: a confirmed coding, then the higher score, wins.
-            let slot = per_code.entry(t.to_string()).or_default();
+            let slot = per_code.entry((scope, t.to_string())).or_default();
             match slot.get(&q.segment.id) {
                 Some(old) if rank_key(old) <= rank_key(q) => {}
                 _ => {
@@ -475,25 +498,41 @@ pub(crate) fn gather(
         via: &via,
     };
     let mut out = BTreeMap::new();
-    let mut all: BTreeSet<String> = per_code.keys().cloned().collect();
+    let mut beside = BTreeMap::new();
+    let mut all: BTreeSet<(Scope, String)> = per_code.keys().cloned().collect();
     all.extend(open.keys().cloned());
-    for code in all {
-        let by_segment = per_code.remove(&code).unwrap_or_default();
-        let mut waiting = open.remove(&code).unwrap_or_default();
+    for key in all {
+        let by_segment = per_code.remove(&key).unwrap_or_default();
+        let mut waiting = open.remove(&key).unwrap_or_default();
         // A suggestion for a segment that already counts for the code waits for nothing.
         waiting.retain(|segment, _| !by_segment.contains_key(segment));
         let ev = context.code_evidence(by_segment, waiting);
-        out.insert(code, ev);
+        match key {
+            (Scope::Tree, code) => out.insert(code, ev),
+            (Scope::AsCoded, code) => beside.insert(code, ev),
+        };
     }
     Evidence {
         include_suggestions,
         codes: out,
+        outside: beside,
         respondents,
         codings: counted,
         unlisted: population.unlisted().clone(),
         counting: None,
     }
 }
+
+/// How a code's evidence is gathered: with the codes under it (a configuration's code), or
+/// only its own codings (a code outside the configurations).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Scope {
+    Tree,
+    AsCoded,
+}
+
+/// A code a coding counts for, and how.
+type Target<'w> = (Scope, &'w str);
 
 /// The barrier codes each segment carries, among `quotes` that count.
 fn barriers_on<'q>(
@@ -562,6 +601,11 @@ impl Context<'_> {
         ev.voices = tallies.pooled.finish();
         ev.theory = tallies.theory.finish();
         ev.by_perspective = self.perspectives(&tallies);
+        ev.by_case_people = tallies
+            .cases
+            .iter()
+            .map(|(case, sets)| (case.clone(), sets.finish()))
+            .collect();
         ev.barriers = barred.into_iter().map(|(b, who)| (b, who.len())).collect();
         let quotes: Vec<EvidenceQuote> = ranked.iter().map(|q| self.quote(q)).collect();
         ev.quotes = spread(quotes);
@@ -601,9 +645,13 @@ impl Context<'_> {
         } else {
             &mut tallies.pooled
         };
+        let theory = self.reading.is_theory(&s.role);
         let mut sets = vec![main, tallies.groups.entry(group).or_default()];
         if let Some(part) = self.reading.part_of(s) {
             sets.push(tallies.parts.entry((group, part)).or_default());
+        }
+        if !theory {
+            sets.push(tallies.cases.entry(case_of(s)).or_default());
         }
         sets
     }
@@ -702,6 +750,8 @@ struct Tallies {
     groups: BTreeMap<usize, VoiceSets>,
     /// Per perspective and value of the attribute it is split by.
     parts: BTreeMap<(usize, String), VoiceSets>,
+    /// Per case (`—` for none), everyone but the theory's authors.
+    cases: BTreeMap<String, VoiceSets>,
 }
 
 /// How good a quote is, smallest first: confirmed before suggested, then the higher score
@@ -811,7 +861,17 @@ keywords = ["d"]
         let segments: Vec<Segment> = quotes.iter().map(|q| q.segment.clone()).collect();
         population.add_document(&segments);
         let wanted: BTreeSet<String> = ["m.1".to_string()].into();
-        gather(&wanted, &set.codes(), quotes, &population, false, reading).of("m.1")
+        let outside = BTreeSet::new();
+        gather(
+            &wanted,
+            &outside,
+            &set.codes(),
+            quotes,
+            &population,
+            false,
+            reading,
+        )
+        .of("m.1")
     }
 
     fn perspectives(theory: bool) -> Reading {

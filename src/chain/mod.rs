@@ -112,6 +112,18 @@ impl Model {
             .collect()
     }
 
+    /// Every code no configuration names and that is under no code one names (a theme that
+    /// came up beside the theory): the report counts these apart, so nothing coded vanishes.
+    pub(crate) fn outside_codes(&self) -> BTreeSet<String> {
+        let named = self.named_codes();
+        let codes = self.codes();
+        codes
+            .iter()
+            .filter(|c| !codes.lineage(&c.id).iter().any(|a| named.contains(&a.id)))
+            .map(|c| c.id.clone())
+            .collect()
+    }
+
     /// The evidence in `study` for every code the configurations name, and for `extra` codes.
     pub fn evidence(
         &self,
@@ -144,6 +156,7 @@ impl Model {
             .flat_map(|w| codes.with_descendants(w))
             .map(str::to_string)
             .chain(reading.barriers.iter().cloned())
+            .chain(self.outside_codes())
             .collect();
         // Suggestions are gathered even when they do not count: the evidence counts the open
         // ones, so a report can say what waits for review.
@@ -174,6 +187,7 @@ impl Model {
     ) -> Evidence {
         evidence::gather(
             &self.wanted(extra),
+            &self.outside_codes(),
             &self.codes(),
             quotes,
             population,

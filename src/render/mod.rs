@@ -11,6 +11,7 @@ mod metrics;
 mod output;
 pub mod png;
 pub mod report;
+mod sections;
 pub mod site;
 pub mod svg;
 

@@ -26,6 +26,7 @@ use crate::coding::Stance;
 use crate::coding::rule::Counting;
 use crate::error::Error;
 use crate::privacy::Identities;
+use crate::render::sections::Sections;
 use crate::render::{escape_html, excerpt};
 
 /// The built-in templates, by name: the full report and the one-page summary.
@@ -77,6 +78,9 @@ pub(crate) struct ReportData {
     /// The quotes shown in a readable version, with their verbatim words, once each in the
     /// order they first appear: the appendix of verbatim quotes.
     pub verbatim: Vec<QuoteView>,
+    /// The context factors, outcomes, interventions and actors, and the codes outside the
+    /// configurations ([`Sections`]).
+    pub sections: Sections,
 }
 
 /// The verdict rules as the report states them: written from [`RULES`], the rules
@@ -455,16 +459,17 @@ pub(crate) struct RespondentCell {
     pub single: bool,
 }
 
-/// One row of the case × mechanism matrix.
+/// One row of the case × mechanism matrix, counted in respondents as the text counts them:
+/// the theory's authors left out.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct MatrixRow {
     /// The mechanism's id.
     pub id: String,
     /// Its label.
     pub label: String,
-    /// Coded segments per case, in [`ReportData::cases`] order.
+    /// Respondents with a fragment coded with it, per case, in [`ReportData::cases`] order.
     pub cells: Vec<usize>,
-    /// Of which contradicting, per case.
+    /// Of whom contradicting it, per case.
     pub contradicting: Vec<usize>,
 }
 
@@ -479,6 +484,16 @@ fn join_with(items: &[String], separator: &str) -> String {
         [] => String::new(),
         [one] => one.clone(),
         [rest @ .., last] => format!("{} en {last}", rest.join(separator)),
+    }
+}
+
+/// A label fit to stand before ": verdict" (the summary's "label: verdict", a heading): its
+/// own colon ("Tegenmechanisme: taal en werk…") becomes a dash, so no line reads
+/// "Tegenmechanisme: …: doet zich voor".
+pub(crate) fn without_colon(label: &str) -> String {
+    match label.split_once(": ") {
+        Some((kind, rest)) => format!("{} — {}", kind.trim_end(), without_colon(rest)),
+        None => label.to_string(),
     }
 }
 
@@ -725,6 +740,7 @@ impl ReportData {
             matrix,
             legend: Legend::new(reading),
             verbatim,
+            sections: Sections::new(model, evidence),
         }
     }
 }
@@ -773,9 +789,9 @@ fn respondent_cells(evidence: &Evidence) -> Vec<RespondentCell> {
 fn matrix_row(m: &MechanismView, evidence: &Evidence, cases: &[String]) -> MatrixRow {
     let ev = evidence.of(&m.id);
     let cell = |case: &String, contra: bool| {
-        ev.by_case
+        ev.by_case_people
             .get(case)
-            .map_or(0, |s| if contra { s.contradicts } else { s.segments })
+            .map_or(0, |v| if contra { v.contradicts } else { v.people })
     };
     MatrixRow {
         id: m.id.clone(),
@@ -889,7 +905,7 @@ impl Views<'_> {
                             .get(&t.id)
                             .is_some_and(|code| code.kind == CodeKind::Mechanism)
                     })
-                    .map(|t| self.label(&t.id))
+                    .map(|t| without_colon(&self.label(&t.id)))
                     .collect()
             })
             .unwrap_or_default();
@@ -905,7 +921,7 @@ impl Views<'_> {
         let (verdict_key, word, warning) = judged(&ev.voices, subject);
         MechanismView {
             id: id.to_string(),
-            label: node.label.clone(),
+            label: without_colon(&node.label),
             steps: node.steps.clone(),
             happens_in: node.happens_in.clone(),
             triggered_by,
