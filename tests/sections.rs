@@ -16,6 +16,7 @@ const MANIFEST: &str = r#"
 name = "Kinderopvangstudie"
 language = "nl"
 transcripts = ["corpus"]
+analysis_variables = ["route"]
 
 [[documents]]
 file = "corpus/fg-beleid.txt"

@@ -12,11 +12,13 @@ use crate::common::{bundled_study, fixture_study, icamo};
 
 /// The lines of report.md that carry the theory's sentences: configuration and mechanism
 /// headings, the causal sentences, the conditions sentence, and what stands where a sentence
-/// cannot be written.
+/// cannot be written; from the first configuration's chapter to the last one's end (the
+/// chapters on context factors and the rest come after them).
 fn sentences(report: &str) -> String {
     report
         .lines()
         .skip_while(|l| !l.starts_with("## ICAMO"))
+        .take_while(|l| !l.starts_with("## ") || l.starts_with("## ICAMO"))
         .filter(|l| {
             l.starts_with("## ICAMO")
                 || l.starts_with("### ")

@@ -104,14 +104,14 @@ fn the_bundled_report_judges_people_per_perspective_and_states_its_rules() {
 
     // The counter-mechanism at work is bad news, and reads so.
     assert!(report.contains(
-        "| Tegenmechanisme: taal en werk zitten elkaar in de weg | 7 | 5 | 2 | 4 | 0 | 2 | 0 | ⚠ doet zich voor |"
+        "| Tegenmechanisme — taal en werk zitten elkaar in de weg | 7 | 5 | 2 | 4 | 0 | 2 | 0 | ⚠ doet zich voor |"
     ));
     assert!(
         summary.contains(
-            "**Tegenmechanisme: taal en werk zitten elkaar in de weg: ⚠ doet zich voor.**"
+            "**Tegenmechanisme — taal en werk zitten elkaar in de weg: ⚠ doet zich voor.**"
         )
     );
-    assert!(!report.contains("Tegenmechanisme: taal en werk zitten elkaar in de weg | 7 | 5 | 2 | 4 | 0 | 2 | 0 | herkend"));
+    assert!(!report.contains("Tegenmechanisme — taal en werk zitten elkaar in de weg | 7 | 5 | 2 | 4 | 0 | 2 | 0 | herkend"));
 }
 
 #[test]

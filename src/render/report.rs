@@ -1289,6 +1289,17 @@ mod tests {
     }
 
     #[test]
+    fn a_label_before_a_verdict_keeps_no_colon_of_its_own() {
+        assert_eq!(
+            without_colon("Tegenmechanisme: taal en werk zitten elkaar in de weg"),
+            "Tegenmechanisme — taal en werk zitten elkaar in de weg"
+        );
+        assert_eq!(without_colon("Motiveert en activeert"), "Motiveert en activeert");
+        // A time or a ratio has no space after its colon and stays.
+        assert_eq!(without_colon("Werk 2:1 taal"), "Werk 2:1 taal");
+    }
+
+    #[test]
     fn a_causal_sentence_needs_als_and_dan_and_leaves_out_what_is_not_written() {
         let full = Clauses {
             als: Some("de gemeente werkgevers een jobcoach aanbiedt"),
