@@ -18,8 +18,13 @@ use super::emit::say;
 ///                   mechanism the evidence table (role × stance) and the best quotes
 ///                   supporting, contradicting and nuancing it (cut at sentence ends with
 ///                   […], a short answer under its question, a coder's readable version and
-///                   translation); appendices with respondents per role and case, a case ×
-///                   mechanism matrix and the quotes shown readable, word for word
+///                   translation); a chapter each on the context factors (condition, barrier
+///                   or varies) and the outcomes, with respondents per perspective and quotes,
+///                   one on the interventions and actors, and one on the codes coded outside
+///                   every configuration, so nothing coded is left out; appendices with
+///                   respondents per role and case, a case × mechanism matrix in respondents,
+///                   the quotes shown readable, word for word, and how the report was made
+///                   (codebook version, codings counted, the command to make it again)
 ///   report.html     the same report with the figures drawn inline (SVG)
 ///   summary.md      a letter to a city council: how the study was done (sources, people per
 ///                   role, cases, period), the numbered conclusions with the advice that

@@ -1294,7 +1294,10 @@ mod tests {
             without_colon("Tegenmechanisme: taal en werk zitten elkaar in de weg"),
             "Tegenmechanisme — taal en werk zitten elkaar in de weg"
         );
-        assert_eq!(without_colon("Motiveert en activeert"), "Motiveert en activeert");
+        assert_eq!(
+            without_colon("Motiveert en activeert"),
+            "Motiveert en activeert"
+        );
         // A time or a ratio has no space after its colon and stays.
         assert_eq!(without_colon("Werk 2:1 taal"), "Werk 2:1 taal");
     }
