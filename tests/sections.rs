@@ -232,8 +232,8 @@ fn a_context_factor_counts_people_with_the_theorys_authors_apart() {
     // Samira names it twice and counts once; the policy author is not among the respondents.
     assert!(
         chapter.contains(
-            "| Kinderopvang | voorwaarde | institutioneel | ICAMO 1 | 3 | 2 | 4 | 1 |\n\
-             | Reistijd | belemmering | institutioneel | ICAMO 1 | 1 | 1 | 1 | 0 |\n"
+            "| Kinderopvang | voorwaarde | ICAMO 1 | 3 | 2 | 4 | 1 |\n\
+             | Reistijd | belemmering | ICAMO 1 | 1 | 1 | 1 | 0 |\n"
         ),
         "{chapter}"
     );

@@ -11,7 +11,6 @@ mod metrics;
 mod output;
 pub mod png;
 pub mod report;
-mod sections;
 pub mod site;
 pub mod svg;
 

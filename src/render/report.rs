@@ -26,8 +26,10 @@ use crate::coding::Stance;
 use crate::coding::rule::Counting;
 use crate::error::Error;
 use crate::privacy::Identities;
-use crate::render::sections::Sections;
 use crate::render::{escape_html, excerpt};
+
+mod sections;
+use sections::Sections;
 
 /// The built-in templates, by name: the full report and the one-page summary.
 pub(crate) const TEMPLATES: [(&str, &str); 2] = [

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use super::report::{QuoteView, quote_view};
+use super::{QuoteView, quote_view};
 use crate::chain::Model;
 use crate::chain::evidence::{CodeEvidence, Evidence, Voices};
 use crate::codebook::config::Slot;
