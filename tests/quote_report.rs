@@ -305,7 +305,9 @@ fn a_coders_file_without_the_new_columns_still_reads() {
         "{}",
         verbinding[1]
     );
-    assert!(!report.contains("Bijlage C") && !report.contains("*Vertaling:*"));
+    // No appendix of verbatim quotes; the appendix on how the report was made takes its letter.
+    assert!(!report.contains("Citaten letterlijk") && !report.contains("*Vertaling:*"));
+    assert!(report.contains("## Bijlage C — Verantwoording"));
 }
 
 #[test]

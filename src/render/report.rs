@@ -722,7 +722,15 @@ impl ReportData {
             }
             configurations.push(view);
         }
-        let verbatim = mark_repeats(&mut configurations);
+        let mut verbatim = mark_repeats(&mut configurations);
+        let sections = Sections::new(model, evidence);
+        // The sections' quotes shown in a readable version join the appendix of verbatim
+        // quotes after the mechanisms', once each.
+        for q in sections.shown_quotes() {
+            if q.verbatim.is_some() && !verbatim.iter().any(|v| v.segment == q.segment) {
+                verbatim.push(q.clone());
+            }
+        }
         ReportData {
             study: study_name.to_string(),
             codebooks: model
@@ -742,7 +750,7 @@ impl ReportData {
             matrix,
             legend: Legend::new(reading),
             verbatim,
-            sections: Sections::new(model, evidence),
+            sections,
         }
     }
 }

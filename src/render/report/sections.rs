@@ -193,6 +193,19 @@ impl Sections {
     }
 }
 
+impl Sections {
+    /// The quotes the built-in template shows, in its order: the context factors', the
+    /// outcomes', then those of the codes outside the configurations.
+    pub fn shown_quotes(&self) -> impl Iterator<Item = &QuoteView> {
+        self.context
+            .mentioned
+            .iter()
+            .chain(&self.outcomes.mentioned)
+            .chain(&self.outside)
+            .flat_map(|e| e.quotes.iter().chain(&e.theory_quotes))
+    }
+}
+
 /// `ICAMO 1` for `icamo1`, as the report's headings write it.
 fn configuration_name(id: &str) -> String {
     id.to_uppercase().replace("ICAMO", "ICAMO ")
