@@ -66,6 +66,8 @@ pub struct ReportOptions {
     /// Report even when some codings are orphaned (their words are in no transcript any
     /// more; see [`crate::coding::anchor`]); without it that is an error.
     pub allow_orphans: bool,
+    /// Figures in report.md as Mermaid blocks rather than images of figures/*.png.
+    pub mermaid: bool,
 }
 
 /// What coding did: the suggestions written, and the check of the inline tags' code ids.
@@ -350,6 +352,7 @@ fn write_report(
         figures: &figures,
         template: options.template.as_deref(),
         findings,
+        mermaid: options.mermaid,
     };
     let (changed, unchanged) = render::write(&[&figures, &report], &ctx, &dir)?;
     let written = Written {

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::evidence::Evidence;
 use crate::codebook::config::{Configuration, MechanismSpec};
 // The types a chart's nodes and edges carry, so a renderer needs only this module.
-pub use super::evidence::Counts;
+pub use super::evidence::{Counts, Voices};
 pub use super::graph::EdgeKind;
 use super::graph::edges;
 use super::verdict::{Verdict, verdict};
@@ -127,6 +127,7 @@ impl NodeSet<'_> {
             happens_in: Vec::new(),
             contradicted: verdict == Some(Verdict::Contradicted),
             verdict,
+            voices: evidence.voices,
             evidence: evidence.counts,
         });
         id
@@ -314,8 +315,11 @@ pub struct Node {
     /// label(s).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub happens_in: Vec<String>,
-    /// The evidence for the code (its coded segments).
+    /// The evidence for the code (its coded segments, the theory's authors included).
     pub evidence: Counts,
+    /// What everyone but the theory's authors said, in people: what the verdict weighs and
+    /// the figure and the report's text count.
+    pub voices: Voices,
     /// For a mechanism: whether its verdict is that the evidence contradicts it (drawn
     /// marked). Always false for other kinds.
     pub contradicted: bool,

@@ -94,6 +94,10 @@ pub(super) struct ReportOptions {
     /// more): they are left out, and listed. See `icamo codings --help`.
     #[arg(long)]
     allow_orphans: bool,
+    /// Draw the figures in report.md as Mermaid blocks (for GitHub, GitLab, Obsidian) instead
+    /// of images of figures/*.png (which paste into Word).
+    #[arg(long)]
+    mermaid: bool,
 }
 
 impl From<ReportOptions> for pipeline::ReportOptions {
@@ -103,6 +107,7 @@ impl From<ReportOptions> for pipeline::ReportOptions {
             template: o.template,
             out: o.out,
             allow_orphans: o.allow_orphans,
+            mermaid: o.mermaid,
         }
     }
 }

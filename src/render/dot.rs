@@ -21,24 +21,81 @@ use graphviz_rust::dot_structures::{
 use graphviz_rust::printer::{DotPrinter, PrinterContext};
 
 use crate::chain::chart::Chart;
+use crate::chain::verdict::{Subject, Verdict};
 use crate::render::escape_html;
-use crate::render::figure::{Block, BlockKind, Cluster, Figure, LineStyle, LinkKind, figure};
+use crate::render::figure::{
+    Block, BlockKind, COUNTERACTS, Cluster, Figure, LineStyle, LinkKind, figure,
+};
 
 /// The font the figures ask for, with fallbacks.
 pub(crate) const FONT: &str = "DejaVu Sans,Verdana,Arial,sans-serif";
 
-/// Fill and border colour of a box.
-pub(crate) fn colours(block: &Block) -> (&'static str, &'static str) {
+/// How a box is drawn: its colours, the width of its border and the border's dashes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct BoxStyle {
+    /// Fill colour.
+    pub fill: &'static str,
+    /// Border colour.
+    pub border: &'static str,
+    /// Border width, in pixels.
+    pub width: f64,
+    /// The border's dash pattern (SVG `stroke-dasharray`); `None` for a solid border.
+    pub dash: Option<&'static str>,
+}
+
+const fn style(
+    fill: &'static str,
+    border: &'static str,
+    width: f64,
+    dash: Option<&'static str>,
+) -> BoxStyle {
+    BoxStyle {
+        fill,
+        border,
+        width,
+        dash,
+    }
+}
+
+/// How a box is drawn: a mechanism or counter-mechanism by its verdict (each verdict its own
+/// look, so that "omstreden" cannot pass for "herkend" in colour or in grey print), other boxes
+/// by their kind.
+pub(crate) fn box_style(block: &Block) -> BoxStyle {
+    if let Some((verdict, subject)) = block.verdict {
+        return verdict_style(verdict, subject);
+    }
     if block.contradicted {
-        return ("#FDECEA", "#C0392B");
+        return style("#FDECEA", RED, 2.5, Some("6,3"));
     }
     match block.kind {
-        BlockKind::Interventions => ("#DCEAF7", "#4A78A8"),
-        BlockKind::Actors => ("#FDEBD0", "#B7791F"),
-        BlockKind::Mechanism => ("#E2F0D9", "#5C8F45"),
-        BlockKind::CounterMechanism => ("#FFF4F2", "#C0392B"),
-        BlockKind::Outcome | BlockKind::ChainLink => ("#ECE1F5", "#7D5BA6"),
-        BlockKind::Context => ("#F2F2F2", "#8C8C8C"),
+        BlockKind::Interventions => style("#DCEAF7", "#4A78A8", 1.2, None),
+        BlockKind::Actors => style("#FDEBD0", "#B7791F", 1.2, None),
+        BlockKind::Mechanism => style("#E2F0D9", "#5C8F45", 1.2, None),
+        BlockKind::CounterMechanism => style("#FFF4F2", RED, 1.2, Some("6,3")),
+        BlockKind::Outcome => style("#ECE1F5", "#7D5BA6", 1.2, None),
+        BlockKind::ChainLink => style("#ECE1F5", "#7D5BA6", 2.5, None),
+        BlockKind::Context => style("#F2F2F2", "#8C8C8C", 1.2, None),
+        BlockKind::Configuration => style("#F7F9FB", "#5A6B7D", 1.6, None),
+    }
+}
+
+/// The look of a verdict (see [`box_style`]).
+pub(crate) fn verdict_style(verdict: Verdict, subject: Subject) -> BoxStyle {
+    match (verdict, subject) {
+        (Verdict::Recognised, Subject::CounterMechanism) => style("#FDECEA", RED, 2.5, Some("6,3")),
+        (Verdict::WithReservations, Subject::CounterMechanism) => {
+            style("#FFF4F2", RED, 1.6, Some("6,3"))
+        }
+        (Verdict::Contradicted, Subject::CounterMechanism) => {
+            style("#FFFFFF", RED, 1.2, Some("2,3"))
+        }
+        (Verdict::Recognised, _) => style("#D5ECC8", "#2E7D32", 2.2, None),
+        (Verdict::WithReservations, _) => style("#EEF7E6", "#6A9F45", 1.6, Some("9,3")),
+        (Verdict::Contested, _) => style("#FFF0D6", "#D9822B", 2.2, Some("12,3,2,3")),
+        (Verdict::Contradicted, _) => style("#FDECEA", RED, 2.5, Some("6,3")),
+        (Verdict::Insufficient, _) => style("#EFEFEF", "#8C8C8C", 1.2, None),
+        (Verdict::NotDiscussed, _) => style("#FFFFFF", "#9A9A9A", 1.2, Some("2,3")),
+        (Verdict::AwaitingReview, _) => style("#E6EFF8", "#4A78A8", 1.6, Some("2,3")),
     }
 }
 
@@ -65,7 +122,7 @@ pub(crate) fn to_graph(chart: &Chart) -> Graph {
     }
     // The context box is placed below the mechanisms (see below); a drawn edge to them
     // would run round the mechanisms' frame.
-    for link in fig.links.iter().filter(|l| l.kind != LinkKind::Moderates) {
+    for link in &fig.links {
         stmts.push(Stmt::Edge(edge(
             &fig,
             link.from,
@@ -215,29 +272,25 @@ fn link_attributes(kind: LinkKind) -> Vec<Attribute> {
             attr("fontcolor", RED),
             attr("fontname", FONT),
             attr("fontsize", "9"),
-            attr("label", "werkt tegen"),
+            attr("label", COUNTERACTS),
         ],
-        LinkKind::Moderates => vec![],
     }
 }
 
 fn node(fig: &Figure, k: usize) -> Node {
     let block = &fig.blocks[k];
-    let (fill, border) = colours(block);
+    let look = box_style(block);
     let mut attrs = vec![
         Attribute(Id::Plain("label".into()), Id::Html(html_label(block))),
-        attr("fillcolor", fill),
-        attr("color", border),
+        attr("fillcolor", look.fill),
+        attr("color", look.border),
         attr("tooltip", &block.labels.join("\n")),
+        attr("penwidth", &look.width.to_string()),
     ];
-    match block.kind {
-        BlockKind::ChainLink => attrs.push(attr("penwidth", "2.5")),
-        BlockKind::CounterMechanism => attrs.push(attr("style", "rounded,filled,dashed")),
-        _ => {}
-    }
-    if block.contradicted {
-        attrs.push(attr("style", "rounded,filled,dashed"));
-        attrs.push(attr("penwidth", "2.5"));
+    match look.dash {
+        Some("2,3") => attrs.push(attr("style", "rounded,filled,dotted")),
+        Some(_) => attrs.push(attr("style", "rounded,filled,dashed")),
+        None => {}
     }
     Node::new(NodeId(quoted(&block.key), None), attrs)
 }
@@ -312,6 +365,7 @@ fn html_label(block: &Block) -> String {
                     format!("<FONT POINT-SIZE=\"9\" COLOR=\"{GREY}\">{text}</FONT>")
                 }
                 LineStyle::Warning => format!("<FONT COLOR=\"{RED}\"><B>{text}</B></FONT>"),
+                LineStyle::Verdict => format!("<B>{text}</B>"),
             }
         };
         out.push_str(&format!("<TR><TD ALIGN=\"LEFT\">{cell}</TD></TR>"));

@@ -11,11 +11,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::chain::chart::{Chart, ChartConfiguration, Counts, EdgeKind, Node, Step};
+use crate::chain::chart::{Chart, ChartConfiguration, EdgeKind, Node, Step, Voices};
+use crate::chain::verdict::{RULES, Subject, Verdict};
 use crate::codebook::ContextLevel;
 
 /// Where long labels wrap, in characters.
-pub(crate) const WRAP: usize = 32;
+pub(crate) const WRAP: usize = 29;
 
 /// How a line of a box is set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +33,8 @@ pub(crate) enum LineStyle {
     Evidence,
     /// The mark of a contradicted mechanism: bold and red.
     Warning,
+    /// A mechanism's verdict: bold.
+    Verdict,
 }
 
 /// One line of a box.
@@ -60,6 +63,8 @@ pub(crate) enum BlockKind {
     ChainLink,
     /// The configuration's context factors, listed per level.
     Context,
+    /// A whole configuration, summed up (the chain's overview).
+    Configuration,
 }
 
 /// One box of the figure.
@@ -71,6 +76,8 @@ pub(crate) struct Block {
     pub kind: BlockKind,
     /// Whether the evidence contradicts it (drawn marked).
     pub contradicted: bool,
+    /// A mechanism's or counter-mechanism's verdict, which its box is drawn in.
+    pub verdict: Option<(Verdict, Subject)>,
     /// Its lines, top to bottom.
     pub lines: Vec<Line>,
     /// The full labels of the chart nodes it stands for (unwrapped), for tooltips.
@@ -94,7 +101,8 @@ pub(crate) struct Cluster {
     pub blocks: Vec<usize>,
     /// Its mechanism boxes (a subset of `blocks`).
     pub mechanisms: Vec<usize>,
-    /// Its context box.
+    /// Its context box, which holds for the mechanisms as a group (drawn as a band under
+    /// them), not for any one of them.
     pub context: Option<usize>,
     /// The box the mechanisms hang from (the actors, else the interventions): a renderer
     /// that places the context box beside the mechanisms hangs it from this one too.
@@ -112,8 +120,6 @@ pub(crate) enum LinkKind {
     LeadsTo,
     /// Counter-mechanism → outcome.
     Counteracts,
-    /// Context → the mechanisms.
-    Moderates,
 }
 
 /// A link between two boxes.
@@ -140,6 +146,23 @@ pub(crate) struct Figure {
     pub links: Vec<Link>,
     /// Lines explaining how to read the figure (the evidence counts, the marks).
     pub legend: Vec<String>,
+    /// The verdicts the figure draws, in the order of the rules, mechanisms' first: the
+    /// legend shows each one's box.
+    pub verdicts: Vec<(Verdict, Subject)>,
+}
+
+/// The words of the counter-mechanism's edge.
+pub(crate) const COUNTERACTS: &str = "werkt tegen";
+
+/// The words before the legend's key of verdicts.
+pub(crate) const VERDICT_KEY: &str = "Oordeel:";
+
+/// A verdict's words in the legend's key: a counter-mechanism's own words say whose they are.
+pub(crate) fn key_words(verdict: Verdict, subject: Subject) -> String {
+    match subject {
+        Subject::Mechanism => verdict.word(subject).to_string(),
+        Subject::CounterMechanism => format!("tegenmechanisme {}", verdict.word(subject)),
+    }
 }
 
 /// `ICAMO 3` for the configuration id `icamo3`; the id itself otherwise.
@@ -258,23 +281,38 @@ fn dutch_list(items: &[String]) -> String {
     }
 }
 
-/// The evidence lines of a mechanism: `12 fragmenten · 9 + · 2 − · 1 ~`, `5 respondenten`.
-pub(crate) fn evidence_lines(c: &Counts) -> Vec<String> {
-    if c.segments == 0 {
+/// The evidence lines of a mechanism, counted as the report's text counts them (in people,
+/// the theory's authors left out): `7 fragmenten van 6 respondenten`, `+ 4 · − 1 · ~ 2`.
+pub(crate) fn evidence_lines(v: &Voices) -> Vec<String> {
+    if v.fragments == 0 {
         return vec!["nog geen gecodeerde fragmenten".to_string()];
     }
-    let mut first = count(c.segments, "fragment", "fragmenten");
-    if c.supports + c.contradicts + c.nuance > 0 {
-        first.push_str(&format!(
-            " · {} + · {} − · {} ~",
-            c.supports, c.contradicts, c.nuance
-        ));
+    let mut lines = vec![format!(
+        "{} van {}",
+        count(v.fragments, "fragment", "fragmenten"),
+        count(v.people, "respondent", "respondenten")
+    )];
+    if v.stanced > 0 {
+        let mut stances = format!("+ {} · − {} · ~ {}", v.supports, v.contradicts, v.nuance);
+        if v.barred > 0 {
+            stances.push_str(&format!(" · belemmering {}", v.barred));
+        }
+        lines.push(stances);
     }
-    vec![first, count(c.respondents, "respondent", "respondenten")]
+    lines
 }
 
-/// The mark on a contradicted mechanism.
+/// A verdict as a box shows it: `Oordeel: herkend`, marked ⚠ when it is bad news.
+pub(crate) fn verdict_text(verdict: Verdict, subject: Subject) -> String {
+    let mark = if verdict.warns(subject) { "⚠ " } else { "" };
+    format!("Oordeel: {mark}{}", verdict.word(subject))
+}
+
+/// The mark on a contradicted box that has no verdict line.
 pub(crate) const CONTRADICTED: &str = "⚠ weersproken door het bewijs";
+
+/// The heading of a configuration's context box: the factors hold for all its mechanisms.
+pub(crate) const CONTEXT_HEADING: &str = "Context (geldt voor alle mechanismen)";
 
 /// The heading of a context level.
 fn level_heading(level: Option<ContextLevel>) -> &'static str {
@@ -304,7 +342,12 @@ fn push_wrapped(lines: &mut Vec<Line>, style: LineStyle, text: &str) {
 
 /// A list item: `• label`, continuation lines indented.
 fn push_item(lines: &mut Vec<Line>, text: &str) {
-    for (i, t) in wrap(text, WRAP - 2).into_iter().enumerate() {
+    push_item_at(lines, text, WRAP);
+}
+
+/// A list item in a column `width` characters wide.
+fn push_item_at(lines: &mut Vec<Line>, text: &str, width: usize) {
+    for (i, t) in wrap(text, width - 2).into_iter().enumerate() {
         let text = if i == 0 {
             format!("• {t}")
         } else {
@@ -403,7 +446,6 @@ struct ClusterBoxes<'c> {
     mechanisms: Vec<(&'c str, usize)>,
     counter_mechanisms: Vec<usize>,
     outcome: usize,
-    context: Option<usize>,
 }
 
 impl ClusterBoxes<'_> {
@@ -497,6 +539,7 @@ impl<'a> Builder<'a> {
             key: id.to_string(),
             kind: BlockKind::ChainLink,
             contradicted,
+            verdict: None,
             lines,
             labels: vec![label],
             columns: Vec::new(),
@@ -571,7 +614,6 @@ impl<'a> Builder<'a> {
             mechanisms,
             counter_mechanisms,
             outcome,
-            context,
         };
         self.link_cluster(c, &boxes);
         Cluster {
@@ -622,6 +664,7 @@ impl<'a> Builder<'a> {
             key: format!("{}/interventies", c.id),
             kind: BlockKind::Interventions,
             contradicted: false,
+            verdict: None,
             lines,
             labels,
             columns: Vec::new(),
@@ -654,6 +697,7 @@ impl<'a> Builder<'a> {
             key: format!("{}/actoren", c.id),
             kind: BlockKind::Actors,
             contradicted: false,
+            verdict: None,
             lines,
             labels,
             columns: Vec::new(),
@@ -673,7 +717,13 @@ impl<'a> Builder<'a> {
             format!("{number} · {label}")
         };
         push_wrapped(&mut lines, LineStyle::Strong, &title);
+        let subject = if heading_text.is_some() {
+            Subject::CounterMechanism
+        } else {
+            Subject::Mechanism
+        };
         let node = self.nodes.get(id);
+        let mut verdict = None;
         if let Some(n) = node {
             let many = n.steps.len() > 1;
             for (i, s) in n.steps.iter().enumerate() {
@@ -694,15 +744,22 @@ impl<'a> Builder<'a> {
                     &format!("bij {}", dutch_list(&actors)),
                 );
             }
-            for t in evidence_lines(&n.evidence) {
+            for t in evidence_lines(&n.voices) {
                 lines.push(Line {
                     style: LineStyle::Evidence,
                     text: t,
                 });
             }
+            // The verdict the chart was given: never judged again here.
+            verdict = n.verdict.map(|v| (v, subject));
+            if let Some((v, s)) = verdict {
+                push_wrapped(&mut lines, LineStyle::Verdict, &verdict_text(v, s));
+            }
         }
         let contradicted = self.contradicted(id);
-        push_warning(&mut lines, contradicted);
+        if verdict.is_none() {
+            push_warning(&mut lines, contradicted);
+        }
         Block {
             key: id.to_string(),
             kind: if heading_text.is_some() {
@@ -711,6 +768,7 @@ impl<'a> Builder<'a> {
                 BlockKind::Mechanism
             },
             contradicted,
+            verdict,
             lines,
             labels: vec![label],
             columns: Vec::new(),
@@ -730,6 +788,7 @@ impl<'a> Builder<'a> {
             key: c.outcome.clone(),
             kind: BlockKind::Outcome,
             contradicted,
+            verdict: None,
             lines,
             labels: vec![label],
             columns: Vec::new(),
@@ -757,14 +816,23 @@ impl<'a> Builder<'a> {
         let mut lines = Vec::new();
         let mut labels = Vec::new();
         let mut columns = Vec::new();
-        heading(&mut lines, "Context");
+        heading(&mut lines, CONTEXT_HEADING);
+        // The columns share the width of the mechanisms' frame.
+        let width = match by_level.len() {
+            1 => 2 * WRAP + 6,
+            2 => WRAP + 2,
+            _ => WRAP * 2 / 3,
+        };
         for (_, level, factors) in by_level {
-            let mut column = vec![Line {
-                style: LineStyle::Strong,
-                text: level_heading(level).to_string(),
-            }];
+            let mut column = Vec::new();
+            for t in wrap(level_heading(level), width) {
+                column.push(Line {
+                    style: LineStyle::Strong,
+                    text: t,
+                });
+            }
             for f in factors {
-                push_item(&mut column, &f);
+                push_item_at(&mut column, &f, width);
                 labels.push(f);
             }
             lines.extend(column.iter().cloned());
@@ -774,6 +842,7 @@ impl<'a> Builder<'a> {
             key: format!("{}/context", c.id),
             kind: BlockKind::Context,
             contradicted: false,
+            verdict: None,
             lines,
             labels,
             columns,
@@ -810,13 +879,31 @@ impl<'a> Builder<'a> {
             }
         }
         for &(m, km) in mechs {
-            let mut onward = false;
-            for &(o, ko) in mechs {
+            let mut onward = Vec::new();
+            for (j, &(o, ko)) in mechs.iter().enumerate() {
                 if o != m && self.has_edge(&c.id, m, o, &[EdgeKind::LeadsTo]) {
                     self.link(km, ko, LinkKind::LeadsTo);
-                    onward = true;
+                    onward.push(format!("M{}", j + 1));
                 }
             }
+            // Said in the box too: a figure that sets mechanisms side by side draws no
+            // edge between them.
+            if !onward.is_empty() {
+                let note = format!("leidt tot {}", dutch_list(&onward));
+                let lines = &mut self.blocks[km].lines;
+                let at = lines
+                    .iter()
+                    .position(|l| l.style == LineStyle::Evidence)
+                    .unwrap_or(lines.len());
+                lines.insert(
+                    at,
+                    Line {
+                        style: LineStyle::Note,
+                        text: note,
+                    },
+                );
+            }
+            let onward = !onward.is_empty();
             // A mechanism the chart leads nowhere still serves the outcome.
             if !onward || self.has_edge(&c.id, m, &c.outcome, &[EdgeKind::LeadsTo]) {
                 self.link(km, boxes.outcome, LinkKind::LeadsTo);
@@ -830,9 +917,6 @@ impl<'a> Builder<'a> {
                 self.link(t, boxes.outcome, LinkKind::LeadsTo);
             }
         }
-        if let (Some(ctx), Some(&(_, m))) = (boxes.context, mechs.last()) {
-            self.link(ctx, m, LinkKind::Moderates);
-        }
     }
 }
 
@@ -845,22 +929,182 @@ fn legend(chart: &Chart) -> Vec<String> {
     };
     vec![
         format!(
-            "Mechanisme: proces ⇒ subdoel · bewijs: gecodeerde fragmenten, + ondersteunt, − weerspreekt, ~ nuanceert ({basis})"
+            "Mechanisme: proces ⇒ subdoel. Bewijs: gecodeerde fragmenten en respondenten, zoals in de tekst geteld ({basis}); + ondersteunt, − weerspreekt, ~ nuanceert, in respondenten."
         ),
-        "Rood gestreept: weersproken door het bewijs, of een tegenmechanisme (werkt tegen de uitkomst)".to_string(),
+        format!(
+            "Een tegenmechanisme werkt de uitkomst tegen (rode stippellijn, ‘{COUNTERACTS}’). De context geldt voor alle mechanismen van de configuratie."
+        ),
     ]
+}
+
+/// The verdicts `blocks` are drawn in, in the order of the rules, mechanisms' before
+/// counter-mechanisms'.
+fn verdicts_drawn(blocks: &[Block]) -> Vec<(Verdict, Subject)> {
+    let mut out = Vec::new();
+    for subject in [Subject::Mechanism, Subject::CounterMechanism] {
+        for rule in &RULES {
+            let v = (rule.verdict, subject);
+            // A counter-mechanism's verdict in the mechanisms' words is drawn as theirs.
+            let same = |&(w, s): &(Verdict, Subject)| w.word(s) == rule.verdict.word(subject);
+            if blocks.iter().any(|b| b.verdict == Some(v)) && !out.iter().any(same) {
+                out.push(v);
+            }
+        }
+    }
+    out
 }
 
 /// Builds the figure of `chart`.
 pub(crate) fn figure(chart: &Chart) -> Figure {
     let mut b = Builder::new(chart);
     let clusters = chart.configurations.iter().map(|c| b.cluster(c)).collect();
+    let verdicts = verdicts_drawn(&b.blocks);
     Figure {
         blocks: b.blocks,
         clusters,
         shared: b.shared,
         links: b.links.into_iter().collect(),
         legend: legend(chart),
+        verdicts,
+    }
+}
+
+/// The chain at a glance, for a report page: one box per configuration (its title and its
+/// mechanisms' verdicts), the node that links them, and the last outcome. The details are in
+/// the figure of each configuration.
+pub(crate) struct Overview {
+    /// The boxes: configurations, then the outcomes.
+    pub blocks: Vec<Block>,
+    /// The configurations' boxes by stage along the chain (those that produce a link first).
+    pub stages: Vec<Vec<usize>>,
+    /// Each configuration's box and the box of its outcome.
+    pub outcomes: Vec<(usize, usize)>,
+    /// Each outcome that is another configuration's intervention, and that configuration's box.
+    pub onward: Vec<(usize, usize)>,
+    /// How to read it.
+    pub legend: Vec<String>,
+}
+
+/// The overview of `chart` (see [`Overview`]).
+pub(crate) fn overview(chart: &Chart) -> Overview {
+    let nodes: BTreeMap<&str, &Node> = chart.nodes.iter().map(|n| (n.id.as_str(), n)).collect();
+    let mut blocks = Vec::new();
+    let mut stage_of: Vec<usize> = vec![0; chart.configurations.len()];
+    // A configuration comes after those whose outcome it takes as intervention.
+    for _ in 0..chart.configurations.len() {
+        for (i, c) in chart.configurations.iter().enumerate() {
+            for (j, d) in chart.configurations.iter().enumerate() {
+                if i != j && c.interventions.contains(&d.outcome) {
+                    stage_of[i] = stage_of[i].max(stage_of[j] + 1);
+                }
+            }
+        }
+    }
+    for c in &chart.configurations {
+        let mut lines = Vec::new();
+        push_wrapped(&mut lines, LineStyle::Strong, &short_name(&c.id));
+        for t in wrap(c.title.trim(), WRAP - 7) {
+            lines.push(Line {
+                style: LineStyle::Text,
+                text: t,
+            });
+        }
+        // The mechanisms by verdict, in the order of the rules.
+        let mut by_verdict: Vec<(String, Vec<String>)> = Vec::new();
+        for rule in RULES.iter().rev() {
+            let numbers: Vec<String> = c
+                .mechanisms
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| {
+                    nodes.get(m.as_str()).and_then(|n| n.verdict) == Some(rule.verdict)
+                })
+                .map(|(i, _)| format!("M{}", i + 1))
+                .collect();
+            if !numbers.is_empty() {
+                by_verdict.push((rule.verdict.word(Subject::Mechanism).to_string(), numbers));
+            }
+        }
+        for (word, numbers) in by_verdict {
+            push_wrapped(
+                &mut lines,
+                LineStyle::Evidence,
+                &format!("{}: {word}", dutch_list(&numbers)),
+            );
+        }
+        for k in &c.counter_mechanisms {
+            if let Some(v) = nodes.get(k.as_str()).and_then(|n| n.verdict) {
+                push_wrapped(
+                    &mut lines,
+                    LineStyle::Evidence,
+                    &format!("tegenmechanisme: {}", v.word(Subject::CounterMechanism)),
+                );
+            }
+        }
+        blocks.push(Block {
+            key: c.id.clone(),
+            kind: BlockKind::Configuration,
+            contradicted: false,
+            verdict: None,
+            lines,
+            labels: vec![cluster_title(c)],
+            columns: Vec::new(),
+            header: 0,
+        });
+    }
+    let mut outcomes = Vec::new();
+    let mut onward = Vec::new();
+    let mut outcome_box: BTreeMap<&str, usize> = BTreeMap::new();
+    for (ci, c) in chart.configurations.iter().enumerate() {
+        let k = *outcome_box.entry(c.outcome.as_str()).or_insert_with(|| {
+            let label = nodes
+                .get(c.outcome.as_str())
+                .map_or_else(|| c.outcome.clone(), |n| n.label.trim().to_string());
+            let mut lines = Vec::new();
+            heading(&mut lines, "Uitkomst");
+            for t in wrap(&label, WRAP - 4) {
+                lines.push(Line {
+                    style: LineStyle::Strong,
+                    text: t,
+                });
+            }
+            blocks.push(Block {
+                key: c.outcome.clone(),
+                kind: BlockKind::Outcome,
+                contradicted: false,
+                verdict: None,
+                lines,
+                labels: vec![label],
+                columns: Vec::new(),
+                header: 0,
+            });
+            blocks.len() - 1
+        });
+        outcomes.push((ci, k));
+    }
+    for (ci, c) in chart.configurations.iter().enumerate() {
+        for i in &c.interventions {
+            if let Some(&k) = outcome_box.get(i.as_str()) {
+                onward.push((k, ci));
+                blocks[k].kind = BlockKind::ChainLink;
+            }
+        }
+    }
+    let stages = (0..=stage_of.iter().copied().max().unwrap_or(0))
+        .map(|s| {
+            (0..chart.configurations.len())
+                .filter(|&i| stage_of[i] == s)
+                .collect()
+        })
+        .collect();
+    Overview {
+        blocks,
+        stages,
+        outcomes,
+        onward,
+        legend: vec![
+            "Per configuratie staat het oordeel over elk van haar mechanismen (M1, M2, …), zoals in de tekst. De figuur van elke configuratie toont de mechanismen, hun context en het bewijs.".to_string(),
+        ],
     }
 }
 
@@ -902,25 +1146,32 @@ mod tests {
     }
 
     #[test]
-    fn evidence_is_counted_in_dutch() {
-        let c = Counts {
-            segments: 12,
-            respondents: 5,
-            supports: 9,
-            contradicts: 2,
-            nuance: 1,
-            barriers: 0,
+    fn evidence_is_counted_in_people_as_the_text_counts_it() {
+        let v = Voices {
+            fragments: 7,
+            people: 6,
+            cases: 2,
+            supports: 4,
+            contradicts: 1,
+            nuance: 2,
+            barred: 0,
+            stanced: 6,
+            open: 0,
         };
         assert_eq!(
-            evidence_lines(&c),
-            ["12 fragmenten · 9 + · 2 − · 1 ~", "5 respondenten"]
+            evidence_lines(&v),
+            ["7 fragmenten van 6 respondenten", "+ 4 · − 1 · ~ 2"]
         );
-        let one = Counts {
-            segments: 1,
-            respondents: 1,
-            ..Counts::default()
+        let one = Voices {
+            fragments: 1,
+            people: 1,
+            ..Voices::default()
         };
-        assert_eq!(evidence_lines(&one), ["1 fragment", "1 respondent"]);
+        assert_eq!(evidence_lines(&one), ["1 fragment van 1 respondent"]);
+        assert_eq!(
+            verdict_text(Verdict::Recognised, Subject::CounterMechanism),
+            "Oordeel: ⚠ doet zich voor"
+        );
     }
 
     #[test]

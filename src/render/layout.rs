@@ -1,24 +1,20 @@
-//! The built-in layout: each configuration is laid out on its own by layout-rs (left to right:
-//! interventions → actors → mechanisms → outcome) and framed as a panel with its title on top
-//! and its context box below, like a Graphviz cluster. The panels are then placed in stages
-//! along the chain: the configurations that produce a shared node (the chain link) stacked in
-//! one column, the shared node in the gap after them, the configurations that take it as
-//! intervention in the next column. Edges between panels run through the gaps, so they never
-//! cross a panel.
+//! The built-in layout, sized for a report page: each configuration is a panel laid out top
+//! to bottom (title; interventions → actors; the mechanisms in two columns inside a frame,
+//! with the context as a band at the frame's foot, since it holds for all of them; then the
+//! outcome, with any counter-mechanism beside it and its "werkt tegen" edge). A panel is
+//! about 600 pixels wide, so its 12-pixel text prints at 9 points or more when the figure
+//! is 16 cm wide (A4 portrait). Several configurations are placed in stages along the chain:
+//! the configurations that produce a shared node (the chain link) stacked in one column, the
+//! shared node in the gap after them, the configurations that take it as intervention in the
+//! next column. Edges between panels run through the gaps, so they never cross a panel.
 //!
 //! Everything here is arithmetic on the sizes [`crate::render::metrics`] gives, so the same
 //! figure always gives the same scene.
 
 use std::collections::BTreeMap;
 
-use ::layout::core::base::Orientation;
-use ::layout::core::format::{ClipHandle, RenderBackend};
-use ::layout::core::geometry::{Point, Position};
-use ::layout::core::style::{LineStyleKind, StyleAttr};
-use ::layout::std_shapes::shapes::{Arrow, Element, LineEndKind, ShapeKind};
-use ::layout::topo::layout::VisualGraph;
-
-use crate::render::figure::{Block, BlockKind, Cluster, Figure, Line, LineStyle, LinkKind};
+use crate::chain::verdict::{Subject, Verdict};
+use crate::render::figure::{Block, BlockKind, COUNTERACTS, Figure, Line, LineStyle, Overview};
 use crate::render::metrics::text_width;
 
 // Sizes, in pixels.
@@ -27,31 +23,63 @@ pub(crate) const PAD_X: f64 = 10.0;
 /// Inner padding of a box, top and bottom.
 pub(crate) const PAD_Y: f64 = 7.0;
 /// Font size of the legend.
-pub(crate) const LEGEND_SIZE: f64 = 11.0;
+pub(crate) const LEGEND_SIZE: f64 = 12.0;
 /// Font size of a configuration's title.
 pub(crate) const TITLE_SIZE: f64 = 16.0;
 /// Space around the whole figure.
 pub(crate) const MARGIN: f64 = 16.0;
-/// Space between layout-rs's columns, and between boxes in a column.
-const GAP_COLUMNS: f64 = 64.0;
-const GAP_BOXES: f64 = 24.0;
+/// The width of a panel's content: two columns and the gap between them.
+pub(crate) const CONTENT: f64 = 540.0;
+/// The gap between the two columns of a row.
+const GAP: f64 = 40.0;
+/// The width of a column.
+const COLUMN: f64 = (CONTENT - GAP) / 2.0;
+/// Vertical space an arrow between rows takes.
+const ROW_GAP: f64 = 34.0;
+/// Padding inside the mechanisms' frame, and the gap between the boxes in it.
+const FRAME_PAD: f64 = 12.0;
+const FRAME_GAP: f64 = 16.0;
 /// Padding inside a panel.
-const PANEL_PAD: f64 = 14.0;
-/// Space between the title and the boxes, and between the boxes and the context box.
-const PANEL_GAP: f64 = 18.0;
+pub(crate) const PANEL_PAD: f64 = 14.0;
+/// Space between the title and the boxes.
+const PANEL_GAP: f64 = 14.0;
 /// Space between panels in a column, and the width of the gaps beside a shared node.
 const STACK_GAP: f64 = 28.0;
 const CHANNEL: f64 = 56.0;
+/// The size of the words on the counter-mechanism's edge.
+pub(crate) const EDGE_LABEL_SIZE: f64 = 12.0;
+
+/// A point, or a distance, in pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub(crate) struct Point {
+    /// Rightwards.
+    pub x: f64,
+    /// Downwards.
+    pub y: f64,
+}
+
+impl Point {
+    pub(crate) fn new(x: f64, y: f64) -> Point {
+        Point { x, y }
+    }
+    pub(crate) fn zero() -> Point {
+        Point::default()
+    }
+    pub(crate) fn add(self, d: Point) -> Point {
+        Point::new(self.x + d.x, self.y + d.y)
+    }
+}
 
 /// Font size, weight, slant and colour of a line style.
 pub(crate) fn font(style: LineStyle) -> (f64, bool, bool, &'static str) {
     match style {
-        LineStyle::Heading => (10.0, true, false, "#555555"),
+        LineStyle::Heading => (12.0, true, false, "#444444"),
         LineStyle::Strong => (13.0, true, false, "#000000"),
         LineStyle::Text => (12.0, false, false, "#000000"),
         LineStyle::Note => (12.0, false, true, "#222222"),
-        LineStyle::Evidence => (11.0, false, false, "#555555"),
+        LineStyle::Evidence => (12.0, false, false, "#444444"),
         LineStyle::Warning => (12.0, true, false, "#C0392B"),
+        LineStyle::Verdict => (12.0, true, false, "#000000"),
     }
 }
 
@@ -61,7 +89,7 @@ pub(crate) fn line_height(size: f64) -> f64 {
 }
 
 /// Space between the columns of a box set in columns.
-const COLUMN_GAP: f64 = 18.0;
+const COLUMN_GAP: f64 = 14.0;
 
 /// A line of a box placed: its offset from the box's top-left corner (left edge, top of the
 /// line) and the line.
@@ -104,7 +132,7 @@ pub(crate) fn set_block(block: &Block) -> (Point, Vec<Placed<'_>>) {
 }
 
 /// Width and height of a box.
-fn block_size(block: &Block) -> Point {
+pub(crate) fn block_size(block: &Block) -> Point {
     set_block(block).0
 }
 
@@ -122,13 +150,19 @@ pub(crate) struct Rect {
 }
 
 impl Rect {
-    fn right(&self) -> f64 {
+    pub(crate) fn right(&self) -> f64 {
         self.x + self.w
     }
-    fn bottom(&self) -> f64 {
+    pub(crate) fn bottom(&self) -> f64 {
         self.y + self.h
     }
-    fn moved(&self, d: Point) -> Rect {
+    pub(crate) fn middle(&self) -> f64 {
+        self.y + self.h / 2.0
+    }
+    pub(crate) fn centre(&self) -> f64 {
+        self.x + self.w / 2.0
+    }
+    pub(crate) fn moved(&self, d: Point) -> Rect {
         Rect {
             x: self.x + d.x,
             y: self.y + d.y,
@@ -146,8 +180,6 @@ pub(crate) enum Seg {
     L(Point),
     /// Cubic Bézier: two control points and the end.
     C(Point, Point, Point),
-    /// Smooth cubic Bézier: second control point and the end.
-    S(Point, Point),
 }
 
 impl Seg {
@@ -156,14 +188,6 @@ impl Seg {
             Seg::M(a) => Seg::M(a.add(d)),
             Seg::L(a) => Seg::L(a.add(d)),
             Seg::C(a, b, c) => Seg::C(a.add(d), b.add(d), c.add(d)),
-            Seg::S(a, b) => Seg::S(a.add(d), b.add(d)),
-        }
-    }
-    fn points(&self) -> Vec<Point> {
-        match *self {
-            Seg::M(a) | Seg::L(a) => vec![a],
-            Seg::C(a, b, c) => vec![a, b, c],
-            Seg::S(a, b) => vec![a, b],
         }
     }
 }
@@ -175,8 +199,6 @@ pub(crate) enum Stroke {
     Edge { arrow: bool },
     /// A counter-mechanism's edge: dashed red, with a bar at the end or without.
     Counter { arrow: bool },
-    /// The context box's dotted tie to the mechanisms.
-    Tie,
 }
 
 /// A path and how it is drawn.
@@ -186,6 +208,36 @@ pub(crate) struct Path {
     pub segs: Vec<Seg>,
     /// How it is drawn.
     pub stroke: Stroke,
+}
+
+impl Path {
+    fn moved(&self, d: Point) -> Path {
+        Path {
+            segs: self.segs.iter().map(|s| s.moved(d)).collect(),
+            stroke: self.stroke,
+        }
+    }
+}
+
+/// Words set beside an edge (the counter-mechanism's "werkt tegen"): where the text starts
+/// on its baseline, and the text.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct EdgeLabel {
+    /// Start of the baseline.
+    pub at: Point,
+    /// The words.
+    pub text: String,
+}
+
+/// One entry of the legend's key: a small box drawn as a verdict is, and the verdict's words.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Swatch {
+    /// The small box.
+    pub rect: Rect,
+    /// The verdict and whom it is about.
+    pub verdict: (Verdict, Subject),
+    /// Where the words start, on their baseline.
+    pub text_at: Point,
 }
 
 /// The figure laid out: what to draw where, in absolute coordinates.
@@ -198,129 +250,49 @@ pub(crate) struct Scene {
     /// Each configuration's frame (index into the figure's clusters, frame); its title goes in
     /// the top-left corner.
     pub panels: Vec<(usize, Rect)>,
+    /// Each configuration's frame round its mechanisms and their context (index into the
+    /// figure's clusters, frame), its heading in the top-left corner.
+    pub groups: Vec<(usize, Rect)>,
     /// Each box (index into the figure's blocks, where).
     pub boxes: Vec<(usize, Rect)>,
-    /// Edges and ties, drawn over the boxes.
+    /// Edges, drawn over the boxes.
     pub paths: Vec<Path>,
-    /// Where the legend's first baseline starts (one line every `line_height(LEGEND_SIZE)`).
-    pub legend: Point,
+    /// Words on edges.
+    pub labels: Vec<EdgeLabel>,
+    /// The legend's key of verdicts.
+    pub swatches: Vec<Swatch>,
+    /// The legend's lines, each with the start of its baseline.
+    pub legend: Vec<(Point, String)>,
 }
 
-/// What layout-rs drew, collected.
-#[derive(Default)]
-struct Canvas {
-    rects: Vec<(Item, Rect)>,
-    arrows: Vec<(usize, Vec<(Point, Point)>)>,
+/// The heading of the frame round a configuration's mechanisms.
+pub(crate) const GROUP_HEADING: &str = "Mechanismen";
+
+/// A configuration's title in lines that fit a panel.
+pub(crate) fn title_lines(title: &str) -> Vec<String> {
+    wrap_to(title, TITLE_SIZE, true, CONTENT)
 }
 
-/// What a layout-rs node stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Item {
-    /// A box of the figure.
-    Block(usize),
-    /// A junction on the panel's edge standing for a shared box; `true` for counter-mechanisms'
-    /// edges into it.
-    Stub(usize, bool),
-}
-
-impl Item {
-    fn code(self) -> String {
-        match self {
-            Item::Block(k) => format!("b{k}"),
-            Item::Stub(k, false) => format!("s{k}"),
-            Item::Stub(k, true) => format!("r{k}"),
-        }
-    }
-    fn parse(s: &str) -> Option<Item> {
-        let n = s.get(1..)?.parse().ok()?;
-        match s.get(..1)? {
-            "b" => Some(Item::Block(n)),
-            "s" => Some(Item::Stub(n, false)),
-            "r" => Some(Item::Stub(n, true)),
-            _ => None,
-        }
-    }
-}
-
-impl RenderBackend for Canvas {
-    fn draw_rect(
-        &mut self,
-        xy: Point,
-        size: Point,
-        _look: &StyleAttr,
-        properties: Option<String>,
-        _clip: Option<ClipHandle>,
-    ) {
-        if let Some(item) = properties.as_deref().and_then(Item::parse) {
-            self.rects.push((
-                item,
-                Rect {
-                    x: xy.x,
-                    y: xy.y,
-                    w: size.x,
-                    h: size.y,
-                },
-            ));
-        }
-    }
-
-    fn draw_line(&mut self, _: Point, _: Point, _: &StyleAttr, _: Option<String>) {}
-
-    fn draw_circle(&mut self, _: Point, _: Point, _: &StyleAttr, _: Option<String>) {}
-
-    fn draw_text(&mut self, _: Point, _: &str, _: &StyleAttr) {}
-
-    fn draw_arrow(
-        &mut self,
-        path: &[(Point, Point)],
-        _dashed: bool,
-        _head: (bool, bool),
-        _look: &StyleAttr,
-        properties: Option<String>,
-        _text: &str,
-    ) {
-        if let Some(i) = properties.and_then(|p| p.strip_prefix('e')?.parse().ok()) {
-            self.arrows.push((i, path.to_vec()));
-        }
-    }
-
-    fn create_clip(&mut self, _: Point, _: Point, _: usize) -> ClipHandle {
-        0
-    }
-}
-
-fn element(size: Point, item: Item) -> Element {
-    let mut e = Element::create_with_properties(
-        ShapeKind::Box(String::new()),
-        StyleAttr::simple(),
-        Orientation::LeftToRight,
-        size,
-        item.code(),
-    );
-    e.pos = Position::new(
-        Point::zero(),
-        size,
-        Point::zero(),
-        Point::new(GAP_COLUMNS, GAP_BOXES),
-    );
-    e
-}
-
-fn arrow(id: String, head: bool) -> Arrow {
-    Arrow::with_properties(
-        LineEndKind::None,
-        if head {
-            LineEndKind::Arrow
+/// `text` in lines no wider than `width` at `size`, broken between words.
+pub(crate) fn wrap_to(text: &str, size: f64, bold: bool, width: f64) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for word in text.split_whitespace() {
+        let candidate = if cur.is_empty() {
+            word.to_string()
         } else {
-            LineEndKind::None
-        },
-        LineStyleKind::Normal,
-        "",
-        &StyleAttr::simple(),
-        id,
-        &None,
-        &None,
-    )
+            format!("{cur} {word}")
+        };
+        if !cur.is_empty() && text_width(&candidate, size, bold) > width {
+            lines.push(std::mem::replace(&mut cur, word.to_string()));
+        } else {
+            cur = candidate;
+        }
+    }
+    if !cur.is_empty() || lines.is_empty() {
+        lines.push(cur);
+    }
+    lines
 }
 
 /// One configuration laid out, in its own coordinates (frame at 0,0).
@@ -328,335 +300,333 @@ struct Panel {
     cluster: usize,
     size: Point,
     boxes: Vec<(usize, Rect)>,
+    group: Option<Rect>,
     paths: Vec<Path>,
+    labels: Vec<EdgeLabel>,
     /// Junctions on the left edge: (shared box, point).
     entries: Vec<(usize, Point)>,
     /// Junctions on the right edge: (shared box, counter, point).
     exits: Vec<(usize, bool, Point)>,
 }
 
-fn bezier(path: &[(Point, Point)]) -> Vec<Seg> {
-    let mut segs = vec![Seg::M(path[0].0), Seg::C(path[0].1, path[1].0, path[1].1)];
-    for p in &path[2..] {
-        segs.push(Seg::S(p.0, p.1));
+/// A straight arrow from `a` to `b`.
+fn line(a: Point, b: Point, stroke: Stroke) -> Path {
+    Path {
+        segs: vec![Seg::M(a), Seg::L(b)],
+        stroke,
     }
-    segs
 }
 
-/// The items at the two ends of each edge layout-rs draws, by link index.
-type Ends = BTreeMap<usize, (Item, Item)>;
+/// A box's size, at least `min` wide.
+fn sized(block: &Block, min: f64) -> Point {
+    let s = block_size(block);
+    Point::new(s.x.max(min), s.y)
+}
 
+/// The boxes of one configuration by role, as the panel places them.
+struct Roles {
+    interventions: Option<usize>,
+    actors: Option<usize>,
+    counters: Vec<usize>,
+    /// The outcome's box, when the configuration owns it.
+    outcome: Option<usize>,
+    /// The shared boxes it enters from and leaves to.
+    shared_in: Vec<usize>,
+    shared_out: Vec<usize>,
+}
+
+fn roles(fig: &Figure, ci: usize, mine: &dyn Fn(usize) -> bool) -> Roles {
+    let cluster = &fig.clusters[ci];
+    let of = |kind: BlockKind| -> Vec<usize> {
+        cluster
+            .blocks
+            .iter()
+            .copied()
+            .filter(|&k| fig.blocks[k].kind == kind)
+            .collect()
+    };
+    let shared = |into: bool| -> Vec<usize> {
+        fig.shared
+            .iter()
+            .copied()
+            .filter(|&s| {
+                fig.links.iter().any(|l| {
+                    if into {
+                        l.to == s && mine(l.from)
+                    } else {
+                        l.from == s && mine(l.to)
+                    }
+                })
+            })
+            .collect()
+    };
+    Roles {
+        interventions: of(BlockKind::Interventions).first().copied(),
+        actors: of(BlockKind::Actors).first().copied(),
+        counters: of(BlockKind::CounterMechanism),
+        outcome: of(BlockKind::Outcome).first().copied(),
+        shared_in: shared(false),
+        shared_out: shared(true),
+    }
+}
+
+/// Places the row of interventions → actors from `y`; returns its first and last box (the one
+/// the mechanisms hang from) and the y below it.
+fn entry_row(
+    fig: &Figure,
+    r: &Roles,
+    y: f64,
+    boxes: &mut Vec<(usize, Rect)>,
+    paths: &mut Vec<Path>,
+) -> (Option<Rect>, Option<Rect>, f64) {
+    let row: Vec<usize> = r.interventions.into_iter().chain(r.actors).collect();
+    if row.is_empty() {
+        return (None, None, y);
+    }
+    let sizes: Vec<Point> = row.iter().map(|&k| sized(&fig.blocks[k], COLUMN)).collect();
+    let h = sizes.iter().map(|s| s.y).fold(0.0, f64::max);
+    let mut placed = Vec::new();
+    for (i, (&k, s)) in row.iter().zip(&sizes).enumerate() {
+        let x = if row.len() == 1 {
+            PANEL_PAD + (CONTENT - s.x) / 2.0
+        } else if i == 0 {
+            PANEL_PAD
+        } else {
+            PANEL_PAD + CONTENT - s.x
+        };
+        let rect = Rect {
+            x,
+            y,
+            w: s.x,
+            h: s.y,
+        };
+        boxes.push((k, rect));
+        placed.push(rect);
+    }
+    if let [a, b] = placed[..] {
+        let mid = a.y + a.h.min(b.h) / 2.0;
+        paths.push(line(
+            Point::new(a.right(), mid),
+            Point::new(b.x, mid),
+            Stroke::Edge { arrow: true },
+        ));
+    }
+    (
+        placed.first().copied(),
+        placed.last().copied(),
+        y + h + ROW_GAP,
+    )
+}
+
+/// Places the mechanisms in two columns from `top`, the context box below them, and returns
+/// the frame round them all.
+fn mechanism_group(fig: &Figure, ci: usize, top: f64, boxes: &mut Vec<(usize, Rect)>) -> Rect {
+    let cluster = &fig.clusters[ci];
+    let inner = CONTENT - 2.0 * FRAME_PAD;
+    let mech_w = (inner - FRAME_GAP) / 2.0;
+    let mut y = top + FRAME_PAD + line_height(font(LineStyle::Heading).0) + 4.0;
+    let mut right = PANEL_PAD + CONTENT;
+    for pair in cluster.mechanisms.chunks(2) {
+        let sizes: Vec<Point> = pair
+            .iter()
+            .map(|&k| sized(&fig.blocks[k], mech_w))
+            .collect();
+        let h = sizes.iter().map(|s| s.y).fold(0.0, f64::max);
+        let mut x = PANEL_PAD + FRAME_PAD;
+        for (&k, s) in pair.iter().zip(&sizes) {
+            let x_here = if cluster.mechanisms.len() == 1 {
+                PANEL_PAD + (CONTENT - s.x) / 2.0
+            } else {
+                x
+            };
+            boxes.push((
+                k,
+                Rect {
+                    x: x_here,
+                    y,
+                    w: s.x,
+                    h,
+                },
+            ));
+            x = x_here + s.x + FRAME_GAP;
+            right = right.max(x_here + s.x + FRAME_PAD);
+        }
+        y += h + FRAME_GAP;
+    }
+    if let Some(ctx) = cluster.context {
+        let s = sized(&fig.blocks[ctx], inner);
+        boxes.push((
+            ctx,
+            Rect {
+                x: PANEL_PAD + FRAME_PAD,
+                y,
+                w: s.x,
+                h: s.y,
+            },
+        ));
+        right = right.max(PANEL_PAD + FRAME_PAD + s.x + FRAME_PAD);
+        y += s.y + FRAME_GAP;
+    }
+    Rect {
+        x: PANEL_PAD,
+        y: top,
+        w: right - PANEL_PAD,
+        h: y - FRAME_GAP + FRAME_PAD - top,
+    }
+}
+
+/// Lays out one configuration top to bottom (see the module's comment).
 fn lay_out_panel(fig: &Figure, ci: usize, owner: &[Option<usize>]) -> Panel {
     let cluster = &fig.clusters[ci];
     let mine = |k: usize| owner[k] == Some(ci);
-    let (mut canvas, ends) = run_layout_rs(fig, cluster, mine);
-    even_columns(&mut canvas.rects);
-    straighten_edges(&mut canvas, &ends);
+    let r = roles(fig, ci, &mine);
+    let mut boxes: Vec<(usize, Rect)> = Vec::new();
+    let mut paths = Vec::new();
+    let mut labels = Vec::new();
+    let title_h = line_height(TITLE_SIZE) * title_lines(&cluster.title).len() as f64;
+    let y = PANEL_PAD + title_h + PANEL_GAP;
 
-    // Into the panel's coordinates: the title on top, what layout-rs drew below it.
-    let (x0, y0, x1, y1) = bounds(&canvas);
-    let title_w = text_width(&cluster.title, TITLE_SIZE, true).ceil();
-    let title_h = line_height(TITLE_SIZE);
-    let top = PANEL_PAD + title_h + PANEL_GAP;
-    let d = Point::new(PANEL_PAD - x0, top - y0);
-    let content = Rect {
-        x: PANEL_PAD,
-        y: top,
-        w: x1 - x0,
-        h: y1 - y0,
-    };
-    let mut boxes = Vec::new();
+    let (first, anchor, y) = entry_row(fig, &r, y, &mut boxes, &mut paths);
+    let group = mechanism_group(fig, ci, y, &mut boxes);
+    if let Some(a) = anchor {
+        paths.push(line(
+            Point::new(a.centre(), a.bottom()),
+            Point::new(a.centre(), group.y),
+            Stroke::Edge { arrow: true },
+        ));
+    }
+    let bottom = outcome_row(fig, &r, group, &mut boxes, &mut paths, &mut labels);
+    let width = boxes
+        .iter()
+        .map(|(_, b)| b.right())
+        .fold(group.right(), f64::max)
+        .max(PANEL_PAD + text_width(&cluster.title, TITLE_SIZE, true).min(CONTENT))
+        + PANEL_PAD;
+    let height = bottom + PANEL_PAD;
+
+    // Junctions: shared boxes come in on the left, and leave on the right.
     let mut entries = Vec::new();
+    let (entry_x, entry_y) = first.map_or((group.x, group.y + 12.0), |f| (f.x, f.middle()));
+    for &s in &r.shared_in {
+        paths.push(line(
+            Point::new(0.0, entry_y),
+            Point::new(entry_x, entry_y),
+            Stroke::Edge { arrow: true },
+        ));
+        entries.push((s, Point::new(0.0, entry_y)));
+    }
     let mut exits = Vec::new();
-    for &(item, r) in &canvas.rects {
-        let r = r.moved(d);
-        let middle = r.y + r.h / 2.0;
-        match item {
-            Item::Block(k) => boxes.push((k, r)),
-            Item::Stub(k, counter) => {
-                // Edges leave a junction from its right side and enter it from its left.
-                if fig.links.iter().any(|l| l.from == k && mine(l.to)) {
-                    entries.push((k, Point::new(r.right(), middle)));
-                } else {
-                    exits.push((k, counter, Point::new(r.x, middle)));
-                }
+    for &s in &r.shared_out {
+        let exit_y = group.bottom() + ROW_GAP / 2.0;
+        paths.push(Path {
+            segs: vec![
+                Seg::M(Point::new(group.centre(), group.bottom())),
+                Seg::L(Point::new(group.centre(), exit_y)),
+                Seg::L(Point::new(width, exit_y)),
+            ],
+            stroke: Stroke::Edge { arrow: false },
+        });
+        exits.push((s, false, Point::new(width, exit_y)));
+        for &(k, c) in &boxes {
+            if !r.counters.contains(&k) {
+                continue;
             }
+            paths.push(line(
+                Point::new(c.right(), c.middle()),
+                Point::new(width, c.middle()),
+                Stroke::Counter { arrow: false },
+            ));
+            exits.push((s, true, Point::new(width, c.middle())));
+            labels.push(EdgeLabel {
+                at: Point::new(c.right() + 8.0, c.middle() - 6.0),
+                text: COUNTERACTS.to_string(),
+            });
         }
     }
-    let mut paths = edge_paths(fig, &canvas, d, mine);
-
-    // The context box below the boxes, under the mechanisms, tied to the lowest one above it.
-    let mut width = content.w.max(title_w);
-    let mut height = content.bottom();
-    if let Some(ctx) = cluster.context {
-        let r = place_context(fig, cluster, ctx, content, &boxes, &mut paths);
-        width = width.max(r.right() - PANEL_PAD);
-        height = r.bottom();
-        boxes.push((ctx, r));
-    }
-    let size = Point::new(width + 2.0 * PANEL_PAD, height + PANEL_PAD);
-    stretch_junctions(size, &mut entries, &mut exits, &mut paths);
     Panel {
         cluster: ci,
-        size,
+        size: Point::new(width, height),
         boxes,
+        group: (!cluster.mechanisms.is_empty() || cluster.context.is_some()).then_some(group),
         paths,
+        labels,
         entries,
         exits,
     }
 }
 
-/// One configuration laid out by layout-rs, its context box left out (it goes below), and
-/// the ends of each edge drawn. A box of another configuration (a shared one) is drawn as a
-/// junction: a stub on the panel's edge.
-fn run_layout_rs(
+/// Places the outcome row below the mechanisms' frame `group`: the outcome (when the
+/// configuration owns it) on the right, each counter-mechanism on the left with its "werkt
+/// tegen" edge into the outcome. Returns the row's bottom.
+fn outcome_row(
     fig: &Figure,
-    cluster: &Cluster,
-    mine: impl Fn(usize) -> bool + Copy,
-) -> (Canvas, Ends) {
-    let mut vg = VisualGraph::new(Orientation::LeftToRight);
-    let mut handles: BTreeMap<Item, _> = BTreeMap::new();
-    let mut add = |vg: &mut VisualGraph, item: Item, size: Point| {
-        *handles
-            .entry(item)
-            .or_insert_with(|| vg.add_node(element(size, item)))
-    };
-    for &k in &cluster.blocks {
-        if Some(k) != cluster.context {
-            add(&mut vg, Item::Block(k), block_size(&fig.blocks[k]));
-        }
-    }
-    let stub = Point::new(2.0, 2.0);
-    let item = |k: usize| {
-        if mine(k) {
-            Item::Block(k)
-        } else {
-            Item::Stub(k, false)
-        }
-    };
-    let mut edges = Vec::new();
-    let mut ends = Ends::new();
-    for (i, link) in fig.links.iter().enumerate() {
-        if link.kind == LinkKind::Moderates || !(mine(link.from) || mine(link.to)) {
-            continue;
-        }
-        let counter = link.kind == LinkKind::Counteracts;
-        let from = item(link.from);
-        let (to, head) = if mine(link.to) {
-            (Item::Block(link.to), true)
-        } else {
-            (Item::Stub(link.to, counter), false)
-        };
-        let hf = add(&mut vg, from, stub);
-        let ht = add(&mut vg, to, stub);
-        edges.push((i, hf, ht, head));
-        ends.insert(i, (from, to));
-    }
-    // Keep the mechanisms in the column right after the actors: layout-rs sinks a node with
-    // as many edges out as in towards its successor, so give each one a second edge in.
-    let feeds_actors: Vec<Item> = fig
-        .links
-        .iter()
-        .filter(|l| l.kind == LinkKind::Targets && fig.blocks[l.to].kind == BlockKind::Actors)
-        .filter(|l| mine(l.to))
-        .map(|l| item(l.from))
-        .collect();
-    if let Some(&source) = feeds_actors.first() {
-        for link in &fig.links {
-            if link.kind == LinkKind::Triggers
-                && mine(link.to)
-                && let (Some(&hs), Some(&hm)) =
-                    (handles.get(&source), handles.get(&Item::Block(link.to)))
-            {
-                vg.add_edge(Arrow::invisible(), hs, hm);
-            }
-        }
-    }
-    for (i, hf, ht, head) in edges {
-        vg.add_edge(arrow(format!("e{i}"), head), hf, ht);
-    }
-    let mut canvas = Canvas::default();
-    if vg.num_nodes() > 0 {
-        vg.do_it(false, false, false, &mut canvas);
-    }
-    (canvas, ends)
-}
-
-/// The boxes of one layout-rs column get the column's width, so that an edge to one box
-/// cannot cut the corner of a wider one beside it.
-fn even_columns(rects: &mut [(Item, Rect)]) {
-    let mut widths: Vec<(f64, f64)> = Vec::new();
-    for (item, r) in rects.iter() {
-        if let Item::Block(_) = item {
-            let cx = r.x + r.w / 2.0;
-            match widths.iter_mut().find(|(c, _)| (c - cx).abs() < 0.5) {
-                Some((_, w)) => *w = w.max(r.w),
-                None => widths.push((cx, r.w)),
-            }
-        }
-    }
-    for (item, r) in rects.iter_mut() {
-        if let Item::Block(_) = item {
-            let cx = r.x + r.w / 2.0;
-            if let Some(&(_, w)) = widths.iter().find(|(c, _)| (c - cx).abs() < 0.5) {
-                r.x = cx - w / 2.0;
-                r.w = w;
-            }
-        }
-    }
-}
-
-/// Edges leave a box from the middle of its right side and enter the next from the middle
-/// of its left side, horizontally.
-fn straighten_edges(canvas: &mut Canvas, ends: &Ends) {
-    let rects = &canvas.rects;
-    let rect_of = |item: Item| rects.iter().find(|(i, _)| *i == item).map(|&(_, r)| r);
-    for (i, path) in &mut canvas.arrows {
-        let (Some(&(from, to)), true) = (ends.get(i), path.len() >= 2) else {
-            continue;
-        };
-        let (Some(a), Some(b)) = (rect_of(from), rect_of(to)) else {
-            continue;
-        };
-        let start = Point::new(a.right(), a.y + a.h / 2.0);
-        let end = Point::new(b.x, b.y + b.h / 2.0);
-        // Leave alone an edge layout-rs turned round (a cycle), or one going backwards.
-        if end.x <= start.x || path[0].0.distance_to(start) > path[0].0.distance_to(end) {
-            continue;
-        }
-        let last = path.len() - 1;
-        let pull = ((end.x - start.x) / 2.0).min(30.0);
-        path[0] = (start, Point::new(start.x + pull, start.y));
-        path[last] = (Point::new(end.x - pull, end.y), end);
-    }
-}
-
-/// Bounds of what layout-rs drew: left, top, right, bottom (all 0 when it drew no box).
-fn bounds(canvas: &Canvas) -> (f64, f64, f64, f64) {
-    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-    for (_, r) in &canvas.rects {
-        x0 = x0.min(r.x);
-        y0 = y0.min(r.y);
-        x1 = x1.max(r.right());
-        y1 = y1.max(r.bottom());
-    }
-    for (_, path) in &canvas.arrows {
-        for (a, b) in path {
-            x0 = x0.min(a.x).min(b.x);
-            y0 = y0.min(a.y).min(b.y);
-            x1 = x1.max(a.x).max(b.x);
-            y1 = y1.max(a.y).max(b.y);
-        }
-    }
-    if canvas.rects.is_empty() {
-        return (0.0, 0.0, 0.0, 0.0);
-    }
-    (x0, y0, x1, y1)
-}
-
-/// The edges layout-rs drew, moved by `d`; an edge into a junction has no arrowhead.
-fn edge_paths(fig: &Figure, canvas: &Canvas, d: Point, mine: impl Fn(usize) -> bool) -> Vec<Path> {
-    let mut paths = Vec::new();
-    for (i, path) in &canvas.arrows {
-        if path.len() < 2 {
-            continue;
-        }
-        let link = fig.links[*i];
-        let head = mine(link.to);
-        let segs = bezier(path).into_iter().map(|s| s.moved(d)).collect();
-        let stroke = if link.kind == LinkKind::Counteracts {
-            Stroke::Counter { arrow: head }
-        } else {
-            Stroke::Edge { arrow: head }
-        };
-        paths.push(Path { segs, stroke });
-    }
-    paths
-}
-
-/// Where the cluster's context box `ctx` goes: below `content`, under the mechanisms. Adds
-/// its tie to the lowest mechanism above it when nothing is in between.
-fn place_context(
-    fig: &Figure,
-    cluster: &Cluster,
-    ctx: usize,
-    content: Rect,
-    boxes: &[(usize, Rect)],
+    r: &Roles,
+    group: Rect,
+    boxes: &mut Vec<(usize, Rect)>,
     paths: &mut Vec<Path>,
-) -> Rect {
-    let size = block_size(&fig.blocks[ctx]);
-    let mech_x = boxes
-        .iter()
-        .filter(|(k, _)| cluster.mechanisms.contains(k))
-        .map(|(_, r)| r.x)
-        .fold(f64::MAX, f64::min);
-    let x = if mech_x == f64::MAX {
-        PANEL_PAD
+    labels: &mut Vec<EdgeLabel>,
+) -> f64 {
+    let y = group.bottom() + ROW_GAP;
+    let label_w = text_width(COUNTERACTS, EDGE_LABEL_SIZE, false);
+    let mut counters = Vec::new();
+    let mut cy = y;
+    for &k in &r.counters {
+        let s = sized(&fig.blocks[k], COLUMN - 20.0);
+        let rect = Rect {
+            x: PANEL_PAD,
+            y: cy,
+            w: s.x,
+            h: s.y,
+        };
+        boxes.push((k, rect));
+        counters.push(rect);
+        cy += s.y + FRAME_GAP;
+    }
+    let counters_bottom = counters.last().map_or(y, |c| c.bottom());
+    let Some(o) = r.outcome else {
+        return counters_bottom.max(group.bottom());
+    };
+    let s = sized(&fig.blocks[o], COLUMN - 40.0);
+    let counters_right = counters.iter().map(|c| c.right()).fold(PANEL_PAD, f64::max);
+    // On the right; never so close to the counter-mechanisms that their edge has no room for
+    // its words.
+    let x = if counters.is_empty() {
+        PANEL_PAD + (CONTENT - s.x) / 2.0
     } else {
-        mech_x
+        (PANEL_PAD + CONTENT - s.x).max(counters_right + label_w + 30.0)
     };
-    let r = Rect {
+    let top = match counters.first() {
+        Some(c) => (c.middle() - s.y / 2.0).max(y),
+        None => y,
+    };
+    let rect = Rect {
         x,
-        y: content.bottom() + PANEL_GAP,
-        w: size.x,
-        h: size.y,
+        y: top,
+        w: s.x,
+        h: s.y,
     };
-    // The lowest mechanism whose column the context box is under, if nothing is between.
-    let above = boxes
-        .iter()
-        .filter(|(k, b)| {
-            cluster.mechanisms.contains(k) && b.x < r.right() - 20.0 && b.right() > r.x + 20.0
-        })
-        .max_by(|a, b| a.1.bottom().total_cmp(&b.1.bottom()))
-        .map(|&(_, b)| b);
-    if let Some(m) = above {
-        let tx = (m.x.max(r.x) + m.right().min(r.right())) / 2.0;
-        let clear = boxes.iter().all(|(_, b)| {
-            *b == m || b.x > tx || b.right() < tx || b.y > r.y || b.bottom() < m.bottom()
-        }) && paths.iter().all(|p| {
-            p.segs
-                .iter()
-                .flat_map(Seg::points)
-                .all(|pt| pt.y < m.bottom() || pt.y > r.y || (pt.x - tx).abs() > 12.0)
-        });
-        if clear {
-            paths.push(Path {
-                segs: vec![
-                    Seg::M(Point::new(tx, r.y)),
-                    Seg::L(Point::new(tx, m.bottom())),
-                ],
-                stroke: Stroke::Tie,
+    boxes.push((o, rect));
+    let down = rect.centre().min(group.right() - 20.0);
+    paths.push(line(
+        Point::new(down, group.bottom()),
+        Point::new(down, rect.y),
+        Stroke::Edge { arrow: true },
+    ));
+    for (i, c) in counters.iter().enumerate() {
+        let start = Point::new(c.right(), c.middle());
+        let end = Point::new(rect.x, rect.middle());
+        paths.push(s_curve(start, end, Stroke::Counter { arrow: true }));
+        if i == 0 {
+            labels.push(EdgeLabel {
+                at: Point::new(
+                    (start.x + end.x) / 2.0 - label_w / 2.0,
+                    start.y.min(end.y) - 7.0,
+                ),
+                text: COUNTERACTS.to_string(),
             });
         }
     }
-    r
-}
-
-/// Junctions sit on the frame of a panel of `size`: stretch their edges to it.
-fn stretch_junctions(
-    size: Point,
-    entries: &mut [(usize, Point)],
-    exits: &mut [(usize, bool, Point)],
-    paths: &mut Vec<Path>,
-) {
-    for (_, p) in entries {
-        paths.push(Path {
-            segs: vec![Seg::M(Point::new(0.0, p.y)), Seg::L(*p)],
-            stroke: Stroke::Edge { arrow: false },
-        });
-        p.x = 0.0;
-    }
-    for (_, counter, p) in exits {
-        paths.push(Path {
-            segs: vec![Seg::M(*p), Seg::L(Point::new(size.x, p.y))],
-            stroke: if *counter {
-                Stroke::Counter { arrow: false }
-            } else {
-                Stroke::Edge { arrow: false }
-            },
-        });
-        p.x = size.x;
-    }
+    counters_bottom.max(rect.bottom())
 }
 
 /// Which cluster each box belongs to (`None` for shared boxes).
@@ -842,8 +812,8 @@ impl Placement<'_> {
     }
 }
 
-/// Lays the figure out.
-pub(crate) fn lay_out(fig: &Figure, legend: (f64, usize)) -> Scene {
+/// Lays the figure out, with `legend`'s lines (and a key of the verdicts drawn) below it.
+pub(crate) fn lay_out(fig: &Figure, legend: &[String]) -> Scene {
     let owner = owners(fig);
     let panels: Vec<Panel> = (0..fig.clusters.len())
         .map(|ci| lay_out_panel(fig, ci, &owner))
@@ -864,13 +834,63 @@ pub(crate) fn lay_out(fig: &Figure, legend: (f64, usize)) -> Scene {
         placement.place_stage(&members);
         placement.place_shared(st as isize);
     }
-    draw(&placement, legend)
+    let mut scene = draw(&placement);
+    place_legend(&mut scene, &fig.verdicts, legend);
+    scene
 }
 
-/// The scene of the placed panels: panels, their boxes and paths, the shared boxes, the edges
-/// between, and the legend below.
-fn draw(placement: &Placement, legend: (f64, usize)) -> Scene {
-    let (legend_width, legend_lines) = legend;
+/// The legend below the drawing: the key of verdicts, a few to a line, then the lines of
+/// text, wrapped to the drawing's width (or a panel's, if that is wider).
+pub(crate) fn place_legend(scene: &mut Scene, verdicts: &[(Verdict, Subject)], legend: &[String]) {
+    let width = (scene.width - 2.0 * MARGIN).max(CONTENT + 2.0 * PANEL_PAD);
+    let h = line_height(LEGEND_SIZE);
+    let mut y = scene.height + 6.0;
+    let mut x = MARGIN;
+    if !verdicts.is_empty() {
+        let label = super::figure::VERDICT_KEY;
+        scene.legend.push((
+            Point::new(x, y + h / 2.0 + LEGEND_SIZE * 0.35),
+            label.to_string(),
+        ));
+        x += text_width(label, LEGEND_SIZE, false) + 10.0;
+    }
+    for &(verdict, subject) in verdicts {
+        let words = super::figure::key_words(verdict, subject);
+        let w = 26.0 + 6.0 + text_width(&words, LEGEND_SIZE, false);
+        if x > MARGIN && x + w > MARGIN + width {
+            x = MARGIN + 20.0;
+            y += h + 6.0;
+        }
+        scene.swatches.push(Swatch {
+            rect: Rect {
+                x,
+                y: y + 1.0,
+                w: 26.0,
+                h: h - 2.0,
+            },
+            verdict: (verdict, subject),
+            text_at: Point::new(x + 32.0, y + h / 2.0 + LEGEND_SIZE * 0.35),
+        });
+        x += w + 16.0;
+    }
+    if !verdicts.is_empty() {
+        y += h + 8.0;
+    }
+    for text in legend {
+        for l in wrap_to(text, LEGEND_SIZE, false, width) {
+            scene
+                .legend
+                .push((Point::new(MARGIN, y + h / 2.0 + LEGEND_SIZE * 0.35), l));
+            y += h;
+        }
+    }
+    scene.width = scene.width.max((width + 2.0 * MARGIN).ceil());
+    scene.height = (y + MARGIN).ceil();
+}
+
+/// The scene of the placed panels: panels, their boxes and paths, the shared boxes and the
+/// edges between; the legend comes after ([`place_legend`]).
+fn draw(placement: &Placement) -> Scene {
     let Placement {
         fig,
         panels,
@@ -882,9 +902,12 @@ fn draw(placement: &Placement, legend: (f64, usize)) -> Scene {
         width: 0.0,
         height: 0.0,
         panels: Vec::new(),
+        groups: Vec::new(),
         boxes: Vec::new(),
         paths: Vec::new(),
-        legend: Point::zero(),
+        labels: Vec::new(),
+        swatches: Vec::new(),
+        legend: Vec::new(),
     };
     let mut bottom: f64 = MARGIN;
     let mut right: f64 = MARGIN;
@@ -899,15 +922,19 @@ fn draw(placement: &Placement, legend: (f64, usize)) -> Scene {
         bottom = bottom.max(frame.bottom());
         right = right.max(frame.right());
         scene.panels.push((p.cluster, frame));
+        if let Some(g) = p.group {
+            scene.groups.push((p.cluster, g.moved(at)));
+        }
         for &(k, r) in &p.boxes {
             scene.boxes.push((k, r.moved(at)));
         }
-        for path in &p.paths {
-            scene.paths.push(Path {
-                segs: path.segs.iter().map(|s| s.moved(at)).collect(),
-                stroke: path.stroke,
-            });
-        }
+        scene
+            .paths
+            .extend(p.paths.iter().map(|path| path.moved(at)));
+        scene.labels.extend(p.labels.iter().map(|l| EdgeLabel {
+            at: l.at.add(at),
+            text: l.text.clone(),
+        }));
     }
     for (&s, &r) in shared_at {
         scene.boxes.push((s, r));
@@ -925,12 +952,8 @@ fn draw(placement: &Placement, legend: (f64, usize)) -> Scene {
             ));
         }
     }
-    scene.legend = Point::new(MARGIN, bottom + 14.0 + LEGEND_SIZE);
-    scene.width = (right.max(MARGIN + legend_width) + MARGIN).ceil();
-    scene.height = (scene.legend.y
-        + line_height(LEGEND_SIZE) * legend_lines.saturating_sub(1) as f64
-        + MARGIN)
-        .ceil();
+    scene.width = (right + MARGIN).ceil();
+    scene.height = bottom;
     scene
 }
 
@@ -967,16 +990,102 @@ fn paths_between(placement: &Placement) -> Vec<Path> {
     paths
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn items_round_trip_through_properties() {
-        for item in [Item::Block(3), Item::Stub(12, false), Item::Stub(0, true)] {
-            assert_eq!(Item::parse(&item.code()), Some(item));
-        }
-        assert_eq!(Item::parse("x1"), None);
-        assert_eq!(Item::parse("b"), None);
+/// A curve from `a` (leaving downwards) to `b` (arriving downwards).
+fn v_curve(a: Point, b: Point) -> Path {
+    let mid = (b.y - a.y) / 2.0;
+    Path {
+        segs: vec![
+            Seg::M(a),
+            Seg::C(Point::new(a.x, a.y + mid), Point::new(b.x, b.y - mid), b),
+        ],
+        stroke: Stroke::Edge { arrow: true },
     }
+}
+
+/// Lays the chain's overview out top to bottom, a report page wide: each stage's
+/// configurations side by side, the outcomes below them (a shared one centred under those
+/// that produce it), then the next stage.
+pub(crate) fn lay_out_overview(ov: &Overview) -> Scene {
+    let width = CONTENT + 2.0 * PANEL_PAD;
+    let mut scene = Scene {
+        width: width + 2.0 * MARGIN,
+        height: 0.0,
+        panels: Vec::new(),
+        groups: Vec::new(),
+        boxes: Vec::new(),
+        paths: Vec::new(),
+        labels: Vec::new(),
+        swatches: Vec::new(),
+        legend: Vec::new(),
+    };
+    let mut at: BTreeMap<usize, Rect> = BTreeMap::new();
+    let mut y = MARGIN;
+    let gap = 20.0;
+    for stage in &ov.stages {
+        let n = stage.len().max(1) as f64;
+        let w = ((width - gap * (n - 1.0)) / n).min(COLUMN);
+        let total = w * n + gap * (n - 1.0);
+        let mut x = MARGIN + (width - total) / 2.0;
+        let h = stage
+            .iter()
+            .map(|&c| block_size(&ov.blocks[c]).y)
+            .fold(0.0, f64::max);
+        for &c in stage {
+            let r = Rect { x, y, w, h };
+            // Arrows in from the outcomes this configuration takes as intervention.
+            for &(k, _) in ov.onward.iter().filter(|&&(_, to)| to == c) {
+                if let Some(from) = at.get(&k) {
+                    scene.paths.push(v_curve(
+                        Point::new(from.centre(), from.bottom()),
+                        Point::new(r.centre(), r.y),
+                    ));
+                }
+            }
+            at.insert(c, r);
+            scene.boxes.push((c, r));
+            x += w + gap;
+        }
+        y += h + ROW_GAP + 10.0;
+        // The outcomes of this stage, each under the mean of its producers.
+        let mut outs: Vec<(usize, f64)> = Vec::new();
+        for &(c, k) in ov.outcomes.iter().filter(|(c, _)| stage.contains(c)) {
+            let cx = at[&c].centre();
+            match outs.iter_mut().find(|(o, _)| *o == k) {
+                Some(_) => {}
+                None => outs.push((k, cx)),
+            }
+        }
+        let mut row_h: f64 = 0.0;
+        for (k, _) in &mut outs {
+            let producers: Vec<f64> = ov
+                .outcomes
+                .iter()
+                .filter(|(c, o)| o == k && at.contains_key(c))
+                .map(|(c, _)| at[c].centre())
+                .collect();
+            let cx = producers.iter().sum::<f64>() / producers.len().max(1) as f64;
+            let s = sized(&ov.blocks[*k], 160.0);
+            let r = Rect {
+                x: (cx - s.x / 2.0).max(MARGIN),
+                y,
+                w: s.x,
+                h: s.y,
+            };
+            for (c, _) in ov.outcomes.iter().filter(|(_, o)| o == k) {
+                if let Some(from) = at.get(c) {
+                    scene.paths.push(v_curve(
+                        Point::new(from.centre(), from.bottom()),
+                        Point::new(r.centre(), r.y),
+                    ));
+                }
+            }
+            at.insert(*k, r);
+            scene.boxes.push((*k, r));
+            row_h = row_h.max(s.y);
+        }
+        y += row_h + ROW_GAP + 10.0;
+    }
+    scene.height = y - ROW_GAP;
+    place_legend(&mut scene, &[], &ov.legend);
+    scene
 }

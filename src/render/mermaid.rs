@@ -3,7 +3,7 @@
 //! contradicted mechanisms and counter-mechanisms marked by class.
 
 use crate::chain::chart::Chart;
-use crate::render::figure::{BlockKind, LineStyle, LinkKind, figure};
+use crate::render::figure::{BlockKind, COUNTERACTS, LineStyle, LinkKind, figure};
 
 /// The flowchart's body (from `flowchart LR` on), without the Markdown fences; see
 /// [`to_mermaid_block`] for the fenced block. The same chart always gives the same bytes.
@@ -35,8 +35,20 @@ pub fn to_mermaid(chart: &Chart) -> String {
             "  subgraph c{ci}[\"{}\"]\n    direction LR\n",
             escape(&cluster.title)
         ));
-        for &k in &cluster.blocks {
+        for &k in cluster
+            .blocks
+            .iter()
+            .filter(|k| !cluster.mechanisms.contains(k))
+        {
             out.push_str(&format!("    {}\n", node(k)));
+        }
+        // The mechanisms in a subgraph of their own, which the context is tied to as a whole.
+        if !cluster.mechanisms.is_empty() {
+            out.push_str(&format!("    subgraph m{ci}[\"Mechanismen\"]\n"));
+            for &k in &cluster.mechanisms {
+                out.push_str(&format!("      {}\n", node(k)));
+            }
+            out.push_str("    end\n");
         }
         out.push_str("  end\n");
     }
@@ -49,14 +61,18 @@ pub fn to_mermaid(chart: &Chart) -> String {
             LinkKind::Targets | LinkKind::Triggers | LinkKind::LeadsTo => "-->".to_string(),
             LinkKind::Counteracts => {
                 styles.push(format!("  linkStyle {i} stroke:#C0392B,stroke-width:2px"));
-                "-.->|werkt tegen|".to_string()
-            }
-            LinkKind::Moderates => {
-                styles.push(format!("  linkStyle {i} stroke:#8C8C8C"));
-                "-.-".to_string()
+                format!("-.->|{COUNTERACTS}|")
             }
         };
         out.push_str(&format!("  {} {arrow} {}\n", id(link.from), id(link.to)));
+    }
+    let mut i = fig.links.len();
+    for (ci, cluster) in fig.clusters.iter().enumerate() {
+        if let (Some(ctx), false) = (cluster.context, cluster.mechanisms.is_empty()) {
+            out.push_str(&format!("  {} -.- m{ci}\n", id(ctx)));
+            styles.push(format!("  linkStyle {i} stroke:#8C8C8C"));
+            i += 1;
+        }
     }
     let blocks = &fig.blocks;
     let class = |kind: &str, pick: &dyn Fn(usize) -> bool| {

@@ -48,9 +48,9 @@ pub trait Output {
 }
 
 /// Makes every output's files and writes those whose content differs from what is in `dir`;
-/// returns the files written and how many were already up to date. Then checks every file for
-/// the study's names (`Identities::ensure_none`): a name there is an error naming the file,
-/// line and column.
+/// returns the files written and how many were already up to date. Then checks every text file
+/// for the study's names (`Identities::ensure_none`; a PNG through the SVG it is drawn from): a
+/// name there is an error naming the file, line and column.
 pub fn write(
     outputs: &[&dyn Output],
     ctx: &RenderContext,
@@ -61,17 +61,27 @@ pub fn write(
         files.extend(output.files(ctx, dir)?);
     }
     let written = write_changed(files.clone())?;
-    ctx.identities().ensure_none(&files)?;
+    // A PNG is drawn from its SVG, which is checked: its bytes are pixels, not text.
+    let text: Vec<(PathBuf, Vec<u8>)> = files
+        .into_iter()
+        .filter(|(path, _)| path.extension().is_none_or(|e| e != "png"))
+        .collect();
+    ctx.identities().ensure_none(&text)?;
     Ok(written)
 }
 
-/// The report's figures: the chain of every configuration ("keten") and one per
-/// configuration, as charts, as SVG (for HTML) and as Mermaid (for Markdown).
+/// The report's figures: the chain of every configuration at a glance ("keten") and one
+/// figure per configuration, as charts, as SVG (for HTML, and as PNG for Word) and as
+/// Mermaid (for Markdown with `--mermaid`).
 pub struct Figures {
     charts: Vec<(String, Chart)>,
     svg: BTreeMap<String, String>,
     mermaid: BTreeMap<String, String>,
+    titles: BTreeMap<String, String>,
 }
+
+/// The title of the chain's overview figure.
+const CHAIN_TITLE: &str = "De keten van configuraties in één oogopslag";
 
 impl Figures {
     /// Draws every chart of `model` with `evidence`.
@@ -85,37 +95,44 @@ impl Figures {
         }
         let mut svg = BTreeMap::new();
         let mut mermaid = BTreeMap::new();
-        for (name, chart) in &charts {
-            svg.insert(
-                name.clone(),
-                super::svg::to_svg(chart, super::svg::Engine::Builtin)?,
-            );
+        let mut titles = BTreeMap::new();
+        for (i, (name, chart)) in charts.iter().enumerate() {
+            // The chain in full is too wide for a page: the report shows it at a glance.
+            let drawn = if i == 0 {
+                super::svg::to_svg_overview(chart)
+            } else {
+                super::svg::to_svg(chart, super::svg::Engine::Builtin)?
+            };
+            svg.insert(name.clone(), drawn);
             mermaid.insert(name.clone(), super::mermaid::to_mermaid(chart));
+            let title = match chart.configurations.first() {
+                Some(c) if i > 0 => super::figure::cluster_title(c),
+                _ => CHAIN_TITLE.to_string(),
+            };
+            titles.insert(name.clone(), title);
         }
         Ok(Figures {
             charts,
             svg,
             mermaid,
+            titles,
         })
     }
 }
 
 impl Output for Figures {
-    /// figures/NAME.svg for each chart, in chart order, and figures/keten.json; their labels
-    /// redacted.
+    /// figures/NAME.svg and figures/NAME.png for each chart, in chart order, and
+    /// figures/keten.json; their labels redacted (the PNG is drawn from the redacted SVG).
     fn files(&self, ctx: &RenderContext, dir: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>, Error> {
         let identities = ctx.identities();
         let figures = dir.join("figures");
-        let mut files: Vec<(PathBuf, Vec<u8>)> = self
-            .charts
-            .iter()
-            .map(|(name, _)| {
-                (
-                    figures.join(format!("{name}.svg")),
-                    identities.redact(&self.svg[name]).into_bytes(),
-                )
-            })
-            .collect();
+        let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+        for (name, _) in &self.charts {
+            let svg = identities.redact(&self.svg[name]);
+            let png = super::png::svg_to_png(&svg, super::png::SCALE)?;
+            files.push((figures.join(format!("{name}.svg")), svg.into_bytes()));
+            files.push((figures.join(format!("{name}.png")), png));
+        }
         if let Some((_, chain)) = self.charts.first() {
             files.push((
                 figures.join("keten.json"),
@@ -146,6 +163,8 @@ pub struct Report<'f> {
     pub template: Option<&'f Path>,
     /// The findings and recommendations the report and the summary show.
     pub findings: &'f Findings,
+    /// Figures in report.md as Mermaid blocks rather than images (`--mermaid`).
+    pub mermaid: bool,
 }
 
 impl Output for Report<'_> {
@@ -160,6 +179,12 @@ impl Output for Report<'_> {
         let identities = ctx.identities();
         let mermaid = redacted(&self.figures.mermaid, &identities);
         let svg = redacted(&self.figures.svg, &identities);
+        let titles = redacted(&self.figures.titles, &identities);
+        let markdown_target = if self.mermaid {
+            Target::Mermaid
+        } else {
+            Target::Markdown
+        };
         let name = identities.redact(&study.manifest.study.name);
         let reading = model.reading(study);
         let data = ReportData::new(&name, model, evidence, &reading);
@@ -180,13 +205,25 @@ impl Output for Report<'_> {
         let [report_builtin, summary_builtin] = TEMPLATES;
         let (report_name, report) = template(study, self.template, report_builtin)?;
         let (summary_name, summary) = template(study, None, summary_builtin)?;
-        let markdown =
-            super::report::render(&report_name, &report, &data, Target::Markdown, &mermaid)?;
+        let markdown = super::report::render(
+            &report_name,
+            &report,
+            &data,
+            markdown_target,
+            &mermaid,
+            &titles,
+        )?;
         let html_markdown =
-            super::report::render(&report_name, &report, &data, Target::Html, &svg)?;
+            super::report::render(&report_name, &report, &data, Target::Html, &svg, &titles)?;
         let html = super::report::to_html(&name, &html_markdown);
-        let summary =
-            super::report::render(&summary_name, &summary, &data, Target::Markdown, &mermaid)?;
+        let summary = super::report::render(
+            &summary_name,
+            &summary,
+            &data,
+            markdown_target,
+            &mermaid,
+            &titles,
+        )?;
         Ok(vec![
             (dir.join("report.md"), markdown.into_bytes()),
             (dir.join("report.html"), html.into_bytes()),

@@ -1006,20 +1006,29 @@ impl Views<'_> {
 /// Where a report is rendered for: the figure function draws differently in each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
-    /// Markdown: figures as Mermaid blocks.
+    /// Markdown: figures as images (`figures/NAME.png`), which paste into Word.
     Markdown,
+    /// Markdown with figures as Mermaid blocks (`--mermaid`), for GitHub, GitLab or Obsidian.
+    Mermaid,
     /// HTML: figures as inline SVG (`svgs` gives them).
     Html,
 }
 
+/// A figure's caption: `Figuur 2. ICAMO 1 — Benadering gericht op inburgeraars`.
+fn caption(number: usize, title: &str) -> String {
+    format!("Figuur {number}. {title}")
+}
+
 /// Renders template `source` (named `name` in errors) with `data` (as `shown` makes it).
-/// `figures` maps a configuration id, or `keten`, to its Mermaid text (Markdown) or SVG (HTML).
+/// `figures` maps a configuration id, or `keten`, to its Mermaid text (Mermaid) or SVG (HTML)
+/// and `titles` to its title; figures are numbered in the order the template draws them.
 pub fn render(
     name: &str,
     source: &str,
     data: &Value,
     target: Target,
     figures: &BTreeMap<String, String>,
+    titles: &BTreeMap<String, String>,
 ) -> Result<String, Error> {
     let mut env = Environment::new();
     env.set_syntax(
@@ -1033,10 +1042,12 @@ pub fn render(
     // For HTML every value from the study (quotes, labels, names of cases) is escaped, so a
     // transcript that holds `<script>` shows it as text; the template's own HTML stays.
     env.set_auto_escape_callback(move |_| match target {
-        Target::Markdown => minijinja::AutoEscape::None,
+        Target::Markdown | Target::Mermaid => minijinja::AutoEscape::None,
         Target::Html => minijinja::AutoEscape::Html,
     });
     let figures = figures.clone();
+    let titles = titles.clone();
+    let drawn = std::sync::atomic::AtomicUsize::new(0);
     env.add_function(
         "figure",
         move |id: String| -> Result<Value, minijinja::Error> {
@@ -1049,12 +1060,22 @@ pub fn render(
                     ),
                 )
             })?;
+            let number = drawn.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            let caption = caption(number, titles.get(&id).map_or(id.as_str(), String::as_str));
             Ok(match target {
-                Target::Markdown => Value::from(format!("```mermaid\n{}\n```", body.trim_end())),
+                // The image, and its caption as text a reader sees (an image's alt text is not).
+                Target::Markdown => {
+                    Value::from(format!("![{caption}](figures/{id}.png)\n\n*{caption}*"))
+                }
+                Target::Mermaid => Value::from(format!(
+                    "```mermaid\n{}\n```\n\n*{caption}*",
+                    body.trim_end()
+                )),
                 // icamo's own drawing: trusted, so not escaped.
                 Target::Html => Value::from_safe_string(format!(
-                    "<figure class=\"icamo\">\n{}\n</figure>",
-                    inline_svg(body, &id).trim_end()
+                    "<figure class=\"icamo\">\n{}\n<figcaption>{}</figcaption>\n</figure>",
+                    inline_svg(body, &id).trim_end(),
+                    escape_html(&caption)
                 )),
             })
         },
@@ -1201,6 +1222,7 @@ td:not(:first-child) { text-align: right; }
 blockquote { border-left: 4px solid #8aa9c8; margin: 0.5rem 0; padding: 0.1rem 1rem; background: #f5f8fb; }
 figure.icamo { margin: 1rem 0; overflow-x: auto; }
 figure.icamo svg { max-width: 100%; height: auto; }
+figure.icamo figcaption { font-style: italic; margin-top: 0.3rem; }
 @media print { figure.icamo svg { max-width: 100%; } h2 { page-break-before: always; } }
 ";
 

@@ -1,25 +1,26 @@
-//! A [`Chart`] as SVG, laid out by one of two [`Engine`]s: the built-in one (layout-rs, pure
-//! Rust, nothing to install; the default) or Graphviz's `dot` program on the DOT of
+//! A [`Chart`] as SVG, laid out by one of two [`Engine`]s: the built-in one (pure Rust,
+//! nothing to install; the default) or Graphviz's `dot` program on the DOT of
 //! [`crate::render::dot`] (`--engine dot`), which draws the configurations as clusters.
 //!
-//! The built-in engine lays each configuration out with layout-rs and frames it as a panel
-//! (title on top, context box below the mechanisms), then places the panels along the chain
-//! (see `layout.rs`). Box sizes come from DejaVu Sans's metrics, so the same chart gives the
-//! same SVG on every machine.
+//! The built-in engine lays each configuration out top to bottom as a panel the width of a
+//! report page (title, interventions → actors, the mechanisms framed with their context, the
+//! outcome), then places the panels along the chain (see `layout.rs`); below it a legend
+//! with a key of the verdicts drawn. Box sizes come from DejaVu Sans's metrics, so the same
+//! chart gives the same SVG on every machine.
 
 use std::fmt::Write as _;
 use std::str::FromStr;
 
-use ::layout::core::geometry::Point;
 use graphviz_rust::cmd::{CommandArg, Format};
 use graphviz_rust::printer::PrinterContext;
 
 use crate::chain::chart::Chart;
 use crate::error::Error;
-use crate::render::dot::{FONT, GREY, RED, colours, to_graph};
-use crate::render::figure::{Block, BlockKind, Figure, figure, level_rank};
+use crate::render::dot::{BoxStyle, FONT, GREY, RED, box_style, to_graph, verdict_style};
+use crate::render::figure::{Block, BlockKind, Figure, figure, key_words, level_rank, overview};
 use crate::render::layout::{
-    LEGEND_SIZE, Rect, Scene, Seg, Stroke, TITLE_SIZE, font, lay_out, line_height, set_block,
+    EDGE_LABEL_SIZE, GROUP_HEADING, LEGEND_SIZE, Point, Rect, Scene, Seg, Stroke, TITLE_SIZE, font,
+    lay_out, lay_out_overview, line_height, set_block, title_lines,
 };
 use crate::render::metrics::text_width;
 
@@ -114,12 +115,25 @@ fn builtin(chart: &Chart, links: bool) -> String {
     } else {
         fig.legend.clone()
     };
-    let width = legend
-        .iter()
-        .map(|l| text_width(l, LEGEND_SIZE, false))
-        .fold(0.0, f64::max);
-    let scene = lay_out(&fig, (width, legend.len()));
-    write_svg(&fig, &scene, &legend, links.then_some(chart))
+    let scene = lay_out(&fig, &legend);
+    write_svg(&fig, &scene, links.then_some(chart))
+}
+
+/// The chain at a glance, for a report page: one box per configuration with its mechanisms'
+/// verdicts, the outcome that links them, and the last outcome (see `figure::overview`). The
+/// figure of each configuration has the details.
+pub fn to_svg_overview(chart: &Chart) -> String {
+    let ov = overview(chart);
+    let scene = lay_out_overview(&ov);
+    let fig = Figure {
+        blocks: ov.blocks,
+        clusters: Vec::new(),
+        shared: Vec::new(),
+        links: Vec::new(),
+        legend: Vec::new(),
+        verdicts: Vec::new(),
+    };
+    write_svg(&fig, &scene, None)
 }
 
 /// Where a box links to in [`to_svg_linked`].
@@ -185,7 +199,7 @@ fn xml(s: &str) -> String {
     out
 }
 
-fn write_svg(fig: &Figure, scene: &Scene, legend: &[String], links: Option<&Chart>) -> String {
+fn write_svg(fig: &Figure, scene: &Scene, links: Option<&Chart>) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
@@ -218,13 +232,37 @@ fn write_svg(fig: &Figure, scene: &Scene, legend: &[String], links: Option<&Char
             num(r.w),
             num(r.h)
         );
+        for (i, line) in title_lines(&fig.clusters[ci].title).iter().enumerate() {
+            let _ = writeln!(
+                s,
+                "<text x=\"{}\" y=\"{}\" font-size=\"{}\" font-weight=\"bold\" fill=\"#1F2D3D\">{}</text>",
+                num(r.x + 14.0),
+                num(r.y + 14.0 + (i as f64 + 0.5) * line_height(TITLE_SIZE) + TITLE_SIZE * 0.35),
+                num(TITLE_SIZE),
+                xml(line)
+            );
+        }
+    }
+    // The frame round a configuration's mechanisms and their context: the context holds for
+    // them all.
+    for &(ci, r) in &scene.groups {
         let _ = writeln!(
             s,
-            "<text x=\"{}\" y=\"{}\" font-size=\"{}\" font-weight=\"bold\" fill=\"#1F2D3D\">{}</text>",
-            num(r.x + 14.0),
-            num(r.y + 14.0 + line_height(TITLE_SIZE) / 2.0 + TITLE_SIZE * 0.35),
-            num(TITLE_SIZE),
-            xml(&fig.clusters[ci].title)
+            "<g class=\"mechanismen\" data-configuratie=\"{}\">\n<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"8\" fill=\"#FFFFFF\" stroke=\"#7A8794\" stroke-width=\"1.2\" stroke-dasharray=\"4,3\"/>",
+            xml(&fig.clusters[ci].id),
+            num(r.x),
+            num(r.y),
+            num(r.w),
+            num(r.h)
+        );
+        let (size, _, _, colour) = font(crate::render::figure::LineStyle::Heading);
+        let _ = writeln!(
+            s,
+            "<text x=\"{}\" y=\"{}\" font-size=\"{}\" font-weight=\"bold\" fill=\"{colour}\">{}</text>\n</g>",
+            num(r.x + 12.0),
+            num(r.y + 12.0 + line_height(size) / 2.0 + size * 0.35),
+            num(size),
+            GROUP_HEADING
         );
     }
     for &(k, r) in &scene.boxes {
@@ -232,47 +270,44 @@ fn write_svg(fig: &Figure, scene: &Scene, legend: &[String], links: Option<&Char
         write_block(&mut s, &fig.blocks[k], r, link.as_ref());
     }
     for path in &scene.paths {
-        let mut d = String::new();
-        for seg in &path.segs {
-            if !d.is_empty() {
-                d.push(' ');
-            }
-            let _ = match *seg {
-                Seg::M(a) => write!(d, "M{}", pt(a)),
-                Seg::L(a) => write!(d, "L{}", pt(a)),
-                Seg::C(a, b, c) => write!(d, "C{} {} {}", pt(a), pt(b), pt(c)),
-                Seg::S(a, b) => write!(d, "S{} {}", pt(a), pt(b)),
-            };
-        }
-        let style = match path.stroke {
-            Stroke::Edge { arrow } => format!(
-                "stroke=\"{EDGE}\" stroke-width=\"1.3\"{}",
-                if arrow {
-                    " marker-end=\"url(#pijl)\""
-                } else {
-                    ""
-                }
-            ),
-            Stroke::Counter { arrow } => format!(
-                "stroke=\"{RED}\" stroke-width=\"1.6\" stroke-dasharray=\"6,4\"{}",
-                if arrow {
-                    " marker-end=\"url(#tegen)\""
-                } else {
-                    ""
-                }
-            ),
-            Stroke::Tie => {
-                "stroke=\"#8C8C8C\" stroke-width=\"1.3\" stroke-dasharray=\"2,3\"".to_string()
-            }
-        };
-        let _ = writeln!(s, "<path d=\"{d}\" fill=\"none\" {style}/>");
+        write_path(&mut s, path);
     }
-    for (i, line) in legend.iter().enumerate() {
+    for l in &scene.labels {
+        // On a white ground, so that no edge runs through the words.
+        let w = text_width(&l.text, EDGE_LABEL_SIZE, true);
+        let _ = writeln!(
+            s,
+            "<g class=\"werkt-tegen\">\n<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#FFFFFF\" fill-opacity=\"0.9\"/>\n<text x=\"{}\" y=\"{}\" font-size=\"{}\" font-weight=\"bold\" fill=\"{RED}\">{}</text>\n</g>",
+            num(l.at.x - 2.0),
+            num(l.at.y - EDGE_LABEL_SIZE),
+            num(w + 4.0),
+            num(EDGE_LABEL_SIZE * 1.35),
+            num(l.at.x),
+            num(l.at.y),
+            num(EDGE_LABEL_SIZE),
+            xml(&l.text)
+        );
+    }
+    for sw in &scene.swatches {
+        let (verdict, subject) = sw.verdict;
+        let look = verdict_style(verdict, subject);
+        let _ = writeln!(s, "<g class=\"legenda-oordeel\">");
+        write_rect(&mut s, sw.rect, &look, 3.0);
+        let _ = writeln!(
+            s,
+            "<text x=\"{}\" y=\"{}\" font-size=\"{}\" fill=\"#222222\">{}</text>\n</g>",
+            num(sw.text_at.x),
+            num(sw.text_at.y),
+            num(LEGEND_SIZE),
+            xml(&key_words(verdict, subject))
+        );
+    }
+    for (at, line) in &scene.legend {
         let _ = writeln!(
             s,
             "<text x=\"{}\" y=\"{}\" font-size=\"{}\" fill=\"{GREY}\">{}</text>",
-            num(scene.legend.x),
-            num(scene.legend.y + i as f64 * line_height(LEGEND_SIZE)),
+            num(at.x),
+            num(at.y),
             num(LEGEND_SIZE),
             xml(line)
         );
@@ -281,17 +316,64 @@ fn write_svg(fig: &Figure, scene: &Scene, legend: &[String], links: Option<&Char
     s
 }
 
+/// One path: its pieces and its stroke.
+fn write_path(s: &mut String, path: &crate::render::layout::Path) {
+    let mut d = String::new();
+    for seg in &path.segs {
+        if !d.is_empty() {
+            d.push(' ');
+        }
+        let _ = match *seg {
+            Seg::M(a) => write!(d, "M{}", pt(a)),
+            Seg::L(a) => write!(d, "L{}", pt(a)),
+            Seg::C(a, b, c) => write!(d, "C{} {} {}", pt(a), pt(b), pt(c)),
+        };
+    }
+    let style = match path.stroke {
+        Stroke::Edge { arrow } => format!(
+            "stroke=\"{EDGE}\" stroke-width=\"1.3\"{}",
+            if arrow {
+                " marker-end=\"url(#pijl)\""
+            } else {
+                ""
+            }
+        ),
+        Stroke::Counter { arrow } => format!(
+            "class=\"werkt-tegen\" stroke=\"{RED}\" stroke-width=\"2\" stroke-dasharray=\"6,4\"{}",
+            if arrow {
+                " marker-end=\"url(#tegen)\""
+            } else {
+                ""
+            }
+        ),
+    };
+    let _ = writeln!(s, "<path d=\"{d}\" fill=\"none\" {style}/>");
+}
+
+/// A rectangle drawn in `look`.
+fn write_rect(s: &mut String, r: Rect, look: &BoxStyle, radius: f64) {
+    let _ = writeln!(
+        s,
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{}\" fill=\"{}\" stroke=\"{}\" stroke-width=\"{}\"{}/>",
+        num(r.x),
+        num(r.y),
+        num(r.w),
+        num(r.h),
+        num(radius),
+        look.fill,
+        look.border,
+        num(look.width),
+        look.dash
+            .map(|d| format!(" stroke-dasharray=\"{d}\""))
+            .unwrap_or_default()
+    );
+}
+
 /// The colour of ordinary edges.
 const EDGE: &str = "#4D4D4D";
 
 fn write_block(s: &mut String, block: &Block, r: Rect, link: Option<&BoxLink>) {
-    let (fill, border) = colours(block);
-    let dashed = block.contradicted || block.kind == BlockKind::CounterMechanism;
-    let width = if block.contradicted || block.kind == BlockKind::ChainLink {
-        2.5
-    } else {
-        1.2
-    };
+    let look = box_style(block);
     let _ = writeln!(s, "<g>\n<title>{}</title>", xml(&block.labels.join("\n")));
     let factors: &[String] = match link {
         Some(BoxLink::Mechanism(code)) => {
@@ -314,20 +396,7 @@ fn write_block(s: &mut String, block: &Block, r: Rect, link: Option<&BoxLink>) {
         .count();
     let factors = if items == factors.len() { factors } else { &[] };
     let (mut count, mut open) = (0, false);
-    let _ = writeln!(
-        s,
-        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\" fill=\"{fill}\" stroke=\"{border}\" stroke-width=\"{}\"{}/>",
-        num(r.x),
-        num(r.y),
-        num(r.w),
-        num(r.h),
-        num(width),
-        if dashed {
-            " stroke-dasharray=\"6,3\""
-        } else {
-            ""
-        }
-    );
+    write_rect(s, r, &look, 6.0);
     let (_, placed) = set_block(block);
     for (at, l) in placed {
         let (size, bold, italic, colour) = font(l.style);
