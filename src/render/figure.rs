@@ -468,6 +468,8 @@ struct Builder<'a> {
     /// The shared boxes, in the order first met.
     shared: Vec<usize>,
     links: BTreeSet<Link>,
+    /// Whether the figure is for a page (see [`page_figure`]).
+    page: bool,
 }
 
 impl<'a> Builder<'a> {
@@ -480,6 +482,7 @@ impl<'a> Builder<'a> {
             keys: BTreeMap::new(),
             shared: Vec::new(),
             links: BTreeSet::new(),
+            page: false,
         }
     }
 
@@ -644,7 +647,15 @@ impl<'a> Builder<'a> {
         let mut lines = Vec::new();
         heading(&mut lines, "Interventies");
         let mut labels = Vec::new();
-        for i in &own {
+        if self.page && own.len() > LONG_LIST {
+            push_wrapped(
+                &mut lines,
+                LineStyle::Text,
+                &format!("{} interventies, genoemd onder de figuur", own.len()),
+            );
+            labels = own.iter().map(|i| self.label(i)).collect();
+        }
+        for i in own.iter().filter(|_| !self.page || own.len() <= LONG_LIST) {
             let label = self.label(i);
             let triggered: Vec<&str> = c
                 .mechanisms
@@ -726,7 +737,8 @@ impl<'a> Builder<'a> {
         let mut verdict = None;
         if let Some(n) = node {
             let many = n.steps.len() > 1;
-            for (i, s) in n.steps.iter().enumerate() {
+            let steps: &[Step] = if self.page { &[] } else { &n.steps };
+            for (i, s) in steps.iter().enumerate() {
                 let text = step_text(s);
                 let text = if many {
                     format!("{}) {text}", i + 1)
@@ -813,6 +825,9 @@ impl<'a> Builder<'a> {
             }
         }
         by_level.sort_by_key(|(r, _, _)| *r);
+        if self.page && c.context.len() > 3 * LONG_LIST / 2 {
+            return Some(self.context_summary(c, by_level));
+        }
         let mut lines = Vec::new();
         let mut labels = Vec::new();
         let mut columns = Vec::new();
@@ -848,6 +863,53 @@ impl<'a> Builder<'a> {
             columns,
             header: 1,
         })
+    }
+
+    /// The context box of a page figure when the factors are many: how many per level; the
+    /// report lists them under the figure.
+    fn context_summary(
+        &self,
+        c: &ChartConfiguration,
+        by_level: Vec<(u8, Option<ContextLevel>, Vec<String>)>,
+    ) -> Block {
+        let mut lines = Vec::new();
+        let mut labels = Vec::new();
+        heading(&mut lines, CONTEXT_HEADING);
+        let mut counts = Vec::new();
+        for (i, (_, level, factors)) in by_level.into_iter().enumerate() {
+            let name = level_heading(level);
+            let name = if i == 0 {
+                name.to_string()
+            } else {
+                name.to_lowercase()
+            };
+            counts.push(format!(
+                "{name}: {}",
+                count(factors.len(), "factor", "factoren")
+            ));
+            labels.extend(factors);
+        }
+        // As wide as the mechanisms' frame.
+        for t in wrap(&format!("{}.", dutch_list(&counts)), 2 * WRAP + 6) {
+            lines.push(Line {
+                style: LineStyle::Text,
+                text: t,
+            });
+        }
+        lines.push(Line {
+            style: LineStyle::Note,
+            text: "De factoren staan onder de figuur.".to_string(),
+        });
+        Block {
+            key: format!("{}/context", c.id),
+            kind: BlockKind::Context,
+            contradicted: false,
+            verdict: None,
+            lines,
+            labels,
+            columns: Vec::new(),
+            header: 0,
+        }
     }
 
     /// The links between one configuration's boxes.
@@ -921,20 +983,30 @@ impl<'a> Builder<'a> {
 }
 
 /// How to read the figure: the evidence counts (and what they count) and the marks.
-fn legend(chart: &Chart) -> Vec<String> {
+fn legend(chart: &Chart, page: bool) -> Vec<String> {
     let basis = if chart.evidence.include_suggestions {
         "inclusief niet-bevestigde suggesties"
     } else {
         "alleen bevestigde coderingen"
     };
-    vec![
-        format!(
-            "Mechanisme: proces ⇒ subdoel. Bewijs: gecodeerde fragmenten en respondenten, zoals in de tekst geteld ({basis}); + ondersteunt, − weerspreekt, ~ nuanceert, in respondenten."
-        ),
-        format!(
-            "Een tegenmechanisme werkt de uitkomst tegen (rode stippellijn, ‘{COUNTERACTS}’). De context geldt voor alle mechanismen van de configuratie."
-        ),
-    ]
+    let mut lines = vec![format!(
+        "{}Bewijs: gecodeerde fragmenten en respondenten, geteld zoals in de tekst ({basis}); + ondersteunt, − weerspreekt, ~ nuanceert (aantallen respondenten).",
+        if page {
+            ""
+        } else {
+            "Mechanisme: proces ⇒ subdoel. "
+        }
+    )];
+    if chart
+        .configurations
+        .iter()
+        .any(|c| !c.counter_mechanisms.is_empty())
+    {
+        lines.push(format!(
+            "Een tegenmechanisme werkt de uitkomst tegen (rode stippellijn, ‘{COUNTERACTS}’)."
+        ));
+    }
+    lines
 }
 
 /// The verdicts `blocks` are drawn in, in the order of the rules, mechanisms' before
@@ -954,9 +1026,25 @@ fn verdicts_drawn(blocks: &[Block]) -> Vec<(Verdict, Subject)> {
     out
 }
 
+/// More items than this make a list long: a page figure counts them instead.
+const LONG_LIST: usize = 6;
+
 /// Builds the figure of `chart`.
 pub(crate) fn figure(chart: &Chart) -> Figure {
+    build(Builder::new(chart))
+}
+
+/// The figure of `chart` for a report page (and `icamo chain`): the mechanisms without their
+/// steps, and long lists of interventions or context factors counted, since the report says
+/// them in full under the figure.
+pub(crate) fn page_figure(chart: &Chart) -> Figure {
     let mut b = Builder::new(chart);
+    b.page = true;
+    build(b)
+}
+
+fn build(mut b: Builder) -> Figure {
+    let chart = b.chart;
     let clusters = chart.configurations.iter().map(|c| b.cluster(c)).collect();
     let verdicts = verdicts_drawn(&b.blocks);
     Figure {
@@ -964,7 +1052,7 @@ pub(crate) fn figure(chart: &Chart) -> Figure {
         clusters,
         shared: b.shared,
         links: b.links.into_iter().collect(),
-        legend: legend(chart),
+        legend: legend(chart, b.page),
         verdicts,
     }
 }
@@ -985,6 +1073,9 @@ pub(crate) struct Overview {
     pub legend: Vec<String>,
 }
 
+/// Where the overview's lines wrap: three boxes side by side on a page.
+const OVERVIEW_WRAP: usize = 21;
+
 /// The overview of `chart` (see [`Overview`]).
 pub(crate) fn overview(chart: &Chart) -> Overview {
     let nodes: BTreeMap<&str, &Node> = chart.nodes.iter().map(|n| (n.id.as_str(), n)).collect();
@@ -1003,7 +1094,7 @@ pub(crate) fn overview(chart: &Chart) -> Overview {
     for c in &chart.configurations {
         let mut lines = Vec::new();
         push_wrapped(&mut lines, LineStyle::Strong, &short_name(&c.id));
-        for t in wrap(c.title.trim(), WRAP - 7) {
+        for t in wrap(c.title.trim(), OVERVIEW_WRAP) {
             lines.push(Line {
                 style: LineStyle::Text,
                 text: t,
@@ -1025,20 +1116,24 @@ pub(crate) fn overview(chart: &Chart) -> Overview {
                 by_verdict.push((rule.verdict.word(Subject::Mechanism).to_string(), numbers));
             }
         }
+        let mut summary = Vec::new();
         for (word, numbers) in by_verdict {
-            push_wrapped(
-                &mut lines,
-                LineStyle::Evidence,
-                &format!("{}: {word}", dutch_list(&numbers)),
-            );
+            summary.push(format!("{}: {word}", dutch_list(&numbers)));
         }
         for k in &c.counter_mechanisms {
             if let Some(v) = nodes.get(k.as_str()).and_then(|n| n.verdict) {
-                push_wrapped(
-                    &mut lines,
-                    LineStyle::Evidence,
-                    &format!("tegenmechanisme: {}", v.word(Subject::CounterMechanism)),
-                );
+                summary.push(format!(
+                    "tegenmechanisme: {}",
+                    v.word(Subject::CounterMechanism)
+                ));
+            }
+        }
+        for text in summary {
+            for t in wrap(&text, OVERVIEW_WRAP) {
+                lines.push(Line {
+                    style: LineStyle::Evidence,
+                    text: t,
+                });
             }
         }
         blocks.push(Block {

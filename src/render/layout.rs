@@ -586,14 +586,14 @@ fn outcome_row(
     let Some(o) = r.outcome else {
         return counters_bottom.max(group.bottom());
     };
-    let s = sized(&fig.blocks[o], COLUMN - 40.0);
+    let s = sized(&fig.blocks[o], COLUMN - 70.0);
     let counters_right = counters.iter().map(|c| c.right()).fold(PANEL_PAD, f64::max);
     // On the right; never so close to the counter-mechanisms that their edge has no room for
     // its words.
     let x = if counters.is_empty() {
         PANEL_PAD + (CONTENT - s.x) / 2.0
     } else {
-        (PANEL_PAD + CONTENT - s.x).max(counters_right + label_w + 30.0)
+        (PANEL_PAD + CONTENT - s.x).max(counters_right + label_w + 20.0)
     };
     let top = match counters.first() {
         Some(c) => (c.middle() - s.y / 2.0).max(y),

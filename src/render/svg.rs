@@ -17,7 +17,9 @@ use graphviz_rust::printer::PrinterContext;
 use crate::chain::chart::Chart;
 use crate::error::Error;
 use crate::render::dot::{BoxStyle, FONT, GREY, RED, box_style, to_graph, verdict_style};
-use crate::render::figure::{Block, BlockKind, Figure, figure, key_words, level_rank, overview};
+use crate::render::figure::{
+    Block, BlockKind, Figure, figure, key_words, level_rank, overview, page_figure,
+};
 use crate::render::layout::{
     EDGE_LABEL_SIZE, GROUP_HEADING, LEGEND_SIZE, Point, Rect, Scene, Seg, Stroke, TITLE_SIZE, font,
     lay_out, lay_out_overview, line_height, set_block, title_lines,
@@ -109,7 +111,12 @@ pub(crate) fn to_svg_linked(chart: &Chart) -> String {
 
 /// The built-in drawing, with or without links.
 fn builtin(chart: &Chart, links: bool) -> String {
-    let fig = figure(chart);
+    // The site shows a configuration's figure in full; a page shows the short one.
+    let fig = if links {
+        figure(chart)
+    } else {
+        page_figure(chart)
+    };
     let legend = if fig.clusters.is_empty() {
         vec!["Geen configuraties om te tekenen.".to_string()]
     } else {
