@@ -2,8 +2,9 @@
 //! after the reference study (`shared/study/dualiteit.md`).
 
 use icamo::chain::chart::{
-    Chart, ChartConfiguration, Counts, Edge, EdgeKind, EvidenceBasis, Node, NodeKind, Step,
+    Chart, ChartConfiguration, Counts, Edge, EdgeKind, EvidenceBasis, Node, NodeKind, Step, Voices,
 };
+use icamo::chain::verdict::{Verdict, verdict};
 use icamo::codebook::ContextLevel;
 use icamo::render::svg::Engine;
 use icamo::render::{dot, mermaid, png, svg};
@@ -54,6 +55,7 @@ fn node(id: String, code: &str, kind: NodeKind, config: &str, label: &str) -> No
         steps: Vec::new(),
         happens_in: Vec::new(),
         evidence: Counts::default(),
+        voices: Voices::default(),
         contradicted: false,
         verdict: None,
     }
@@ -139,7 +141,24 @@ fn build(specs: &[Spec]) -> Chart {
                     nuance,
                     barriers: 0,
                 };
+                // In people, as the figure counts: each respondent here gave one stance.
+                n.voices = Voices {
+                    fragments: segments,
+                    people: respondents,
+                    cases: 1,
+                    supports: supports.min(respondents),
+                    contradicts: contradicts.min(respondents),
+                    nuance: nuance.min(respondents),
+                    barred: 0,
+                    stanced: (supports + contradicts + nuance).min(respondents),
+                    open: 0,
+                };
                 n.contradicted = m.contradicted;
+                n.verdict = Some(if m.contradicted {
+                    Verdict::Contradicted
+                } else {
+                    verdict(&n.voices)
+                });
                 mech_nodes.push(n);
                 if counter {
                     conf.counter_mechanisms.push(id);
@@ -757,9 +776,11 @@ fn dot_draws_one_cluster_per_configuration_and_the_chain_link_between() {
     assert!(text.contains("rankdir=\"LR\""));
     // Twelve interventions in one box, not twelve nodes.
     assert_eq!(text.matches("\"icamo1/interventies\"").count(), 2);
-    assert!(text.contains("12 fragmenten · 9 + · 2 − · 1 ~"));
+    // Counted in people, as the report's text counts.
+    assert!(text.contains("12 fragmenten van 9 respondenten"));
+    assert!(text.contains("+ 9 · − 2 · ~ 1"));
     assert!(text.contains("<I>bij uitvoerders (coaches,</I>"));
-    assert!(text.contains("Maatschappelijk-economisch"));
+    assert!(text.contains("Maatschappelijk-") && text.contains("economisch"));
 }
 
 #[test]
@@ -769,7 +790,7 @@ fn dot_marks_contradicted_and_counter_mechanisms() {
         .lines()
         .find(|l| l.contains("\"icamo1/mech.zoekgedrag\"["))
         .expect("the contradicted mechanism");
-    assert!(line.contains("weersproken door het bewijs"), "{line}");
+    assert!(line.contains("Oordeel: ⚠ weersproken"), "{line}");
     assert!(line.contains("color=\"#C0392B\""), "{line}");
     assert!(line.contains("dashed"), "{line}");
     let counter = text
@@ -818,25 +839,242 @@ fn builtin_svg_is_well_formed_and_shows_every_word() {
     for chart in [icamo1(), two_chain(), full_chain()] {
         let out = svg::to_svg(&chart, Engine::Builtin).unwrap();
         let text = svg_text(&out);
-        for label in all_labels(&chart) {
-            for word in label.split_whitespace() {
-                assert!(text.contains(word), "{word:?} of {label:?} not drawn");
+        // A page figure draws every mechanism, actor and outcome; a long list of
+        // interventions or context factors it counts, with every label in the box's tooltip.
+        for n in &chart.nodes {
+            let label = n
+                .label
+                .replace('&', "&amp;")
+                .replace('"', "&quot;")
+                .replace('\'', "&apos;");
+            assert!(out.contains(&label), "{label:?} not in the SVG");
+            if matches!(n.kind, NodeKind::Intervention | NodeKind::Context) {
+                continue;
+            }
+            for word in n.label.split_whitespace() {
+                assert!(text.contains(word), "{word:?} of {:?} not drawn", n.label);
             }
         }
         assert!(text.contains("ICAMO 1 — Benadering gericht op inburgeraars"));
-        assert!(text.contains("Pilot \"van Opvang naar Werk\""));
+        assert!(text.contains("interventies, genoemd onder de figuur"));
     }
 }
 
 #[test]
 fn builtin_svg_marks_contradicted_mechanisms() {
     let out = svg::to_svg_builtin(&two_chain());
-    assert!(svg_text(&out).contains("⚠ weersproken door het bewijs"));
+    assert!(svg_text(&out).contains("Oordeel: ⚠ weersproken"));
     let group = out
         .split("<g>")
         .find(|g| g.contains("Leidt tot actiever en gerichter zoekgedrag"))
         .unwrap();
     assert!(group.contains("stroke=\"#C0392B\"") && group.contains("stroke-dasharray"));
+}
+
+/// The value of attribute `name` in the first element of `tag` at or after `from` in `svg`.
+fn attr_after(svg: &str, from: usize, tag: &str, name: &str) -> f64 {
+    let at = from + svg[from..].find(&format!("<{tag} ")).expect("the element");
+    let element = &svg[at..at + svg[at..].find('>').unwrap()];
+    let key = format!(" {name}=\"");
+    let start = element
+        .find(&key)
+        .unwrap_or_else(|| panic!("no {name} in {element}"))
+        + key.len();
+    let end = start + element[start..].find('"').unwrap();
+    element[start..end].parse().unwrap()
+}
+
+/// The rectangle (x, y, w, h) of the first `<rect>` at or after `from`.
+fn rect_after(svg: &str, from: usize) -> (f64, f64, f64, f64) {
+    (
+        attr_after(svg, from, "rect", "x"),
+        attr_after(svg, from, "rect", "y"),
+        attr_after(svg, from, "rect", "width"),
+        attr_after(svg, from, "rect", "height"),
+    )
+}
+
+/// The rectangle of the box whose tooltip starts with `label`.
+fn box_of(svg: &str, label: &str) -> (f64, f64, f64, f64) {
+    let at = svg
+        .find(&format!("<title>{label}"))
+        .unwrap_or_else(|| panic!("no box {label:?}"));
+    rect_after(svg, at)
+}
+
+fn inside(inner: (f64, f64, f64, f64), outer: (f64, f64, f64, f64)) -> bool {
+    inner.0 >= outer.0
+        && inner.1 >= outer.1
+        && inner.0 + inner.2 <= outer.0 + outer.2
+        && inner.1 + inner.3 <= outer.1 + outer.3
+}
+
+#[test]
+fn the_context_holds_for_the_configuration_not_for_its_last_mechanism() {
+    let chart = build(&[ICAMO4]);
+    let out = svg::to_svg_builtin(&chart);
+    // The context is a band inside the frame round all the mechanisms, under its heading.
+    let frame_at = out
+        .find("<g class=\"mechanismen\" data-configuratie=\"icamo4\">")
+        .expect("the mechanisms' frame");
+    let frame = rect_after(&out, frame_at);
+    let text = svg_text(&out);
+    assert!(text.contains("Mechanismen"));
+    assert!(text.contains("Context (geldt voor alle mechanismen)"));
+    let context_at = out
+        .find(">Context (geldt voor alle mechanismen)</text>")
+        .expect("the context's heading");
+    let context_at = out[..context_at].rfind("<g>").unwrap();
+    let context = rect_after(&out, context_at);
+    assert!(inside(context, frame), "{context:?} not in {frame:?}");
+    for m in &chart.configurations[0].mechanisms {
+        let label = &chart.nodes.iter().find(|n| &n.id == m).unwrap().label;
+        assert!(
+            inside(box_of(&out, label), frame),
+            "{label} not in the frame"
+        );
+    }
+    // No edge from the context box to any one mechanism: the only paths that start at the
+    // context box's edge are none at all.
+    let bottom = context.1 + context.3;
+    assert!(
+        !out.lines().filter(|l| l.starts_with("<path")).any(|l| l
+            .contains(&format!("M{},", context.0 + context.2 / 2.0))
+            || l.contains(&format!(",{bottom} "))),
+        "a path leaves the context box"
+    );
+    // Mermaid ties the context to the mechanisms' subgraph, not to one node.
+    let text = mermaid::to_mermaid(&chart);
+    assert!(
+        text.contains("    subgraph m0[\"Mechanismen\"]\n"),
+        "{text}"
+    );
+    let tie = text
+        .lines()
+        .find(|l| l.contains(" -.- "))
+        .expect("the context's tie");
+    assert!(tie.ends_with(" -.- m0"), "{tie}");
+}
+
+#[test]
+fn the_counter_mechanisms_edge_and_its_words_are_drawn_in_the_clear() {
+    let out = svg::to_svg_builtin(&build(&[ICAMO4]));
+    let edge = out
+        .lines()
+        .find(|l| l.starts_with("<path") && l.contains("class=\"werkt-tegen\""))
+        .expect("the counter-mechanism's edge");
+    assert!(edge.contains("stroke=\"#C0392B\"") && edge.contains("marker-end=\"url(#tegen)\""));
+    // It ends on the outcome's left side, where no other edge ends.
+    let outcome = box_of(&out, "Succesvolle inburgering");
+    let d = edge
+        .split("d=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let end = d
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .trim_start_matches(['M', 'L', 'C']);
+    let (x, y) = end.split_once(',').unwrap();
+    let (x, y): (f64, f64) = (x.parse().unwrap(), y.parse().unwrap());
+    assert_eq!(x, outcome.0, "{edge}");
+    assert!(y > outcome.1 && y < outcome.1 + outcome.3);
+    let others = out
+        .lines()
+        .filter(|l| l.starts_with("<path") && l.contains(&format!("{x},")))
+        .count();
+    assert_eq!(
+        others, 1,
+        "another edge ends where the counter-mechanism's does"
+    );
+    // Its words, in red, after every edge, so none is drawn over them, and on no box.
+    let label_at = out
+        .find("<g class=\"werkt-tegen\">")
+        .expect("the edge's words");
+    assert!(out[label_at..].contains(">werkt tegen</text>"));
+    assert!(!out[label_at..].contains("<path"));
+    let words = rect_after(&out, label_at);
+    for title in ["Succesvolle inburgering", "Taal leren en werken zitten"] {
+        let b = box_of(&out, title);
+        let apart = words.0 + words.2 <= b.0 || b.0 + b.2 <= words.0;
+        assert!(apart, "the words overlap {title}");
+    }
+}
+
+#[test]
+fn each_verdict_is_drawn_its_own_way_with_a_key_in_the_legend() {
+    use icamo::chain::verdict::{RULES, Subject};
+    let mut chart = full_chain();
+    // Every verdict once over the mechanisms, as chain::verdict gives them.
+    let mut mechanisms: Vec<&mut Node> = chart
+        .nodes
+        .iter_mut()
+        .filter(|n| n.kind == NodeKind::Mechanism)
+        .collect();
+    assert!(mechanisms.len() >= RULES.len());
+    for (n, rule) in mechanisms.iter_mut().zip(&RULES) {
+        n.verdict = Some(rule.verdict);
+        n.contradicted = rule.verdict == Verdict::Contradicted;
+    }
+    let out = svg::to_svg_builtin(&chart);
+    let mut looks = Vec::new();
+    for rule in &RULES {
+        let word = rule.verdict.word(Subject::Mechanism);
+        // The key: a small box and the verdict's words.
+        let key = out
+            .split("<g class=\"legenda-oordeel\">")
+            .skip(1)
+            .find(|g| g.contains(&format!(">{word}</text>")))
+            .unwrap_or_else(|| panic!("no key for {word}"));
+        let look = |g: &str| {
+            let rect = &g[g.find("<rect").unwrap()..];
+            let rect = &rect[..rect.find("/>").unwrap()];
+            let part = |k: &str| {
+                rect.find(k)
+                    .map(|i| rect[i..].split('"').nth(1).unwrap().to_string())
+                    .unwrap_or_default()
+            };
+            (
+                part(" fill="),
+                part(" stroke="),
+                part(" stroke-dasharray="),
+                part(" stroke-width="),
+            )
+        };
+        let drawn = look(key);
+        // The box of a mechanism with that verdict is drawn the same way, and says it.
+        let label = &chart
+            .nodes
+            .iter()
+            .find(|n| n.verdict == Some(rule.verdict) && n.kind == NodeKind::Mechanism)
+            .unwrap()
+            .label;
+        let group = out
+            .split("<g>")
+            .find(|g| g.contains(&format!("<title>{label}")))
+            .unwrap();
+        assert_eq!(look(group), drawn, "{word}");
+        let said = strip_tags(group)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            said.contains(&format!("Oordeel: {word}"))
+                || said.contains(&format!("Oordeel: ⚠ {word}")),
+            "{word} not said in its box: {said}"
+        );
+        looks.push(drawn);
+    }
+    // Seven verdicts, seven looks: "omstreden" cannot pass for "herkend".
+    let mut distinct = looks.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), looks.len(), "{looks:?}");
+    // The counter-mechanism at work is keyed in its own words.
+    assert!(out.contains(">tegenmechanisme doet zich voor</text>"));
 }
 
 #[test]
@@ -846,7 +1084,7 @@ fn dot_engine_draws_svg_or_says_to_install_graphviz() {
         Ok(out) => {
             assert!(dot_available());
             let text = svg_text(&out);
-            assert!(text.contains("weersproken door het bewijs"));
+            assert!(text.contains("Oordeel: ⚠ weersproken"));
             assert!(text.contains("Dualiteit"));
         }
         Err(e) => {
@@ -882,9 +1120,10 @@ fn png_is_a_real_image_with_the_marks_in_red() {
     let bytes = png::to_png(&chart, Engine::Builtin).unwrap();
     assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"));
     let pixmap = Pixmap::decode_png(&bytes).unwrap();
-    // Drawn at twice the SVG's size.
+    // Drawn at twice the SVG's size, which is a report page wide (about 600 pixels, so its
+    // 12-pixel text prints at 9 points at 16 cm).
     assert!(
-        pixmap.width() > 2000 && pixmap.height() > 1500,
+        (1150..=1240).contains(&pixmap.width()) && pixmap.height() > 1000,
         "{}×{}",
         pixmap.width(),
         pixmap.height()
@@ -904,6 +1143,7 @@ fn png_is_a_real_image_with_the_marks_in_red() {
     let mut calm = icamo1();
     for n in &mut calm.nodes {
         n.contradicted = false;
+        n.verdict = None;
     }
     let calm = png::svg_to_png(&svg::to_svg_builtin(&calm), 1.0).unwrap();
     assert_eq!(red_pixels(&calm), 0);
@@ -933,8 +1173,11 @@ fn mermaid_has_a_subgraph_per_configuration_and_escapes_quotes() {
     assert_eq!(text.matches("\n  end\n").count(), 4);
     assert!(text.contains("subgraph c0[\"ICAMO 1 — Benadering gericht op inburgeraars\"]"));
     // The quoted intervention label is escaped, and every label has exactly its two quotes.
-    assert!(text.contains("Pilot #quot;van Opvang naar Werk#quot;"));
-    assert!(text.contains("meet #amp; greets"));
+    assert!(
+        text.contains("Pilot #quot;van Opvang naar<br/>Werk#quot;"),
+        "{text}"
+    );
+    assert!(text.contains("meet #amp;") && !text.contains("meet & "));
     for line in text.lines().filter(|l| l.contains("[\"")) {
         assert_eq!(line.matches('"').count(), 2, "{line}");
     }
@@ -960,7 +1203,7 @@ fn mermaid_marks_contradicted_and_counter_mechanisms() {
         .to_string();
     assert!(text.contains("classDef weersproken"));
     assert!(text.contains(&format!("class {id} weersproken")), "{text}");
-    assert!(text.contains("⚠ weersproken door het bewijs"));
+    assert!(text.contains("Oordeel: ⚠ weersproken"));
     assert!(text.contains("classDef tegenmechanisme"));
     assert!(text.contains("-.->|werkt tegen|"));
 }

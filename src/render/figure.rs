@@ -836,7 +836,7 @@ impl<'a> Builder<'a> {
         let width = match by_level.len() {
             1 => 2 * WRAP + 6,
             2 => WRAP + 2,
-            _ => WRAP * 2 / 3,
+            _ => 22,
         };
         for (_, level, factors) in by_level {
             let mut column = Vec::new();
