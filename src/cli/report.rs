@@ -14,7 +14,8 @@ use super::emit::say;
 /// Write the ICAMO report, its summary and its figures
 ///
 /// Writes into the output folder (default: out/ in the study):
-///   report.md       per configuration the figure (Mermaid), the causal sentence, and per
+///   report.md       per configuration the figure (an image of figures/*.png with a numbered
+///                   caption; Mermaid with --mermaid), the causal sentence, and per
 ///                   mechanism the evidence table (role × stance) and the best quotes
 ///                   supporting, contradicting and nuancing it (cut at sentence ends with
 ///                   […], a short answer under its question, a coder's readable version and
@@ -29,7 +30,9 @@ use super::emit::say;
 ///   summary.md      a letter to a city council: how the study was done (sources, people per
 ///                   role, cases, period), the numbered conclusions with the advice that
 ///                   follows from them, and the verdicts per mechanism in short
-///   figures/        keten.svg and one SVG per configuration, keten.json with what they show
+///   figures/        keten (the chain at a glance) and one figure per configuration, each as
+///                   SVG and PNG (for Word), about 600 px wide so that the text prints at 9 pt
+///                   when the figure is 16 cm wide; keten.json with what the chain shows
 ///
 /// Quotes carry role labels and cases, never names: names, pseudonyms, respondent ids and the
 /// labels of speakers the manifest does not list become [naam] / [nummer] in every text the
@@ -56,7 +59,8 @@ use super::emit::say;
 /// otherwise report.md.j2 and summary.md.j2 in the study's templates/ folder are used when they
 /// are there, and the built-in ones when not. `--export-templates DIR` writes the built-in ones
 /// out for editing (`--export-templates templates` puts them where the study will use them).
-/// A template sees its data under `report`; figure("icamo1") or figure("keten") draws a figure.
+/// A template sees its data under `report`; figure("icamo1") or figure("keten") draws a figure
+/// with its caption ("Figuur 2. ICAMO 1 — …"), numbered in the order the template draws them.
 ///
 /// Examples:
 ///   icamo report

@@ -4,8 +4,9 @@
 //! A template sees one `ReportData` value: the study, every configuration with its causal
 //! sentence, mechanisms, evidence tables and quotes, the respondents per role and case, and the
 //! case × mechanism matrix. Besides minijinja's own filters it has one function:
-//! `figure(id)` (a configuration id, or `"keten"` for all of them chained), which gives a
-//! Mermaid block in Markdown and the SVG drawing in HTML. The built-in templates live in
+//! `figure(id)` (a configuration id, or `"keten"` for the chain at a glance), which gives the
+//! figure with a numbered caption: an image of `figures/ID.png` in Markdown (a Mermaid block
+//! with `--mermaid`) and the SVG drawing in HTML. The built-in templates live in
 //! `templates/report/` and are compiled into the program; `icamo report --export-templates DIR`
 //! writes them out for editing.
 
