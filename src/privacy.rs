@@ -449,8 +449,9 @@ impl Identities {
         found
     }
 
-    /// Every identifying string that stands as a whole word in a file under `dir` (every file,
-    /// read as text), in file order.
+    /// Every identifying string that stands as a whole word in a file under `dir` (every file
+    /// read as text, but a PNG: its bytes are pixels, and a figure's PNG is drawn from the SVG
+    /// beside it, which is read), in file order.
     pub fn check(&self, dir: &Path) -> Result<Vec<Finding>, Error> {
         let mut files = Vec::new();
         collect_files(dir, &mut files)?;
@@ -463,6 +464,9 @@ impl Identities {
         let mut found = Vec::new();
         for path in files {
             let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+            if bytes.starts_with(PNG_SIGNATURE) {
+                continue;
+            }
             found.extend(self.find(&path, &String::from_utf8_lossy(&bytes)));
         }
         Ok(found)
@@ -618,6 +622,9 @@ impl std::fmt::Display for Finding {
         write!(f, "{} \"{}\"", self.place(), self.term)
     }
 }
+
+/// The first bytes of every PNG file.
+const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 
 fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Error> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)

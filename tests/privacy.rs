@@ -66,6 +66,7 @@ fn no_output_of_the_bundled_study_holds_a_name() {
         "report.html",
         "summary.md",
         "figures/keten.svg",
+        "figures/keten.png",
         "figures/keten.json",
         "site/index.html",
     ] {
@@ -92,7 +93,10 @@ fn no_output_of_the_bundled_study_holds_a_name() {
     );
 
     // Said in turns: Layla (Mariam's pseudonym) by her neighbours, Bilal and Daniel to them.
-    for file in &files {
+    for file in files
+        .iter()
+        .filter(|f| f.extension().is_none_or(|e| e != "png"))
+    {
         let text = fs::read_to_string(file).unwrap();
         for name in ["Layla", "Mariam", "Bilal", "Daniel", "Hamid", "R03"] {
             assert!(!text.contains(name), "{name} in {}", file.display());
@@ -200,6 +204,11 @@ fn a_speaker_missing_from_the_manifest_is_redacted_everywhere_and_known_to_the_c
     let report = fs::read_to_string(study.join("out/report.md")).unwrap();
     assert!(report.contains("jouw soep is beter dan van mijn moeder. [naam] zegt het ook."));
     for file in files_under(&study.join("out")) {
+        // A figure's PNG is pixels, drawn from the SVG beside it, which is read here.
+        if file.extension().is_some_and(|e| e == "png") {
+            assert!(file.with_extension("svg").is_file(), "{}", file.display());
+            continue;
+        }
         let text = fs::read_to_string(&file).unwrap();
         assert!(!text.contains("Fatima"), "Fatima in {}", file.display());
     }
