@@ -729,7 +729,9 @@ fn dot_parses_back_and_holds_every_label() {
         let text = dot::to_dot(&chart);
         graphviz_rust::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
         for label in all_labels(&chart) {
-            // Whole in the tooltip, quotes escaped.
+            // Whole in the tooltip, quotes escaped; "Kind: label" as the report writes it,
+            // "Kind — label".
+            let label = label.replace(": ", " — ");
             let escaped = label.replace('\\', "\\\\").replace('"', "\\\"");
             assert!(text.contains(&escaped), "{label:?} missing");
         }
@@ -842,8 +844,10 @@ fn builtin_svg_is_well_formed_and_shows_every_word() {
         // A page figure draws every mechanism, actor and outcome; a long list of
         // interventions or context factors it counts, with every label in the box's tooltip.
         for n in &chart.nodes {
+            // "Kind: label" is drawn as the report writes it, "Kind — label".
             let label = n
                 .label
+                .replace(": ", " — ")
                 .replace('&', "&amp;")
                 .replace('"', "&quot;")
                 .replace('\'', "&apos;");
@@ -851,7 +855,7 @@ fn builtin_svg_is_well_formed_and_shows_every_word() {
             if matches!(n.kind, NodeKind::Intervention | NodeKind::Context) {
                 continue;
             }
-            for word in n.label.split_whitespace() {
+            for word in n.label.replace(": ", " — ").split_whitespace() {
                 assert!(text.contains(word), "{word:?} of {:?} not drawn", n.label);
             }
         }

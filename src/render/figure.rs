@@ -486,10 +486,12 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// A node's label as the report writes it ("Tegenmechanisme — …", not "…: …").
     fn label(&self, id: &str) -> String {
-        self.nodes
-            .get(id)
-            .map_or_else(|| id.to_string(), |n| n.label.trim().to_string())
+        self.nodes.get(id).map_or_else(
+            || id.to_string(),
+            |n| super::report::without_colon(n.label.trim()),
+        )
     }
 
     fn contradicted(&self, id: &str) -> bool {
