@@ -860,7 +860,7 @@ fn builtin_svg_is_well_formed_and_shows_every_word() {
             }
         }
         assert!(text.contains("ICAMO 1 — Benadering gericht op inburgeraars"));
-        assert!(text.contains("interventies, genoemd onder de figuur"));
+        assert!(text.contains("interventies staan onder de figuur."));
     }
 }
 

@@ -319,7 +319,7 @@ fn the_case_by_mechanism_appendix_counts_respondents_like_the_text() {
     let report = built_report(dir.path());
     let appendix = section(
         &report,
-        "## Bijlage B — Casus × mechanisme, in respondenten",
+        "## Bijlage B — Respondenten per casus en mechanisme",
     );
     // Havenstad: three fragments, one of them the policy author's; two respondents.
     assert!(

@@ -653,7 +653,7 @@ impl<'a> Builder<'a> {
             push_wrapped(
                 &mut lines,
                 LineStyle::Text,
-                &format!("{} interventies, genoemd onder de figuur", own.len()),
+                &format!("De {} interventies staan onder de figuur.", own.len()),
             );
             labels = own.iter().map(|i| self.label(i)).collect();
         }
@@ -892,7 +892,7 @@ impl<'a> Builder<'a> {
             labels.extend(factors);
         }
         // As wide as the mechanisms' frame.
-        for t in wrap(&format!("{}.", dutch_list(&counts)), 2 * WRAP + 6) {
+        for t in wrap(&format!("{}.", counts.join("; ")), 2 * WRAP + 6) {
             lines.push(Line {
                 style: LineStyle::Text,
                 text: t,
