@@ -490,11 +490,11 @@ fn draft_text(ev: &CodeEvidence, subject: Subject) -> String {
         0 => "Geen respondent heeft hier volgens de bevestigde coderingen iets over gezegd."
             .to_string(),
         1 => format!(
-            "1 respondent sprak hierover{cases}; die {}.",
+            "Hierover sprak 1 respondent{cases}; die {}.",
             stances(v, true)
         ),
         n => format!(
-            "{n} respondenten spraken hierover{cases}: {}.",
+            "Hierover spraken {n} respondenten{cases}: {}.",
             stances(v, false)
         ),
     };

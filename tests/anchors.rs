@@ -352,7 +352,7 @@ fn corrected_transcripts_keep_their_codings_and_withdrawn_ones_stop_the_build() 
     assert_eq!(build.status.code(), Some(1));
     assert!(
         stderr(&build).contains(
-            "findings.toml:33:47: no document \"int-gm-02\" in this study (did you mean \"int-gm-01\"?), so no segment int-gm-02:0035"
+            "findings.toml:34:47: no document \"int-gm-02\" in this study (did you mean \"int-gm-01\"?), so no segment int-gm-02:0035"
         ),
         "{}",
         stderr(&build)

@@ -177,7 +177,7 @@ fn without_a_findings_file_the_report_drafts_one_finding_per_mechanism() {
     assert!(
         report.contains(
             "### Bevinding 1. Leidt tot gerichtere ondersteuning door uitvoerders: herkend met kanttekeningen\n\n\
-             6 respondenten spraken hierover in 2 casussen: 4 ondersteunen het, 2 weerspreken het en 1 nuanceert het. \
+             Hierover spraken 6 respondenten in 2 casussen: 4 ondersteunen het, 2 weerspreken het en 1 nuanceert het. \
              Oordeel per perspectief: uitvoering *weersproken* en inburgeraars *herkend*. \
              Er wachten nog 11 automatisch voorgestelde coderingen op beoordeling.\n"
         ),
@@ -196,7 +196,7 @@ fn without_a_findings_file_the_report_drafts_one_finding_per_mechanism() {
     );
     assert!(summary.contains(
         "### 3. Leidt tot actiever en gerichter zoekgedrag: codering loopt nog\n\n\
-         *Conclusie.* 1 respondent sprak hierover in 1 casus; die nuanceert het."
+         *Conclusie.* Hierover sprak 1 respondent in 1 casus; die nuanceert het."
     ));
     assert!(!summary.contains("*Advies.*"));
 }
