@@ -488,10 +488,9 @@ impl<'a> Builder<'a> {
 
     /// A node's label as the report writes it ("Tegenmechanisme — …", not "…: …").
     fn label(&self, id: &str) -> String {
-        self.nodes.get(id).map_or_else(
-            || id.to_string(),
-            |n| super::report::without_colon(n.label.trim()),
-        )
+        self.nodes
+            .get(id)
+            .map_or_else(|| id.to_string(), |n| without_colon(n.label.trim()))
     }
 
     fn contradicted(&self, id: &str) -> bool {
@@ -1202,6 +1201,16 @@ pub(crate) fn overview(chart: &Chart) -> Overview {
         legend: vec![
             "Per configuratie staat het oordeel over elk van haar mechanismen (M1, M2, …), zoals in de tekst. De figuur van elke configuratie toont de mechanismen, hun context en het bewijs.".to_string(),
         ],
+    }
+}
+
+/// A label fit to stand before ": verdict" (the summary's "label: verdict", a heading): its
+/// own colon ("Tegenmechanisme: taal en werk…") becomes a dash, so no line reads
+/// "Tegenmechanisme: …: doet zich voor".
+pub(crate) fn without_colon(label: &str) -> String {
+    match label.split_once(": ") {
+        Some((kind, rest)) => format!("{} — {}", kind.trim_end(), without_colon(rest)),
+        None => label.to_string(),
     }
 }
 

@@ -27,6 +27,7 @@ use crate::coding::Stance;
 use crate::coding::rule::Counting;
 use crate::error::Error;
 use crate::privacy::Identities;
+use crate::render::figure::without_colon;
 use crate::render::{escape_html, excerpt};
 
 mod sections;
@@ -487,16 +488,6 @@ fn join_with(items: &[String], separator: &str) -> String {
         [] => String::new(),
         [one] => one.clone(),
         [rest @ .., last] => format!("{} en {last}", rest.join(separator)),
-    }
-}
-
-/// A label fit to stand before ": verdict" (the summary's "label: verdict", a heading): its
-/// own colon ("Tegenmechanisme: taal en werk…") becomes a dash, so no line reads
-/// "Tegenmechanisme: …: doet zich voor".
-pub(crate) fn without_colon(label: &str) -> String {
-    match label.split_once(": ") {
-        Some((kind, rest)) => format!("{} — {}", kind.trim_end(), without_colon(rest)),
-        None => label.to_string(),
     }
 }
 
@@ -1224,7 +1215,7 @@ blockquote { border-left: 4px solid #8aa9c8; margin: 0.5rem 0; padding: 0.1rem 1
 figure.icamo { margin: 1rem 0; overflow-x: auto; }
 figure.icamo svg { max-width: 100%; height: auto; }
 figure.icamo figcaption { font-style: italic; margin-top: 0.3rem; }
-@media print { figure.icamo svg { max-width: 100%; } h2 { page-break-before: always; } }
+@media print { figure.icamo { break-inside: avoid; } figure.icamo svg { max-width: 100%; max-height: 23cm; width: auto; } h2 { page-break-before: always; } }
 ";
 
 /// `icamo chain --format md`: the Mermaid figure of a chart and its mechanisms' evidence.
