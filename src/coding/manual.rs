@@ -221,8 +221,7 @@ pub fn read_codings(path: &Path, coder: Option<&str>) -> Result<Vec<Coding>, Err
     );
     let mut codings = Vec::new();
     let mut problems = Vec::new();
-    let mut seen: HashMap<(String, String, Option<[usize; 2]>), usize> = HashMap::new();
-    let mut spanned: HashMap<(String, String), usize> = HashMap::new();
+    let mut twice = Twice::default();
     for row in numbered_records(&mut reader) {
         let (line, record) = match row {
             Ok(row) => row,
@@ -255,26 +254,7 @@ pub fn read_codings(path: &Path, coder: Option<&str>) -> Result<Vec<Coding>, Err
                     readable: written(readable_col),
                     translation: written(translation_col),
                 };
-                // One line per segment and code, except that one coder may mark several
-                // passages of a turn with a code: accepts on different spans (as a REFI-QDA
-                // import writes two selections in one turn).
-                let passage = (c.decision == Decision::Accept).then_some(c.span).flatten();
-                let key = (c.segment.clone(), c.code.clone(), passage);
-                let whole = (c.segment.clone(), c.code.clone(), None);
-                let clash = if passage.is_some() {
-                    seen.get(&whole).or(seen.get(&key)).copied()
-                } else {
-                    seen.get(&whole).copied().or_else(|| {
-                        let spans = spanned.get(&(c.segment.clone(), c.code.clone()));
-                        spans.copied()
-                    })
-                };
-                if passage.is_some() {
-                    spanned
-                        .entry((c.segment.clone(), c.code.clone()))
-                        .or_insert(line);
-                }
-                seen.entry(key).or_insert(line);
+                let clash = twice.clash(&c, line);
                 if coder.is_some()
                     && let Some(first) = clash
                 {
@@ -295,6 +275,40 @@ pub fn read_codings(path: &Path, coder: Option<&str>) -> Result<Vec<Coding>, Err
         return Err(rows(problems));
     }
     Ok(codings)
+}
+
+/// The lines of a coder's file seen so far, to find a segment and code coded twice. One line
+/// per segment and code, except that one coder may mark several passages of a turn with a
+/// code: accepts on different spans (as a REFI-QDA import writes two selections in one turn).
+#[derive(Default)]
+struct Twice {
+    /// (segment, code, the accepted span) → first line; `None` for a whole-turn line.
+    seen: HashMap<(String, String, Option<[usize; 2]>), usize>,
+    /// (segment, code) → the first line that accepted a span of it.
+    spanned: HashMap<(String, String), usize>,
+}
+
+impl Twice {
+    /// Records coding `c` on `line`, and gives the earlier line it clashes with, if any.
+    fn clash(&mut self, c: &Coding, line: usize) -> Option<usize> {
+        let passage = (c.decision == Decision::Accept).then_some(c.span).flatten();
+        let pair = (c.segment.clone(), c.code.clone());
+        let key = (pair.0.clone(), pair.1.clone(), passage);
+        let whole = (pair.0.clone(), pair.1.clone(), None);
+        let clash = if passage.is_some() {
+            self.seen.get(&whole).or(self.seen.get(&key)).copied()
+        } else {
+            self.seen
+                .get(&whole)
+                .copied()
+                .or_else(|| self.spanned.get(&pair).copied())
+        };
+        if passage.is_some() {
+            self.spanned.entry(pair).or_insert(line);
+        }
+        self.seen.entry(key).or_insert(line);
+        clash
+    }
 }
 
 /// How to save a CSV file from a spreadsheet so that icamo reads it.

@@ -1074,6 +1074,41 @@ pub(crate) struct Overview {
     pub legend: Vec<String>,
 }
 
+/// A configuration's mechanisms by verdict, in the order of the rules ("M2, M3 en M5:
+/// codering loopt nog"), then its counter-mechanisms' verdicts: the overview's lines.
+fn verdict_summary(
+    c: &crate::chain::chart::ChartConfiguration,
+    nodes: &BTreeMap<&str, &Node>,
+) -> Vec<String> {
+    // The mechanisms by verdict, in the order of the rules.
+    let mut by_verdict: Vec<(String, Vec<String>)> = Vec::new();
+    for rule in RULES.iter().rev() {
+        let numbers: Vec<String> = c
+            .mechanisms
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| nodes.get(m.as_str()).and_then(|n| n.verdict) == Some(rule.verdict))
+            .map(|(i, _)| format!("M{}", i + 1))
+            .collect();
+        if !numbers.is_empty() {
+            by_verdict.push((rule.verdict.word(Subject::Mechanism).to_string(), numbers));
+        }
+    }
+    let mut summary = Vec::new();
+    for (word, numbers) in by_verdict {
+        summary.push(format!("{}: {word}", dutch_list(&numbers)));
+    }
+    for k in &c.counter_mechanisms {
+        if let Some(v) = nodes.get(k.as_str()).and_then(|n| n.verdict) {
+            summary.push(format!(
+                "tegenmechanisme: {}",
+                v.word(Subject::CounterMechanism)
+            ));
+        }
+    }
+    summary
+}
+
 /// Where the overview's lines wrap: three boxes side by side on a page.
 const OVERVIEW_WRAP: usize = 21;
 
@@ -1101,35 +1136,7 @@ pub(crate) fn overview(chart: &Chart) -> Overview {
                 text: t,
             });
         }
-        // The mechanisms by verdict, in the order of the rules.
-        let mut by_verdict: Vec<(String, Vec<String>)> = Vec::new();
-        for rule in RULES.iter().rev() {
-            let numbers: Vec<String> = c
-                .mechanisms
-                .iter()
-                .enumerate()
-                .filter(|(_, m)| {
-                    nodes.get(m.as_str()).and_then(|n| n.verdict) == Some(rule.verdict)
-                })
-                .map(|(i, _)| format!("M{}", i + 1))
-                .collect();
-            if !numbers.is_empty() {
-                by_verdict.push((rule.verdict.word(Subject::Mechanism).to_string(), numbers));
-            }
-        }
-        let mut summary = Vec::new();
-        for (word, numbers) in by_verdict {
-            summary.push(format!("{}: {word}", dutch_list(&numbers)));
-        }
-        for k in &c.counter_mechanisms {
-            if let Some(v) = nodes.get(k.as_str()).and_then(|n| n.verdict) {
-                summary.push(format!(
-                    "tegenmechanisme: {}",
-                    v.word(Subject::CounterMechanism)
-                ));
-            }
-        }
-        for text in summary {
+        for text in verdict_summary(c, &nodes) {
             for t in wrap(&text, OVERVIEW_WRAP) {
                 lines.push(Line {
                     style: LineStyle::Evidence,
